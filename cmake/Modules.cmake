@@ -1,0 +1,40 @@
+# smsgw_warnings(target): the project's warning set; errors unless SMSGW_WERROR=OFF.
+function(smsgw_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
+    -Wnon-virtual-dtor -Woverloaded-virtual -Wimplicit-fallthrough)
+  if(SMSGW_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+# smsgw_module(NAME DEPS smsgw::other ...)
+# One static library per module, built from the .cpp files in its folder; its link
+# line is the module's dependency list.
+function(smsgw_module name)
+  cmake_parse_arguments(M "" "" "DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  add_library(smsgw_${name} STATIC ${sources})
+  add_library(smsgw::${name} ALIAS smsgw_${name})
+  target_include_directories(smsgw_${name}
+    PUBLIC ${PROJECT_SOURCE_DIR}/include
+    PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  target_link_libraries(smsgw_${name} PUBLIC ${M_DEPS})
+  smsgw_warnings(smsgw_${name})
+endfunction()
+
+# smsgw_test(NAME DEPS ... [LABELS ...])
+# One GoogleTest binary from the .cpp files in the calling folder; every TEST becomes
+# its own ctest entry carrying LABELS (default: unit).
+function(smsgw_test name)
+  cmake_parse_arguments(T "" "" "DEPS;LABELS" ${ARGN})
+  if(NOT T_LABELS)
+    set(T_LABELS unit)
+  endif()
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  add_executable(${name} ${sources})
+  target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
+  target_compile_definitions(${name} PRIVATE
+    SMSGW_SOURCE_DIR="${PROJECT_SOURCE_DIR}" SMSGW_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  smsgw_warnings(${name})
+  gtest_discover_tests(${name} PROPERTIES LABELS "${T_LABELS}" DISCOVERY_TIMEOUT 60)
+endfunction()

@@ -1,0 +1,14 @@
+// The smsgw subcommands. Each add_*_command registers one subcommand (one file each in
+// src/cli) on the root app; main.cpp calls them. A subcommand's callback throws
+// CliExit with the exit code it wants (contract: 0 success, 1 failure, 2 bad usage).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace smsgw::cli {
+
+struct CliExit {
+  int code;
+};
+
+}  // namespace smsgw::cli

@@ -1,0 +1,1 @@
+#include "smsgw/cli/commands.hpp"
