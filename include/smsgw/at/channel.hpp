@@ -64,6 +64,9 @@ class Channel {
   void close();
   [[nodiscard]] bool is_open() const;
 
+  // When the last byte arrived from the modem (the construction time before any did).
+  [[nodiscard]] Clock::time_point last_activity() const;
+
  private:
   struct State;
   std::shared_ptr<State> state_;
