@@ -1,0 +1,292 @@
+// GatewayApi: the one facade of the gateway that the HTTP layer (and, through HTTP, the CLI)
+// sees. The gateway module implements it over the store, the scheduler and the modems; the
+// HTTP tests implement it with a fake.
+//
+// Contract:
+// - Every method is a coroutine on the gateway's one io_context thread and returns its
+//   expected failures as Result values, never as exceptions (an exception that escapes is a
+//   bug: the HTTP layer answers 500 "internal" and logs it).
+// - Plain structs in, plain structs out: no JSON here. The HTTP layer renders the contract's
+//   shapes from these structs (include/smsgw/http/json.hpp).
+// - Optional fields are std::optional; the HTTP layer renders an empty optional as JSON null.
+// - Times are UTC system_clock time points; the HTTP layer renders them as RFC 3339 UTC.
+//
+// Error codes: `Error.code` selects the HTTP status; `Error.message` is shown to the client
+// as is, so it names what and why ("message 01HX... is sending; only queued messages can be
+// cancelled"). The code is passed through to the client in {"error": {"code", "message"}}.
+//
+//   code            status  meaning
+//   "invalid"       400     the request cannot be understood (bad syntax of a value)
+//   "not_found"     404     no such message / modem
+//   "conflict"      409     state forbids it (cancel after sending began; an idempotency key
+//                           reused with another request body)
+//   "validation"    422     a well-formed request with a value the gateway refuses (a number
+//                           that cannot be normalised, text that needs too many parts, an
+//                           unknown pinned modem or operator). Start the message with the
+//                           field name: "to: no country code for national number 0151...".
+//   "unavailable"   503     cannot do it now (the modem is not ready, the store is busy, the
+//                           gateway is stopping)
+//   "timeout"       504     the operation did not finish in time (USSD reply never came)
+//   anything else   500     reported as is; prefer the codes above
+// The HTTP layer itself also answers 401 "unauthorized", 405 "method_not_allowed",
+// 413 "too_large", 415 "unsupported_media_type" and 431 "headers_too_large"
+// (include/smsgw/http/errors.hpp holds the mapping).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "smsgw/common/net.hpp"
+#include "smsgw/common/result.hpp"
+
+namespace smsgw::http {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// ---------------------------------------------------------------------------------------
+// Submission (POST /api/v1/messages)
+
+// One message to send, as the client asked for it. Validated for types and shapes by the
+// HTTP layer (requests.hpp); the gateway validates the meaning (number, text length, pins).
+struct SubmitRequest {
+  std::string to;                                // as given; the gateway normalises it
+  std::string text;                              // UTF-8, not empty
+  std::int32_t priority = 0;                     // higher is sent first
+  std::optional<TimePoint> send_at;              // not before this time
+  std::optional<std::chrono::seconds> validity;  // > 0; expire if not sent within this
+  bool flash = false;                            // class 0 message
+  bool status_report = true;                     // ask for delivery reports
+  std::optional<std::string> modem;              // pin to this modem id
+  std::optional<std::string> operator_name;      // pin to SIMs of this operator ("operator")
+
+  friend bool operator==(const SubmitRequest&, const SubmitRequest&) = default;
+};
+
+// The Idempotency-Key of a submission and the fingerprint of its request (hex SHA-256 of the
+// canonical JSON body, computed by the HTTP layer). The gateway keeps (key, fingerprint,
+// answer) in the same transaction as the messages, then:
+//   key unknown                      -> store the messages, answer with replayed = false
+//   key known, same fingerprint      -> store nothing, answer the first answer again with
+//                                       replayed = true (same ids, parts, encodings)
+//   key known, different fingerprint -> Error{"conflict", "Idempotency-Key ... was used with
+//                                       another request"}
+struct IdempotencyKey {
+  std::string key;
+  std::string fingerprint;
+};
+
+// One stored message in a submission answer; its status is "queued" by definition.
+struct AcceptedMessage {
+  std::string id;
+  int parts = 0;
+  std::string encoding;  // "gsm7" or "ucs2"
+
+  friend bool operator==(const AcceptedMessage&, const AcceptedMessage&) = default;
+};
+
+// The answer to a submission: one entry for a single message, one per message (in request
+// order) for a batch. Returned only after every message is durably stored.
+struct SubmitReply {
+  std::vector<AcceptedMessage> accepted;
+  bool replayed = false;  // true when this is the stored answer to an earlier request
+};
+
+// ---------------------------------------------------------------------------------------
+// Messages (GET /api/v1/messages[/{id}], DELETE /api/v1/messages/{id})
+
+struct MessagePart {
+  int index = 0;                     // 1-based part number
+  std::string status;                // queued|sending|sent|delivered|failed|unknown
+  std::optional<std::string> modem;  // the modem it left through
+  std::optional<int> mr;             // TP-Message-Reference the modem gave it
+  std::optional<std::string> error;  // last error of this part
+  std::optional<TimePoint> sent_at;
+  std::optional<TimePoint> delivered_at;
+};
+
+// One entry of a message's append-only event log.
+struct MessageEvent {
+  TimePoint at;
+  std::string kind;    // "queued", "attempt", "sent", "report", "failed", "cancelled", ...
+  std::string detail;  // free text for humans (may be empty)
+};
+
+struct Message {
+  std::string id;
+  std::string to;  // normalised +E.164
+  std::string text;
+  std::string status;  // queued|sending|sent|delivered|failed|expired|cancelled
+  std::optional<std::string> operator_name;  // destination operator ("operator")
+  std::optional<std::string> modem;          // the modem it was (or is being) sent through
+  std::vector<MessagePart> parts;
+  int attempts = 0;
+  TimePoint created_at;
+  std::optional<TimePoint> sent_at;
+  std::optional<TimePoint> delivered_at;
+  std::optional<std::string> error;
+  std::vector<MessageEvent> events;  // filled by get_message; may be empty in lists
+};
+
+// GET /api/v1/messages?status=&limit=&before=
+struct MessageQuery {
+  std::optional<std::string> status;  // one of Message::status values
+  int limit = 50;                     // 1..1000
+  std::optional<std::string> before;  // id: only messages older than this one
+};
+
+struct MessagePage {
+  std::vector<Message> messages;           // newest first
+  std::optional<std::string> next_before;  // pass as `before` for the next page; none at end
+};
+
+// ---------------------------------------------------------------------------------------
+// Modems, USSD and balances
+
+struct Balance {
+  std::optional<double> amount;  // parsed with the operator's pattern; none if it did not match
+  std::string currency;          // may be empty
+  std::string raw;               // the USSD reply text
+  TimePoint checked_at;
+};
+
+// One entry of GET /api/v1/modems.
+struct ModemInfo {
+  std::string id;
+  std::string port;
+  std::string state;  // absent|opening|initialising|ready|sending|backoff
+  std::optional<std::string> imei;
+  std::optional<std::string> imsi;
+  std::optional<std::string> iccid;  // digits as the SIM reports them, padding F removed
+  std::optional<std::string> operator_name;
+  std::optional<std::string> mccmnc;  // the SIM's own MCC+MNC, e.g. "26201"
+  std::optional<int> csq;             // 0..31, none when unknown (99)
+  std::optional<int> dbm;
+  std::string registration;  // home|roaming|searching|denied|unknown|...
+  std::optional<Balance> balance;
+  std::uint64_t sent_today = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t queue = 0;  // messages assigned to this modem and waiting
+};
+
+struct UssdReply {
+  std::string response;  // decoded text
+  std::string status;    // "done" | "action_required" | "terminated" | "unsupported" | ...
+};
+
+// One entry of the list POST /api/v1/balance and POST /api/v1/modems/{id}/balance return.
+struct BalanceResult {
+  std::string modem;
+  std::optional<std::string> imei;
+  std::optional<std::string> iccid;
+  std::optional<std::string> operator_name;
+  std::optional<double> amount;
+  std::string currency;
+  std::string raw;
+  std::optional<TimePoint> checked_at;
+  std::optional<std::string> error;  // why this SIM has no balance (others still answer)
+};
+
+// ---------------------------------------------------------------------------------------
+// Inbox (GET /api/v1/inbox?limit=&before=)
+
+struct InboundMessage {
+  std::string id;
+  std::string modem;
+  std::string from;
+  std::string text;                  // reassembled from all parts received so far
+  int parts = 1;                     // parts expected (1 for a single message)
+  int parts_received = 1;            // < parts while a long message is incomplete
+  std::optional<TimePoint> sent_at;  // the SMSC time stamp (TP-SCTS)
+  TimePoint received_at;
+};
+
+struct InboxQuery {
+  int limit = 50;                     // 1..1000
+  std::optional<std::string> before;  // id: only messages older than this one
+};
+
+struct InboxPage {
+  std::vector<InboundMessage> messages;  // newest first
+  std::optional<std::string> next_before;
+};
+
+// ---------------------------------------------------------------------------------------
+// Metrics (GET /metrics)
+
+struct OperatorCounters {
+  std::string operator_name;
+  std::uint64_t submitted = 0;
+  std::uint64_t sent = 0;
+  std::uint64_t delivered = 0;
+  std::uint64_t failed = 0;
+};
+
+struct ModemMetrics {
+  std::string id;
+  std::optional<std::string> operator_name;
+  std::string state;  // ModemInfo::state values
+  bool up = false;    // ready or sending
+  std::optional<int> signal_dbm;
+  std::optional<double> balance;
+  std::string balance_currency;
+  std::uint64_t sent = 0;  // parts accepted by the network (+CMGS) since start
+  std::uint64_t failed = 0;
+  std::uint64_t errors = 0;  // AT/CMS errors since start
+};
+
+// A Prometheus-style histogram. bucket_counts[i] counts observations in
+// (upper_bounds[i-1], upper_bounds[i]] (NOT cumulative); `count` counts every observation,
+// also those above the last bound; `sum` is their total in seconds.
+struct Histogram {
+  std::vector<double> upper_bounds;  // seconds, ascending
+  std::vector<std::uint64_t> bucket_counts;
+  std::uint64_t count = 0;
+  double sum = 0;
+};
+
+struct MetricsSnapshot {
+  std::uint64_t queue_depth = 0;  // messages queued and not yet sending
+  std::vector<std::pair<std::string, std::uint64_t>> messages_by_status;  // status -> count
+  std::vector<OperatorCounters> operators;
+  std::vector<ModemMetrics> modems;
+  Histogram send_latency;  // submission accepted -> +CMGS answered, seconds
+};
+
+// ---------------------------------------------------------------------------------------
+
+class GatewayApi {
+ public:
+  virtual ~GatewayApi() = default;
+
+  // Stores one message durably; fails with "validation", "conflict" (idempotency key reuse)
+  // or "unavailable".
+  virtual awaitable<Result<SubmitReply>> submit(SubmitRequest request,
+                                                std::optional<IdempotencyKey> idempotency) = 0;
+  // Stores all messages in one transaction, or none: the first invalid message fails the
+  // whole batch with "validation" and a message starting "messages[<i>].<field>: ".
+  virtual awaitable<Result<SubmitReply>> submit_batch(
+      std::vector<SubmitRequest> requests, std::optional<IdempotencyKey> idempotency) = 0;
+
+  // The message with its parts and event log; "not_found" for an unknown id.
+  virtual awaitable<Result<Message>> get_message(std::string id) = 0;
+  virtual awaitable<Result<MessagePage>> list_messages(MessageQuery query) = 0;
+  // Cancels a queued message and returns it (status "cancelled"); "not_found", or
+  // "conflict" once sending has begun or the message is final.
+  virtual awaitable<Result<Message>> cancel_message(std::string id) = 0;
+
+  virtual awaitable<Result<std::vector<ModemInfo>>> list_modems() = 0;
+  // Sends any USSD code on one modem; "not_found", "unavailable" (not ready), "timeout".
+  virtual awaitable<Result<UssdReply>> ussd(std::string modem_id, std::string code) = 0;
+  // Runs the operator's balance USSD on one modem (a one-element list) or, with no id, on
+  // every modem (per-SIM failures go into BalanceResult::error, not into the Result).
+  virtual awaitable<Result<std::vector<BalanceResult>>> check_balance(
+      std::optional<std::string> modem_id) = 0;
+
+  virtual awaitable<Result<InboxPage>> inbox(InboxQuery query) = 0;
+  virtual awaitable<Result<MetricsSnapshot>> metrics() = 0;
+};
+
+}  // namespace smsgw::http
