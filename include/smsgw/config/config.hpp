@@ -1,0 +1,182 @@
+// The gateway's configuration: one TOML file (contract.md, section Config; the commented
+// example with every key at its default is config/smsgw.toml).
+//
+// Contract:
+// - parse_config() and load_config() never throw; a bad file is an Error whose message is
+//   ONE line naming the file, the key as a dotted path with array indexes, the reason and,
+//   when known, the TOML line:
+//     smsgw.toml: operator[1].limits.per_minute: must be a positive integer, got "ten" (line 14)
+//   Error codes: "config.io" (unreadable file), "config.syntax" (not TOML),
+//   "config.invalid" (a key is unknown, has the wrong type or a value out of range).
+// - Every key is optional; a missing key takes the default written in this header. A key
+//   this header does not name is an error (a typo must not silently become a default).
+// - Durations are integers (seconds) or strings made of <number><unit> groups with unit
+//   ms, s, m, h or d: "500ms", "30s", "5m", "1h30m", "3d".
+// - Relative paths ([store] path) are resolved against the config file's folder.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smsgw/common/result.hpp"
+
+namespace smsgw::config {
+
+using Duration = std::chrono::milliseconds;
+
+// Messages per SIM; an absent value means "no limit". Each SMS part counts as one message.
+struct Limits {
+  std::optional<std::uint32_t> per_minute;
+  std::optional<std::uint32_t> per_day;
+  friend bool operator==(const Limits&, const Limits&) = default;
+};
+
+struct StoreConfig {
+  // SQLite database file; created on first start. Relative values are resolved against the
+  // config file's folder by parse_config()/load_config().
+  std::filesystem::path path = "smsgw.db";
+  // Restart rule (docs/store.md): parts left "sending" by a crash become "unknown" and are
+  // not sent again; with at_least_once they are requeued (a recipient may get a duplicate).
+  bool at_least_once = false;
+  friend bool operator==(const StoreConfig&, const StoreConfig&) = default;
+};
+
+struct HttpConfig {
+  std::string listen = "127.0.0.1:8080";  // host:port or [v6]:port; port 0 = any free port
+  std::string listen_host = "127.0.0.1";  // parsed from listen (IPv6 without brackets)
+  std::uint16_t listen_port = 8080;       // parsed from listen
+  bool listen_is_loopback = true;         // 127.0.0.0/8, ::1 or localhost
+  std::vector<std::string> tokens;        // bearer tokens; empty = no auth (loopback only)
+  std::size_t body_limit = 1024 * 1024;   // bytes of request body
+  Duration request_timeout = std::chrono::seconds(30);
+  std::size_t max_connections = 1024;
+  friend bool operator==(const HttpConfig&, const HttpConfig&) = default;
+};
+
+struct ModemConfig {
+  std::string port;                // device path or glob ("/dev/smsgw/*")
+  std::optional<std::string> id;   // stable name for the API; default: derived from the port
+  std::uint32_t baud = 115200;     // one of the standard termios rates
+  std::optional<std::string> pin;  // SIM PIN, 4-8 digits
+  std::string profile = "auto";    // vendor profile name, "auto" = detect from AT+CGMI/CGMM
+  Limits limits;                   // overrides the operator's limits, key by key
+  Duration send_timeout = std::chrono::seconds(60);
+  bool enabled = true;
+  friend bool operator==(const ModemConfig&, const ModemConfig&) = default;
+};
+
+struct BalanceConfig {
+  std::string ussd;                           // e.g. "*100#"
+  std::string pattern;                        // ECMAScript regex; its first group is the amount
+  std::string currency;                       // reported with the amount, e.g. "EUR"
+  Duration interval = std::chrono::hours(6);  // 0 = only on request
+  std::optional<double> low_balance;          // below this the SIM is paused
+  friend bool operator==(const BalanceConfig&, const BalanceConfig&) = default;
+};
+
+struct OperatorConfig {
+  std::string name;
+  std::vector<std::string> mccmnc;    // 5 or 6 digits each, e.g. "26201"
+  std::vector<std::string> prefixes;  // E.164 prefixes as written ("+49151")
+  std::optional<BalanceConfig> balance;
+  Limits limits;  // per SIM of this operator
+  friend bool operator==(const OperatorConfig&, const OperatorConfig&) = default;
+};
+
+enum class Fallback { any, none };
+
+struct RoutingConfig {
+  Fallback fallback = Fallback::any;
+  // How long a message waits for an on-net SIM before an off-net one may take it.
+  Duration fallback_wait = std::chrono::seconds(5);
+  std::string default_country_code;  // digits, e.g. "49"; empty = national numbers refused
+  friend bool operator==(const RoutingConfig&, const RoutingConfig&) = default;
+};
+
+struct RetryConfig {
+  std::uint32_t max_attempts = 5;
+  Duration backoff_initial = std::chrono::seconds(10);
+  Duration backoff_max = std::chrono::minutes(10);
+  std::uint32_t bench_after_failures = 3;  // consecutive failures that bench a SIM
+  Duration bench_cooldown = std::chrono::minutes(10);
+  friend bool operator==(const RetryConfig&, const RetryConfig&) = default;
+};
+
+struct SmsConfig {
+  std::uint32_t max_parts = 10;  // 1..255 (3GPP TS 23.040 9.2.3.24.1: 8-bit part counter)
+  // National language shift tables the encoder may use (3GPP TS 23.038 6.2.1.2.4), by name:
+  // one of kShiftTableNames.
+  std::vector<std::string> shift_tables;
+  bool status_report = true;  // default of the API's status_report field
+  // How long after sending a delivery report may still be matched to its part.
+  Duration report_window = std::chrono::hours(72);
+  friend bool operator==(const SmsConfig&, const SmsConfig&) = default;
+};
+
+struct LogConfig {
+  std::string level = "info";   // trace, debug, info, warn, error, critical, off
+  std::string format = "text";  // text or json
+  friend bool operator==(const LogConfig&, const LogConfig&) = default;
+};
+
+struct WebhookConfig {
+  std::string url;                  // http:// or https://
+  std::vector<std::string> events;  // names from kWebhookEvents; empty = every event
+  std::string secret;               // HMAC-SHA256 key; empty = unsigned
+  friend bool operator==(const WebhookConfig&, const WebhookConfig&) = default;
+};
+
+struct UssdConfig {
+  Duration timeout = std::chrono::seconds(30);
+  friend bool operator==(const UssdConfig&, const UssdConfig&) = default;
+};
+
+struct ModemsConfig {
+  Duration poll_interval = std::chrono::seconds(30);   // signal / registration refresh
+  Duration rescan_interval = std::chrono::seconds(5);  // hot-plug scan of the port globs
+  friend bool operator==(const ModemsConfig&, const ModemsConfig&) = default;
+};
+
+struct Config {
+  StoreConfig store;
+  HttpConfig http;
+  std::vector<ModemConfig> modems;        // [[modem]]
+  std::vector<OperatorConfig> operators;  // [[operator]]
+  RoutingConfig routing;
+  RetryConfig retry;
+  SmsConfig sms;
+  LogConfig log;
+  std::vector<WebhookConfig> webhooks;  // [[webhook]]
+  UssdConfig ussd;
+  ModemsConfig modem_polling;  // [modems]
+  friend bool operator==(const Config&, const Config&) = default;
+};
+
+inline constexpr std::string_view kShiftTableNames[] = {
+    "turkish",   "spanish", "portuguese", "bengali", "gujarati", "hindi", "kannada",
+    "malayalam", "oriya",   "punjabi",    "tamil",   "telugu",   "urdu"};
+
+inline constexpr std::string_view kWebhookEvents[] = {
+    "message.queued",   "message.sent",    "message.delivered",
+    "message.failed",   "message.expired", "message.cancelled",
+    "inbound.received", "modem.state",     "balance.low"};
+
+// The configuration an empty file yields for a file at `config_path` (store path resolved).
+Config default_config(const std::filesystem::path& config_path = {});
+
+// Parses TOML text. `config_path` names the file in messages and anchors relative paths.
+Result<Config> parse_config(std::string_view toml, const std::filesystem::path& config_path);
+
+// Reads and parses the file at `path`.
+Result<Config> load_config(const std::filesystem::path& path);
+
+// Parses a duration as written in the config ("30s", "5m", "1h30m", "500ms"); for tests
+// and for command-line flags that take the same form.
+Result<Duration> parse_duration(std::string_view text);
+
+}  // namespace smsgw::config
