@@ -61,7 +61,7 @@ Result<Address> parse_address(std::string_view text);
 struct Timestamp {
   int year = 2000;  // full year (the PDU carries two digits; 00-99 -> 2000-2099)
   int month = 1, day = 1, hour = 0, minute = 0, second = 0;
-  int tz_quarter_hours = 0;  // signed offset from UTC in quarters of an hour
+  int tz_quarter_hours = 0;     // signed offset from UTC in quarters of an hour
   std::string iso8601() const;  // "2015-01-09T17:38:48+05:30"
   friend bool operator==(const Timestamp&, const Timestamp&) = default;
 };
@@ -69,7 +69,7 @@ struct Timestamp {
 // TS 23.040 9.2.3.24.1 (8-bit reference, IE 0x00) and 9.2.3.24.8 (16-bit, IE 0x08).
 struct Concat {
   unsigned ref = 0;
-  unsigned part = 1;   // 1-based
+  unsigned part = 1;  // 1-based
   unsigned total = 1;
   friend bool operator==(const Concat&, const Concat&) = default;
 };
@@ -77,11 +77,11 @@ struct Concat {
 // Decoded TP-UD with its header.
 struct UserData {
   Encoding encoding = Encoding::gsm7;
-  std::string text;                  // UTF-8 (gsm7 and ucs2)
-  Bytes data;                        // 8-bit data as sent (eight_bit only)
-  std::optional<Bytes> udh;          // the whole header without its UDHL octet
+  std::string text;          // UTF-8 (gsm7 and ucs2)
+  Bytes data;                // 8-bit data as sent (eight_bit only)
+  std::optional<Bytes> udh;  // the whole header without its UDHL octet
   std::optional<Concat> concat;
-  std::optional<int> message_class;  // 0-3 (TS 23.038 4, DCS bits 1..0) when present
+  std::optional<int> message_class;               // 0-3 (TS 23.038 4, DCS bits 1..0) when present
   std::optional<NationalLanguage> single_shift;   // IE 0x24
   std::optional<NationalLanguage> locking_shift;  // IE 0x25
 };
@@ -97,9 +97,9 @@ struct Deliver {
 
 struct Submit {
   Address to;
-  std::uint8_t message_reference = 0;  // TP-MR
-  bool status_report_request = false;  // TP-SRR
-  bool reject_duplicates = false;      // TP-RD
+  std::uint8_t message_reference = 0;            // TP-MR
+  bool status_report_request = false;            // TP-SRR
+  bool reject_duplicates = false;                // TP-RD
   std::optional<std::chrono::seconds> validity;  // relative TP-VP only; absent otherwise
   std::uint8_t protocol_id = 0;
   std::uint8_t dcs = 0;
@@ -136,24 +136,24 @@ Result<Decoded> decode(std::string_view hex);
 // Options for SMS-SUBMIT encoding.
 struct SubmitOptions {
   EncodingChoice encoding = EncodingChoice::automatic;
-  bool status_report = false;                     // TP-SRR
-  std::optional<std::chrono::seconds> validity;   // relative TP-VP (rounded up to a step)
-  bool flash = false;                             // class 0
-  bool reject_duplicates = false;                 // TP-RD
-  std::uint8_t message_reference = 0;             // TP-MR (modems usually replace it)
-  std::uint8_t concat_reference = 0;              // IE 0x00 reference for multipart
-  std::size_t max_parts = 10;                     // more needed -> Error "pdu.too_long"
+  bool status_report = false;                        // TP-SRR
+  std::optional<std::chrono::seconds> validity;      // relative TP-VP (rounded up to a step)
+  bool flash = false;                                // class 0
+  bool reject_duplicates = false;                    // TP-RD
+  std::uint8_t message_reference = 0;                // TP-MR (modems usually replace it)
+  std::uint8_t concat_reference = 0;                 // IE 0x00 reference for multipart
+  std::size_t max_parts = 10;                        // more needed -> Error "pdu.too_long"
   std::vector<NationalLanguage> national_languages;  // tables the encoder may use; empty = none
 };
 
 struct SubmitPart {
-  std::string pdu;          // hex, "00" SMSC field first, no Ctrl-Z: what follows "> "
-  std::size_t length = 0;   // TPDU octets (SMSC field excluded): the AT+CMGS=<length>
+  std::string pdu;         // hex, "00" SMSC field first, no Ctrl-Z: what follows "> "
+  std::size_t length = 0;  // TPDU octets (SMSC field excluded): the AT+CMGS=<length>
 };
 
 struct EncodedSubmit {
   Encoding encoding = Encoding::gsm7;
-  std::optional<NationalLanguage> single_shift;   // when a national table was used
+  std::optional<NationalLanguage> single_shift;  // when a national table was used
   std::optional<NationalLanguage> locking_shift;
   std::vector<SubmitPart> parts;
 };
@@ -172,6 +172,7 @@ struct DeliverOptions {
   std::uint8_t concat_reference = 0;
   std::size_t max_parts = 10;
   std::string smsc = "";  // empty: SMSC field "00"; else an international "+..." number
+  std::vector<NationalLanguage> national_languages;  // tables the encoder may use; empty = none
 };
 // SMS-DELIVER PDUs (hex with SMSC field) for `from` (number or alphanumeric sender).
 Result<std::vector<std::string>> encode_deliver(std::string_view from, std::string_view utf8_text,

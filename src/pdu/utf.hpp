@@ -1,0 +1,41 @@
+// UTF-8 and UTF-16 conversions for SMS text (TS 23.038 6.2.3 UCS2 is read as UTF-16BE).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smsgw/common/result.hpp"
+
+namespace smsgw::pdu::detail {
+
+// One Unicode scalar value and the offset of its first byte in the UTF-8 input.
+struct CodePoint {
+  char32_t value = 0;
+  std::size_t byte_offset = 0;
+};
+
+// Strict UTF-8 (RFC 3629): rejects overlong forms, surrogates (U+D800..U+DFFF), values
+// above U+10FFFF, stray continuation bytes and truncated sequences with
+// "pdu.invalid_utf8" naming the byte offset.
+Result<std::vector<CodePoint>> decode_utf8(std::string_view text);
+
+void append_utf8(std::string& out, char32_t code_point);
+
+// Number of UTF-16 code units (1, or 2 for a surrogate pair above U+FFFF).
+inline std::size_t utf16_units(char32_t code_point) { return code_point > 0xFFFF ? 2 : 1; }
+
+// Appends the UTF-16BE encoding of `code_point`.
+void append_utf16be(std::vector<std::uint8_t>& out, char32_t code_point);
+
+// UTF-16BE to UTF-8. Unpaired surrogates and a dangling odd octet become U+FFFD: a
+// received message is shown, not dropped.
+std::string utf16be_to_utf8(std::span<const std::uint8_t> octets);
+
+// "'ç' (U+00E7)" for error messages.
+std::string describe(char32_t code_point);
+
+}  // namespace smsgw::pdu::detail
