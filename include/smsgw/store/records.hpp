@@ -1,0 +1,273 @@
+// The rows the store keeps, as plain structs (the store's vocabulary; no SQL here).
+//
+// Times are UTC system_clock time points, stored as milliseconds since the Unix epoch.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace smsgw::store {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// contract.md: queued -> sending -> sent -> delivered | failed | expired; also cancelled.
+enum class MessageStatus { queued, sending, sent, delivered, failed, expired, cancelled };
+// A part's status; `unknown` = the PDU may or may not have left (process stopped mid-send).
+enum class PartStatus { queued, sending, sent, delivered, failed, unknown };
+
+std::string_view to_string(MessageStatus status);
+std::string_view to_string(PartStatus status);
+std::optional<MessageStatus> parse_message_status(std::string_view text);
+std::optional<PartStatus> parse_part_status(std::string_view text);
+inline constexpr MessageStatus kAllMessageStatuses[] = {
+    MessageStatus::queued,    MessageStatus::sending, MessageStatus::sent,
+    MessageStatus::delivered, MessageStatus::failed,  MessageStatus::expired,
+    MessageStatus::cancelled};
+// True for delivered, failed, expired and cancelled: nothing changes such a message except
+// (for failed/sent) late delivery reports on its parts.
+bool is_final(MessageStatus status);
+
+// What a status report's TP-ST means (3GPP TS 23.040 9.2.3.15): 0x00-0x1F the SC delivered
+// it; 0x20-0x3F the SC is still trying (the part stays `sent`); 0x40-0x7F (and the reserved
+// values above) the SC gave up.
+enum class ReportOutcome { delivered, pending, failed };
+ReportOutcome classify_report_status(int tp_status);
+
+// Message status from its parts' statuses (pure roll-up, applied after each delivery
+// report): `delivered` when every part is delivered; `failed` when any part failed; else
+// `current` (a message in `sent` stays `sent` while reports are pending).
+MessageStatus roll_up(MessageStatus current, std::span<const PartStatus> parts);
+
+// ---------------------------------------------------------------------------------------
+// Outbound messages
+
+struct NewPart {
+  std::string pdu_hex;  // as written after the "> " prompt (SMSC field "00" first)
+  int tpdu_length = 0;  // the number given to AT+CMGS= (SMSC field excluded)
+};
+
+// A message as the gateway accepted it (validated, normalised, encoded).
+struct NewMessage {
+  std::string id;  // empty: the store assigns a ULID (see ulid.hpp)
+  std::string to;  // normalised +E.164
+  std::string text;
+  std::string encoding;  // "gsm7" | "ucs2"
+  int priority = 0;      // higher first
+  std::optional<TimePoint> send_at;
+  std::optional<TimePoint> expires_at;  // validity end
+  bool flash = false;
+  bool status_report = true;
+  std::optional<std::string> pinned_modem;
+  std::optional<std::string> pinned_operator;
+  std::optional<std::string> destination_operator;
+  std::vector<NewPart> parts;  // at least one
+  TimePoint created_at{};      // epoch: the store uses the time of the insert
+};
+
+struct StoredPart {
+  std::string message_id;
+  int index = 1;  // 1-based
+  std::string pdu_hex;
+  int tpdu_length = 0;
+  PartStatus status = PartStatus::queued;
+  std::optional<std::string> modem;
+  std::optional<int> mr;  // TP-MR from +CMGS
+  std::optional<TimePoint> sent_at;
+  std::optional<TimePoint> delivered_at;  // time the report arrived with a final TP-ST
+  std::optional<int> report_status;       // last TP-ST
+  std::optional<std::string> error;
+};
+
+// One entry of a message's append-only log. `detail_json` is a JSON object ("{}" if none).
+struct StoredEvent {
+  std::int64_t id = 0;
+  std::string message_id;
+  TimePoint at;
+  std::string kind;  // queued, claimed, part_sent, part_failed, part_unknown, requeued,
+                     // sent, report, delivered, failed, expired, cancelled, recovered, ...
+  std::string detail_json;
+};
+
+struct StoredMessage {
+  std::string id;
+  std::string to;
+  std::string text;
+  std::string encoding;
+  int part_count = 1;
+  int priority = 0;
+  std::optional<TimePoint> send_at;
+  std::optional<TimePoint> expires_at;
+  bool flash = false;
+  bool status_report = true;
+  std::optional<std::string> pinned_modem;
+  std::optional<std::string> pinned_operator;
+  std::optional<std::string> destination_operator;
+  MessageStatus status = MessageStatus::queued;
+  std::optional<std::string> assigned_modem;
+  int attempts = 0;  // claims so far (each claim is one attempt to send)
+  std::optional<TimePoint> next_attempt_at;
+  TimePoint created_at;
+  std::optional<TimePoint> sent_at;
+  std::optional<TimePoint> delivered_at;
+  std::optional<std::string> last_error;
+  std::vector<StoredPart> parts;    // filled where the call says so
+  std::vector<StoredEvent> events;  // filled by Store::get_message
+};
+
+// ---------------------------------------------------------------------------------------
+// Idempotency
+
+// The first answer to a request that carried an Idempotency-Key.
+struct IdempotencyRecord {
+  std::string key;
+  std::string fingerprint;  // e.g. hex SHA-256 of the canonical request body
+  int response_status = 202;
+  std::string response_body;
+  TimePoint created_at{};  // epoch: the store uses the time of the insert
+};
+
+// One client request: a single message or an all-or-nothing batch, and its idempotency
+// record (stored in the same transaction as the messages).
+struct Submission {
+  std::vector<NewMessage> messages;
+  std::optional<IdempotencyRecord> idempotency;
+};
+
+struct SubmissionResult {
+  std::vector<std::string> ids;  // stored ids, in request order (empty on replay)
+  // Set when the key was already known with the same fingerprint: nothing was stored and
+  // this is the first answer, to be sent again.
+  std::optional<IdempotencyRecord> replay;
+};
+
+// ---------------------------------------------------------------------------------------
+// Delivery reports
+
+struct ReportCandidate {
+  std::string message_id;
+  int index = 1;
+  std::string to;  // the message's recipient
+  std::string modem;
+  int mr = 0;
+  TimePoint sent_at;
+  PartStatus status = PartStatus::sent;
+};
+
+struct DeliveryReport {
+  std::string modem;
+  int mr = 0;
+  std::optional<std::string> recipient;  // as the report gave it
+  int tp_status = 0;                     // TP-ST
+  std::optional<TimePoint> scts;         // service centre time stamp
+  std::optional<TimePoint> discharge;    // discharge time
+  std::string pdu_hex;                   // the raw report (kept for unmatched ones)
+  TimePoint received_at{};
+};
+
+// ---------------------------------------------------------------------------------------
+// Inbound
+
+struct InboundPart {
+  std::string modem;
+  std::string sender;
+  std::optional<TimePoint> smsc_time;  // TP-SCTS
+  // Concatenation (3GPP TS 23.040 9.2.3.24.1/.8); absent for a single message.
+  std::optional<int> concat_ref;
+  int part = 1;   // 1-based
+  int total = 1;  // parts in the message
+  std::string text;
+  std::string pdu_hex;
+  TimePoint received_at{};
+};
+
+struct InboundStoreResult {
+  std::string message_id;  // the inbound message this part belongs to
+  bool duplicate = false;  // the part was already stored; nothing changed
+  bool complete = false;   // every part is present
+  int parts_received = 0;
+  int total = 1;
+  std::string text;  // reassembled text of the parts present, in order
+};
+
+struct StoredInbound {
+  std::string id;
+  std::string modem;
+  std::string sender;
+  std::optional<TimePoint> smsc_time;  // of the first part
+  std::optional<int> concat_ref;
+  int total = 1;
+  int parts_received = 0;
+  bool complete = false;  // "reassembled"
+  std::string text;
+  TimePoint received_at;  // of the first part
+};
+
+// ---------------------------------------------------------------------------------------
+// SIMs, balances, counters, webhooks
+
+struct SimSeen {
+  std::string iccid;
+  std::optional<std::string> imei;
+  std::optional<std::string> imsi;
+  std::optional<std::string> operator_name;
+  std::optional<std::string> modem;  // modem id it was last seen in
+  TimePoint first_seen;
+  TimePoint last_seen;
+};
+
+struct BalanceRecord {
+  std::string iccid;
+  std::optional<double> amount;
+  std::string currency;
+  std::string raw;
+  TimePoint checked_at;
+};
+
+struct WebhookDelivery {
+  std::int64_t id = 0;
+  std::string event;
+  std::string payload_json;
+  std::string url;
+  int attempts = 0;
+  std::optional<TimePoint> next_attempt_at;  // none: given up or delivered
+  std::optional<TimePoint> delivered_at;
+  std::optional<std::string> last_error;
+  TimePoint created_at;
+};
+
+// ---------------------------------------------------------------------------------------
+// Queries
+
+struct ListQuery {
+  std::optional<MessageStatus> status;
+  int limit = 50;                     // clamped to 1..1000
+  std::optional<std::string> before;  // id cursor: only older messages
+};
+
+struct MessagePage {
+  std::vector<StoredMessage> messages;  // newest first, parts filled, events not
+  std::optional<std::string> next_before;
+};
+
+struct InboxPage {
+  std::vector<StoredInbound> messages;  // newest first
+  std::optional<std::string> next_before;
+};
+
+// Position after the last message of a due-queue page.
+struct DueCursor {
+  int priority = 0;
+  std::string id;
+};
+
+struct RecoveryReport {
+  std::vector<std::string> unknown;   // messages whose parts may have left; not resent
+  std::vector<std::string> requeued;  // messages queued again (at_least_once, or no part left)
+};
+
+}  // namespace smsgw::store

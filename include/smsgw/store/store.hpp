@@ -1,0 +1,211 @@
+// Store: the gateway's durable memory, one SQLite database file.
+//
+// Contract:
+// - Synchronous calls on the gateway's single event-loop thread (no locking inside; the
+//   object is not thread-safe). Expected failures are Result values with Error.code:
+//     "not_found"    no such message / part
+//     "conflict"     the state forbids it (cancel once sending began, claim of a message that
+//                    is not queued, idempotency key reused with another fingerprint)
+//     "invalid"      a bad argument (a message without parts, an unknown part index)
+//     "unavailable"  the database is busy, full or failing I/O; try again later
+//     "store.schema" the file was written by a newer smsgw (refused at open)
+//     "store.error"  any other SQLite failure (the message carries SQLite's text)
+// - Durability: WAL journal, synchronous=FULL, foreign keys on. When a call that writes
+//   returns success, its rows survive a process kill and a power cut. Each public call
+//   that writes is one transaction (one fsync) unless it says otherwise.
+// - Schema: numbered migrations (PRAGMA user_version), applied at open in one transaction;
+//   a database newer than this code is refused with "store.schema".
+// - Ids are ULIDs (ulid.hpp): sorting by id sorts by creation time.
+//
+// Restart rule (docs/store.md): call recover_after_restart() once at start, before the
+// dispatcher runs. Parts left `sending` by the previous process may have left the modem.
+//   at_least_once = false (default): those parts become `unknown`, their message `failed`
+//     with error "unknown outcome: ...", an event "recovered" says so; nothing is resent.
+//   at_least_once = true: those parts are requeued with the message (event "recovered"
+//     saying they may be sent twice).
+// A `sending` message none of whose parts reached `sending` is requeued in both modes (no
+// PDU can have left). Queued messages simply go on.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "smsgw/common/result.hpp"
+#include "smsgw/store/records.hpp"
+
+namespace smsgw::store {
+
+struct StoreOptions {
+  std::chrono::milliseconds busy_timeout{5000};
+  // Migrate only up to this version (tests build older databases); default: latest.
+  std::optional<int> schema_version;
+  // Identical inbound PDUs from one modem within this window are one message (modems
+  // re-deliver after a reset when the SIM was not cleared in time).
+  std::chrono::milliseconds inbound_dedupe_window = std::chrono::hours(24);
+};
+
+class Store {
+ public:
+  // Opens (creating when absent) and migrates the database at `path`.
+  static Result<std::unique_ptr<Store>> open(const std::filesystem::path& path,
+                                             StoreOptions options = {});
+  // The schema version this code writes.
+  static int latest_schema_version();
+
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  int schema_version() const;
+  // Transactions committed through this object (each is one fsync); for tests and metrics.
+  std::uint64_t commit_count() const;
+  const std::filesystem::path& path() const;
+
+  // ---- Submissions ---------------------------------------------------------------------
+
+  // Generates a fresh ULID for `now` (monotonic within this Store).
+  std::string new_id(TimePoint now);
+
+  // Stores all messages (parts, "queued" events) and the idempotency record in ONE
+  // transaction, or nothing. Returns the ids in order. With an idempotency record whose key
+  // exists: same fingerprint -> result.replay set and nothing stored; other fingerprint ->
+  // "conflict".
+  Result<SubmissionResult> insert_messages(
+      std::span<const NewMessage> messages,
+      const std::optional<IdempotencyRecord>& idempotency = std::nullopt);
+  // Group commit: many independent submissions in ONE transaction. Each submission is
+  // all-or-nothing on its own (a savepoint each); one failing (duplicate id, idempotency
+  // conflict) does not fail the others. The outer Result fails only when the transaction
+  // itself cannot commit, and then nothing was stored.
+  Result<std::vector<Result<SubmissionResult>>> insert_submissions(
+      std::span<const Submission> submissions);
+
+  // The stored record for an idempotency key, if any.
+  Result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key);
+  // Deletes idempotency records created before `cutoff`; returns how many.
+  Result<std::int64_t> purge_idempotency(TimePoint cutoff);
+
+  // ---- Queue (dispatcher) --------------------------------------------------------------
+
+  // Messages ready to send at `now`: queued, send_at <= now (or none), next_attempt_at <=
+  // now (or none), not expired; ordered by priority desc, then id (creation) asc. Parts
+  // are not filled. Page with `after` = (priority, id) of the last row of the previous page.
+  Result<std::vector<StoredMessage>> due_messages(TimePoint now, std::size_t limit,
+                                                  const std::optional<DueCursor>& after = {});
+  // The earliest future time a queued message becomes due (send_at / next_attempt_at), for
+  // the dispatcher's sleep; none when nothing is waiting.
+  Result<std::optional<TimePoint>> next_due_time(TimePoint now);
+  // Queued messages whose validity ended by `now` become `expired` (event each); returns ids.
+  Result<std::vector<std::string>> expire_due(TimePoint now);
+
+  // queued -> sending for `modem`: attempts + 1, its queued parts -> sending (modem set),
+  // event "claimed". Returns the message with all parts. "conflict" unless queued.
+  Result<StoredMessage> claim_message(const std::string& id, const std::string& modem,
+                                      TimePoint now);
+  // Records +CMGS success of one part (sending -> sent, mr, sent_at). When no part of the
+  // message is left queued/sending/failed/unknown the message becomes `sent`. Returns the
+  // message status after the call.
+  Result<MessageStatus> record_part_sent(const std::string& id, int index, int mr, TimePoint now);
+  // A part's send failed (sending -> failed, error). The message stays `sending`: the
+  // dispatcher then calls requeue() or mark_failed().
+  Result<void> record_part_failed(const std::string& id, int index, const std::string& error,
+                                  TimePoint now);
+  // The outcome of a part's send is unknown (timeout after the PDU was written).
+  Result<void> record_part_unknown(const std::string& id, int index, const std::string& error,
+                                   TimePoint now);
+  // sending (or queued) -> queued again with next_attempt_at and last_error; parts not yet
+  // sent (queued, sending, failed) -> queued; sent/delivered/unknown parts are kept.
+  // Event "requeued". "conflict" when the message is in a final state or sent.
+  Result<void> requeue(const std::string& id, TimePoint next_attempt_at, const std::string& error,
+                       TimePoint now);
+  // queued/sending -> failed (permanent; parts not sent -> failed). "conflict" if final.
+  Result<void> mark_failed(const std::string& id, const std::string& error, TimePoint now);
+  // queued -> expired. "conflict" unless queued.
+  Result<void> mark_expired(const std::string& id, TimePoint now);
+  // queued -> cancelled; "conflict" once sending has begun or the message is final;
+  // "not_found" for an unknown id. Returns the message (parts filled).
+  Result<StoredMessage> cancel(const std::string& id, TimePoint now);
+  // Appends one event to a message's log.
+  Result<void> append_event(const std::string& id, const std::string& kind,
+                            const std::string& detail_json, TimePoint now);
+
+  // ---- Delivery reports ----------------------------------------------------------------
+
+  // Parts sent (or delivered) through `modem` with TP-MR `mr` at or after `since`, newest
+  // first (the 8-bit MR wraps, so older sends may share it). With `recipient`, only parts
+  // whose message's number ends with the report's digits or vice versa (national and
+  // international forms of one number match; at least 6 digits compared).
+  Result<std::vector<ReportCandidate>> report_candidates(
+      const std::string& modem, int mr, TimePoint since,
+      const std::optional<std::string>& recipient = std::nullopt);
+  // Applies a report to a part: TP-ST classified by classify_report_status(); delivered ->
+  // part delivered (delivered_at = report.received_at); pending -> stays sent; failed ->
+  // part failed. Then the message status is rolled up (roll_up()) and an event "report"
+  // appended. Returns the message status after the call.
+  Result<MessageStatus> record_report(const std::string& id, int index,
+                                      const DeliveryReport& report);
+  // Keeps a report no part matched.
+  Result<std::int64_t> store_unmatched_report(const DeliveryReport& report);
+  Result<std::vector<DeliveryReport>> unmatched_reports(std::size_t limit);
+
+  // ---- Restart -------------------------------------------------------------------------
+
+  // Applies the restart rule in the header comment. One transaction.
+  Result<RecoveryReport> recover_after_restart(bool at_least_once, TimePoint now);
+
+  // ---- Reading -------------------------------------------------------------------------
+
+  // One message with its parts and events; "not_found" for an unknown id.
+  Result<StoredMessage> get_message(const std::string& id);
+  // Newest first, with parts; `next_before` set when more may follow.
+  Result<MessagePage> list_messages(const ListQuery& query);
+  // Count of messages in every status (all statuses listed, zeros included).
+  Result<std::vector<std::pair<MessageStatus, std::int64_t>>> count_by_status();
+
+  // ---- Inbound -------------------------------------------------------------------------
+
+  // Stores a received part. Concatenated parts join the incomplete message with the same
+  // (modem, sender, ref, total) received within the dedupe window; a part already present
+  // is a duplicate. A single-part message identical (modem, PDU) to one received within the
+  // window is a duplicate. Returns whether the message is now complete and its text.
+  Result<InboundStoreResult> store_inbound(const InboundPart& part);
+  // Received messages newest first (text reassembled from the parts present).
+  Result<InboxPage> list_inbox(int limit, const std::optional<std::string>& before);
+
+  // ---- SIMs, balances, daily counters, webhooks ----------------------------------------
+
+  // Inserts or refreshes a SIM (first_seen kept; other fields updated when given).
+  Result<void> upsert_sim(const SimSeen& sim);
+  Result<std::vector<SimSeen>> list_sims();
+  Result<void> record_balance(const BalanceRecord& balance);
+  Result<std::optional<BalanceRecord>> latest_balance(const std::string& iccid);
+  Result<std::vector<BalanceRecord>> balance_history(const std::string& iccid, std::size_t limit);
+
+  // Per-SIM sent counters per day, so per-day limits survive a restart. `day` is the
+  // caller's local day number (e.g. days since the epoch in the gateway's time zone).
+  Result<std::int64_t> add_daily_sent(const std::string& iccid, std::int64_t day,
+                                      std::int64_t count);
+  Result<std::int64_t> daily_sent(const std::string& iccid, std::int64_t day);
+
+  Result<std::int64_t> enqueue_webhook(const std::string& event, const std::string& payload_json,
+                                       const std::string& url, TimePoint now);
+  // Undelivered webhooks with next_attempt_at <= now, oldest first.
+  Result<std::vector<WebhookDelivery>> due_webhooks(TimePoint now, std::size_t limit);
+  Result<void> webhook_delivered(std::int64_t id, TimePoint now);
+  // attempts + 1, last_error; next_attempt_at none = give up.
+  Result<void> webhook_failed(std::int64_t id, const std::string& error,
+                              std::optional<TimePoint> next_attempt_at);
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace smsgw::store
