@@ -1,6 +1,11 @@
 // TestStream: a ByteStream over boost::beast::test::stream, for channel tests.
 // beast's stream fragments reads (read_size) and fails its Nth operation (fail_count).
+// `on_write` (optional) runs right after each write, before write_all returns: a fake
+// modem can answer there, so the answer is in the buffer before the channel waits.
 #pragma once
+
+#include <functional>
+#include <string>
 
 #include "smsgw/at/byte_stream.hpp"
 #include "smsgw/common/net.hpp"
@@ -13,7 +18,10 @@ namespace beast_test = boost::beast::test;
 
 class TestStream final : public ByteStream {
  public:
-  explicit TestStream(beast_test::stream stream) : stream_(std::move(stream)) {}
+  using WriteHook = std::function<void(std::string_view written)>;
+
+  explicit TestStream(beast_test::stream stream, WriteHook on_write = {})
+      : stream_(std::move(stream)), on_write_(std::move(on_write)) {}
 
   awaitable<Result<std::size_t>> read_some(std::span<char> buffer) override {
     error_code ec;
@@ -24,10 +32,12 @@ class TestStream final : public ByteStream {
   }
 
   awaitable<Result<void>> write_all(std::string_view bytes) override {
+    const std::string copy(bytes);
     error_code ec;
-    co_await asio::async_write(stream_, asio::buffer(bytes.data(), bytes.size()),
+    co_await asio::async_write(stream_, asio::buffer(copy),
                                asio::redirect_error(use_awaitable, ec));
     if (ec) co_return make_error("at.io", "test stream write failed: " + ec.message());
+    if (on_write_) on_write_(copy);
     co_return Result<void>{};
   }
 
@@ -37,6 +47,7 @@ class TestStream final : public ByteStream {
 
  private:
   beast_test::stream stream_;
+  WriteHook on_write_;
 };
 
 }  // namespace smsgw::at::testing
