@@ -1,0 +1,147 @@
+#include "smsgw/scheduler/dlr_matcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace smsgw::scheduler {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+// 2015-01-09 12:08:48 UTC: the SCTS of the real +CDS in shared/reference/at-protocol.md
+// (2015-01-09 17:38:48 +05:30), MR 64 to +919790197346 after +CMGS: 64.
+const TimePoint kScts = TimePoint{} +
+                        std::chrono::sys_days{std::chrono::year{2015} / 1 / 9}.time_since_epoch() +
+                        hours(12) + minutes(8) + seconds(48);
+
+StatusReportFacts report(std::string recipient, std::optional<TimePoint> scts = kScts) {
+  return StatusReportFacts{"m1", 64, std::move(recipient), scts, kScts + seconds(6)};
+}
+
+TEST(MatchStatusReport, MatchesTheRealReportToItsPart) {
+  const std::vector<SentPart> parts{{"m1", 64, "+919790197346", kScts - seconds(1)}};
+  EXPECT_EQ(match_status_report(report("+919790197346"), parts), 0U);
+}
+
+TEST(MatchStatusReport, NeedsSameSimAndMr) {
+  const std::vector<SentPart> parts{{"m2", 64, "+919790197346", kScts - seconds(1)},
+                                    {"m1", 65, "+919790197346", kScts - seconds(1)}};
+  EXPECT_EQ(match_status_report(report("+919790197346"), parts), std::nullopt);
+}
+
+TEST(MatchStatusReport, WrappedMrPrefersTheSameRecipient) {
+  // The MR came round again: two parts with MR 64 on this SIM within the window.
+  const std::vector<SentPart> parts{{"m1", 64, "+919790197346", kScts - hours(2)},
+                                    {"m1", 64, "+4917612345678", kScts - seconds(1)}};
+  EXPECT_EQ(match_status_report(report("+919790197346"), parts), 0U);
+  EXPECT_EQ(match_status_report(report("+4917612345678"), parts), 1U);
+  EXPECT_EQ(match_status_report(report("+4915112345678"), parts), std::nullopt);
+}
+
+TEST(MatchStatusReport, RecipientFormsAreComparedBySignificantDigits) {
+  const std::vector<SentPart> parts{{"m1", 64, "+4917612345678", kScts - seconds(1)}};
+  EXPECT_EQ(match_status_report(report("017612345678"), parts), 0U);   // national
+  EXPECT_EQ(match_status_report(report("4917612345678"), parts), 0U);  // TON unknown
+  EXPECT_EQ(match_status_report(report("004917612345678"), parts), 0U);
+  EXPECT_EQ(match_status_report(report(""), parts), 0U);  // not given
+  EXPECT_EQ(match_status_report(report("017612345679"), parts), std::nullopt);
+}
+
+TEST(MatchStatusReport, PrefersTheMostRecentSendBeforeScts) {
+  const std::vector<SentPart> parts{{"m1", 64, "+919790197346", kScts - hours(30)},
+                                    {"m1", 64, "+919790197346", kScts - minutes(3)},
+                                    {"m1", 64, "+919790197346", kScts - hours(5)}};
+  EXPECT_EQ(match_status_report(report("+919790197346"), parts), 1U);
+  // A report for the older send (SCTS 5 h ago, arriving late) finds that one.
+  auto late = report("+919790197346", kScts - hours(5) + seconds(2));
+  EXPECT_EQ(match_status_report(late, parts), 2U);
+}
+
+TEST(MatchStatusReport, ToleratesSmallClockSkewAndFallsBackForLargeOnes) {
+  // Our send is stamped 2 min after the SC's SCTS (clocks differ): still within skew.
+  const std::vector<SentPart> parts{{"m1", 64, "+919790197346", kScts + minutes(2)},
+                                    {"m1", 64, "+919790197346", kScts - hours(10)}};
+  EXPECT_EQ(match_status_report(report("+919790197346"), parts), 0U);
+  // An SC clock an hour slow: no candidate before SCTS + skew except the 10 h old one,
+  // which wins under rule 2; without it, the earliest after is taken.
+  auto slow = report("+919790197346", kScts - hours(1));
+  EXPECT_EQ(match_status_report(slow, parts), 1U);
+  const std::vector<SentPart> only_after{{"m1", 64, "+919790197346", kScts + minutes(2)},
+                                         {"m1", 64, "+919790197346", kScts + minutes(1)}};
+  EXPECT_EQ(match_status_report(slow, only_after), 1U);
+  // Without SCTS the arrival time is the reference.
+  EXPECT_EQ(match_status_report(report("+919790197346", std::nullopt), parts), 0U);
+}
+
+TEST(MatchStatusReport, IgnoresPartsOutsideTheWindow) {
+  const std::vector<SentPart> parts{{"m1", 64, "+919790197346", kScts - hours(73)},
+                                    {"m1", 64, "+919790197346", kScts + hours(1)}};
+  EXPECT_EQ(match_status_report(report("+919790197346"), parts), std::nullopt);
+  MatchOptions wide{hours(100), minutes(5)};
+  EXPECT_EQ(match_status_report(report("+919790197346"), parts, wide), 0U);
+}
+
+struct OutcomeCase {
+  std::uint8_t tp_st;
+  ReportOutcome expected;
+};
+
+class TpStatus : public ::testing::TestWithParam<OutcomeCase> {};
+
+TEST_P(TpStatus, ClassifiesPerTs23040) {
+  EXPECT_EQ(to_string(report_outcome(GetParam().tp_st)), to_string(GetParam().expected))
+      << "TP-ST 0x" << std::hex << int{GetParam().tp_st};
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Values, TpStatus,
+    ::testing::Values(
+        OutcomeCase{0x00, ReportOutcome::delivered}, OutcomeCase{0x01, ReportOutcome::delivered},
+        OutcomeCase{0x02, ReportOutcome::delivered},
+        OutcomeCase{0x03, ReportOutcome::failed},  // reserved
+        OutcomeCase{0x1F, ReportOutcome::delivered},
+        OutcomeCase{0x20, ReportOutcome::pending},  // congestion, still trying
+        OutcomeCase{0x25, ReportOutcome::pending}, OutcomeCase{0x3F, ReportOutcome::pending},
+        OutcomeCase{0x40, ReportOutcome::failed},  // remote procedure error
+        OutcomeCase{0x46, ReportOutcome::failed},  // validity period expired
+        OutcomeCase{0x60, ReportOutcome::failed},  // SC gave up
+        OutcomeCase{0x7F, ReportOutcome::failed}, OutcomeCase{0x80, ReportOutcome::failed},
+        OutcomeCase{0xFF, ReportOutcome::failed}));
+
+TEST(PartStatus, ReportsMoveSentPartsAndFinalStatusesStay) {
+  EXPECT_EQ(part_status_after_report(PartStatus::sent, 0x00), PartStatus::delivered);
+  EXPECT_EQ(part_status_after_report(PartStatus::sent, 0x21), PartStatus::sent);
+  EXPECT_EQ(part_status_after_report(PartStatus::sent, 0x41), PartStatus::failed);
+  EXPECT_EQ(part_status_after_report(PartStatus::unknown, 0x00), PartStatus::delivered);
+  EXPECT_EQ(part_status_after_report(PartStatus::delivered, 0x41), PartStatus::delivered);
+  EXPECT_EQ(part_status_after_report(PartStatus::failed, 0x00), PartStatus::failed);
+}
+
+struct RollUpCase {
+  std::vector<PartStatus> parts;
+  MessageStatus expected;
+};
+
+class RollUp : public ::testing::TestWithParam<RollUpCase> {};
+
+TEST_P(RollUp, MessageStatusFromParts) {
+  EXPECT_EQ(to_string(roll_up(GetParam().parts)), to_string(GetParam().expected));
+}
+
+using P = PartStatus;
+using M = MessageStatus;
+INSTANTIATE_TEST_SUITE_P(
+    Parts, RollUp,
+    ::testing::Values(RollUpCase{{}, M::queued}, RollUpCase{{P::queued}, M::sending},
+                      RollUpCase{{P::sent, P::queued}, M::sending}, RollUpCase{{P::sent}, M::sent},
+                      RollUpCase{{P::delivered, P::sent}, M::sent},
+                      RollUpCase{{P::delivered, P::delivered, P::delivered}, M::delivered},
+                      RollUpCase{{P::delivered, P::failed, P::delivered}, M::failed},
+                      RollUpCase{{P::queued, P::failed}, M::failed},
+                      RollUpCase{{P::delivered, P::unknown}, M::sent}));
+
+}  // namespace
+}  // namespace smsgw::scheduler
