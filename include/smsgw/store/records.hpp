@@ -39,8 +39,9 @@ enum class ReportOutcome { delivered, pending, failed };
 ReportOutcome classify_report_status(int tp_status);
 
 // Message status from its parts' statuses (pure roll-up, applied after each delivery
-// report): `delivered` when every part is delivered; `failed` when any part failed; else
-// `current` (a message in `sent` stays `sent` while reports are pending).
+// report). Only a `sent` message changes: to `delivered` when every part is delivered, to
+// `failed` when any part failed; it stays `sent` while reports are pending. Any other
+// `current` is returned unchanged (the dispatcher owns queued/sending; final stays final).
 MessageStatus roll_up(MessageStatus current, std::span<const PartStatus> parts);
 
 // ---------------------------------------------------------------------------------------

@@ -104,24 +104,31 @@ class Store {
   // Queued messages whose validity ended by `now` become `expired` (event each); returns ids.
   Result<std::vector<std::string>> expire_due(TimePoint now);
 
-  // queued -> sending for `modem`: attempts + 1, its queued parts -> sending (modem set),
-  // event "claimed". Returns the message with all parts. "conflict" unless queued.
+  // queued -> sending for `modem`: attempts + 1, the queued parts get the modem (they stay
+  // queued until record_part_sending), event "claimed". Returns the message with all parts.
+  // "conflict" unless queued.
   Result<StoredMessage> claim_message(const std::string& id, const std::string& modem,
                                       TimePoint now);
-  // Records +CMGS success of one part (sending -> sent, mr, sent_at). When no part of the
-  // message is left queued/sending/failed/unknown the message becomes `sent`. Returns the
-  // message status after the call.
+  // queued -> sending for one part of a claimed message. Call it (and let it commit) right
+  // before writing the PDU to the modem: the restart rule trusts it. "conflict" unless the
+  // part is queued and the message sending.
+  Result<void> record_part_sending(const std::string& id, int index, TimePoint now);
+  // Records +CMGS success of one part (sending -> sent, mr, sent_at). When every part is
+  // settled (sent, delivered, or failed by a status report) the message becomes `sent`
+  // (sent_at, event "sent") and is rolled up at once. Returns the message status after it.
   Result<MessageStatus> record_part_sent(const std::string& id, int index, int mr, TimePoint now);
-  // A part's send failed (sending -> failed, error). The message stays `sending`: the
-  // dispatcher then calls requeue() or mark_failed().
+  // A part's send failed (-> failed, error). The message stays `sending`: the dispatcher
+  // then calls requeue() or mark_failed(), so that no message stays `sending`.
   Result<void> record_part_failed(const std::string& id, int index, const std::string& error,
                                   TimePoint now);
-  // The outcome of a part's send is unknown (timeout after the PDU was written).
+  // The outcome of a part's send is unknown (timeout after the PDU was written). The
+  // dispatcher then calls mark_failed() (or requeue() to accept a possible duplicate).
   Result<void> record_part_unknown(const std::string& id, int index, const std::string& error,
                                    TimePoint now);
-  // sending (or queued) -> queued again with next_attempt_at and last_error; parts not yet
-  // sent (queued, sending, failed) -> queued; sent/delivered/unknown parts are kept.
-  // Event "requeued". "conflict" when the message is in a final state or sent.
+  // sending (or queued) -> queued again with next_attempt_at and last_error (attempts is
+  // not changed: the next claim counts); parts not yet sent (queued, sending, failed) ->
+  // queued; sent/delivered/unknown parts are kept. Event "requeued". "conflict" when the
+  // message is sent or final.
   Result<void> requeue(const std::string& id, TimePoint next_attempt_at, const std::string& error,
                        TimePoint now);
   // queued/sending -> failed (permanent; parts not sent -> failed). "conflict" if final.
@@ -129,7 +136,8 @@ class Store {
   // queued -> expired. "conflict" unless queued.
   Result<void> mark_expired(const std::string& id, TimePoint now);
   // queued -> cancelled; "conflict" once sending has begun or the message is final;
-  // "not_found" for an unknown id. Returns the message (parts filled).
+  // "not_found" for an unknown id. Returns the message (parts filled; they keep their
+  // status, the dispatcher never claims a cancelled message).
   Result<StoredMessage> cancel(const std::string& id, TimePoint now);
   // Appends one event to a message's log.
   Result<void> append_event(const std::string& id, const std::string& kind,

@@ -1,0 +1,160 @@
+#include "migrations.hpp"
+
+namespace smsgw::store {
+namespace {
+
+// Version 1: outbound messages, their parts, the event log and idempotency keys.
+constexpr std::string_view kVersion1 = R"sql(
+CREATE TABLE messages (
+  id                   TEXT PRIMARY KEY,
+  recipient            TEXT NOT NULL,
+  text                 TEXT NOT NULL,
+  encoding             TEXT NOT NULL,
+  part_count           INTEGER NOT NULL CHECK (part_count >= 1),
+  priority             INTEGER NOT NULL DEFAULT 0,
+  send_at              INTEGER,
+  expires_at           INTEGER,
+  flash                INTEGER NOT NULL DEFAULT 0,
+  status_report        INTEGER NOT NULL DEFAULT 1,
+  pinned_modem         TEXT,
+  pinned_operator      TEXT,
+  destination_operator TEXT,
+  status               TEXT NOT NULL CHECK (status IN
+                         ('queued','sending','sent','delivered','failed','expired','cancelled')),
+  assigned_modem       TEXT,
+  attempts             INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at      INTEGER,
+  created_at           INTEGER NOT NULL,
+  sent_at              INTEGER,
+  delivered_at         INTEGER,
+  last_error           TEXT
+);
+CREATE INDEX messages_queue ON messages (priority DESC, id) WHERE status = 'queued';
+CREATE INDEX messages_by_status ON messages (status, id);
+
+CREATE TABLE message_parts (
+  message_id    TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  idx           INTEGER NOT NULL CHECK (idx >= 1),
+  pdu           TEXT NOT NULL,
+  tpdu_length   INTEGER NOT NULL,
+  status        TEXT NOT NULL CHECK (status IN
+                  ('queued','sending','sent','delivered','failed','unknown')),
+  modem         TEXT,
+  mr            INTEGER,
+  sent_at       INTEGER,
+  delivered_at  INTEGER,
+  report_status INTEGER,
+  error         TEXT,
+  PRIMARY KEY (message_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX parts_by_reference ON message_parts (modem, mr, sent_at) WHERE mr IS NOT NULL;
+
+CREATE TABLE message_events (
+  id         INTEGER PRIMARY KEY,
+  message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  at         INTEGER NOT NULL,
+  kind       TEXT NOT NULL,
+  detail     TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_by_message ON message_events (message_id, id);
+
+CREATE TABLE idempotency_keys (
+  key             TEXT PRIMARY KEY,
+  fingerprint     TEXT NOT NULL,
+  response_status INTEGER NOT NULL,
+  response_body   TEXT NOT NULL,
+  created_at      INTEGER NOT NULL
+);
+CREATE INDEX idempotency_by_age ON idempotency_keys (created_at);
+)sql";
+
+// Version 2: inbound messages, unmatched reports, SIMs, balances, daily counters and the
+// webhook outbox.
+constexpr std::string_view kVersion2 = R"sql(
+CREATE TABLE inbound_messages (
+  id             TEXT PRIMARY KEY,
+  modem          TEXT NOT NULL,
+  sender         TEXT NOT NULL,
+  smsc_time      INTEGER,
+  concat_ref     INTEGER,
+  total          INTEGER NOT NULL CHECK (total >= 1),
+  parts_received INTEGER NOT NULL,
+  complete       INTEGER NOT NULL,
+  text           TEXT NOT NULL,
+  received_at    INTEGER NOT NULL
+);
+CREATE INDEX inbound_open ON inbound_messages (modem, sender, concat_ref, total, received_at)
+  WHERE complete = 0;
+
+CREATE TABLE inbound_parts (
+  inbound_id  TEXT NOT NULL REFERENCES inbound_messages (id) ON DELETE CASCADE,
+  part        INTEGER NOT NULL,
+  text        TEXT NOT NULL,
+  pdu         TEXT NOT NULL,
+  smsc_time   INTEGER,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (inbound_id, part)
+) WITHOUT ROWID;
+CREATE INDEX inbound_parts_by_pdu ON inbound_parts (pdu, received_at);
+
+CREATE TABLE unmatched_reports (
+  id          INTEGER PRIMARY KEY,
+  modem       TEXT NOT NULL,
+  mr          INTEGER NOT NULL,
+  recipient   TEXT,
+  tp_status   INTEGER NOT NULL,
+  scts        INTEGER,
+  discharge   INTEGER,
+  pdu         TEXT NOT NULL,
+  received_at INTEGER NOT NULL
+);
+
+CREATE TABLE sims (
+  iccid      TEXT PRIMARY KEY,
+  imei       TEXT,
+  imsi       TEXT,
+  operator   TEXT,
+  modem      TEXT,
+  first_seen INTEGER NOT NULL,
+  last_seen  INTEGER NOT NULL
+);
+
+CREATE TABLE balances (
+  id         INTEGER PRIMARY KEY,
+  iccid      TEXT NOT NULL,
+  amount     REAL,
+  currency   TEXT NOT NULL,
+  raw        TEXT NOT NULL,
+  checked_at INTEGER NOT NULL
+);
+CREATE INDEX balances_by_sim ON balances (iccid, checked_at);
+
+CREATE TABLE daily_counters (
+  iccid TEXT NOT NULL,
+  day   INTEGER NOT NULL,
+  sent  INTEGER NOT NULL,
+  PRIMARY KEY (iccid, day)
+) WITHOUT ROWID;
+
+CREATE TABLE webhook_outbox (
+  id              INTEGER PRIMARY KEY,
+  event           TEXT NOT NULL,
+  payload         TEXT NOT NULL,
+  url             TEXT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  delivered_at    INTEGER,
+  last_error      TEXT,
+  created_at      INTEGER NOT NULL
+);
+CREATE INDEX webhook_due ON webhook_outbox (next_attempt_at)
+  WHERE delivered_at IS NULL AND next_attempt_at IS NOT NULL;
+)sql";
+
+constexpr std::string_view kMigrations[] = {kVersion1, kVersion2};
+
+}  // namespace
+
+std::span<const std::string_view> migrations() { return kMigrations; }
+
+}  // namespace smsgw::store

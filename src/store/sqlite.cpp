@@ -1,0 +1,171 @@
+#include "sqlite.hpp"
+
+namespace smsgw::store::sqlite {
+
+std::int64_t to_millis(TimePoint time) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+TimePoint from_millis(std::int64_t millis) {
+  return TimePoint(
+      std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(millis)));
+}
+
+Error make_sqlite_error(int code, std::string_view what, std::string_view detail) {
+  const int primary = code & 0xff;
+  std::string message = std::string(what) + ": " + std::string(detail);
+  switch (primary) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PROTOCOL:
+      return make_error("unavailable", std::move(message));
+    case SQLITE_CONSTRAINT:
+      return make_error("conflict", std::move(message));
+    default:
+      return make_error("store.error", std::move(message));
+  }
+}
+
+Query::~Query() {
+  sqlite3_reset(statement_);
+  sqlite3_clear_bindings(statement_);
+}
+
+Query& Query::bind(int index, std::int64_t value) {
+  const int rc = sqlite3_bind_int64(statement_, index, value);
+  if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
+  return *this;
+}
+
+Query& Query::bind(int index, double value) {
+  const int rc = sqlite3_bind_double(statement_, index, value);
+  if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
+  return *this;
+}
+
+Query& Query::bind(int index, std::string_view value) {
+  const int rc = sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()),
+                                   SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
+  return *this;
+}
+
+Query& Query::bind(int index, std::nullopt_t) {
+  const int rc = sqlite3_bind_null(statement_, index);
+  if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
+  return *this;
+}
+
+Result<bool> Query::step() {
+  if (bind_error_ != SQLITE_OK) {
+    return make_sqlite_error(bind_error_, sqlite3_sql(statement_), sqlite3_errstr(bind_error_));
+  }
+  const int rc = sqlite3_step(statement_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) {
+    // Ready to be bound and run again (bindings are kept until the next bind).
+    sqlite3_reset(statement_);
+    return false;
+  }
+  Error error = make_sqlite_error(sqlite3_extended_errcode(db_), sqlite3_sql(statement_),
+                                  sqlite3_errmsg(db_));
+  sqlite3_reset(statement_);
+  return error;
+}
+
+Result<void> Query::run() {
+  while (true) {
+    auto row = step();
+    if (!row) return std::move(row).error();
+    if (!*row) return {};
+  }
+}
+
+bool Query::is_null(int column) const {
+  return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+}
+
+std::int64_t Query::integer(int column) const { return sqlite3_column_int64(statement_, column); }
+
+double Query::real(int column) const { return sqlite3_column_double(statement_, column); }
+
+std::string Query::text(int column) const {
+  const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(statement_, column));
+  const int size = sqlite3_column_bytes(statement_, column);
+  return data == nullptr ? std::string() : std::string(data, static_cast<std::size_t>(size));
+}
+
+std::optional<std::int64_t> Query::optional_integer(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return integer(column);
+}
+
+std::optional<int> Query::optional_int(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return static_cast<int>(integer(column));
+}
+
+std::optional<double> Query::optional_real(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return real(column);
+}
+
+std::optional<std::string> Query::optional_text(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return text(column);
+}
+
+std::optional<TimePoint> Query::optional_time(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return time(column);
+}
+
+Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    Error error = make_sqlite_error(rc, "cannot open database " + path.string(),
+                                    db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close_v2(db);
+    return error;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  return std::unique_ptr<Connection>(new Connection(db));
+}
+
+Connection::~Connection() {
+  for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+  sqlite3_close_v2(db_);
+}
+
+Result<void> Connection::exec(std::string_view sql) {
+  char* message = nullptr;
+  const std::string text(sql);
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+  if (rc != SQLITE_OK) {
+    Error error = make_sqlite_error(rc, text.substr(0, 60), message != nullptr ? message : "");
+    sqlite3_free(message);
+    return error;
+  }
+  return {};
+}
+
+Result<std::unique_ptr<Query>> Connection::query(const char* sql) {
+  auto found = statements_.find(sql);
+  if (found == statements_.end()) {
+    sqlite3_stmt* statement = nullptr;
+    const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
+    if (rc != SQLITE_OK) return make_sqlite_error(rc, sql, sqlite3_errmsg(db_));
+    found = statements_.emplace(sql, statement).first;
+  }
+  return std::make_unique<Query>(db_, found->second);
+}
+
+std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }
+
+}  // namespace smsgw::store::sqlite

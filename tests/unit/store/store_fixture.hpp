@@ -1,0 +1,72 @@
+// Shared helpers for the store tests: a temporary database file per test and message
+// builders.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+
+#include "smsgw/store/store.hpp"
+
+namespace smsgw::store::testing {
+
+using namespace std::chrono_literals;
+
+inline TimePoint at(std::int64_t seconds) {
+  return TimePoint(std::chrono::seconds(1'700'000'000 + seconds));
+}
+
+// A fresh folder under the system temp dir, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("smsgw-store-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline NewMessage message_to(std::string to, int parts = 1, int priority = 0) {
+  NewMessage m;
+  m.to = std::move(to);
+  m.text = "hello";
+  m.encoding = "gsm7";
+  m.priority = priority;
+  for (int i = 0; i < parts; ++i) {
+    m.parts.push_back(NewPart{"0041000B915121551532F40000" + std::to_string(i), 20 + i});
+  }
+  return m;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = Store::open(dir_.path() / "smsgw.db");
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    store_ = std::move(*opened);
+  }
+
+  // Inserts one message created at `created` and returns its id.
+  std::string add(NewMessage m, TimePoint created = at(0)) {
+    m.created_at = created;
+    if (m.id.empty()) m.id = store_->new_id(created);
+    auto result = store_->insert_messages(std::span<const NewMessage>(&m, 1));
+    EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
+    return result.ok() ? result->ids.at(0) : "";
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+}  // namespace smsgw::store::testing

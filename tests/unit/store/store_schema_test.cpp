@@ -1,0 +1,125 @@
+#include <sqlite3.h>
+
+#include "store_fixture.hpp"
+
+namespace smsgw::store::testing {
+namespace {
+
+std::string pragma(const std::filesystem::path& path, const char* name) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* statement = nullptr;
+  sqlite3_prepare_v2(db, (std::string("PRAGMA ") + name).c_str(), -1, &statement, nullptr);
+  std::string value;
+  if (sqlite3_step(statement) == SQLITE_ROW) {
+    value = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return value;
+}
+
+void exec(const std::filesystem::path& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+      << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+TEST(StoreSchema, CreatesTheLatestSchemaInAnEmptyFile) {
+  TempDir dir;
+  const auto path = dir.path() / "new.db";
+  auto store = Store::open(path);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ((*store)->schema_version(), Store::latest_schema_version());
+  EXPECT_GE(Store::latest_schema_version(), 2);
+  EXPECT_EQ(pragma(path, "user_version"), std::to_string(Store::latest_schema_version()));
+  EXPECT_EQ(pragma(path, "journal_mode"), "wal");
+  // Migration is one transaction.
+  EXPECT_EQ((*store)->commit_count(), 1u);
+}
+
+TEST(StoreSchema, AMessageWithoutPartsIsInvalid) {
+  TempDir dir;
+  auto store = Store::open(dir.path() / "p.db");
+  ASSERT_TRUE(store.ok());
+  NewMessage m = message_to("+491511234567");
+  m.parts.clear();
+  auto refused = (*store)->insert_messages(std::span<const NewMessage>(&m, 1));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "invalid");
+}
+
+TEST(StoreSchema, UpgradesFromThePreviousVersionKeepingRows) {
+  TempDir dir;
+  const auto path = dir.path() / "old.db";
+  const int previous = Store::latest_schema_version() - 1;
+  std::string id;
+  {
+    auto old = Store::open(path, StoreOptions{.schema_version = previous});
+    ASSERT_TRUE(old.ok()) << old.error().message;
+    EXPECT_EQ((*old)->schema_version(), previous);
+    NewMessage m = message_to("+491511234567", 2);
+    auto stored = (*old)->insert_messages(std::span<const NewMessage>(&m, 1));
+    ASSERT_TRUE(stored.ok()) << stored.error().message;
+    id = stored->ids.at(0);
+  }
+  EXPECT_EQ(pragma(path, "user_version"), std::to_string(previous));
+  auto upgraded = Store::open(path);
+  ASSERT_TRUE(upgraded.ok()) << upgraded.error().message;
+  EXPECT_EQ((*upgraded)->schema_version(), Store::latest_schema_version());
+  auto message = (*upgraded)->get_message(id);
+  ASSERT_TRUE(message.ok());
+  EXPECT_EQ(message->parts.size(), 2u);
+  // Tables of the newest version work.
+  EXPECT_TRUE((*upgraded)->add_daily_sent("8949", 1, 1).ok());
+}
+
+TEST(StoreSchema, EveryVersionUpgradesToTheNext) {
+  for (int from = 0; from < Store::latest_schema_version(); ++from) {
+    TempDir dir;
+    const auto path = dir.path() / "v.db";
+    ASSERT_TRUE(Store::open(path, StoreOptions{.schema_version = from}).ok()) << from;
+    auto next = Store::open(path, StoreOptions{.schema_version = from + 1});
+    ASSERT_TRUE(next.ok()) << from << ": " << next.error().message;
+    EXPECT_EQ((*next)->schema_version(), from + 1);
+  }
+}
+
+TEST(StoreSchema, RefusesADatabaseNewerThanTheCode) {
+  TempDir dir;
+  const auto path = dir.path() / "future.db";
+  ASSERT_TRUE(Store::open(path).ok());
+  exec(path, "PRAGMA user_version = " + std::to_string(Store::latest_schema_version() + 1));
+  auto refused = Store::open(path);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "store.schema");
+  EXPECT_NE(refused.error().message.find("newer than this smsgw understands"), std::string::npos)
+      << refused.error().message;
+}
+
+TEST(StoreSchema, AFailedMigrationLeavesTheVersionUnchanged) {
+  TempDir dir;
+  const auto path = dir.path() / "clash.db";
+  ASSERT_TRUE(Store::open(path, StoreOptions{.schema_version = 1}).ok());
+  // A table in the way makes migration 2 fail; the whole upgrade rolls back.
+  exec(path, "CREATE TABLE sims (x INTEGER)");
+  auto failed = Store::open(path);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().message.find("migration to schema version 2 failed"), std::string::npos)
+      << failed.error().message;
+  EXPECT_EQ(pragma(path, "user_version"), "1");
+}
+
+TEST(StoreSchema, UnopenableFileIsAnError) {
+  auto failed = Store::open("/nonexistent-dir/sub/smsgw.db");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, "unavailable");
+  EXPECT_NE(failed.error().message.find("/nonexistent-dir/sub/smsgw.db"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace smsgw::store::testing
