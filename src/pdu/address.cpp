@@ -168,7 +168,7 @@ void append_tp_address(Bytes& out, const Address& address) {
 Result<Address> read_tp_address(OctetReader& reader, std::string_view what) {
   const std::size_t start = reader.offset();
   PDU_TRY(semi_octets, reader.octet(std::string(what) + " length"));
-  if (semi_octets > 2 * kMaxDigits) {
+  if (semi_octets > kMaxDigits) {
     return error_at(start, "pdu.bad_address",
                     std::string(what) + " length " + std::to_string(semi_octets) +
                         " exceeds the 20 semi-octets an address holds");

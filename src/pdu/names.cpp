@@ -29,10 +29,10 @@ std::optional<NationalLanguage> national_language_from_name(std::string_view nam
   return std::nullopt;
 }
 
-// TS 23.040 9.2.3.15: 0x00-0x1F completed, 0x20-0x3F temporary error with the SC still
-// trying, 0x40-0x7F permanent error or temporary error with the SC no longer trying.
-// Values with bit 7 set are reserved; the SME treats them like a failed delivery
-// ("shall be treated as service rejected" in spirit: the SC stopped).
+// TS 23.040 9.2.3.15: 0x00-0x1F transaction completed, 0x20-0x3F temporary error with
+// the SC still trying, 0x40-0x7F permanent error or temporary error with the SC no
+// longer trying. Values with bit 7 set are reserved; since none of them confirms a
+// delivery or a further attempt, they count as failed.
 StatusClass classify_status(std::uint8_t tp_st) {
   if (tp_st <= 0x1F) return StatusClass::delivered;
   if (tp_st <= 0x3F) return StatusClass::pending;
