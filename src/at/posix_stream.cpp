@@ -1,5 +1,7 @@
 #include "smsgw/at/posix_stream.hpp"
 
+#include <sys/ioctl.h>
+
 namespace smsgw::at {
 
 PosixStream::PosixStream(asio::any_io_executor executor, int fd, std::string name)
@@ -32,6 +34,11 @@ awaitable<Result<void>> PosixStream::write_all(std::string_view bytes) {
 }
 
 void PosixStream::close() {
+  if (!descriptor_.is_open()) return;
+  // A terminal opened exclusively (TIOCEXCL) keeps that flag after the close on
+  // pseudo-terminals, which would lock out the next open(): clear it first. On other
+  // descriptors the ioctl fails harmlessly.
+  (void)::ioctl(descriptor_.native_handle(), TIOCNXCL);
   error_code ignored;
   descriptor_.close(ignored);
 }

@@ -2,7 +2,8 @@
 // opened by smsgw::serial::open_tty). It owns the descriptor.
 //
 // Read errors and end of file (EIO/EOF: the modem was unplugged) become "at.io" Errors
-// naming `name`; after close() every operation fails with "at.closed".
+// naming `name`; after close() every operation fails with "at.closed". close() clears a
+// terminal's exclusive-open flag (TIOCNXCL) before closing the descriptor.
 #pragma once
 
 #include <memory>

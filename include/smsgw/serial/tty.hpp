@@ -3,7 +3,9 @@
 // open_tty() opens with O_RDWR|O_NOCTTY|O_NONBLOCK|O_CLOEXEC, takes flock(LOCK_EX|LOCK_NB)
 // and TIOCEXCL so two processes never drive one modem, and sets raw termios (cfmakeraw,
 // the requested baud rate, CLOCAL|CREAD, 8N1, no hardware or software flow control).
-// The lock lives as long as the descriptor. Errors are values naming the port and why:
+// The flock lives as long as the descriptor. On pseudo-terminals the TIOCEXCL flag outlives
+// it: close through at::PosixStream (which clears it) or clear it with ioctl(TIOCNXCL). Errors are
+// values naming the port and why:
 //   "serial.missing"        the path does not exist (ENOENT/ENODEV/ENXIO)
 //   "serial.busy"           another process holds it ("locked by pid N" when /proc/locks says)
 //   "serial.permission"     EACCES/EPERM, with the hint to add the user to group dialout
