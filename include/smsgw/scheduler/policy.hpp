@@ -21,9 +21,10 @@
 // 6. Parts. All parts of a message leave through one SIM; a message with more parts than
 //    the per_day limit of every SIM that may carry it fails ("route.too_many_parts").
 //
-// Efficiency: both queries are O(SIMs) to summarise the fleet plus O(1) (amortised) per
-// candidate message; the dispatcher is expected to call choose_message() with its queue
-// ordered by (priority desc, age), stopping at the first hit (200 SIMs x 100k messages).
+// Efficiency: choose_sim() is O(SIMs). choose_message() is O(SIMs) to summarise the fleet,
+// then O(1) per candidate it skips (an off-net candidate past its fallback wait also scans
+// the on-net SIMs that are free now); it stops at the first hit. The dispatcher calls it
+// with its queue ordered by (priority desc, age) (200 SIMs x 100k messages).
 //
 // Pure: time is a parameter, SIM and message state are views owned by the caller.
 #pragma once
