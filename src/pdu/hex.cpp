@@ -28,8 +28,9 @@ std::string to_hex(const Bytes& bytes) {
 
 Result<Bytes> from_hex(std::string_view hex) {
   if (hex.size() % 2 != 0) {
-    return make_error("pdu.bad_hex",
-                      "hex text has an odd number of digits (" + std::to_string(hex.size()) + ")");
+    return make_error("pdu.bad_hex", "octet " + std::to_string(hex.size() / 2) +
+                                         ": the hex text ends in half an octet (" +
+                                         std::to_string(hex.size()) + " digits)");
   }
   Bytes out;
   out.reserve(hex.size() / 2);
