@@ -107,10 +107,13 @@ std::string digits_of(std::string_view number) {
   return out;
 }
 
-// National and international forms of one number share their trailing digits.
+// National and international forms of one number share their trailing digits once the
+// trunk or international prefix zeros are dropped ("0151..." / "0049151..." / "+49151...").
 bool same_number(std::string_view a, std::string_view b) {
-  const auto da = digits_of(a);
-  const auto db = digits_of(b);
+  auto da = digits_of(a);
+  auto db = digits_of(b);
+  da.erase(0, da.find_first_not_of('0'));
+  db.erase(0, db.find_first_not_of('0'));
   const auto shorter = std::min(da.size(), db.size());
   if (shorter < 6) return da == db;
   return da.ends_with(db) || db.ends_with(da);

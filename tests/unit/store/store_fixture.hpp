@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include "smsgw/store/store.hpp"

@@ -1,0 +1,323 @@
+#include "store_fixture.hpp"
+
+namespace smsgw::store::testing {
+namespace {
+
+using StoreQueue = StoreTest;
+
+std::vector<std::string> ids_of(const std::vector<StoredMessage>& messages) {
+  std::vector<std::string> ids;
+  for (const auto& m : messages) ids.push_back(m.id);
+  return ids;
+}
+
+std::vector<std::string> kinds(const StoredMessage& m) {
+  std::vector<std::string> out;
+  for (const auto& e : m.events) out.push_back(e.kind);
+  return out;
+}
+
+TEST_F(StoreQueue, DueMessagesAreOrderedByPriorityThenAgeAndFiltered) {
+  const auto low_old = add(message_to("+491", 1, 0), at(1));
+  const auto high = add(message_to("+492", 1, 9), at(2));
+  const auto low_new = add(message_to("+493", 1, 0), at(3));
+  NewMessage later = message_to("+494");
+  later.send_at = at(500);
+  const auto scheduled = add(later, at(4));
+  NewMessage short_lived = message_to("+495");
+  short_lived.expires_at = at(50);
+  const auto expiring = add(short_lived, at(5));
+
+  auto due = store_->due_messages(at(10), 100);
+  ASSERT_TRUE(due.ok()) << due.error().message;
+  EXPECT_EQ(ids_of(*due), (std::vector<std::string>{high, low_old, low_new, expiring}));
+  // Later: the scheduled one is due, the expired one is not.
+  due = store_->due_messages(at(600), 100);
+  ASSERT_TRUE(due.ok());
+  EXPECT_EQ(ids_of(*due), (std::vector<std::string>{high, low_old, low_new, scheduled}));
+  auto next = store_->next_due_time(at(10));
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*next, at(500));
+}
+
+TEST_F(StoreQueue, DueMessagesPageWithACursor) {
+  std::vector<std::string> expected;
+  for (int i = 0; i < 7; ++i) add(message_to("+49" + std::to_string(i), 1, i % 2), at(i));
+  auto all = store_->due_messages(at(100), 100);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 7u);
+  std::vector<std::string> paged;
+  std::optional<DueCursor> cursor;
+  while (true) {
+    auto page = store_->due_messages(at(100), 3, cursor);
+    ASSERT_TRUE(page.ok());
+    if (page->empty()) break;
+    for (const auto& m : *page) paged.push_back(m.id);
+    cursor = DueCursor{page->back().priority, page->back().id};
+  }
+  EXPECT_EQ(paged, ids_of(*all));
+}
+
+TEST_F(StoreQueue, ClaimSendAndRollUpToDelivered) {
+  const auto id = add(message_to("+491511234567", 2));
+  auto claimed = store_->claim_message(id, "modem1", at(10));
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  EXPECT_EQ(claimed->status, MessageStatus::sending);
+  EXPECT_EQ(claimed->assigned_modem, "modem1");
+  EXPECT_EQ(claimed->attempts, 1);
+  ASSERT_EQ(claimed->parts.size(), 2u);
+  EXPECT_EQ(claimed->parts[0].modem, "modem1");
+  EXPECT_EQ(claimed->parts[0].status, PartStatus::queued);
+  // A claimed message is no longer due and cannot be claimed twice.
+  EXPECT_TRUE(store_->due_messages(at(10), 10)->empty());
+  auto twice = store_->claim_message(id, "modem2", at(10));
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code, "conflict");
+
+  ASSERT_TRUE(store_->record_part_sending(id, 1, at(11)).ok());
+  auto status = store_->record_part_sent(id, 1, 200, at(12));
+  ASSERT_TRUE(status.ok()) << status.error().message;
+  EXPECT_EQ(*status, MessageStatus::sending);
+  ASSERT_TRUE(store_->record_part_sending(id, 2, at(13)).ok());
+  status = store_->record_part_sent(id, 2, 201, at(14));
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(*status, MessageStatus::sent);
+
+  auto sent = store_->get_message(id);
+  ASSERT_TRUE(sent.ok());
+  EXPECT_EQ(sent->sent_at, at(14));
+  EXPECT_EQ(sent->parts[0].mr, 200);
+  EXPECT_EQ(sent->parts[0].sent_at, at(12));
+  EXPECT_EQ(sent->parts[1].status, PartStatus::sent);
+
+  DeliveryReport report{"modem1", 200, "+491511234567", 0x00, {}, {}, "", at(20)};
+  status = store_->record_report(id, 1, report);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(*status, MessageStatus::sent);  // one part still waiting
+  report.mr = 201;
+  report.received_at = at(21);
+  status = store_->record_report(id, 2, report);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(*status, MessageStatus::delivered);
+  auto delivered = store_->get_message(id);
+  ASSERT_TRUE(delivered.ok());
+  EXPECT_EQ(delivered->delivered_at, at(21));
+  EXPECT_EQ(delivered->parts[1].delivered_at, at(21));
+  EXPECT_EQ(delivered->parts[1].report_status, 0);
+  EXPECT_EQ(kinds(*delivered), (std::vector<std::string>{"queued", "claimed", "part_sending",
+                                                         "part_sent", "part_sending", "part_sent",
+                                                         "sent", "report", "report", "delivered"}));
+}
+
+TEST_F(StoreQueue, TemporaryReportKeepsSentAndPermanentFailsTheMessage) {
+  const auto id = add(message_to("+491511234567", 2));
+  ASSERT_TRUE(store_->claim_message(id, "m", at(1)).ok());
+  ASSERT_TRUE(store_->record_part_sent(id, 1, 7, at(2)).ok());
+  ASSERT_TRUE(store_->record_part_sent(id, 2, 8, at(2)).ok());
+  DeliveryReport pending{"m", 7, std::nullopt, 0x30, {}, {}, "", at(3)};
+  auto status = store_->record_report(id, 1, pending);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(*status, MessageStatus::sent);
+  auto message = store_->get_message(id);
+  EXPECT_EQ(message->parts[0].status, PartStatus::sent);
+  EXPECT_EQ(message->parts[0].report_status, 0x30);
+  DeliveryReport failed{"m", 8, std::nullopt, 0x41, {}, {}, "", at(4)};
+  status = store_->record_report(id, 2, failed);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(*status, MessageStatus::failed);
+  message = store_->get_message(id);
+  EXPECT_EQ(message->last_error, "part 2: status report TP-ST 0x41: the service centre gave up");
+}
+
+TEST_F(StoreQueue, FailedPartThenRequeueResendsOnlyUnsentParts) {
+  const auto id = add(message_to("+491", 3));
+  ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
+  ASSERT_TRUE(store_->record_part_sending(id, 1, at(1)).ok());
+  ASSERT_TRUE(store_->record_part_sent(id, 1, 1, at(2)).ok());
+  ASSERT_TRUE(store_->record_part_sending(id, 2, at(2)).ok());
+  ASSERT_TRUE(store_->record_part_failed(id, 2, "+CMS ERROR: 38", at(3)).ok());
+  ASSERT_TRUE(store_->requeue(id, at(60), "+CMS ERROR: 38", at(3)).ok());
+  auto message = store_->get_message(id);
+  ASSERT_TRUE(message.ok());
+  EXPECT_EQ(message->status, MessageStatus::queued);
+  EXPECT_EQ(message->next_attempt_at, at(60));
+  EXPECT_EQ(message->last_error, "+CMS ERROR: 38");
+  EXPECT_FALSE(message->assigned_modem);
+  EXPECT_EQ(message->parts[0].status, PartStatus::sent);
+  EXPECT_EQ(message->parts[1].status, PartStatus::queued);
+  EXPECT_EQ(message->parts[2].status, PartStatus::queued);
+  // Not due before next_attempt_at.
+  EXPECT_TRUE(store_->due_messages(at(30), 10)->empty());
+  EXPECT_EQ(store_->due_messages(at(60), 10)->size(), 1u);
+  auto again = store_->claim_message(id, "m2", at(61));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->attempts, 2);
+  EXPECT_EQ(again->parts[0].modem, "m1");
+  EXPECT_EQ(again->parts[1].modem, "m2");
+}
+
+TEST_F(StoreQueue, MarkFailedAndExpire) {
+  const auto failing = add(message_to("+491", 2));
+  ASSERT_TRUE(store_->claim_message(failing, "m", at(1)).ok());
+  ASSERT_TRUE(store_->mark_failed(failing, "too many attempts", at(2)).ok());
+  auto message = store_->get_message(failing);
+  EXPECT_EQ(message->status, MessageStatus::failed);
+  EXPECT_EQ(message->parts[0].status, PartStatus::failed);
+  EXPECT_EQ(message->parts[0].error, "too many attempts");
+  EXPECT_EQ(store_->mark_failed(failing, "again", at(3)).error().code, "conflict");
+
+  NewMessage short_lived = message_to("+492");
+  short_lived.expires_at = at(10);
+  const auto expiring = add(short_lived);
+  const auto staying = add(message_to("+493"));
+  auto expired = store_->expire_due(at(10));
+  ASSERT_TRUE(expired.ok());
+  EXPECT_EQ(*expired, std::vector<std::string>{expiring});
+  EXPECT_EQ(store_->get_message(expiring)->status, MessageStatus::expired);
+  EXPECT_EQ(store_->get_message(staying)->status, MessageStatus::queued);
+  ASSERT_TRUE(store_->mark_expired(staying, at(11)).ok());
+  EXPECT_EQ(store_->mark_expired(staying, at(12)).error().code, "conflict");
+}
+
+TEST_F(StoreQueue, CancelOnlyWhileQueued) {
+  const auto queued = add(message_to("+491"));
+  auto cancelled = store_->cancel(queued, at(1));
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(cancelled->status, MessageStatus::cancelled);
+  EXPECT_TRUE(store_->due_messages(at(2), 10)->empty());
+
+  const auto sending = add(message_to("+492"));
+  ASSERT_TRUE(store_->claim_message(sending, "m", at(1)).ok());
+  auto conflict = store_->cancel(sending, at(2));
+  ASSERT_FALSE(conflict.ok());
+  EXPECT_EQ(conflict.error().code, "conflict");
+  EXPECT_EQ(conflict.error().message,
+            "message " + sending + " is sending; only queued messages can be cancelled");
+  EXPECT_EQ(store_->cancel(queued, at(3)).error().code, "conflict");
+  EXPECT_EQ(store_->cancel("01HNOPE", at(3)).error().code, "not_found");
+}
+
+TEST_F(StoreQueue, UnknownIdsAndPartsAreNotFound) {
+  const auto id = add(message_to("+491"));
+  EXPECT_EQ(store_->get_message("nope").error().code, "not_found");
+  EXPECT_EQ(store_->claim_message("nope", "m", at(1)).error().code, "not_found");
+  EXPECT_EQ(store_->record_part_sent(id, 5, 1, at(1)).error().code, "not_found");
+  EXPECT_EQ(store_->append_event("nope", "x", "{}", at(1)).error().code, "not_found");
+  ASSERT_TRUE(store_->append_event(id, "note", R"({"by":"test"})", at(1)).ok());
+  EXPECT_EQ(store_->get_message(id)->events.back().detail_json, R"({"by":"test"})");
+}
+
+TEST_F(StoreQueue, ReportCandidatesHandleTheWrappingMessageReference) {
+  // Three sends through one modem got TP-MR 5: the MR wrapped (256 sends apart).
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    const auto id = add(message_to(i == 2 ? "+447700900123" : "+491511234567"), at(i));
+    ASSERT_TRUE(store_->claim_message(id, "m1", at(i * 100)).ok());
+    ASSERT_TRUE(store_->record_part_sent(id, 1, 5, at(i * 100 + 1)).ok());
+    ids.push_back(id);
+  }
+  const auto other_modem = add(message_to("+491511234567"), at(5));
+  ASSERT_TRUE(store_->claim_message(other_modem, "m2", at(250)).ok());
+  ASSERT_TRUE(store_->record_part_sent(other_modem, 1, 5, at(251)).ok());
+
+  auto candidates = store_->report_candidates("m1", 5, at(0));
+  ASSERT_TRUE(candidates.ok());
+  ASSERT_EQ(candidates->size(), 3u);
+  EXPECT_EQ((*candidates)[0].message_id, ids[2]);  // newest first
+  EXPECT_EQ((*candidates)[2].message_id, ids[0]);
+  // The window drops old sends.
+  EXPECT_EQ(store_->report_candidates("m1", 5, at(150))->size(), 1u);
+  // The recipient narrows it; national and international forms match.
+  candidates = store_->report_candidates("m1", 5, at(0), std::string("01511234567"));
+  ASSERT_TRUE(candidates.ok());
+  ASSERT_EQ(candidates->size(), 2u);
+  EXPECT_EQ((*candidates)[0].message_id, ids[1]);
+  EXPECT_EQ((*candidates)[0].to, "+491511234567");
+  candidates = store_->report_candidates("m1", 5, at(0), std::string("447700900123"));
+  ASSERT_EQ(candidates->size(), 1u);
+  EXPECT_EQ((*candidates)[0].message_id, ids[2]);
+  EXPECT_TRUE(store_->report_candidates("m1", 6, at(0))->empty());
+}
+
+TEST_F(StoreQueue, UnmatchedReportsAreKept) {
+  DeliveryReport report{"m1", 42, "+491", 0x00, at(1), at(2), "0006", at(3)};
+  auto id = store_->store_unmatched_report(report);
+  ASSERT_TRUE(id.ok());
+  auto kept = store_->unmatched_reports(10);
+  ASSERT_TRUE(kept.ok());
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_EQ((*kept)[0].mr, 42);
+  EXPECT_EQ((*kept)[0].recipient, "+491");
+  EXPECT_EQ((*kept)[0].scts, at(1));
+  EXPECT_EQ((*kept)[0].discharge, at(2));
+  EXPECT_EQ((*kept)[0].pdu_hex, "0006");
+  EXPECT_EQ((*kept)[0].received_at, at(3));
+}
+
+TEST_F(StoreQueue, ListingIsNewestFirstWithStatusFilterAndCursor) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(add(message_to("+49" + std::to_string(i)), at(i)));
+  ASSERT_TRUE(store_->cancel(ids[1], at(10)).ok());
+  ASSERT_TRUE(store_->cancel(ids[3], at(10)).ok());
+
+  auto page = store_->list_messages(ListQuery{std::nullopt, 2, std::nullopt});
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(ids_of(page->messages), (std::vector<std::string>{ids[4], ids[3]}));
+  ASSERT_TRUE(page->next_before);
+  EXPECT_EQ(page->messages[0].parts.size(), 1u);
+  page = store_->list_messages(ListQuery{std::nullopt, 2, page->next_before});
+  EXPECT_EQ(ids_of(page->messages), (std::vector<std::string>{ids[2], ids[1]}));
+  page = store_->list_messages(ListQuery{std::nullopt, 2, page->next_before});
+  EXPECT_EQ(ids_of(page->messages), (std::vector<std::string>{ids[0]}));
+  EXPECT_FALSE(page->next_before);
+
+  page = store_->list_messages(ListQuery{MessageStatus::cancelled, 10, std::nullopt});
+  EXPECT_EQ(ids_of(page->messages), (std::vector<std::string>{ids[3], ids[1]}));
+  page = store_->list_messages(ListQuery{MessageStatus::queued, 1, ids[4]});
+  EXPECT_EQ(ids_of(page->messages), (std::vector<std::string>{ids[2]}));
+  EXPECT_TRUE(page->next_before);
+
+  auto counts = store_->count_by_status();
+  ASSERT_TRUE(counts.ok());
+  ASSERT_EQ(counts->size(), 7u);
+  EXPECT_EQ((*counts)[0], std::make_pair(MessageStatus::queued, std::int64_t{3}));
+  EXPECT_EQ((*counts)[6], std::make_pair(MessageStatus::cancelled, std::int64_t{2}));
+  EXPECT_EQ((*counts)[2].second, 0);
+}
+
+TEST(StoreRecords, StatusNamesRoundTrip) {
+  for (const auto status : kAllMessageStatuses) {
+    EXPECT_EQ(parse_message_status(to_string(status)), status);
+  }
+  for (const auto status : {PartStatus::queued, PartStatus::sending, PartStatus::sent,
+                            PartStatus::delivered, PartStatus::failed, PartStatus::unknown}) {
+    EXPECT_EQ(parse_part_status(to_string(status)), status);
+  }
+  EXPECT_FALSE(parse_message_status("lost"));
+}
+
+TEST(StoreRecords, ReportStatusClassesFollow23040) {
+  EXPECT_EQ(classify_report_status(0x00), ReportOutcome::delivered);
+  EXPECT_EQ(classify_report_status(0x02), ReportOutcome::delivered);
+  EXPECT_EQ(classify_report_status(0x20), ReportOutcome::pending);
+  EXPECT_EQ(classify_report_status(0x3f), ReportOutcome::pending);
+  EXPECT_EQ(classify_report_status(0x40), ReportOutcome::failed);
+  EXPECT_EQ(classify_report_status(0x65), ReportOutcome::failed);
+  EXPECT_EQ(classify_report_status(0xff), ReportOutcome::failed);
+}
+
+TEST(StoreRecords, RollUp) {
+  using P = PartStatus;
+  using M = MessageStatus;
+  const std::vector<P> delivered{P::delivered, P::delivered};
+  const std::vector<P> mixed{P::delivered, P::sent};
+  const std::vector<P> failed{P::delivered, P::failed};
+  EXPECT_EQ(roll_up(M::sent, delivered), M::delivered);
+  EXPECT_EQ(roll_up(M::sent, mixed), M::sent);
+  EXPECT_EQ(roll_up(M::sent, failed), M::failed);
+  EXPECT_EQ(roll_up(M::sending, delivered), M::sending);
+  EXPECT_EQ(roll_up(M::cancelled, delivered), M::cancelled);
+}
+
+}  // namespace
+}  // namespace smsgw::store::testing

@@ -1,0 +1,174 @@
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <set>
+
+#include "smsgw/store/group_committer.hpp"
+#include "store_fixture.hpp"
+
+namespace smsgw::store::testing {
+namespace {
+
+using StoreRecovery = StoreTest;
+
+TEST_F(StoreRecovery, PartsLeftSendingBecomeUnknownAndAreNotResent) {
+  const auto id = add(message_to("+491", 3));
+  ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
+  ASSERT_TRUE(store_->record_part_sending(id, 1, at(1)).ok());
+  ASSERT_TRUE(store_->record_part_sent(id, 1, 9, at(2)).ok());
+  ASSERT_TRUE(store_->record_part_sending(id, 2, at(2)).ok());
+  const auto waiting = add(message_to("+492"));
+  // The process dies here. The next start:
+  auto reopened = Store::open(store_->path());
+  ASSERT_TRUE(reopened.ok());
+  store_.reset();
+  auto report = (*reopened)->recover_after_restart(/*at_least_once=*/false, at(100));
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->unknown, std::vector<std::string>{id});
+  EXPECT_TRUE(report->requeued.empty());
+  auto message = (*reopened)->get_message(id);
+  ASSERT_TRUE(message.ok());
+  EXPECT_EQ(message->status, MessageStatus::failed);
+  EXPECT_EQ(message->parts[0].status, PartStatus::sent);
+  EXPECT_EQ(message->parts[1].status, PartStatus::unknown);
+  EXPECT_EQ(message->parts[2].status, PartStatus::queued);
+  EXPECT_EQ(message->last_error,
+            "unknown outcome: the process stopped while part(s) 2 were being sent; not resent "
+            "because at_least_once is off");
+  EXPECT_EQ(message->events.back().kind, "recovered");
+  // Not resent: only the untouched queued message is due.
+  auto due = (*reopened)->due_messages(at(100), 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].id, waiting);
+  // A second recovery finds nothing to do.
+  report = (*reopened)->recover_after_restart(false, at(101));
+  EXPECT_TRUE(report->unknown.empty());
+  EXPECT_TRUE(report->requeued.empty());
+}
+
+TEST_F(StoreRecovery, AtLeastOnceRequeuesThePartsLeftSending) {
+  const auto id = add(message_to("+491", 2));
+  ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
+  ASSERT_TRUE(store_->record_part_sending(id, 1, at(1)).ok());
+  auto report = store_->recover_after_restart(/*at_least_once=*/true, at(100));
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->requeued, std::vector<std::string>{id});
+  auto message = store_->get_message(id);
+  EXPECT_EQ(message->status, MessageStatus::queued);
+  EXPECT_FALSE(message->assigned_modem);
+  EXPECT_EQ(message->parts[0].status, PartStatus::queued);
+  EXPECT_NE(message->events.back().detail_json.find("may arrive twice"), std::string::npos)
+      << message->events.back().detail_json;
+  EXPECT_EQ(store_->due_messages(at(100), 10)->size(), 1u);
+}
+
+TEST_F(StoreRecovery, AClaimWithNoPartWrittenIsRequeuedInBothModes) {
+  const auto id = add(message_to("+491", 2));
+  ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
+  auto report = store_->recover_after_restart(false, at(100));
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->requeued, std::vector<std::string>{id});
+  EXPECT_EQ(store_->get_message(id)->status, MessageStatus::queued);
+}
+
+// Writes every acknowledged id to `fd`, one per line, after the store said it is stored.
+[[noreturn]] void child_submits(const std::filesystem::path& path, int fd, bool grouped) {
+  auto opened = Store::open(path);
+  if (!opened) _exit(3);
+  Store& store = **opened;
+  if (!grouped) {
+    for (int i = 0;; ++i) {
+      NewMessage m = message_to("+4915100" + std::to_string(i));
+      auto stored = store.insert_messages(std::span<const NewMessage>(&m, 1));
+      if (!stored) _exit(4);
+      const std::string line = stored->ids[0] + "\n";
+      if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(5);
+    }
+  }
+  asio::io_context io;
+  GroupCommitter committer(io.get_executor(), store);
+  for (int worker = 0; worker < 32; ++worker) {
+    asio::co_spawn(
+        io,
+        [&committer, fd, worker]() -> awaitable<void> {
+          for (int i = 0;; ++i) {
+            Submission s;
+            s.messages.push_back(message_to("+49" + std::to_string(worker * 100000 + i)));
+            auto stored = co_await committer.submit(std::move(s));
+            if (!stored) _exit(4);
+            const std::string line = stored->ids[0] + "\n";
+            if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(5);
+          }
+        },
+        asio::detached);
+  }
+  io.run();
+  _exit(0);
+}
+
+void kill_after_acknowledgements(bool grouped) {
+  TempDir dir;
+  const auto path = dir.path() / "crash.db";
+  ASSERT_TRUE(Store::open(path).ok());  // create the schema before forking
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(fds[0]);
+    child_submits(path, fds[1], grouped);
+  }
+  close(fds[1]);
+  std::set<std::string> acknowledged;
+  std::string buffer;
+  char chunk[4096];
+  bool killed = false;
+  while (true) {
+    const ssize_t n = read(fds[0], chunk, sizeof chunk);
+    if (n <= 0) break;
+    buffer.append(chunk, static_cast<std::size_t>(n));
+    std::size_t newline;
+    while ((newline = buffer.find('\n')) != std::string::npos) {
+      acknowledged.insert(buffer.substr(0, newline));
+      buffer.erase(0, newline + 1);
+    }
+    if (!killed && acknowledged.size() >= 150) {
+      kill(child, SIGKILL);  // mid-transaction, most likely
+      killed = true;
+    }
+  }
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+  EXPECT_EQ(WTERMSIG(status), SIGKILL);
+  ASSERT_GE(acknowledged.size(), 150u);
+
+  auto reopened = Store::open(path);
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  std::size_t found = 0;
+  for (const auto& id : acknowledged) {
+    auto message = (*reopened)->get_message(id);
+    EXPECT_TRUE(message.ok()) << "acknowledged message " << id << " is missing";
+    if (message.ok()) {
+      ++found;
+      EXPECT_EQ(message->status, MessageStatus::queued);
+      EXPECT_EQ(message->parts.size(), 1u);
+      EXPECT_EQ(message->events.size(), 1u);
+    }
+  }
+  EXPECT_EQ(found, acknowledged.size());
+}
+
+TEST(StoreCrashSafety, EveryAcknowledgedInsertSurvivesSigkill) {
+  kill_after_acknowledgements(/*grouped=*/false);
+}
+
+TEST(StoreCrashSafety, EveryAcknowledgedGroupCommitSurvivesSigkill) {
+  kill_after_acknowledgements(/*grouped=*/true);
+}
+
+}  // namespace
+}  // namespace smsgw::store::testing
