@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   CLI::App app{"smsgw: an SMS gateway for banks of GSM modems"};
   app.set_version_flag("--version", "smsgw 0.1.0");
   app.require_subcommand(1);
+  smsgw::cli::add_pdu_command(app);
 
   try {
     app.parse(argc, argv);

@@ -11,4 +11,7 @@ struct CliExit {
   int code;
 };
 
+// `smsgw pdu encode|decode` (src/cli/pdu_command.cpp).
+void add_pdu_command(CLI::App& app);
+
 }  // namespace smsgw::cli

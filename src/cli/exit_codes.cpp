@@ -1,1 +1,0 @@
-#include "smsgw/cli/commands.hpp"
