@@ -33,6 +33,13 @@ TEST_P(DecodesNationalTable, AsTheSpecTableSays) {
   EXPECT_EQ(user_data.single_shift, c.single);
 }
 
+// Characters in a UTF-8 string.
+std::size_t to_u8_length(const std::string& text) {
+  std::size_t count = 0;
+  for (unsigned char c : text) count += (c & 0xC0) != 0x80;
+  return count;
+}
+
 constexpr std::uint8_t ESC = 0x1B;
 constexpr auto TR = NationalLanguage::turkish;
 constexpr auto ES = NationalLanguage::spanish;
@@ -183,6 +190,57 @@ TEST(NationalTables, EveryPartCarriesTheIesAfterConcatenation) {
     joined += ud.text;
   }
   EXPECT_EQ(joined, text);
+}
+
+TEST(NationalTables, LockingShiftWinsWhenItSavesAPart) {
+  // 100 euro signs: 200 septets with the default extension (2 parts), 100 septets with
+  // the Portuguese locking shift table where the euro sign is 0x18 (1 part).
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "\u20AC";
+  auto plain = encode_submit("+123", text);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->parts.size(), 2u);
+  SubmitOptions options;
+  options.national_languages = {NationalLanguage::portuguese};
+  auto encoded = encode_submit("+123", text, options);
+  ASSERT_TRUE(encoded.ok());
+  ASSERT_EQ(encoded->parts.size(), 1u);
+  EXPECT_EQ(encoded->locking_shift, NationalLanguage::portuguese);
+  auto decoded = decode(encoded->parts[0].pdu);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(test::user_data_of(*decoded).text, text);
+}
+
+TEST(NationalTables, TwoLanguagesCombineLockingAndSingleShift) {
+  // Dotless i exists only in Turkish tables, a-tilde only in Portuguese ones.
+  SubmitOptions options;
+  options.national_languages = {NationalLanguage::turkish, NationalLanguage::portuguese};
+  const std::string text = "\u0131\u00E3 \u0131\u0131\u0131";
+  auto encoded = encode_submit("+123", text, options);
+  ASSERT_TRUE(encoded.ok()) << encoded.error().message;
+  EXPECT_EQ(encoded->locking_shift, NationalLanguage::turkish);
+  EXPECT_EQ(encoded->single_shift, NationalLanguage::portuguese);
+  auto decoded = decode(encoded->parts[0].pdu);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(test::user_data_of(*decoded).text, text);
+  EXPECT_EQ(*test::user_data_of(*decoded).udh, (Bytes{0x24, 0x01, 0x03, 0x25, 0x01, 0x01}));
+}
+
+TEST(NationalTables, CapacityShrinksWithTheHeader) {
+  // One IE: 4 header octets = 5 septets, so 155 septets fit one part, 156 do not.
+  SubmitOptions options;
+  options.national_languages = {NationalLanguage::turkish};
+  const std::string one_part = "\u0131" + std::string(154, 'a');
+  auto fits = encode_submit("+123", one_part, options);
+  ASSERT_TRUE(fits.ok());
+  EXPECT_EQ(fits->parts.size(), 1u);
+  auto spills = encode_submit("+123", one_part + "a", options);
+  ASSERT_TRUE(spills.ok());
+  ASSERT_EQ(spills->parts.size(), 2u);
+  // With concatenation: 9 header octets = 11 septets, 149 septets per part.
+  auto first = decode(spills->parts[0].pdu);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(to_u8_length(test::user_data_of(*first).text), 149u);
 }
 
 TEST(NationalTables, LanguageNames) {
