@@ -131,6 +131,11 @@ struct Decoded {
 
 // Decodes a PDU as a modem prints it: hex (either case), starting with the SMSC field.
 // MTI 00 is read as SMS-DELIVER, 01 as SMS-SUBMIT, 10 as SMS-STATUS-REPORT.
+// Surrounding whitespace is ignored. Errors (message "octet N: ..."): "pdu.bad_hex",
+// "pdu.truncated", "pdu.bad_address" (over 20 digits), "pdu.bad_timestamp" (non-decimal
+// semi-octet), "pdu.bad_length" (TP-UDL over 160 septets / 140 octets), "pdu.bad_udh"
+// (header or IE overruns), "pdu.bad_mti" (TP-MTI 11). Text is decoded leniently: a
+// compressed DCS gives eight_bit data as sent, broken UCS2 gives U+FFFD.
 Result<Decoded> decode(std::string_view hex);
 
 // Options for SMS-SUBMIT encoding.
@@ -190,7 +195,11 @@ Result<Bytes> from_hex(std::string_view hex);
 // TS 23.038 6.2.1: GSM 7-bit packing used by USSD in "GSM7-packed-hex" form (Huawei).
 // pack_gsm7 maps UTF-8 text to the default alphabet (+extension) and packs septets;
 // when the septet count leaves 7 spare bits in the last octet, pads with CR (TS 23.038 6.1.2.3.1).
+// If a CR would end exactly on an octet boundary, a second CR is added (same section).
 Result<Bytes> pack_gsm7_text(std::string_view utf8_text);
+// Unpacks `septets` septets ("pdu.truncated" when `packed` is too short); when the count
+// is a multiple of 8 and the last septet is CR, that CR is the padding and is dropped.
+// For USSD pass packed.size() * 8 / 7.
 Result<std::string> unpack_gsm7_text(const Bytes& packed, std::size_t septets);
 
 }  // namespace smsgw::pdu
