@@ -1,0 +1,77 @@
+// ApiHandler: one HTTP request in, one response out, through the GatewayApi facade.
+// Transport-free (the server feeds it parsed requests), so tests can drive every answer
+// without a socket.
+//
+// Contract:
+// - Order of checks: route (404, 405 + Allow), bearer token unless the route is open
+//   (401 + WWW-Authenticate), content type of a POST body (415), JSON syntax (400), fields
+//   (422), then the facade, whose Error.code selects the status (errors.hpp).
+// - Every error answer is {"error": {"code", "message"[, "field"]}} as application/json.
+// - POST /api/v1/messages answers 202 with Location /api/v1/messages/<id> for one message, or
+//   202 with a JSON list (no Location) for a batch; a replayed idempotent answer is the same
+//   and carries `Idempotent-Replayed: true`.
+// - Open routes (no token needed even when tokens are configured): GET /healthz and
+//   GET /api/v1/openapi.json. /metrics needs a token when tokens are configured (it shows
+//   operators, modems and balances).
+// - An exception escaping the facade is a bug: answered 500 "internal", logged at error level.
+//   Nothing is logged per request at info level.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smsgw/common/net.hpp"
+#include "smsgw/http/bearer_auth.hpp"
+#include "smsgw/http/gateway_api.hpp"
+#include "smsgw/http/prometheus.hpp"
+#include "smsgw/http/router.hpp"
+
+namespace smsgw::http {
+
+inline constexpr std::string_view kJsonContentType = "application/json";
+
+struct ApiRequest {
+  std::string_view method;  // "GET"
+  std::string_view target;  // "/api/v1/messages?limit=5"
+  std::string_view content_type;
+  std::string_view authorization;
+  std::string_view idempotency_key;  // empty when absent
+  std::string_view body;
+};
+
+struct ApiResponse {
+  unsigned status = 200;
+  std::string body;
+  std::string_view content_type = kJsonContentType;
+  std::string location;               // 202 for one message
+  std::string allow;                  // 405
+  std::string_view www_authenticate;  // 401
+  bool replayed = false;              // Idempotent-Replayed: true
+};
+
+// An error answer: status from `code`, JSON body naming the field when `message` starts
+// with one ("to: missing").
+ApiResponse error_response(std::string_view code, std::string_view message);
+
+class ApiHandler {
+ public:
+  ApiHandler(GatewayApi& gateway, const std::vector<std::string>& tokens);
+
+  awaitable<ApiResponse> handle(const ApiRequest& request);
+
+  [[nodiscard]] bool auth_enabled() const noexcept { return auth_.enabled(); }
+  // Counted by the server for every response it writes; shown on /metrics.
+  HttpCounters& counters() noexcept { return counters_; }
+
+ private:
+  awaitable<ApiResponse> dispatch(const ApiRequest& request, const RouteMatch& match,
+                                  std::string_view query);
+  awaitable<ApiResponse> submit(const ApiRequest& request);
+
+  GatewayApi& gateway_;
+  BearerAuth auth_;
+  HttpCounters counters_;
+};
+
+}  // namespace smsgw::http

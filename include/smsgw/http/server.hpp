@@ -1,0 +1,70 @@
+// Server: the HTTP/1.1 API server (Boost.Beast over Asio coroutines, one io_context thread).
+//
+// Contract:
+// - create() resolves and binds `listen` ("127.0.0.1:8080", "[::1]:8080", "localhost:0");
+//   it refuses, as an Error with code "config", to serve without tokens on an address that
+//   is not loopback, and fails with "http.listen" when the address cannot be bound.
+// - run() accepts connections until stop(); each connection is a session that reads
+//   requests one after another (keep-alive, also HTTP/1.0 "Connection: keep-alive") and
+//   answers each through ApiHandler. It returns once every connection has closed, or
+//   `stop_grace` after stop() (then the remaining connections are closed).
+// - Limits: a request must arrive completely within `request_timeout` (this also bounds how
+//   long an idle keep-alive connection stays open), else the connection is closed; a header
+//   block above `header_limit` is answered 431 and a body above `body_limit` 413, both
+//   followed by closing; at `max_connections` open connections a new one is answered 503
+//   and closed. "Expect: 100-continue" is answered before the body is read.
+// - stop() (call it on the io_context's thread, e.g. from a signal_set handler): stops
+//   accepting, closes idle connections at once, lets requests in flight finish (their
+//   answers carry "Connection: close").
+// - The GatewayApi must outlive every session (keep it alive until io_context::run returns).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "smsgw/common/net.hpp"
+#include "smsgw/common/result.hpp"
+#include "smsgw/http/gateway_api.hpp"
+
+namespace smsgw::http {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";
+  std::vector<std::string> tokens;  // bearer tokens; empty = no auth (loopback only)
+  std::size_t body_limit = 1024 * 1024;
+  std::size_t header_limit = 16 * 1024;
+  std::chrono::milliseconds request_timeout{30'000};
+  std::size_t max_connections = 1024;
+  std::chrono::milliseconds stop_grace{10'000};
+};
+
+// Splits "host:port" / "[v6]:port"; Error "config" naming the problem.
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+Result<ListenAddress> parse_listen(std::string_view listen);
+
+class Server {
+ public:
+  static Result<std::unique_ptr<Server>> create(asio::any_io_executor executor, GatewayApi& gateway,
+                                                ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  [[nodiscard]] asio::ip::tcp::endpoint local_endpoint() const;
+
+  awaitable<void> run();
+  void stop();
+
+  struct State;
+
+ private:
+  explicit Server(std::shared_ptr<State> state);
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace smsgw::http

@@ -1,0 +1,388 @@
+#include "smsgw/http/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <charconv>
+#include <ctime>
+#include <list>
+
+#include "smsgw/common/event.hpp"
+#include "smsgw/common/net.hpp"
+#include "smsgw/http/api_handler.hpp"
+#include "smsgw/http/errors.hpp"
+// Beast after net.hpp (the Asio include order, docs/architecture.md pitfall 1).
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace smsgw::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// Connections refused at the cap that are still being answered; beyond this many, new ones
+// are closed without an answer.
+constexpr std::size_t kMaxRejecting = 64;
+constexpr std::chrono::seconds kRejectTimeout{1};
+
+// RFC 9110 5.6.7 IMF-fixdate for the Date header, formatted once per second.
+class HttpDate {
+ public:
+  std::string_view now() {
+    const std::time_t second = std::time(nullptr);
+    if (second != second_) {
+      second_ = second;
+      std::tm utc{};
+      gmtime_r(&second, &utc);
+      static constexpr std::array<const char*, 7> kDays{"Sun", "Mon", "Tue", "Wed",
+                                                        "Thu", "Fri", "Sat"};
+      static constexpr std::array<const char*, 12> kMonths{
+          "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+      const int length =
+          std::snprintf(text_.data(), text_.size(), "%s, %02d %s %04d %02d:%02d:%02d GMT",
+                        kDays[utc.tm_wday], utc.tm_mday, kMonths[utc.tm_mon], utc.tm_year + 1900,
+                        utc.tm_hour, utc.tm_min, utc.tm_sec);
+      length_ = length > 0 ? static_cast<std::size_t>(length) : 0;
+    }
+    return {text_.data(), length_};
+  }
+
+ private:
+  std::array<char, 40> text_{};
+  std::size_t length_ = 0;
+  std::time_t second_ = -1;
+};
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && beast::iequals(a, b);
+}
+
+}  // namespace
+
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool idle = true;  // waiting for a request of which no byte has arrived
+};
+
+struct Server::State {
+  State(asio::any_io_executor ex, GatewayApi& gateway, ServerOptions opts)
+      : executor(ex),
+        options(std::move(opts)),
+        acceptor(ex),
+        handler(gateway, options.tokens),
+        drained(ex) {}
+
+  asio::any_io_executor executor;
+  ServerOptions options;
+  tcp::acceptor acceptor;
+  ApiHandler handler;
+  std::list<Connection*> connections;  // sessions that have started
+  std::size_t open = 0;                // accepted and not yet closed
+  std::size_t rejecting = 0;
+  bool stopping = false;
+  Event drained;  // set once stopping and no connection is open
+  HttpDate date;
+
+  void connection_closed() {
+    --open;
+    handler.counters().connections_open = open;
+    if (stopping && open == 0) drained.set();
+  }
+};
+
+namespace {
+
+using State = Server::State;
+
+// Keeps a session in the server's list for exactly as long as its frame lives.
+class Registration {
+ public:
+  Registration(State& state, Connection& connection)
+      : state_(state), position_(state.connections.insert(state.connections.end(), &connection)) {}
+  ~Registration() {
+    state_.connections.erase(position_);
+    state_.connection_closed();
+  }
+  Registration(const Registration&) = delete;
+  Registration& operator=(const Registration&) = delete;
+
+ private:
+  State& state_;
+  std::list<Connection*>::iterator position_;
+};
+
+awaitable<void> write_response(State& state, beast::tcp_stream& stream, ApiResponse& response,
+                               unsigned version, bool keep_alive, error_code& ec) {
+  bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status), version};
+  message.set(bhttp::field::date, state.date.now());
+  message.set(bhttp::field::content_type, response.content_type);
+  if (!response.location.empty()) message.set(bhttp::field::location, response.location);
+  if (!response.allow.empty()) message.set(bhttp::field::allow, response.allow);
+  if (!response.www_authenticate.empty()) {
+    message.set(bhttp::field::www_authenticate, response.www_authenticate);
+  }
+  if (response.replayed) message.set("Idempotent-Replayed", "true");
+  message.body() = std::move(response.body);
+  message.keep_alive(keep_alive);
+  message.prepare_payload();
+  const unsigned status_class = response.status / 100;
+  if (status_class < state.handler.counters().responses_by_class.size()) {
+    ++state.handler.counters().responses_by_class[status_class];
+  }
+  stream.expires_after(state.options.request_timeout);
+  co_await bhttp::async_write(stream, message, asio::redirect_error(use_awaitable, ec));
+}
+
+// The answer to a request that could not be read, or nothing (std::nullopt) when the
+// connection is gone or timed out and there is no one to answer.
+std::optional<ApiResponse> answer_for_read_error(const error_code& ec) {
+  if (ec == bhttp::error::body_limit) {
+    return error_response("too_large", "the request body is larger than the server's limit");
+  }
+  if (ec == bhttp::error::header_limit) {
+    return error_response("headers_too_large",
+                          "the request header block is larger than the server's limit");
+  }
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return {};
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
+    return error_response("invalid", "malformed HTTP request: " + ec.message());
+  }
+  return {};
+}
+
+awaitable<void> serve(std::shared_ptr<State> state, tcp::socket socket) {
+  Connection connection(std::move(socket));
+  Registration registration(*state, connection);
+  const auto& options = state->options;
+  beast::flat_buffer buffer;
+  error_code ec;
+  for (;;) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(
+        std::min<std::size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
+    parser.body_limit(options.body_limit);
+    connection.idle = buffer.size() == 0;
+    if (state->stopping && connection.idle) break;
+
+    connection.stream.expires_after(options.request_timeout);
+    co_await bhttp::async_read_header(connection.stream, buffer, parser,
+                                      asio::redirect_error(use_awaitable, ec));
+    connection.idle = false;
+    if (!ec && !parser.is_done()) {
+      // RFC 9110 10.1.1: a client waiting for "100 Continue" gets it before the body.
+      if (iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        co_await asio::async_write(connection.stream, asio::buffer(kContinue),
+                                   asio::redirect_error(use_awaitable, ec));
+      }
+      if (!ec) {
+        co_await bhttp::async_read(connection.stream, buffer, parser,
+                                   asio::redirect_error(use_awaitable, ec));
+      }
+    }
+    if (ec) {
+      if (auto answer = answer_for_read_error(ec)) {
+        co_await write_response(*state, connection.stream, *answer, 11, false, ec);
+      }
+      break;
+    }
+
+    auto& request = parser.get();
+    const ApiRequest api_request{
+        .method = request.method_string(),
+        .target = request.target(),
+        .content_type = request[bhttp::field::content_type],
+        .authorization = request[bhttp::field::authorization],
+        .idempotency_key = request["Idempotency-Key"],
+        .body = request.body(),
+    };
+    connection.stream.expires_never();
+    ApiResponse response = co_await state->handler.handle(api_request);
+    const bool keep_alive = request.keep_alive() && !state->stopping;
+    co_await write_response(*state, connection.stream, response, request.version(), keep_alive, ec);
+    if (ec || !keep_alive) break;
+  }
+  error_code ignored;
+  connection.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  connection.stream.close();
+}
+
+// Answers 503 to a connection over the cap, then drains what the client sent until it
+// closes (so the answer is not lost to a reset) or kRejectTimeout passes.
+awaitable<void> reject(std::shared_ptr<State> state, tcp::socket socket) {
+  static const std::string kAnswer = [] {
+    const std::string body = error_body("unavailable", "too many connections; retry later");
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+           "Connection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  beast::tcp_stream stream(std::move(socket));
+  stream.expires_after(kRejectTimeout);
+  error_code ec;
+  co_await asio::async_write(stream, asio::buffer(kAnswer),
+                             asio::redirect_error(use_awaitable, ec));
+  if (!ec) {
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    std::array<char, 1024> sink{};
+    while (!ec) {
+      co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+    }
+  }
+  stream.close();
+  --state->rejecting;
+}
+
+void spawn_logged(asio::any_io_executor executor, awaitable<void> task, const char* what) {
+  asio::co_spawn(executor, std::move(task), [what](const std::exception_ptr& failure) {
+    if (!failure) return;
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      spdlog::error("http: {} failed: {}", what, e.what());
+    }
+  });
+}
+
+}  // namespace
+
+Result<ListenAddress> parse_listen(std::string_view listen) {
+  const auto invalid = [&](std::string_view reason) {
+    return Error{"config", "http.listen = \"" + std::string(listen) + "\": " + std::string(reason)};
+  };
+  ListenAddress address;
+  std::string_view port;
+  if (!listen.empty() && listen.front() == '[') {
+    const auto close = listen.find("]:");
+    if (close == std::string_view::npos) return invalid("expected [IPv6 address]:port");
+    address.host = std::string(listen.substr(1, close - 1));
+    port = listen.substr(close + 2);
+  } else {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string_view::npos) return invalid("expected host:port");
+    address.host = std::string(listen.substr(0, colon));
+    port = listen.substr(colon + 1);
+    if (address.host.find(':') != std::string::npos) {
+      return invalid("put an IPv6 address in brackets: [::1]:8080");
+    }
+  }
+  if (address.host.empty()) return invalid("the host is missing");
+  const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), address.port);
+  if (port.empty() || error != std::errc{} || end != port.data() + port.size()) {
+    return invalid("the port must be a number from 0 to 65535");
+  }
+  return address;
+}
+
+Result<std::unique_ptr<Server>> Server::create(asio::any_io_executor executor, GatewayApi& gateway,
+                                               ServerOptions options) {
+  auto address = parse_listen(options.listen);
+  if (!address) return std::move(address).error();
+  for (std::size_t i = 0; i < options.tokens.size(); ++i) {
+    if (options.tokens[i].empty()) {
+      return Error{"config", "http.tokens[" + std::to_string(i) + "]: must not be empty"};
+    }
+  }
+  if (options.max_connections == 0) {
+    return Error{"config", "http.max_connections: must be at least 1"};
+  }
+
+  error_code ec;
+  tcp::resolver resolver(executor);
+  const auto endpoints =
+      resolver.resolve(address->host, std::to_string(address->port), tcp::resolver::passive, ec);
+  if (ec || endpoints.empty()) {
+    return Error{"config", "http.listen = \"" + options.listen +
+                               "\": cannot resolve the host: " + ec.message()};
+  }
+  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  if (options.tokens.empty() && !endpoint.address().is_loopback()) {
+    return Error{"config", "http.listen = \"" + options.listen +
+                               "\" is not a loopback address and http.tokens is empty: refusing "
+                               "to serve the API without authentication (add a token to "
+                               "http.tokens, or listen on 127.0.0.1)"};
+  }
+
+  auto state = std::make_shared<State>(executor, gateway, std::move(options));
+  auto& acceptor = state->acceptor;
+  const auto failed = [&](const char* step) {
+    return Error{"http.listen",
+                 "cannot " + std::string(step) + " " + state->options.listen + ": " + ec.message()};
+  };
+  acceptor.open(endpoint.protocol(), ec);
+  if (ec) return failed("open a socket for");
+  acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (ec) return failed("configure");
+  acceptor.bind(endpoint, ec);
+  if (ec) return failed("bind");
+  acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return failed("listen on");
+  return std::unique_ptr<Server>(new Server(std::move(state)));
+}
+
+Server::Server(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+Server::~Server() {
+  error_code ignored;
+  state_->acceptor.close(ignored);
+}
+
+asio::ip::tcp::endpoint Server::local_endpoint() const {
+  error_code ignored;
+  return state_->acceptor.local_endpoint(ignored);
+}
+
+awaitable<void> Server::run() {
+  const auto state = state_;
+  while (!state->stopping) {
+    tcp::socket socket(state->executor);
+    error_code ec;
+    co_await state->acceptor.async_accept(socket, asio::redirect_error(use_awaitable, ec));
+    if (state->stopping) break;
+    if (ec) {
+      if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+          ec == asio::error::no_memory) {
+        // Out of file descriptors: wait for sessions to close instead of spinning.
+        spdlog::warn("http: accept failed: {}", ec.message());
+        asio::steady_timer pause(state->executor, std::chrono::milliseconds(100));
+        co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+      }
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    if (state->open >= state->options.max_connections) {
+      ++state->handler.counters().connections_rejected;
+      if (state->rejecting < kMaxRejecting) {
+        ++state->rejecting;
+        spawn_logged(state->executor, reject(state, std::move(socket)), "rejecting a connection");
+      }
+      continue;
+    }
+    ++state->open;
+    state->handler.counters().connections_open = state->open;
+    spawn_logged(state->executor, serve(state, std::move(socket)), "an HTTP session");
+  }
+
+  if (state->open > 0 && !co_await state->drained.wait(state->options.stop_grace)) {
+    spdlog::warn("http: closing {} connections still busy after the stop grace period",
+                 state->open);
+    for (auto* connection : state->connections) connection->stream.close();
+  }
+}
+
+void Server::stop() {
+  auto& state = *state_;
+  if (state.stopping) return;
+  state.stopping = true;
+  error_code ignored;
+  state.acceptor.close(ignored);
+  for (auto* connection : state.connections) {
+    if (connection->idle) connection->stream.socket().cancel(ignored);
+  }
+  if (state.open == 0) state.drained.set();
+}
+
+}  // namespace smsgw::http
