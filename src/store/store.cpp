@@ -464,7 +464,8 @@ Result<std::int64_t> Store::purge_idempotency(TimePoint cutoff) {
 Result<std::vector<StoredMessage>> Store::due_messages(TimePoint now, std::size_t limit,
                                                        const std::optional<DueCursor>& after) {
   STORE_TRY_ASSIGN(auto query,
-                   impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages WHERE status = 'queued' "
+                   impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages INDEXED BY messages_queue "
+                            "WHERE status = 'queued' "
                             "AND (send_at IS NULL OR send_at <= ?1) "
                             "AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) "
                             "AND (expires_at IS NULL OR expires_at > ?1) "
@@ -910,17 +911,19 @@ Result<StoredMessage> Store::get_message(const std::string& id) {
   return message;
 }
 
+// Paging cursors: ids are ULIDs (0-9, A-Z), so '~' sorts above every id and stands for "no
+// cursor" while keeping `id < ?` an index range.
 Result<MessagePage> Store::list_messages(const ListQuery& query_in) {
   const int limit = std::clamp(query_in.limit, 1, 1000);
   std::unique_ptr<Query> query;
   if (query_in.status) {
     STORE_TRY_ASSIGN(query, impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages WHERE status = ?1 "
-                                     "AND (?2 IS NULL OR id < ?2) ORDER BY status, id DESC "
+                                     "AND id < COALESCE(?2, '~') ORDER BY status, id DESC "
                                      "LIMIT ?3"));
     query->bind(1, to_string(*query_in.status));
   } else {
-    STORE_TRY_ASSIGN(query, impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages WHERE (?2 IS NULL "
-                                     "OR id < ?2) ORDER BY id DESC LIMIT ?3"));
+    STORE_TRY_ASSIGN(query, impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages WHERE id < "
+                                     "COALESCE(?2, '~') ORDER BY id DESC LIMIT ?3"));
   }
   query->bind(2, query_in.before).bind(3, limit + 1);
   MessagePage page;
@@ -959,7 +962,7 @@ Result<std::vector<std::pair<MessageStatus, std::int64_t>>> Store::count_by_stat
 Result<InboxPage> Store::list_inbox(int limit_in, const std::optional<std::string>& before) {
   const int limit = std::clamp(limit_in, 1, 1000);
   STORE_TRY_ASSIGN(auto query, impl_->q("SELECT " INBOUND_COLUMNS " FROM inbound_messages WHERE "
-                                        "(?1 IS NULL OR id < ?1) ORDER BY id DESC LIMIT ?2"));
+                                        "id < COALESCE(?1, '~') ORDER BY id DESC LIMIT ?2"));
   query->bind(1, before).bind(2, limit + 1);
   InboxPage page;
   while (true) {
