@@ -417,6 +417,23 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path,
     return make_error(configured.error().code,
                       "cannot use database " + path.string() + ": " + configured.error().message);
   }
+  {
+    // The durability promise depends on these; refuse to run without them.
+    STORE_TRY_ASSIGN(auto sync, impl->q("PRAGMA synchronous"));
+    STORE_TRY(sync->step());
+    const auto level = sync->integer(0);
+    sync.reset();
+    STORE_TRY_ASSIGN(auto journal, impl->q("PRAGMA journal_mode"));
+    STORE_TRY(journal->step());
+    const auto mode = journal->text(0);
+    journal.reset();
+    if (level != 2 || mode != "wal") {
+      return make_error("store.error", path.string() +
+                                           ": cannot enable WAL with synchronous=FULL "
+                                           "(journal_mode is " +
+                                           mode + ")");
+    }
+  }
   const int target = options.schema_version.value_or(latest_schema_version());
   STORE_TRY(impl->migrate(target));
   return std::unique_ptr<Store>(new Store(std::move(impl)));

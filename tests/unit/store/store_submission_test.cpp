@@ -1,3 +1,4 @@
+#include "smsgw/store/ulid.hpp"
 #include "store_fixture.hpp"
 
 namespace smsgw::store::testing {
@@ -168,6 +169,25 @@ TEST_F(StoreSubmission, UlidsSortByTimeAndNeverRepeat) {
   ids.push_back(store_->new_id(at(-5)));
   EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
   EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
+}
+
+}  // namespace
+}  // namespace smsgw::store::testing
+
+namespace smsgw::store::testing {
+namespace {
+
+TEST(Ulid, EncodesTheTimeInTheFirstTenCharacters) {
+  UlidGenerator ids;
+  const auto now = TimePoint(std::chrono::milliseconds(1'469'918'176'385));
+  const auto id = ids.next(now);
+  ASSERT_EQ(id.size(), 26u);
+  // 1469918176385 ms is "01ARYZ6S41" in Crockford base32 (the ULID specification's example).
+  EXPECT_EQ(id.substr(0, 10), "01ARYZ6S41");
+  EXPECT_EQ(ulid_time(id), now);
+  EXPECT_EQ(id.find_first_not_of("0123456789ABCDEFGHJKMNPQRSTVWXYZ"), std::string::npos);
+  EXPECT_FALSE(ulid_time("not-a-ulid"));
+  EXPECT_FALSE(ulid_time("81ARYZ6S41TSV4RRFFQ69G5FAV"));  // first character above 7
 }
 
 }  // namespace
