@@ -132,7 +132,10 @@ void add_pdu_command(CLI::App& app) {
       ->check(CLI::Range(std::int64_t{1}, kMaxValiditySeconds));
   encode->add_flag("--flash", encode_args->flash, "class 0 (flash) message");
   encode->add_flag("--reject-duplicates", encode_args->reject_duplicates, "set TP-RD");
-  encode->add_option("--encoding", encode_args->encoding, "auto (default), gsm7 or ucs2")
+  encode
+      ->add_option("--encoding", encode_args->encoding,
+                   "auto (GSM 7-bit when every character fits, else UCS2), gsm7 or ucs2")
+      ->capture_default_str()
       ->check(CLI::IsMember({"auto", "gsm7", "ucs2"}));
   encode
       ->add_option("--ref", encode_args->concat_reference,
@@ -157,6 +160,7 @@ void add_pdu_command(CLI::App& app) {
   encode
       ->add_option("--max-parts", encode_args->max_parts,
                    "refuse texts that need more parts (1-255)")
+      ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, kMaxConcatParts));
   encode->callback([encode_args] { run_encode(*encode_args); });
 
