@@ -8,6 +8,8 @@ Directions:
            are read from the first octets here, because Gammu's decoded dict does not
            expose them. Part counts: never more than the spec minimum (spec_pdu.py), never
            more than Gammu's own count (Gammu needing MORE parts is reported, not failed).
+  national smsgw pdu encode --shift-tables: Gammu has no national language tables, so
+           only a self-consistency check plus the UDH read by spec_pdu.py.
   deliver  gammu.EncodeSMS + gammu.EncodePDU(..., "Deliver") -> smsgw pdu decode.
   submit   gammu.EncodePDU(..., "Submit") -> smsgw pdu decode.
   status   python3-gammu cannot build SMS-STATUS-REPORT PDUs (EncodePDU returns nothing
@@ -370,6 +372,71 @@ def check_encode_refusals(checker, rng, count):
                          f"stdout {out!r}, stderr {err!r} (want exit 1, one line)")
 
 
+NATIONAL_LETTERS = {
+    "turkish": ("tr", 1, "ğĞışŞİçÇöÖüÜ€"),
+    "spanish": ("es", 2, "ñÑáéíóúÁÍÓÚç¡¿€"),
+    "portuguese": ("pt", 3, "ãõÃÕçÇáéíóúâêôÀÁÉÍÓÚ€"),
+}
+
+
+def udh_elements(udh):
+    """TS 23.040 9.2.3.24: the header's information elements as {IEI: data}."""
+    out, i = {}, 0
+    while i + 1 < len(udh):
+        out[udh[i]] = udh[i + 2:i + 2 + udh[i + 1]]
+        i += 2 + udh[i + 1]
+    return out
+
+
+def check_national(checker, rng, count):
+    """--shift-tables (TS 23.038 6.2.1.2.4, Annex A). Gammu has no national tables, so
+    this is smsgw against itself plus the header read by spec_pdu: the parts join back
+    to the text, IE 0x24/0x25 name the table the JSON reports, and the message never
+    needs more parts than UCS2 would."""
+    for _ in range(count):
+        checker.count("national")
+        language = rng.choice(sorted(NATIONAL_LETTERS))
+        short, identifier, letters = NATIONAL_LETTERS[language]
+        length = random_length(rng, 150, 140)
+        text = "".join(rng.choice(letters) if rng.random() < 0.3 else
+                       rng.choice("abcdefghijklmnopqrstuvwxyz ABC.,!?0123456789")
+                       for _ in range(length))
+        while spec_pdu.minimum_parts(text, "ucs2") > 10:
+            text = text[:-1]
+        args = ["pdu", "encode", "--to=+905321234567", "--text=" + text,
+                "--shift-tables=" + rng.choice([short, language])]
+        reproduce = "smsgw " + shell_quote(args)
+        code, out, err = checker.run(args)
+        if code != 0:
+            checker.fail("national", reproduce, f"exit {code}: {err.strip()}")
+            continue
+        result = json.loads(out)
+        parts = result["parts"]
+        if len(parts) > spec_pdu.minimum_parts(text, "ucs2"):
+            checker.fail("national", reproduce,
+                         f"{len(parts)} parts, UCS2 would need only "
+                         f"{spec_pdu.minimum_parts(text, 'ucs2')}")
+        joined = ""
+        for index, part in enumerate(parts):
+            got, error = checker.decode(part["pdu"])
+            if error:
+                checker.fail("national", reproduce, f"part {index + 1}: {error}")
+                break
+            joined += got.get("text", "")
+            if result["encoding"] != "gsm7":
+                continue
+            elements = udh_elements(spec_pdu.parse_submit(part["pdu"])["udh"])
+            for iei, field in ((0x24, "single_shift"), (0x25, "locking_shift")):
+                want = [identifier] if result[field] == language else None
+                have = list(elements[iei]) if iei in elements else None
+                if result[field] not in (None, language) or have != want:
+                    checker.fail("national", reproduce,
+                                 f"part {index + 1}: {field} {result[field]!r} but IE "
+                                 f"0x{iei:02X} = {have}")
+        if joined != text:
+            checker.fail("national", reproduce, f"parts decode to {joined!r}")
+
+
 # ---------------------------------------------------------------- decode directions
 def gammu_template():
     # A decoded dict is the easiest complete template for gammu.EncodePDU.
@@ -580,6 +647,7 @@ def main():
     rng = random.Random(args.seed)
     check_encode(checker, rng, args.count)
     check_encode_refusals(checker, rng, max(10, args.count // 10))
+    check_national(checker, rng, max(20, args.count // 5))
     check_gammu_deliver(checker, rng, args.count)
     check_gammu_submit(checker, rng, args.count)
     check_status_reports(checker, rng, args.count)
