@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "smsgw 0.1.0");
   app.require_subcommand(1);
   smsgw::cli::add_pdu_command(app);
+  smsgw::cli::add_scan_command(app);
 
   try {
     app.parse(argc, argv);

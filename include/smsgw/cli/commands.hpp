@@ -14,4 +14,7 @@ struct CliExit {
 // `smsgw pdu encode|decode` (src/cli/pdu_command.cpp).
 void add_pdu_command(CLI::App& app);
 
+// `smsgw scan [--probe] [--json] [--port PATH]` (src/cli/scan_command.cpp).
+void add_scan_command(CLI::App& app);
+
 }  // namespace smsgw::cli
