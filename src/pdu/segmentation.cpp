@@ -109,7 +109,8 @@ std::optional<Candidate> best_gsm7(std::span<const CodePoint> text,
 }
 
 Error too_long(std::size_t needed, std::size_t max_parts, Encoding encoding) {
-  return make_error("pdu.too_long", "the text needs " + std::to_string(needed) + " parts in " +
+  return make_error("pdu.too_long", "the text needs " + std::to_string(needed) +
+                                        (needed == 1 ? " part in " : " parts in ") +
                                         std::string(to_string(encoding)) +
                                         ", more than the maximum of " + std::to_string(max_parts));
 }

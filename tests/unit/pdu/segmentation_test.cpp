@@ -100,6 +100,16 @@ TEST(Segmentation, TooManyPartsNamesTheCount) {
   EXPECT_NE(eleven.error().message.find("needs 11 parts"), std::string::npos);
 }
 
+TEST(Segmentation, MaxPartsZeroRefusesEvenOnePart) {
+  SubmitOptions options;
+  options.max_parts = 0;
+  auto encoded = encode_submit("+123", "hi", options);
+  ASSERT_FALSE(encoded.ok());
+  EXPECT_EQ(encoded.error().code, "pdu.too_long");
+  EXPECT_NE(encoded.error().message.find("needs 1 part in gsm7"), std::string::npos)
+      << encoded.error().message;
+}
+
 TEST(Segmentation, ForcedUcs2ForGsmText) {
   SubmitOptions options;
   options.encoding = EncodingChoice::ucs2;
