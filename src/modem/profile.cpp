@@ -16,7 +16,7 @@ constexpr Names kCmgf[] = {"AT+CMGF=0"};               // PDU mode
 constexpr Names kCscs[] = {"AT+CSCS=\"GSM\""};         // text fields and USSD only
 constexpr Names kCsms[] = {"AT+CSMS=0"};               // phase 2: no +CNMA needed
 constexpr InitStep kInitSteps[] = {
-    {"numeric error codes", kCmee, false},
+    {"numeric error codes", kCmee, false, false},
     {"PDU mode", kCmgf, true},
     {"GSM character set", kCscs, false},
     {"SMS service phase 2", kCsms, false},
@@ -141,7 +141,7 @@ const Profile& detect_profile(std::string_view identification) {
 bool is_boot_urc(std::string_view urc_name, std::string_view line) {
   const auto name = upper_trimmed(urc_name);
   const auto whole = upper_trimmed(line);
-  if (whole == "+CPIN: READY") return true;
+  if (whole == "+CPIN: READY" || whole == "+QIND: SMS DONE" || whole == "+CFUN: 1") return true;
   return std::any_of(std::begin(kBootNames), std::end(kBootNames),
                      [&](std::string_view boot) { return name == boot || whole == boot; });
 }

@@ -21,6 +21,7 @@ struct InitStep {
   std::string_view purpose;
   std::span<const std::string_view> alternatives;
   bool required = false;
+  bool after_sim_unlock = true;  // false: runs before the SIM PIN is checked
 };
 
 struct Profile {
@@ -42,7 +43,8 @@ struct Profile {
 };
 
 // The generic init after ESC / AT / ATE0 (TS 27.007, TS 27.005; Gammu ATGEN_Initialise):
-// +CMEE=1 (else =2), +CMGF=0 (required), +CSCS="GSM", +CSMS=0.
+// +CMEE=1 (else =2) before the SIM PIN check; then +CMGF=0 (required), +CSCS="GSM",
+// +CSMS=0.
 std::span<const InitStep> generic_init_steps();
 
 // Every profile; the first is "generic".
@@ -57,9 +59,9 @@ Result<const Profile*> find_profile(std::string_view name);
 // case); generic when none matches.
 const Profile& detect_profile(std::string_view identification);
 
-// Lines a modem prints when it (re)starts: RDY, +CPIN: READY, +QUSIM: 1, SMS DONE,
-// SMS Ready, Call Ready, PB DONE, ^SYSSTART, +PBREADY. Matched by the URC name or the
-// whole line.
+// Lines a modem prints when it (re)starts: RDY, +CPIN: READY, +CFUN: 1, +QUSIM: 1,
+// SMS DONE (also "+QIND: SMS DONE"), SMS Ready, Call Ready, PB DONE, ^SYSSTART, +PBREADY. Matched
+// by the URC name or the whole line.
 bool is_boot_urc(std::string_view urc_name, std::string_view line);
 
 // True when `urc_name` is in the profile's noise list or the common noise list

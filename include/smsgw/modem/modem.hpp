@@ -1,0 +1,175 @@
+// ModemActor: the one owner of one modem port. A coroutine that opens the port, runs the
+// init sequence of the vendor profile, serves sends, USSD, inbound messages and status
+// reports, polls signal and registration, and recovers from hangs and unplugs by itself.
+//
+// Threading: everything runs on the io_context of the executor given to the constructor
+// (one thread, no locks). The actor must outlive the coroutines of run(), send() and
+// ussd(); destroy it only after run() has returned.
+//
+// States (contract.md, GET /api/v1/modems "state"):
+//   absent        the port does not exist (unplugged, re-enumerating); looked for every
+//                 `absent_poll`
+//   opening       opening the port
+//   initialising  init sequence or recovery in progress
+//   ready         can send (can_send() also needs no send in flight)
+//   sending       a send() is in flight
+//   backoff       waiting before the next attempt after a failure (exponential)
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smsgw/common/net.hpp"
+#include "smsgw/common/result.hpp"
+#include "smsgw/modem/cms_errors.hpp"
+#include "smsgw/modem/port_opener.hpp"
+#include "smsgw/modem/profile.hpp"
+#include "smsgw/pdu/pdu.hpp"
+
+namespace smsgw::modem {
+
+enum class ModemState { absent, opening, initialising, ready, sending, backoff };
+std::string_view to_string(ModemState);  // the contract names
+
+struct ModemSettings {
+  std::string id;    // stable name (logger "modem.<id>", events)
+  std::string port;  // device path
+  int baud = 115200;
+  std::optional<std::string> pin;  // sent once; a refused PIN is never retried (PUK risk)
+  std::string profile = "auto";    // "auto" or a profile name (profile.hpp)
+
+  std::chrono::milliseconds send_timeout{60000};   // +CMGS after the PDU (networks: up to 120 s)
+  std::chrono::milliseconds poll_interval{30000};  // signal / registration refresh
+  std::chrono::milliseconds ussd_timeout{30000};   // AT+CUSD=1 until +CUSD (Gammu: 30 s)
+  // After "+CUSD: 2[,...]" some modems still send the real answer (python-gsmmodem): how
+  // long to wait for it.
+  std::chrono::milliseconds ussd_release_grace{2000};
+  std::chrono::milliseconds command_timeout{5000};
+  std::chrono::milliseconds long_command_timeout{30000};  // CMGL, COPS, CFUN
+  std::chrono::milliseconds prompt_timeout{5000};         // "> " after AT+CMGS (50-90 ms real)
+  std::chrono::milliseconds probe_timeout{1000};          // each "AT" of a liveness probe
+  int probe_attempts = 3;
+  int timeouts_before_recovery = 2;  // consecutive command timeouts (a send timeout: 1)
+  std::chrono::milliseconds backoff_initial{1000};
+  std::chrono::milliseconds backoff_max{60000};
+  // Serving this long without trouble resets the back-off to `backoff_initial`.
+  std::chrono::milliseconds backoff_reset_after{600000};
+  std::chrono::milliseconds absent_poll{1000};      // how often a missing port is looked for
+  std::chrono::milliseconds reboot_wait{5000};      // after AT+CFUN=1,1, before reopening
+  std::chrono::milliseconds sim_ready_wait{10000};  // after the PIN, until +CPIN: READY
+};
+
+struct ModemSnapshot {
+  std::string id;
+  std::string port;
+  ModemState state = ModemState::absent;
+  std::string imei;
+  std::string imsi;
+  std::string iccid;   // digits as the SIM reports them, padding F removed
+  std::string mccmnc;  // "26201"
+  std::string manufacturer;
+  std::string model;
+  std::string revision;
+  std::string profile;        // the profile in use ("generic", "huawei", ...)
+  std::string operator_name;  // +COPS as the modem names it
+  std::string smsc;           // +CSCA
+  std::optional<int> csq;     // 0..31, 99
+  std::optional<int> dbm;
+  std::string registration = "unknown";  // home | roaming | searching | denied | unknown
+  std::optional<Error> last_error;
+  std::uint64_t errors_total = 0;
+  std::uint64_t sent_total = 0;        // parts with +CMGS
+  std::uint64_t received_total = 0;    // inbound messages handed to the listener
+  std::uint64_t reports_total = 0;     // status reports handed to the listener
+  std::uint64_t recoveries_total = 0;  // recovery ladder runs
+  std::uint64_t identity_changes = 0;  // reopened port showed another IMEI/ICCID
+  std::chrono::system_clock::time_point state_since{};
+};
+
+struct InboundSms {
+  std::string modem_id;
+  std::string storage;  // "SM", "ME", ...; empty for direct delivery (+CMT)
+  int index = -1;       // -1 for direct delivery
+  pdu::Deliver deliver;
+  std::string pdu_hex;
+};
+
+struct StatusReportEvent {
+  std::string modem_id;
+  pdu::StatusReport report;
+  std::string pdu_hex;
+};
+
+class ModemListener {  // implemented by the gateway
+ public:
+  virtual ~ModemListener() = default;
+  // State changes, identity found, signal/registration changes.
+  virtual void on_state_changed(const ModemSnapshot&) = 0;
+  // Returns true once the message is durably stored; only then is it deleted from the SIM
+  // (a false return keeps it there; it is offered again at the next poll and after
+  // every re-init).
+  virtual bool on_inbound(const InboundSms&) = 0;
+  virtual bool on_status_report(const StatusReportEvent&) = 0;
+};
+
+struct PartResult {
+  enum class Outcome { sent, failed, unknown };
+  Outcome outcome = Outcome::failed;
+  std::uint8_t mr = 0;         // TP-MR from +CMGS (sent)
+  std::optional<Error> error;  // failed / unknown: what happened ("cms.38", "at.timeout")
+  // failed: what to do about it (cms_errors.hpp); unknown outcomes carry none: the caller
+  // must not resend silently.
+  std::optional<ErrorAction> action;
+};
+std::string_view to_string(PartResult::Outcome);  // "sent" | "failed" | "unknown"
+
+struct UssdReply {
+  int status = 0;    // +CUSD <m>: 0 done, 1 further action (session closed), 2 ended
+  std::string text;  // decoded UTF-8
+  std::optional<int> dcs;
+  std::string raw;  // the string as the modem sent it
+};
+
+class ModemActor {
+ public:
+  ModemActor(asio::any_io_executor executor, ModemSettings settings, ModemListener& listener,
+             std::shared_ptr<PortOpener> opener = make_tty_port_opener());
+  ~ModemActor();
+  ModemActor(const ModemActor&) = delete;
+  ModemActor& operator=(const ModemActor&) = delete;
+
+  // Supervises forever: open, init, serve, recover, reopen. Returns after stop().
+  awaitable<void> run();
+  // Ends run() promptly: closes the port; pending commands fail with "at.closed".
+  void stop();
+
+  [[nodiscard]] const ModemSnapshot& snapshot() const;
+  [[nodiscard]] const Profile& profile() const;
+  // state == ready and no send in flight.
+  [[nodiscard]] bool can_send() const;
+
+  // Sends the parts back to back, one AT+CMGS each, and stops at the first part that is
+  // not `sent`: the result has one entry per attempted part (so fewer entries than parts
+  // after a failure). A part whose PDU was written but whose +CMGS never came (timeout,
+  // port gone) is `unknown` (maybe sent); one refused or not fully written is `failed`.
+  // Not ready or a send already in flight: one `failed` entry, "modem.not_ready".
+  awaitable<std::vector<PartResult>> send(std::vector<pdu::SubmitPart> parts);
+
+  // Runs one USSD request (AT+CUSD=1) in the profile's encoding and waits for +CUSD
+  // without holding the port (sends go on meanwhile). Errors: "modem.not_ready",
+  // "modem.busy" (another USSD in flight), "modem.ussd_code", "modem.ussd_timeout" (then
+  // AT+CUSD=2 cancels), "modem.ussd_unsupported" (<m>=4), "modem.ussd" (<m>=3), and the
+  // AT errors of AT+CUSD=1 itself. A reply with <m>=1 is returned and the session closed.
+  awaitable<Result<UssdReply>> ussd(std::string code);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace smsgw::modem

@@ -1,0 +1,705 @@
+// The modem actor over an in-memory fake modem (fake_modem.hpp): init with fallbacks and
+// profiles, send with MR capture and every failure outcome, inbound and status reports,
+// USSD in every encoding, recovery ladder, unplug and replug.
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "fake_modem.hpp"
+#include "smsgw/modem/modem.hpp"
+
+namespace smsgw::modem {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::FakeModem;
+using testing::FakeOpener;
+
+class RecordingListener final : public ModemListener {
+ public:
+  void on_state_changed(const ModemSnapshot& snapshot) override {
+    if (states.empty() || states.back() != snapshot.state) states.push_back(snapshot.state);
+  }
+  bool on_inbound(const InboundSms& sms) override {
+    inbound.push_back(sms);
+    return store_inbound;
+  }
+  bool on_status_report(const StatusReportEvent& report) override {
+    reports.push_back(report);
+    return store_reports;
+  }
+  std::vector<ModemState> states;
+  std::vector<InboundSms> inbound;
+  std::vector<StatusReportEvent> reports;
+  bool store_inbound = true;
+  bool store_reports = true;
+};
+
+ModemSettings fast_settings() {
+  ModemSettings settings;
+  settings.id = "m1";
+  settings.port = "/dev/fake0";
+  settings.send_timeout = 300ms;
+  settings.poll_interval = 60s;
+  settings.ussd_timeout = 400ms;
+  settings.ussd_release_grace = 100ms;
+  settings.command_timeout = 300ms;
+  settings.long_command_timeout = 300ms;
+  settings.prompt_timeout = 300ms;
+  settings.probe_timeout = 100ms;
+  settings.backoff_initial = 20ms;
+  settings.backoff_max = 100ms;
+  settings.absent_poll = 20ms;
+  settings.reboot_wait = 20ms;
+  settings.sim_ready_wait = 300ms;
+  return settings;
+}
+
+std::string deliver_pdu(std::string_view from, std::string_view text) {
+  return pdu::encode_deliver(from, text).value().front();
+}
+
+std::string report_pdu(std::uint8_t mr, std::uint8_t status = 0) {
+  const pdu::Timestamp ts{2015, 1, 9, 17, 38, 48, 22};
+  return pdu::encode_status_report(
+      mr, pdu::Address{"+919790197346", pdu::Address::Type::international}, ts, ts, status);
+}
+
+class Harness {
+ public:
+  explicit Harness(ModemSettings settings = fast_settings())
+      : modem(std::make_shared<FakeModem>(io.get_executor())) {
+    spdlog::set_level(spdlog::level::off);
+    opener = std::make_shared<FakeOpener>(modem);
+    actor = std::make_unique<ModemActor>(io.get_executor(), std::move(settings), listener, opener);
+  }
+  ~Harness() {
+    actor->stop();
+    run_until([&] { return run_done; }, 2s);
+  }
+
+  void start() {
+    asio::co_spawn(
+        io,
+        [this]() -> awaitable<void> {
+          co_await actor->run();
+          run_done = true;
+        },
+        asio::detached);
+  }
+
+  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 3s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      if (io.stopped()) io.restart();
+      io.run_for(2ms);
+    }
+    return done();
+  }
+
+  bool ready() {
+    return run_until([&] { return actor->can_send(); });
+  }
+
+  template <class T>
+  T await(awaitable<T> task, std::chrono::milliseconds limit = 3s) {
+    std::optional<T> result;
+    asio::co_spawn(
+        io, [&]() -> awaitable<void> { result.emplace(co_await std::move(task)); }, asio::detached);
+    run_until([&] { return result.has_value(); }, limit);
+    EXPECT_TRUE(result.has_value()) << "the operation did not complete";
+    return std::move(*result);
+  }
+
+  std::vector<PartResult> send_text(std::string_view text) {
+    auto encoded = pdu::encode_submit("+4917012345678", text);
+    EXPECT_TRUE(encoded);
+    return await(actor->send(encoded->parts));
+  }
+
+  bool saw(std::string_view command) const {
+    return std::find(modem->commands.begin(), modem->commands.end(), command) !=
+           modem->commands.end();
+  }
+  std::ptrdiff_t position(std::string_view command) const {
+    const auto it = std::find(modem->commands.begin(), modem->commands.end(), command);
+    return it == modem->commands.end() ? -1 : it - modem->commands.begin();
+  }
+
+  asio::io_context io;
+  std::shared_ptr<FakeModem> modem;
+  std::shared_ptr<FakeOpener> opener;
+  RecordingListener listener;
+  std::unique_ptr<ModemActor> actor;
+  bool run_done = false;
+};
+
+// ------------------------------------------------------------------ init
+
+TEST(ModemActorInit, GenericModemBecomesReadyWithIdentity) {
+  Harness h;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  const auto& snap = h.actor->snapshot();
+  EXPECT_EQ(snap.state, ModemState::ready);
+  EXPECT_EQ(snap.imei, "490154203237518");
+  EXPECT_EQ(snap.imsi, "262011234567890");
+  EXPECT_EQ(snap.mccmnc, "26201");
+  EXPECT_EQ(snap.iccid, "8944200053671052499");
+  EXPECT_EQ(snap.csq, 20);
+  EXPECT_EQ(snap.dbm, -73);
+  EXPECT_EQ(snap.registration, "home");
+  EXPECT_EQ(snap.operator_name, "Fake Net");
+  EXPECT_EQ(snap.smsc, "+491710760000");
+  EXPECT_EQ(snap.profile, "generic");
+  EXPECT_EQ(snap.manufacturer, "Fake Inc.");
+  // The init order: error codes, SIM, PDU mode, storage, indications.
+  EXPECT_LT(h.position("AT+CMEE=1"), h.position("AT+CPIN?"));
+  EXPECT_LT(h.position("AT+CPIN?"), h.position("AT+CMGF=0"));
+  EXPECT_LT(h.position("AT+CMGF=0"), h.position(R"(AT+CPMS="SM","SM","SM")"));
+  EXPECT_TRUE(h.saw("AT+CNMI=2,1,0,2,0"));
+  EXPECT_FALSE(h.saw("AT+CNMI=2,1,0,1,0"));
+  EXPECT_EQ(h.listener.states.front(), ModemState::opening);
+  EXPECT_EQ(h.listener.states.back(), ModemState::ready);
+}
+
+TEST(ModemActorInit, FallsBackThroughCmeeAndCnmiVariants) {
+  Harness h;
+  h.modem->refused = {"AT+CMEE=1", "AT+CNMI=2,1,0,2,0", "AT+CNMI=2,1,0,1,0"};
+  h.start();
+  ASSERT_TRUE(h.ready());
+  EXPECT_TRUE(h.saw("AT+CMEE=2"));
+  EXPECT_TRUE(h.saw("AT+CNMI=2,1,2,1,0"));
+}
+
+TEST(ModemActorInit, RequiredStepRefusedMeansBackoffAndRetry) {
+  Harness h;
+  h.modem->refused = {"AT+CMGF=0"};
+  h.start();
+  ASSERT_TRUE(h.run_until([&] { return h.modem->opens >= 2; }));
+  EXPECT_FALSE(h.actor->can_send());
+  EXPECT_EQ(h.actor->snapshot().last_error->code, "modem.init");
+  EXPECT_NE(std::find(h.listener.states.begin(), h.listener.states.end(), ModemState::backoff),
+            h.listener.states.end());
+  h.modem->refused.clear();
+  EXPECT_TRUE(h.ready());
+}
+
+TEST(ModemActorInit, HuaweiProfileDetectedWithVendorCommandsAndIccid) {
+  Harness h;
+  h.modem->manufacturer = "huawei";
+  h.modem->replies["AT^ICCID?"] = "\r\n^ICCID: 98680010325476980A21\r\n\r\nOK\r\n";
+  h.start();
+  ASSERT_TRUE(h.ready());
+  EXPECT_EQ(h.actor->snapshot().profile, "huawei");
+  EXPECT_EQ(h.actor->profile().name, "huawei");
+  EXPECT_TRUE(h.saw("AT^CURC=0"));
+  EXPECT_TRUE(h.saw("AT^USSDMODE=0"));
+  EXPECT_EQ(h.actor->snapshot().iccid, "8986000123456789A012");
+  EXPECT_FALSE(h.saw("AT+CRSM=176,12258,0,0,10"));
+}
+
+TEST(ModemActorInit, ConfiguredProfileOverridesDetection) {
+  auto settings = fast_settings();
+  settings.profile = "zte";
+  Harness h(settings);
+  h.start();
+  ASSERT_TRUE(h.ready());
+  EXPECT_EQ(h.actor->snapshot().profile, "zte");
+  EXPECT_TRUE(h.saw("AT+ZCDRUN=8"));
+  EXPECT_TRUE(h.saw("AT+ZOPRT=5"));
+}
+
+TEST(ModemActorInit, EntersTheConfiguredPin) {
+  auto settings = fast_settings();
+  settings.pin = "1234";
+  Harness h(settings);
+  h.modem->pin = "1234";
+  h.start();
+  ASSERT_TRUE(h.ready());
+  EXPECT_EQ(h.modem->count(R"(AT+CPIN="1234")"), 1u);
+}
+
+TEST(ModemActorInit, RefusedPinIsNeverTriedTwice) {
+  auto settings = fast_settings();
+  settings.pin = "0000";
+  Harness h(settings);
+  h.modem->pin = "1234";
+  h.start();
+  ASSERT_TRUE(h.run_until([&] { return h.modem->opens >= 3; }));
+  EXPECT_EQ(h.modem->count(R"(AT+CPIN="0000")"), 1u);
+  EXPECT_EQ(h.actor->snapshot().last_error->code, "modem.sim_pin");
+  EXPECT_FALSE(h.actor->can_send());
+}
+
+TEST(ModemActorInit, MissingPortIsAbsentUntilItAppears) {
+  Harness h;
+  h.modem->present = false;
+  h.start();
+  ASSERT_TRUE(h.run_until([&] { return h.actor->snapshot().state == ModemState::absent; }));
+  h.run_until([] { return false; }, 60ms);
+  EXPECT_EQ(h.modem->opens, 0);
+  h.modem->replug();
+  EXPECT_TRUE(h.ready());
+}
+
+TEST(ModemActorInit, ThreeDigitMncFromEfAd) {
+  Harness h;
+  h.modem->imsi = "310260123456789";
+  h.start();
+  ASSERT_TRUE(h.ready());
+  // EF_AD says 2 digits (the fake's default "00000002") and wins over the MCC table.
+  EXPECT_EQ(h.actor->snapshot().mccmnc, "31026");
+}
+
+// ------------------------------------------------------------------ send
+
+TEST(ModemActorSend, PartsBackToBackWithMessageReferences) {
+  Harness h;
+  h.modem->next_mr = 254;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  auto encoded = pdu::encode_submit("+4917012345678", std::string(200, 'a')).value();
+  ASSERT_EQ(encoded.parts.size(), 2u);
+  const auto results = h.await(h.actor->send(encoded.parts));
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].outcome, PartResult::Outcome::sent);
+  EXPECT_EQ(results[0].mr, 254);
+  EXPECT_EQ(results[1].outcome, PartResult::Outcome::sent);
+  EXPECT_EQ(results[1].mr, 255);
+  ASSERT_EQ(h.modem->bodies.size(), 2u);
+  EXPECT_EQ(h.modem->bodies[0], encoded.parts[0].pdu);
+  EXPECT_TRUE(h.saw("AT+CMGS=" + std::to_string(encoded.parts[0].length)));
+  EXPECT_EQ(h.actor->snapshot().sent_total, 2u);
+  EXPECT_TRUE(h.actor->can_send());
+  EXPECT_NE(std::find(h.listener.states.begin(), h.listener.states.end(), ModemState::sending),
+            h.listener.states.end());
+}
+
+TEST(ModemActorSend, NoiseAroundThePromptAndInsideTheReply) {
+  Harness h;
+  h.modem->before_prompt = "\r\n+ZDONR: \"01\",\"01\"\r\n";  // ZTE
+  h.modem->inside_cmgs_reply = "\r\n^RSSI:25\r\n\r\n+CREG: 1\r\n";
+  h.start();
+  ASSERT_TRUE(h.ready());
+  const auto results = h.send_text("hello");
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, PartResult::Outcome::sent);
+  EXPECT_EQ(results[0].mr, 0);
+}
+
+TEST(ModemActorSend, CmsErrorFailsThePartAndStops) {
+  Harness h;
+  h.modem->cmgs_errors = {"+CMS ERROR: 38"};
+  h.start();
+  ASSERT_TRUE(h.ready());
+  auto encoded = pdu::encode_submit("+4917012345678", std::string(200, 'b')).value();
+  const auto results = h.await(h.actor->send(encoded.parts));
+  ASSERT_EQ(results.size(), 1u);  // the second part is not attempted
+  EXPECT_EQ(results[0].outcome, PartResult::Outcome::failed);
+  EXPECT_EQ(results[0].error->code, "cms.38");
+  EXPECT_EQ(results[0].action, ErrorAction::retry_other_sim);
+  EXPECT_TRUE(h.actor->can_send());
+}
+
+TEST(ModemActorSend, PermanentAndRetrySoonClasses) {
+  Harness h;
+  h.modem->cmgs_errors = {"+CMS ERROR: 304", "+CMS ERROR: 42"};
+  h.start();
+  ASSERT_TRUE(h.ready());
+  auto first = h.send_text("x");
+  EXPECT_EQ(first[0].action, ErrorAction::permanent);
+  auto second = h.send_text("y");
+  EXPECT_EQ(second[0].action, ErrorAction::retry_soon);
+  EXPECT_EQ(h.actor->snapshot().errors_total, 2u);
+}
+
+TEST(ModemActorSend, NotReadyRefusesAtOnce) {
+  Harness h;
+  const auto results = h.send_text("x");
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, PartResult::Outcome::failed);
+  EXPECT_EQ(results[0].error->code, "modem.not_ready");
+  EXPECT_TRUE(h.modem->bodies.empty());
+}
+
+TEST(ModemActorSend, LostAnswerIsUnknownAndTriggersRecovery) {
+  Harness h;
+  h.modem->cmgs_hang = true;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  const auto results = h.send_text("maybe");
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, PartResult::Outcome::unknown);
+  EXPECT_EQ(results[0].error->code, "at.timeout");
+  EXPECT_FALSE(results[0].action);
+  // Rung 1: ESC + AT probe and a fresh init; then ready again.
+  ASSERT_TRUE(h.run_until([&] { return h.actor->snapshot().recoveries_total == 1; }));
+  EXPECT_TRUE(h.ready());
+  EXPECT_EQ(h.modem->count("AT+CMGF=0"), 2u);
+}
+
+TEST(ModemActorSend, RecoveryLadderClimbsWhileSendsKeepHanging) {
+  Harness h;
+  h.modem->cmgs_hang = true;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  h.send_text("1");
+  ASSERT_TRUE(h.ready());
+  h.send_text("2");
+  ASSERT_TRUE(h.ready());
+  EXPECT_TRUE(h.saw("AT+CFUN=0;+CFUN=1"));
+  EXPECT_FALSE(h.saw("AT+CFUN=1,1"));
+  const int opens = h.modem->opens;
+  h.send_text("3");
+  ASSERT_TRUE(h.ready());
+  EXPECT_TRUE(h.saw("AT+CFUN=1,1"));
+  EXPECT_EQ(h.modem->opens, opens + 1);  // reopened after the reboot
+  // A successful send resets the ladder.
+  h.modem->cmgs_hang = false;
+  EXPECT_EQ(h.send_text("4")[0].outcome, PartResult::Outcome::sent);
+}
+
+TEST(ModemActorSend, UnplugBeforeThePduIsFailedThenRecovers) {
+  Harness h;
+  h.modem->unplug_on_cmgs = true;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  const auto results = h.send_text("x");
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, PartResult::Outcome::failed);
+  EXPECT_EQ(results[0].error->code, "at.io");
+  ASSERT_TRUE(h.run_until([&] { return h.actor->snapshot().state == ModemState::absent; }));
+  h.modem->unplug_on_cmgs = false;
+  h.modem->replug();
+  ASSERT_TRUE(h.ready());
+  EXPECT_EQ(h.actor->snapshot().identity_changes, 0u);
+  EXPECT_EQ(h.send_text("y")[0].outcome, PartResult::Outcome::sent);
+}
+
+TEST(ModemActorSend, UnplugAfterThePduIsUnknown) {
+  Harness h;
+  h.modem->unplug_on_body = true;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  const auto results = h.send_text("x");
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, PartResult::Outcome::unknown);
+  EXPECT_EQ(results[0].error->code, "at.io");
+}
+
+TEST(ModemActorSend, AnotherModemOnTheSamePortIsReported) {
+  Harness h;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  h.modem->unplug();
+  ASSERT_TRUE(h.run_until([&] { return h.actor->snapshot().state == ModemState::absent; }));
+  h.modem->imei = "356938035643809";
+  h.modem->replug();
+  ASSERT_TRUE(h.ready());
+  EXPECT_EQ(h.actor->snapshot().identity_changes, 1u);
+  EXPECT_EQ(h.actor->snapshot().last_error->code, "modem.identity_changed");
+  EXPECT_EQ(h.actor->snapshot().imei, "356938035643809");
+}
+
+TEST(ModemActorSend, TotalHangIsRecoveredByReopening) {
+  Harness h;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  h.modem->hung = true;  // answers nothing until the port is reopened
+  const int opens = h.modem->opens;
+  const auto results = h.send_text("x");
+  EXPECT_EQ(results[0].outcome, PartResult::Outcome::failed);  // no prompt: PDU not written
+  EXPECT_EQ(results[0].error->code, "at.timeout");
+  ASSERT_TRUE(h.run_until([&] { return h.modem->opens > opens && h.actor->can_send(); }));
+}
+
+// ------------------------------------------------------------------ inbound
+
+TEST(ModemActorInbound, StartupSweepHandsOverAndDeletes) {
+  Harness h;
+  h.modem->storage["SM"][0] = deliver_pdu("+4915112345678", "stored before start");
+  h.modem->storage["SR"][1] = report_pdu(64);
+  h.start();
+  ASSERT_TRUE(h.ready());
+  ASSERT_EQ(h.listener.inbound.size(), 1u);
+  EXPECT_EQ(h.listener.inbound[0].deliver.user_data.text, "stored before start");
+  EXPECT_EQ(h.listener.inbound[0].storage, "SM");
+  EXPECT_EQ(h.listener.inbound[0].index, 0);
+  EXPECT_EQ(h.listener.inbound[0].modem_id, "m1");
+  ASSERT_EQ(h.listener.reports.size(), 1u);
+  EXPECT_EQ(h.listener.reports[0].report.message_reference, 64);
+  EXPECT_TRUE(h.modem->storage["SM"].empty());
+  EXPECT_TRUE(h.modem->storage["SR"].empty());
+}
+
+TEST(ModemActorInbound, CmtiReadsHandsOverDeletesAndDropsDuplicates) {
+  Harness h;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  h.modem->storage["SM"][3] = deliver_pdu("+4915112345678", "hi there");
+  h.modem->urc(R"(+CMTI: "SM",3)");
+  h.modem->urc(R"(+CMTI: "SM",3)");  // real modems repeat it
+  ASSERT_TRUE(h.run_until([&] { return h.modem->storage["SM"].empty(); }));
+  h.run_until([] { return false; }, 50ms);
+  ASSERT_EQ(h.listener.inbound.size(), 1u);
+  EXPECT_EQ(h.listener.inbound[0].deliver.user_data.text, "hi there");
+  EXPECT_EQ(h.listener.inbound[0].deliver.from.text, "+4915112345678");
+  EXPECT_EQ(h.modem->count("AT+CMGD=3"), 1u);
+  EXPECT_EQ(h.actor->snapshot().received_total, 1u);
+  // A late duplicate after the delete finds an empty slot and is dropped.
+  h.modem->urc(R"(+CMTI: "SM",3)");
+  h.run_until([&] { return h.modem->count("AT+CMGR=3") >= 2; });
+  h.run_until([] { return false; }, 30ms);
+  EXPECT_EQ(h.listener.inbound.size(), 1u);
+}
+
+TEST(ModemActorInbound, NotStoredStaysOnTheSimAndIsOfferedAgain) {
+  auto settings = fast_settings();
+  settings.poll_interval = 100ms;
+  Harness h(settings);
+  h.listener.store_inbound = false;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  h.modem->storage["SM"][5] = deliver_pdu("+4915112345678", "retry me");
+  h.modem->urc(R"(+CMTI: "SM",5)");
+  ASSERT_TRUE(h.run_until([&] { return h.listener.inbound.size() == 1; }));
+  EXPECT_FALSE(h.saw("AT+CMGD=5"));
+  h.listener.store_inbound = true;
+  ASSERT_TRUE(h.run_until([&] { return h.modem->storage["SM"].empty(); }));
+  EXPECT_EQ(h.listener.inbound.size(), 2u);
+}
+
+TEST(ModemActorInbound, DirectDeliveryWithoutAndWithAcknowledgement) {
+  Harness h;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  const auto pdu_hex = deliver_pdu("+4915112345678", "direct");
+  h.modem->urc("+CMT: ,24\r\n" + pdu_hex);
+  ASSERT_TRUE(h.run_until([&] { return h.listener.inbound.size() == 1; }));
+  EXPECT_EQ(h.listener.inbound[0].index, -1);
+  EXPECT_EQ(h.listener.inbound[0].pdu_hex, pdu_hex);
+  h.run_until([] { return false; }, 30ms);
+  EXPECT_FALSE(h.saw("AT+CNMA"));  // +CSMS=0: the modem acknowledges by itself
+}
+
+TEST(ModemActorInbound, DirectDeliveryIsAcknowledgedWhenServiceIsPhase2Plus) {
+  Harness h;
+  h.modem->csms_service = 1;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  h.modem->urc("+CMT: ,24\r\n" + deliver_pdu("+4915112345678", "ack me"));
+  ASSERT_TRUE(h.run_until([&] { return h.saw("AT+CNMA"); }));
+  EXPECT_EQ(h.listener.inbound.size(), 1u);
+}
+
+TEST(ModemActorInbound, StatusReportsDirectAndStoredInSr) {
+  Harness h;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  h.modem->urc("+CDS: 25\r\n" + report_pdu(64));
+  ASSERT_TRUE(h.run_until([&] { return h.listener.reports.size() == 1; }));
+  EXPECT_EQ(h.listener.reports[0].report.message_reference, 64);
+  EXPECT_EQ(h.listener.reports[0].report.recipient.text, "+919790197346");
+  h.modem->storage["SR"][0] = report_pdu(65, 0x46);
+  h.modem->urc(R"(+CDSI: "SR",0)");
+  ASSERT_TRUE(h.run_until([&] { return h.listener.reports.size() == 2; }));
+  EXPECT_EQ(h.listener.reports[1].report.message_reference, 65);
+  EXPECT_EQ(h.listener.reports[1].report.status_class, pdu::StatusClass::failed);
+  ASSERT_TRUE(h.run_until([&] { return h.modem->storage["SR"].empty(); }));
+  EXPECT_EQ(h.actor->snapshot().reports_total, 2u);
+}
+
+TEST(ModemActorInbound, QuectelAnnouncesSmButStoresInSr) {
+  Harness h;
+  h.modem->manufacturer = "Quectel";
+  h.modem->replies["AT+QCCID"] = "\r\n+QCCID: 89882390000000012345\r\n\r\nOK\r\n";
+  h.start();
+  ASSERT_TRUE(h.ready());
+  EXPECT_EQ(h.actor->snapshot().iccid, "89882390000000012345");
+  h.modem->storage["SR"][0] = report_pdu(7);
+  h.modem->urc(R"(+CDSI: "SM",0)");
+  ASSERT_TRUE(h.run_until([&] { return h.listener.reports.size() == 1; }));
+  EXPECT_EQ(h.listener.reports[0].report.message_reference, 7);
+  ASSERT_TRUE(h.run_until([&] { return h.modem->storage["SR"].empty(); }));
+}
+
+TEST(ModemActorInbound, UndecodablePduIsKeptAndReported) {
+  Harness h;
+  h.modem->storage["SM"][2] = "0791FFFF";
+  h.start();
+  ASSERT_TRUE(h.ready());
+  EXPECT_TRUE(h.listener.inbound.empty());
+  EXPECT_EQ(h.modem->storage["SM"].size(), 1u);
+  EXPECT_EQ(h.actor->snapshot().last_error->code, "modem.bad_pdu");
+}
+
+TEST(ModemActorInbound, RegistrationUrcAndRestartAreNoticed) {
+  Harness h;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  h.modem->urc("+CREG: 5");
+  ASSERT_TRUE(h.run_until([&] { return h.actor->snapshot().registration == "roaming"; }));
+  h.modem->urc("RDY");  // the modem rebooted by itself
+  ASSERT_TRUE(h.run_until([&] { return h.modem->count("AT+CMGF=0") == 2; }));
+  EXPECT_TRUE(h.ready());
+}
+
+// ------------------------------------------------------------------ USSD
+
+TEST(ModemActorUssd, PlainReplyAfterOk) {
+  Harness h;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  auto reply = h.await(h.actor->ussd("*100#"));
+  ASSERT_TRUE(reply) << reply.error().message;
+  EXPECT_EQ(reply->status, 0);
+  EXPECT_EQ(reply->text, "Your balance is 12.34 EUR");
+  EXPECT_EQ(reply->dcs, 15);
+  EXPECT_TRUE(h.saw(R"(AT+CUSD=1,"*100#",15)"));
+}
+
+TEST(ModemActorUssd, ReplyBeforeOkAndInitiatingReleaseFirst) {
+  Harness h;
+  h.modem->ussd_before_ok = true;
+  h.modem->ussd_lines = {R"(+CUSD: 2,"Initiating Release",15)", R"(+CUSD: 0,"Balance 5.00",15)"};
+  h.start();
+  ASSERT_TRUE(h.ready());
+  auto reply = h.await(h.actor->ussd("*101#"));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->text, "Balance 5.00");
+}
+
+TEST(ModemActorUssd, BareTerminationIsAnAnswer) {
+  Harness h;
+  h.modem->ussd_lines = {"+CUSD: 2"};
+  h.start();
+  ASSERT_TRUE(h.ready());
+  auto reply = h.await(h.actor->ussd("*102#"));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 2);
+  EXPECT_EQ(reply->text, "");
+}
+
+TEST(ModemActorUssd, HuaweiPackedHexBothWays) {
+  Harness h;
+  h.modem->manufacturer = "huawei";
+  h.modem->ussd_lines = {R"(+CUSD: 0,"49B41C74ACD3D1",15)"};
+  h.start();
+  ASSERT_TRUE(h.ready());
+  auto reply = h.await(h.actor->ussd("*100#"));
+  ASSERT_TRUE(reply);
+  EXPECT_TRUE(h.saw(R"(AT+CUSD=1,"AA180C3602",15)"));
+  EXPECT_EQ(reply->text, "Ihr Guth");
+  EXPECT_EQ(reply->raw, "49B41C74ACD3D1");
+}
+
+TEST(ModemActorUssd, Ucs2ReplyAndMenuSessionClosed) {
+  Harness h;
+  h.modem->ussd_lines = {R"(+CUSD: 1,"00420061006C0061006E00630065003A00200035",72)"};
+  h.start();
+  ASSERT_TRUE(h.ready());
+  auto reply = h.await(h.actor->ussd("*100#"));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->text, "Balance: 5");
+  EXPECT_EQ(reply->status, 1);
+  EXPECT_TRUE(h.saw("AT+CUSD=2"));
+}
+
+TEST(ModemActorUssd, TimeoutCancelsTheSession) {
+  Harness h;
+  h.modem->ussd_lines.clear();
+  h.start();
+  ASSERT_TRUE(h.ready());
+  auto reply = h.await(h.actor->ussd("*100#"));
+  ASSERT_FALSE(reply);
+  EXPECT_EQ(reply.error().code, "modem.ussd_timeout");
+  EXPECT_TRUE(h.saw("AT+CUSD=2"));
+  EXPECT_TRUE(h.actor->can_send());
+}
+
+TEST(ModemActorUssd, RefusedAndUnsupported) {
+  Harness h;
+  h.modem->ussd_lines = {"+CUSD: 4"};
+  h.start();
+  ASSERT_TRUE(h.ready());
+  auto unsupported = h.await(h.actor->ussd("*100#"));
+  ASSERT_FALSE(unsupported);
+  EXPECT_EQ(unsupported.error().code, "modem.ussd_unsupported");
+  h.modem->refused = {R"(AT+CUSD=1,"*100#",15)"};
+  auto refused = h.await(h.actor->ussd("*100#"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "at.error");
+  auto bad = h.await(h.actor->ussd("*1\"#"));
+  EXPECT_EQ(bad.error().code, "modem.ussd_code");
+}
+
+TEST(ModemActorUssd, WaitingForTheAnswerDoesNotBlockSends) {
+  auto settings = fast_settings();
+  settings.ussd_timeout = 2s;
+  Harness h(settings);
+  h.modem->ussd_delay = 300ms;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  std::optional<Result<UssdReply>> ussd;
+  std::optional<std::vector<PartResult>> sent;
+  std::vector<std::string> order;
+  asio::co_spawn(
+      h.io,
+      [&]() -> awaitable<void> {
+        ussd.emplace(co_await h.actor->ussd("*100#"));
+        order.push_back("ussd");
+      },
+      asio::detached);
+  asio::co_spawn(
+      h.io,
+      [&]() -> awaitable<void> {
+        auto encoded = pdu::encode_submit("+4917012345678", "during ussd").value();
+        sent.emplace(co_await h.actor->send(encoded.parts));
+        order.push_back("send");
+      },
+      asio::detached);
+  ASSERT_TRUE(h.run_until([&] { return ussd && sent; }));
+  EXPECT_EQ(order, (std::vector<std::string>{"send", "ussd"}));
+  EXPECT_EQ((*sent)[0].outcome, PartResult::Outcome::sent);
+  ASSERT_TRUE(*ussd);
+  EXPECT_EQ((*ussd)->text, "Your balance is 12.34 EUR");
+}
+
+// ------------------------------------------------------------------ lifecycle
+
+TEST(ModemActorLifecycle, StopEndsRunPromptly) {
+  Harness h;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  h.actor->stop();
+  EXPECT_TRUE(h.run_until([&] { return h.run_done; }, 500ms));
+  EXPECT_EQ(h.actor->snapshot().state, ModemState::absent);
+}
+
+TEST(ModemActorLifecycle, PollsSignalAtTheInterval) {
+  auto settings = fast_settings();
+  settings.poll_interval = 50ms;
+  Harness h(settings);
+  h.start();
+  ASSERT_TRUE(h.ready());
+  const auto before = h.modem->count("AT+CSQ");
+  ASSERT_TRUE(h.run_until([&] { return h.modem->count("AT+CSQ") >= before + 2; }));
+}
+
+TEST(ModemActorLifecycle, PollTimeoutsTriggerRecovery) {
+  auto settings = fast_settings();
+  settings.poll_interval = 50ms;
+  Harness h(settings);
+  h.start();
+  ASSERT_TRUE(h.ready());
+  const int opens = h.modem->opens;
+  h.modem->hung = true;
+  ASSERT_TRUE(h.run_until([&] { return h.modem->opens > opens && h.actor->can_send(); }));
+  EXPECT_GE(h.actor->snapshot().recoveries_total, 1u);
+}
+
+}  // namespace
+}  // namespace smsgw::modem
