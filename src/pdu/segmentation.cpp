@@ -145,8 +145,7 @@ Result<TextPlan> plan_text(std::string_view utf8_text, EncodingChoice choice,
   TextPlan plan;
   if (choice != EncodingChoice::ucs2) {
     if (auto best = best_gsm7(text, allowed)) {
-      if (best->starts.size() > limit)
-        return too_long(best->starts.size(), max_parts, Encoding::gsm7);
+      if (best->starts.size() > limit) return too_long(best->starts.size(), limit, Encoding::gsm7);
       plan.encoding = Encoding::gsm7;
       plan.locking_shift = best->locking;
       plan.single_shift = best->single;
@@ -164,7 +163,7 @@ Result<TextPlan> plan_text(std::string_view utf8_text, EncodingChoice choice,
   costs.reserve(text.size());
   for (const auto& c : text) costs.push_back(static_cast<std::uint8_t>(utf16_units(c.value)));
   const auto starts = split(costs, ucs2_capacity());
-  if (starts.size() > limit) return too_long(starts.size(), max_parts, Encoding::ucs2);
+  if (starts.size() > limit) return too_long(starts.size(), limit, Encoding::ucs2);
   plan.encoding = Encoding::ucs2;
   for (std::size_t p = 0; p < starts.size(); ++p) {
     const std::size_t end = p + 1 < starts.size() ? starts[p + 1] : text.size();
