@@ -29,13 +29,14 @@ Result<void> ModemRunner::start() {
   open_count_ = 0;
   start_reading();
   start_watching();
-  modem_.power_on();
+  modem_.power_on(/*already_booted=*/true);  // modems were on before the simulator started
   return {};
 }
 
 void ModemRunner::stop() {
   if (!port_) return;
   ++port_generation_;
+  port_->close();
   port_.reset();
   outbox_.clear();
   writing_ = false;
@@ -97,7 +98,7 @@ void ModemRunner::start_reading() {
             spdlog::warn("modem {}: read: {}", modem_.config().index, ec.message());
           return;
         }
-        apply_open_events(port_->drain_open_events());
+        drain_open_events();
         if (open_count_ <= 0) open_count_ = 1;  // bytes arrived: someone has it open
         modem_.on_input(std::string_view(read_buffer_.data(), n));
         if (generation == port_generation_) start_reading();
@@ -110,23 +111,27 @@ void ModemRunner::start_watching() {
   port->watch().async_wait(asio::posix::stream_descriptor::wait_read,
                            [this, port, generation, alive = alive_](const error_code& ec) {
                              if (!*alive || ec || generation != port_generation_) return;
-                             apply_open_events(port_->drain_open_events());
+                             drain_open_events();
                              if (generation == port_generation_) start_watching();
                            });
 }
 
-void ModemRunner::apply_open_events(int change) {
-  if (change == 0 || !port_) return;
-  const bool was_open = open_count_ > 0;
-  open_count_ = std::max(0, open_count_ + change);
-  if (change > 0) {
+void ModemRunner::drain_open_events() {
+  if (port_) port_->drain_open_events([this](bool opened) { on_open_event(opened); });
+}
+
+void ModemRunner::on_open_event(bool opened) {
+  if (!port_) return;
+  if (opened) {
+    ++open_count_;
     modem_.on_port_opened();
     if (boot_on_open_) {
       boot_on_open_ = false;
       modem_.power_on();
     }
+    return;
   }
-  if (was_open && open_count_ == 0) {
+  if (open_count_ > 0 && --open_count_ == 0) {
     outbox_.clear();
     port_->discard_unread_output();
   }
@@ -134,7 +139,7 @@ void ModemRunner::apply_open_events(int change) {
 
 void ModemRunner::write(std::string_view bytes) {
   if (!port_) return;
-  if (open_count_ <= 0) apply_open_events(port_->drain_open_events());
+  if (open_count_ <= 0) drain_open_events();
   if (open_count_ <= 0) return;  // nobody listening: the bytes are lost
   if (outbox_.size() + bytes.size() > kMaxOutbox) return;
   outbox_.append(bytes);

@@ -51,7 +51,8 @@ class ModemRunner final : public ModemHost {
  private:
   void start_reading();
   void start_watching();
-  void apply_open_events(int change);
+  void drain_open_events();
+  void on_open_event(bool opened);
   void pump_writes();
 
   asio::io_context& io_;

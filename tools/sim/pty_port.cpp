@@ -72,7 +72,11 @@ PtyPort::PtyPort(asio::io_context& io, int master_fd, int slave_fd, int inotify_
   master_.non_blocking(true);
 }
 
-PtyPort::~PtyPort() {
+PtyPort::~PtyPort() { close(); }
+
+void PtyPort::close() {
+  if (closed_) return;
+  closed_ = true;
   std::error_code ec;
   // Only our own link: a newer port may already have replaced it.
   if (std::filesystem::is_symlink(link_, ec) &&
@@ -84,22 +88,23 @@ PtyPort::~PtyPort() {
   ::close(own_slave_fd_);
 }
 
-int PtyPort::drain_open_events() {
-  int change = 0;
+void PtyPort::drain_open_events(const std::function<void(bool opened)>& on_event) {
+  if (closed_) return;
   alignas(inotify_event) char buffer[4096];
   for (;;) {
     const ssize_t n = ::read(watch_.native_handle(), buffer, sizeof buffer);
     if (n <= 0) break;
     for (ssize_t at = 0; at < n;) {
       const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
-      if (event->mask & IN_OPEN) ++change;
-      if (event->mask & (IN_CLOSE_WRITE | IN_CLOSE_NOWRITE)) --change;
+      if (event->mask & IN_OPEN) on_event(true);
+      if (event->mask & (IN_CLOSE_WRITE | IN_CLOSE_NOWRITE)) on_event(false);
       at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
     }
   }
-  return change;
 }
 
-void PtyPort::discard_unread_output() { tcflush(own_slave_fd_, TCIFLUSH); }
+void PtyPort::discard_unread_output() {
+  if (!closed_) tcflush(own_slave_fd_, TCIFLUSH);
+}
 
 }  // namespace smsgw::sim

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -30,9 +31,11 @@ class PtyPort {
   [[nodiscard]] const std::string& slave_name() const { return slave_name_; }
   [[nodiscard]] const std::filesystem::path& link() const { return link_; }
 
-  // Reads pending inotify events without blocking; returns the change in the number of
-  // gateway descriptors open on the slave (+1 per open, -1 per close).
-  int drain_open_events();
+  // Reads pending inotify events without blocking and reports each, in order: true for
+  // a gateway opening the slave, false for one closing it.
+  void drain_open_events(const std::function<void(bool opened)>& on_event);
+  // Closes both ends (pending reads fail) and removes the link; idempotent.
+  void close();
   // Drops bytes written to the gateway that nobody read (the port was closed).
   void discard_unread_output();
 
@@ -43,6 +46,7 @@ class PtyPort {
   asio::posix::stream_descriptor master_;
   asio::posix::stream_descriptor watch_;
   int own_slave_fd_;
+  bool closed_ = false;
   std::string slave_name_;
   std::filesystem::path link_;
 };

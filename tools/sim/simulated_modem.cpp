@@ -86,7 +86,7 @@ std::string SimulatedModem::mccmnc() const {
 // ---------------------------------------------------------------------------------------
 // Power.
 
-void SimulatedModem::power_on() {
+void SimulatedModem::power_on(bool already_booted) {
   ++epoch_;
   power_ = Power::booting;
   mode_ = Mode::command;
@@ -119,6 +119,11 @@ void SimulatedModem::power_on() {
   urc_queue_.clear();
   awaiting_ack_ = false;
   noise_scheduled_ = false;
+  if (already_booted) {
+    boot_complete();
+    flush();
+    return;
+  }
   after(config_.boot_ms, [this] { boot_complete(); });
 }
 

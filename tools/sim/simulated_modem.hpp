@@ -62,7 +62,9 @@ class SimulatedModem {
   SimulatedModem& operator=(const SimulatedModem&) = delete;
 
   // Power-on: silent for boot_ms, then the boot URCs; session settings at defaults.
-  void power_on();
+  // `already_booted`: the boot happened before anyone listened (the URCs are printed at
+  // once and commands are answered at once).
+  void power_on(bool already_booted = false);
   // Power lost (unplug): forgets the session; SIM contents and the MR counter stay.
   void power_off();
   [[nodiscard]] bool powered() const { return power_ != Power::off; }
