@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ class FakeGateway final : public GatewayApi {
   int submissions_in_flight = 0;
 
   std::optional<Error> fail_next;  // returned (once) by the next call instead of its answer
+  bool throw_next = false;         // the next call throws (a bug in the gateway)
   std::vector<SubmitRequest> submitted;
   std::vector<std::optional<IdempotencyKey>> idempotency_seen;
   std::map<std::string, Message> messages;
@@ -126,6 +128,10 @@ class FakeGateway final : public GatewayApi {
 
  private:
   std::optional<Error> take_failure() {
+    if (throw_next) {
+      throw_next = false;
+      throw std::runtime_error("fake gateway bug");
+    }
     auto error = std::move(fail_next);
     fail_next.reset();
     return error;
@@ -157,7 +163,10 @@ class FakeGateway final : public GatewayApi {
       message.to = request.to;
       message.text = request.text;
       message.status = "queued";
-      message.parts.push_back(MessagePart{.index = 1, .status = "queued"});
+      MessagePart part;
+      part.index = 1;
+      part.status = "queued";
+      message.parts.push_back(part);
       messages[message.id] = message;
       reply.accepted.push_back(AcceptedMessage{message.id, 1, "gsm7"});
       submitted.push_back(std::move(request));
