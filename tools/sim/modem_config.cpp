@@ -45,7 +45,7 @@ ModemConfig default_modem_config(int index, std::string_view personality) {
   config.operator_name = std::string(network.operator_name);
   config.smsc = std::string(network.smsc);
   config.currency = std::string(network.currency);
-  config.balance = 10.0 + index + 0.34;
+  config.balance = 12.34 + index;
   config.seed = 0x5157ULL * static_cast<std::uint64_t>(index + 1);
   return config;
 }

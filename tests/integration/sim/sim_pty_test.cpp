@@ -259,7 +259,7 @@ TEST(SimIntegration, AtDialogueSendReceiveUssdAndReplug) {
 
   // USSD: OK first, then the reply.
   EXPECT_EQ(client->command("AT+CUSD=1,\"*100#\",15"), "\r\nOK\r\n");
-  EXPECT_EQ(client->until_contains(",15\r\n"), "\r\n+CUSD: 0,\"Your balance is 10.34 EUR\",15\r\n");
+  EXPECT_EQ(client->until_contains(",15\r\n"), "\r\n+CUSD: 0,\"Your balance is 12.34 EUR\",15\r\n");
 
   // Unplug: the open port hangs up and the link goes; replug: a new tty, boot URCs.
   EXPECT_EQ(sim.control({{"cmd", "fault"}, {"modem", 0}, {"unplug_ms", 300}})["ok"], true);

@@ -104,7 +104,7 @@ TEST(Personality, HuaweiUssdIsPackedGsm7HexBothWays) {
   ASSERT_TRUE(bytes.ok());
   auto text = pdu::unpack_gsm7_text(*bytes, bytes->size() * 8 / 7);
   ASSERT_TRUE(text.ok());
-  EXPECT_TRUE(text->starts_with("Your balance is 10.34 EUR")) << *text;
+  EXPECT_TRUE(text->starts_with("Your balance is 12.34 EUR")) << *text;
   EXPECT_TRUE(urc.ends_with("\",15\r\n"));
 }
 

@@ -357,7 +357,7 @@ TEST(SimulatedModem, InputDuringASendIsAnsweredAfterIt) {
 TEST(SimulatedModem, UssdBalanceReplyAfterOk) {
   Bench bench(quiet_config("generic"));
   EXPECT_EQ(bench.at("AT+CUSD=1,\"*100#\",15"), "\r\nOK\r\n");
-  EXPECT_EQ(bench.wait(300), "\r\n+CUSD: 0,\"Your balance is 10.34 EUR\",15\r\n");
+  EXPECT_EQ(bench.wait(300), "\r\n+CUSD: 0,\"Your balance is 12.34 EUR\",15\r\n");
   EXPECT_EQ(bench.at("AT+CUSD=1,\"*999#\",15"), "\r\nOK\r\n");
   EXPECT_EQ(bench.wait(300), "\r\n+CUSD: 4\r\n");
   EXPECT_EQ(bench.at("AT+CUSD=2"), "\r\nOK\r\n");
