@@ -12,6 +12,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   smsgw::cli::add_pdu_command(app);
   smsgw::cli::add_scan_command(app);
+  smsgw::cli::add_modems_command(app);
+  smsgw::cli::add_balance_command(app);
+  smsgw::cli::add_ussd_command(app);
+  smsgw::cli::add_send_command(app);
+  smsgw::cli::add_messages_command(app);
+  smsgw::cli::add_inbox_command(app);
 
   try {
     app.parse(argc, argv);

@@ -17,4 +17,14 @@ void add_pdu_command(CLI::App& app);
 // `smsgw scan [--probe] [--json] [--port PATH]` (src/cli/scan_command.cpp).
 void add_scan_command(CLI::App& app);
 
+// Client subcommands that reach the running daemon over its HTTP API (src/cli/*_command.cpp):
+// `smsgw modems`, `smsgw balance`, `smsgw ussd`, `smsgw send`, `smsgw messages` and
+// `smsgw message`, `smsgw inbox`.
+void add_modems_command(CLI::App& app);
+void add_balance_command(CLI::App& app);
+void add_ussd_command(CLI::App& app);
+void add_send_command(CLI::App& app);
+void add_messages_command(CLI::App& app);  // registers `messages` and `message`
+void add_inbox_command(CLI::App& app);
+
 }  // namespace smsgw::cli
