@@ -1,6 +1,7 @@
 // The AT command handlers of SimulatedModem: TS 27.007 (general, network, SIM),
 // TS 27.005 (SMS) and the personalities' vendor commands.
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 #include "identity.hpp"
@@ -106,7 +107,11 @@ SimulatedModem::handlers() {
 
 // V.250 basic commands.
 SimulatedModem::Status SimulatedModem::cmd_basic(const AtCommand& c) {
-  const int n = c.number.empty() ? 0 : std::stoi(c.number);
+  int n = 0;
+  if (!c.number.empty()) {
+    auto [end, ec] = std::from_chars(c.number.data(), c.number.data() + c.number.size(), n);
+    if (ec != std::errc() || end != c.number.data() + c.number.size()) return fail_cme(50);
+  }
   if (c.name == "E") {
     if (n > 1) return fail_cme(50);
     session_.echo = n == 1;

@@ -2,6 +2,8 @@
 // storage, faults, power. Pure: a FakeHost with a manual clock, no PTY.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "harness.hpp"
 
 namespace smsgw::sim::test {
@@ -512,6 +514,40 @@ TEST(SimulatedModem, IdleModemHasNoTimers) {
   EXPECT_EQ(bench.host.pending_timers(), 0u);
   bench.at("AT+CSQ");
   EXPECT_EQ(bench.host.pending_timers(), 0u);
+}
+
+}  // namespace
+}  // namespace smsgw::sim::test
+
+namespace smsgw::sim::test {
+namespace {
+
+TEST(SimulatedModem, RandomInputNeverBreaksAnyPersonality) {
+  std::mt19937 rng(12345);
+  const std::string alphabet = "AT+CMGSRDLNIEQ^=?,;\"0123456789\r\n\x1a\x1b\x08 xyz";
+  for (const auto& personality : personalities()) {
+    ModemConfig config = quiet_config(personality.name);
+    config.send_latency_ms = 10;
+    Bench bench(config);
+    for (int round = 0; round < 300; ++round) {
+      std::string bytes;
+      const int length = std::uniform_int_distribution<int>(1, 40)(rng);
+      for (int i = 0; i < length; ++i) {
+        bytes +=
+            std::uniform_int_distribution<int>(0, 9)(rng) == 0
+                ? static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng))
+                : alphabet[std::uniform_int_distribution<std::size_t>(0, alphabet.size() - 1)(rng)];
+      }
+      bench.send_raw(bytes);
+      bench.wait(50);
+    }
+    // Whatever state it is in (prompt, rebooting, busy), ESC and time bring it back.
+    bench.send_raw("\x1b");
+    bench.wait(5000);
+    bench.modem.clear_faults();
+    EXPECT_TRUE(bench.at("ATE0;+CFUN=1").ends_with("\r\nOK\r\n")) << personality.name;
+    EXPECT_EQ(bench.at("AT"), "\r\nOK\r\n") << personality.name;
+  }
 }
 
 }  // namespace
