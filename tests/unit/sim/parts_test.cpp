@@ -11,7 +11,7 @@
 namespace smsgw::sim::test {
 namespace {
 
-TEST(ParseCommandLine, BasicAndExtendedCommands) {
+TEST(SimParseCommandLine, BasicAndExtendedCommands) {
   auto commands = parse_command_line("E0V1+CMEE=1;+CSQ;+CPMS=\"SM\",\"SR\";+CNMI=?;^CURC?");
   ASSERT_TRUE(commands);
   ASSERT_EQ(commands->size(), 7u);
@@ -27,7 +27,7 @@ TEST(ParseCommandLine, BasicAndExtendedCommands) {
   EXPECT_EQ((*commands)[6].form, AtCommand::Form::query);
 }
 
-TEST(ParseCommandLine, QuotedSemicolonsAndBadLines) {
+TEST(SimParseCommandLine, QuotedSemicolonsAndBadLines) {
   auto commands = parse_command_line("+CUSD=1,\"*100;1#\",15");
   ASSERT_TRUE(commands);
   EXPECT_EQ((*commands)[0].text_arg(1), "*100;1#");
@@ -37,7 +37,7 @@ TEST(ParseCommandLine, QuotedSemicolonsAndBadLines) {
   EXPECT_EQ((*parse_command_line("+cmgs=23"))[0].name, "+CMGS");
 }
 
-TEST(Identity, LuhnAndDefaults) {
+TEST(SimIdentity, LuhnAndDefaults) {
   EXPECT_EQ(luhn_check_digit("49015420323751"), '8');  // IMEI 490154203237518 (TS 23.003 example)
   const std::string imei = default_imei("35000011", 5);
   ASSERT_EQ(imei.size(), 15u);
@@ -51,7 +51,7 @@ TEST(Identity, LuhnAndDefaults) {
   EXPECT_EQ(iccid_crsm_form("8944200053671052499"), "984402003576012594F9");
 }
 
-TEST(MessageStore, LowestFreeSlotDeleteFlagsAndEviction) {
+TEST(SimMessageStore, LowestFreeSlotDeleteFlagsAndEviction) {
   MessageStore store(1, 2, 2);
   EXPECT_EQ(store.store("SM", {"00", 0, MessageStatus::unread, 0}), 1);
   EXPECT_EQ(store.store("SM", {"01", 0, MessageStatus::read, 0}), 2);
@@ -70,7 +70,7 @@ TEST(MessageStore, LowestFreeSlotDeleteFlagsAndEviction) {
   EXPECT_EQ(store.find("SR", 1)->pdu, "c");
 }
 
-TEST(ModemConfig, FileLayersAndErrors) {
+TEST(SimModemConfig, FileLayersAndErrors) {
   const nlohmann::json file = {{"defaults", {{"send_latency_ms", 50}, {"personality", "zte"}}},
                                {"modems",
                                 {{{"personality", "huawei"},
@@ -100,7 +100,7 @@ TEST(ModemConfig, FileLayersAndErrors) {
   EXPECT_FALSE(build_modem_configs(1, "nokia", nullptr).ok());
 }
 
-TEST(FaultPlan, NextCountersWinAndSeedsRepeat) {
+TEST(SimFaultPlan, NextCountersWinAndSeedsRepeat) {
   FaultConfig faults;
   faults.cms_error_next = 1;
   faults.lost_answer_next = 1;
@@ -142,7 +142,7 @@ class FakeTarget : public ControlTarget {
   int replugs = 0;
 };
 
-TEST(ControlCommands, InjectSetFaultStats) {
+TEST(SimControlCommands, InjectSetFaultStats) {
   FakeTarget target;
   auto answer = handle_control_line(
       target, R"({"cmd":"inject","modem":0,"from":"+4917612345678","text":"hi"})");
@@ -177,7 +177,7 @@ TEST(ControlCommands, InjectSetFaultStats) {
   EXPECT_EQ(target.modem_.store().used("SR"), 1);
 }
 
-TEST(ControlCommands, ErrorsAreAnswersNotCrashes) {
+TEST(SimControlCommands, ErrorsAreAnswersNotCrashes) {
   FakeTarget target;
   EXPECT_EQ(handle_control_line(target, "not json")["ok"], false);
   EXPECT_EQ(handle_control_line(target, "[1,2]")["ok"], false);

@@ -21,13 +21,13 @@ std::string pdu_after_header(const std::string& reply) {
   return reply.substr(begin, reply.find("\r\n", begin) - begin);
 }
 
-TEST(Personality, AllFiveExist) {
+TEST(SimPersonality, AllFiveExist) {
   for (auto name : {"generic", "huawei", "zte", "simcom", "quectel"})
     EXPECT_NE(find_personality(name), nullptr) << name;
   EXPECT_EQ(find_personality("nokia"), nullptr);
 }
 
-TEST(Personality, BootUrcsPerFamily) {
+TEST(SimPersonality, BootUrcsPerFamily) {
   EXPECT_EQ(Bench(quiet_config("simcom")).boot_output,
             "\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n\r\nCall Ready\r\n\r\nSMS Ready\r\n");
   EXPECT_EQ(
@@ -41,7 +41,7 @@ TEST(Personality, BootUrcsPerFamily) {
   EXPECT_EQ(bench.at("AT+CPIN=\"1234\""), "\r\nOK\r\n\r\nCall Ready\r\n\r\nSMS Ready\r\n");
 }
 
-TEST(Personality, IccidForms) {
+TEST(SimPersonality, IccidForms) {
   ModemConfig config = quiet_config("generic");
   config.iccid = "8944200053671052499";
   // MM test-modem-helpers.c: +CRSM: 144,0,"984402003576012594F9" -> 8944200053671052499
@@ -68,7 +68,7 @@ TEST(Personality, IccidForms) {
   EXPECT_EQ(Bench(bare).at("AT+CCID"), "\r\n" + bare.iccid + "\r\n\r\nOK\r\n");
 }
 
-TEST(Personality, MncLengthFromEfAd) {
+TEST(SimPersonality, MncLengthFromEfAd) {
   // Modem 3 draws 310260 (3-digit MNC); modem 0 draws 26201.
   EXPECT_EQ(Bench(quiet_config("generic", 3)).at("AT+CRSM=176,28589,0,0,4"),
             "\r\n+CRSM: 144,0,\"00000003\"\r\n\r\nOK\r\n");
@@ -77,7 +77,7 @@ TEST(Personality, MncLengthFromEfAd) {
   EXPECT_EQ(Bench(quiet_config("generic", 3)).at("AT+CIMI").substr(2, 6), "310260");
 }
 
-TEST(Personality, HuaweiUnknownCommandAndNoise) {
+TEST(SimPersonality, HuaweiUnknownCommandAndNoise) {
   ModemConfig config = default_modem_config(0, "huawei");
   config.echo = false;
   Bench bench(config);
@@ -91,7 +91,7 @@ TEST(Personality, HuaweiUnknownCommandAndNoise) {
   EXPECT_EQ(bench.at("AT^CURC?"), "\r\n^CURC: 0\r\n\r\nOK\r\n");
 }
 
-TEST(Personality, HuaweiUssdIsPackedGsm7HexBothWays) {
+TEST(SimPersonality, HuaweiUssdIsPackedGsm7HexBothWays) {
   Bench bench(quiet_config("huawei"));
   // "*100#" packed is AA180C3602 (MM plugins/huawei; smstools3 smsd.c).
   EXPECT_EQ(bench.at("AT+CUSD=1,\"*100#\",15"), "\r\nERROR\r\n");
@@ -108,7 +108,7 @@ TEST(Personality, HuaweiUssdIsPackedGsm7HexBothWays) {
   EXPECT_TRUE(urc.ends_with("\",15\r\n"));
 }
 
-TEST(Personality, HuaweiE1752NeedsUssdModeZero) {
+TEST(SimPersonality, HuaweiE1752NeedsUssdModeZero) {
   ModemConfig config = quiet_config("huawei");
   config.ussd_mode_required = true;
   Bench bench(config);
@@ -117,13 +117,13 @@ TEST(Personality, HuaweiE1752NeedsUssdModeZero) {
   EXPECT_EQ(bench.at("AT+CUSD=1,\"AA180C3602\",15"), "\r\nOK\r\n");
 }
 
-TEST(Personality, HuaweiStorageIndexesStartAtZero) {
+TEST(SimPersonality, HuaweiStorageIndexesStartAtZero) {
   Bench bench(quiet_config("huawei"));
   ASSERT_TRUE(bench.modem.inject_message({"+4915112345678", "zero", {}, {}, 0}).ok());
   EXPECT_EQ(bench.host.take(), "\r\n+CMTI: \"SM\",0\r\n");
 }
 
-TEST(Personality, QuectelUssdReplyIsUcs2Hex) {
+TEST(SimPersonality, QuectelUssdReplyIsUcs2Hex) {
   Bench bench(quiet_config("quectel"));
   EXPECT_EQ(bench.at("AT+CUSD=1,\"*100#\",15"), "\r\nOK\r\n");
   // "Your" = 0059 006F 0075 0072
@@ -132,7 +132,7 @@ TEST(Personality, QuectelUssdReplyIsUcs2Hex) {
   EXPECT_TRUE(urc.ends_with("\",72\r\n")) << urc;
 }
 
-TEST(Personality, QuectelRefusesCnmiDs1AndAnnouncesReportsAsSm) {
+TEST(SimPersonality, QuectelRefusesCnmiDs1AndAnnouncesReportsAsSm) {
   Bench bench(quiet_config("quectel"));
   EXPECT_EQ(bench.at("AT+CNMI=?"), "\r\n+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)\r\n\r\nOK\r\n");
   EXPECT_EQ(bench.at("AT+CNMI=2,1,2,1,0"), "\r\n+CMS ERROR: 303\r\n");
@@ -148,7 +148,7 @@ TEST(Personality, QuectelRefusesCnmiDs1AndAnnouncesReportsAsSm) {
   EXPECT_EQ(bench.at("AT+CMGR=0"), "\r\nOK\r\n");  // nothing in SM at that index
 }
 
-TEST(Personality, SimcomDeliversReportsDirectlyWithCds) {
+TEST(SimPersonality, SimcomDeliversReportsDirectlyWithCds) {
   Bench bench(quiet_config("simcom"));
   EXPECT_EQ(bench.at("AT+CNMI=2,1,0,2,0"), "\r\nOK\r\n");
   const auto part = submit();
@@ -163,7 +163,7 @@ TEST(Personality, SimcomDeliversReportsDirectlyWithCds) {
   EXPECT_EQ(bench.modem.store().used("SR"), 0);
 }
 
-TEST(Personality, ZteNoiseAroundThePromptAndEmptyCmgrStat) {
+TEST(SimPersonality, ZteNoiseAroundThePromptAndEmptyCmgrStat) {
   Bench bench(quiet_config("zte"));
   const auto part = submit(false);
   EXPECT_EQ(bench.at("AT+CMGS=" + std::to_string(part.length)),
@@ -176,7 +176,7 @@ TEST(Personality, ZteNoiseAroundThePromptAndEmptyCmgrStat) {
   EXPECT_EQ(bench.at("AT+ZCDRUN=8;+ZOPRT=5"), "\r\nOK\r\n");
 }
 
-TEST(Personality, VendorCommandsOnlyWhereTheyExist) {
+TEST(SimPersonality, VendorCommandsOnlyWhereTheyExist) {
   EXPECT_EQ(Bench(quiet_config("generic")).at("AT^CURC=0"), "\r\nERROR\r\n");
   EXPECT_EQ(Bench(quiet_config("huawei")).at("AT^CURC=0"), "\r\nOK\r\n");
   EXPECT_EQ(Bench(quiet_config("huawei")).at("AT^GETPORTMODE"),
@@ -185,7 +185,7 @@ TEST(Personality, VendorCommandsOnlyWhereTheyExist) {
   EXPECT_EQ(Bench(quiet_config("zte")).at("AT+QURCCFG=\"urcport\",\"usbat\""), "\r\nERROR\r\n");
 }
 
-TEST(Personality, TextModeIsRefused) {
+TEST(SimPersonality, TextModeIsRefused) {
   for (const auto& personality : personalities()) {
     Bench bench(quiet_config(personality.name));
     EXPECT_EQ(bench.at("AT+CMGF=0"), "\r\nOK\r\n");
@@ -193,7 +193,7 @@ TEST(Personality, TextModeIsRefused) {
   }
 }
 
-TEST(Personality, GatewayInitSequenceSucceedsOnEveryPersonality) {
+TEST(SimPersonality, GatewayInitSequenceSucceedsOnEveryPersonality) {
   // at-protocol.md "Init", with the vendor lines where they apply.
   for (const auto& personality : personalities()) {
     Bench bench(quiet_config(personality.name));
