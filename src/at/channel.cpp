@@ -1,6 +1,8 @@
 #include "smsgw/at/channel.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <deque>
 
 #include "smsgw/at/classify.hpp"
@@ -85,6 +87,10 @@ struct Channel::State {
 
   // A two-line URC whose body line is still to come.
   std::optional<Urc> pending_urc;
+  // A URC whose quoted text is still open (a multi-line USSD menu), and its line count.
+  std::optional<Urc> continued_urc;
+  int continued_lines = 0;
+  static constexpr int kMaxContinuationLines = 32;
 
   Clock::time_point last_activity;
 
@@ -98,7 +104,41 @@ struct Channel::State {
     if (urc_handler) urc_handler(urc);
   }
 
+  static bool quotes_open(std::string_view text) {
+    return std::count(text.begin(), text.end(), '"') % 2 == 1;
+  }
+
+  // "+CSQ: ..." / "^HCSQ:...": the shape of an information response (V.250 5.7.2), which
+  // USSD menu text ("1. Top up", "Balance: 5 EUR") does not have.
+  static bool looks_like_response(std::string_view line) {
+    if (line.size() < 3 || (line[0] != '+' && line[0] != '^')) return false;
+    std::size_t name_end = 1;
+    while (name_end < line.size() && (std::isupper(static_cast<unsigned char>(line[name_end])) ||
+                                      std::isdigit(static_cast<unsigned char>(line[name_end])))) {
+      ++name_end;
+    }
+    return name_end > 1 && name_end < line.size() && line[name_end] == ':';
+  }
+
+  // Appends `line` to a URC whose quoted text is open; false when `line` is not part of it.
+  bool continue_urc(const std::string& line) {
+    const auto next = classify(line, collecting ? in_flight : std::string_view{});
+    if (next.kind != LineKind::intermediate || looks_like_response(line)) {
+      dispatch(*continued_urc);  // never closed: deliver what came
+      continued_urc.reset();
+      return false;
+    }
+    continued_urc->line += '\n';
+    continued_urc->line += line;
+    if (!quotes_open(continued_urc->line) || ++continued_lines >= kMaxContinuationLines) {
+      dispatch(*continued_urc);
+      continued_urc.reset();
+    }
+    return true;
+  }
+
   void on_line(std::string line) {
+    if (continued_urc && continue_urc(line)) return;
     if (pending_urc) {
       Urc urc = std::move(*pending_urc);
       pending_urc.reset();
@@ -116,6 +156,9 @@ struct Channel::State {
         Urc urc{std::move(classification.urc_name), std::move(line), std::nullopt};
         if (classification.two_line) {
           pending_urc = std::move(urc);
+        } else if (classification.may_continue && quotes_open(urc.line)) {
+          continued_urc = std::move(urc);
+          continued_lines = 0;
         } else {
           dispatch(urc);
         }
@@ -278,9 +321,9 @@ awaitable<void> Channel::run() {
     }
   }
   state->reader_running = false;
-  if (state->pending_urc) {
-    state->dispatch(*state->pending_urc);
-    state->pending_urc.reset();
+  for (auto* unfinished : {&state->pending_urc, &state->continued_urc}) {
+    if (*unfinished) state->dispatch(**unfinished);
+    unfinished->reset();
   }
 }
 

@@ -135,7 +135,7 @@ constexpr std::array kUrcs = {
     UrcPattern{"+CBM", false, true, ""},
     UrcPattern{"+CBMI", false, false, ""},
     // USSD: always unsolicited, the answer to AT+CUSD=1 arrives after its OK.
-    UrcPattern{"+CUSD", false, false, ""},
+    UrcPattern{"+CUSD", false, false, "", true},
     // Registration: the same text is the reply to the query.
     UrcPattern{"+CREG", false, false, "+CREG"},
     UrcPattern{"+CGREG", false, false, "+CGREG"},
@@ -294,6 +294,7 @@ Classification classify(std::string_view line, std::string_view command_in_fligh
     result.kind = LineKind::urc;
     result.urc_name = std::string(pattern.text);
     result.two_line = pattern.two_line;
+    result.may_continue = pattern.quoted_text_spans_lines;
     return result;
   }
   result.kind = LineKind::intermediate;

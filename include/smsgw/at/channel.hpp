@@ -9,7 +9,17 @@
 //   of a reply; they never end or pollute a command's reply.
 // - A line that arrives before a command starts waiting is not lost (level-triggered).
 // - Failures are values: "at.timeout", "at.io" (the stream failed; the channel is closed),
-//   "at.closed", "at.error" (plain ERROR), "cme.<n>", "cms.<n>", "at.unsupported".
+//   "at.closed", "at.error" (plain ERROR), "cme.<n>", "cms.<n>", "at.unsupported", and
+//   (see classify.hpp) "cme.unknown"/"cms.unknown" for unlisted text, "at.no_carrier",
+//   "at.busy", "at.no_answer", "at.no_dialtone"; command_with_body adds "at.no_prompt"
+//   (OK instead of "> "). Messages name the command ("AT+CMGS=23: +CMS ERROR: 38 (...)").
+// - Echo (ATE1) is recognised and dropped: the channel tells the framer what it sent.
+// - Two-line URCs (+CMT, +CDS) arrive as one Urc with `body`; a +CUSD whose quoted text
+//   spans lines (USSD menus) arrives as one Urc with the lines joined by '\n'.
+// - Limits: a final result that arrives after its command timed out is dropped when no
+//   command is waiting, but if the next command is already waiting it is taken as that
+//   command's answer (nothing in the AT protocol tells them apart without echo). Callers
+//   that time out should resynchronise (e.g. "AT" until OK) before relying on replies.
 #pragma once
 
 #include <chrono>
@@ -53,7 +63,10 @@ class Channel {
 
   // Two-phase send (TS 27.005 3.5.1): writes "<command>\r", waits for the "> " prompt
   // (`prompt_timeout`), writes `body` + Ctrl-Z, and waits for the final result
-  // (`final_timeout`). On a prompt timeout it sends ESC to abort.
+  // (`final_timeout`). On a prompt timeout it sends ESC to abort and waits up to
+  // `prompt_timeout` more for the final result the abort may produce, so that it cannot be
+  // taken for the next command's answer. Nothing is written while waiting for the result
+  // (Fibocom G510 aborts the send on any byte).
   awaitable<Result<Response>> command_with_body(std::string_view command, std::string_view body,
                                                 Clock::duration prompt_timeout,
                                                 Clock::duration final_timeout);

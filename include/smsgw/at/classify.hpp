@@ -9,6 +9,8 @@
 //   the query that solicits it, and while that query is in flight the line is an
 //   intermediate line. "+CUSD:" is always a URC (USSD answers arrive after OK).
 // - Two-line URCs (+CMT, +CDS: TS 27.005 3.4.1) are followed by one line holding the PDU.
+// - A URC whose quoted text may hold line breaks (+CUSD: operators' USSD menus) continues
+//   on the following lines while its quotes are unbalanced (Classification::may_continue).
 // - Everything else is an intermediate (information) line, including garbage.
 #pragma once
 
@@ -32,6 +34,7 @@ struct Classification {
   LineKind kind = LineKind::intermediate;
   std::string urc_name;        // for urc: "+CMTI", "^RSSI", "RDY", ...
   bool two_line = false;       // for urc: the next line is its body (a PDU)
+  bool may_continue = false;   // for urc: an open quote continues on the next lines
   std::optional<Error> error;  // for error: "at.error", "cme.<n>", "cms.<n>", "at.unsupported", ...
 };
 
@@ -41,6 +44,7 @@ struct UrcPattern {
   bool whole_line;                // true: the line must equal `text`; false: `text` then ':'
   bool two_line;                  // the next line is the PDU
   std::string_view solicited_by;  // a query ("+CREG?") in whose reply the line is not a URC
+  bool quoted_text_spans_lines = false;  // a quoted string may hold CR/LF (+CUSD)
 };
 
 std::span<const UrcPattern> urc_table();

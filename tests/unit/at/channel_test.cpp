@@ -197,6 +197,43 @@ TEST_F(ChannelTest, UrcsBetweenCommandsReachTheHandler) {
   ASSERT_TRUE(urcs_[1].body.has_value());
 }
 
+TEST_F(ChannelTest, MultiLineUssdMenuIsOneUrcAfterTheOk) {
+  make_channel(2);
+  run([&]() -> awaitable<void> {
+    asio::co_spawn(
+        io_,
+        [&]() -> awaitable<void> {
+          co_await written();
+          send("\r\nOK\r\n\r\n+CUSD: 1,\"Balance: 5.00 EUR\r\n1. Top up\r\n\r\n2. Offers\",15\r\n");
+        },
+        asio::detached);
+    auto reply = co_await channel_->command("AT+CUSD=1,\"*100#\",15", kLong);
+    CO_ASSERT_OK(reply);
+    EXPECT_TRUE(reply->lines.empty());
+    while (urcs_.empty()) co_await asio::post(io_, use_awaitable);
+    EXPECT_EQ(urcs_[0].name, "+CUSD");
+    EXPECT_EQ(urcs_[0].line, "+CUSD: 1,\"Balance: 5.00 EUR\n1. Top up\n2. Offers\",15");
+  });
+}
+
+TEST_F(ChannelTest, UnclosedUssdQuoteDoesNotSwallowTheFinalResult) {
+  make_channel();
+  run([&]() -> awaitable<void> {
+    asio::co_spawn(
+        io_,
+        [&]() -> awaitable<void> {
+          co_await written();
+          send("\r\n+CUSD: 0,\"cut off\r\n+CSQ: 20,99\r\nOK\r\n");
+        },
+        asio::detached);
+    auto reply = co_await channel_->command("AT+CSQ", kLong);
+    CO_ASSERT_OK(reply);
+    EXPECT_EQ(reply->lines, std::vector<std::string>{"+CSQ: 20,99"});
+    CO_ASSERT(urcs_.size() == 1U);
+    EXPECT_EQ(urcs_[0].line, "+CUSD: 0,\"cut off");
+  });
+}
+
 TEST_F(ChannelTest, ReplyArrivingBeforeTheWaitBeginsIsNotLost) {
   // The modem answers inside the write, before command() starts to wait.
   make_channel(1024, [this](std::string_view bytes) {

@@ -158,6 +158,12 @@ TEST(Classify, UnknownTextErrorKeepsTheText) {
   EXPECT_EQ(cms_error("500").code, "cms.500");
 }
 
+TEST(Classify, OnlyUssdTextMayContinueOverLines) {
+  EXPECT_TRUE(classify("+CUSD: 1,\"Menu", "").may_continue);
+  EXPECT_FALSE(classify("+CMTI: \"SM\",3", "").may_continue);
+  EXPECT_FALSE(classify("+CMT: ,23", "").may_continue);
+}
+
 TEST(Classify, UrcTableHasNoDuplicateRows) {
   std::set<std::string_view> seen;
   for (const auto& row : urc_table()) {
