@@ -24,25 +24,41 @@ void add_client_options(CLI::App& command, ClientOptions& options, double defaul
       ->capture_default_str();
 }
 
-Endpoint resolve_endpoint(const ClientOptions& options) {
+namespace {
+
+std::optional<config::Config> load_config_option(const ClientOptions& options) {
+  if (options.config_path.empty()) return std::nullopt;
+  auto config = config::load_config(options.config_path);
+  if (!config) fail(config.error());
+  return std::move(config).value();
+}
+
+Endpoint endpoint_for(const ClientOptions& options, const std::optional<config::Config>& config) {
   std::string url = options.url;
-  if (url.empty() && !options.config_path.empty()) {
-    auto config = config::load_config(options.config_path);
-    if (!config) fail(config.error());
-    url = value_or_fail(url_for_listen(config->http.listen));
-  }
+  if (url.empty() && config) url = value_or_fail(url_for_listen(config->http.listen));
   if (url.empty()) url = std::string(kDefaultUrl);
   auto endpoint = parse_endpoint(url);
   if (!endpoint) usage_error("", endpoint.error().message);
   return std::move(endpoint).value();
 }
 
+}  // namespace
+
+Endpoint resolve_endpoint(const ClientOptions& options) {
+  return endpoint_for(options, load_config_option(options));
+}
+
 ApiClient make_client(const ClientOptions& options) {
+  const auto config = load_config_option(options);
   std::optional<std::string> token;
-  if (!options.token.empty()) token = options.token;
+  if (!options.token.empty()) {
+    token = options.token;
+  } else if (config && !config->http.tokens.empty()) {
+    token = config->http.tokens.front();
+  }
   const auto timeout = std::chrono::milliseconds(
       static_cast<std::int64_t>(std::llround(options.timeout_seconds * 1000)));
-  return ApiClient(resolve_endpoint(options), std::move(token), timeout);
+  return ApiClient(endpoint_for(options, config), std::move(token), timeout);
 }
 
 void fail(std::string_view message) {

@@ -3,7 +3,8 @@
 // Contract:
 // - add_client_options() adds --url, --config, --token (or env SMSGW_TOKEN) and --timeout.
 //   The URL is --url when given, else the `[http] listen` of --config, else
-//   http://127.0.0.1:8080.
+//   http://127.0.0.1:8080. The token is --token (or SMSGW_TOKEN), else the first of the
+//   config's `[http] tokens` when --config is given, else none.
 // - fail() prints ONE line "smsgw: <message>" on stderr and exits 1 (by throwing CliExit,
 //   which main() turns into the exit code); usage_error() does the same with exit 2.
 #pragma once
