@@ -8,6 +8,9 @@ namespace {
 
 using namespace std::chrono;
 
+constexpr int kFirstYear = 1970;
+constexpr int kLastYear = 2199;
+
 // Reads exactly `width` decimal digits at `pos`; advances `pos`.
 std::optional<int> read_digits(std::string_view text, std::size_t& pos, std::size_t width) {
   if (pos + width > text.size()) return std::nullopt;
@@ -93,6 +96,8 @@ std::optional<system_clock::time_point> parse_rfc3339(std::string_view text) {
   const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)},
                             day{static_cast<unsigned>(*d)}};
   if (!date.ok() || *h > 23 || *mi > 59 || *s > 60) return std::nullopt;
+  // system_clock counts nanoseconds in 64 bits (reaching 2262): keep to a safe range.
+  if (*y < kFirstYear || *y > kLastYear) return std::nullopt;
   return sys_days{date} + hours{*h} + minutes{*mi} + seconds{*s} + fraction - offset;
 }
 

@@ -3,8 +3,8 @@
 // Contract: format_rfc3339() writes UTC with whole seconds ("2024-05-01T12:00:00Z");
 // parse_rfc3339() accepts any offset ("Z", "z", "+05:30", "-00:00"), an optional fraction of
 // any length (kept to the microsecond), "T" or "t", and leap second 60 (RFC 3339 5.7, folded
-// into the next second); it rejects everything else, including out-of-range fields and
-// February 30th.
+// into the next second); it rejects everything else, including out-of-range fields,
+// February 30th, and years outside 1970..2199 (system_clock's nanoseconds reach 2262).
 #pragma once
 
 #include <chrono>
