@@ -314,6 +314,20 @@ TEST(CliSendCsv, BadLinesAreReportedAndTheRestQueued) {
   EXPECT_EQ(json::parse(requests[2].body)["messages"][0]["text"], "two\nlines");
 }
 
+TEST(CliSendCsv, AConnectionClosedBetweenBatchesIsReopenedAndTheBatchResent) {
+  const auto csv = temp_file("reopen.csv", "+491511,a\n+491512,b\n+491513,c\n");
+  FakeApi api(batch_api, /*close_after_reply=*/true);
+  const auto result = run({"send", "--csv", csv.string(), "--batch-size", "1", "--url", api.url()});
+  std::filesystem::remove(csv);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "3 queued\n");
+  const auto requests = api.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[0].connection, 1);
+  EXPECT_EQ(requests[1].connection, 2);
+  EXPECT_EQ(requests[2].connection, 3);
+}
+
 TEST(CliSendCsv, JsonReportsLinesWithIds) {
   const auto csv = temp_file("ok.csv", "+491511,a\n+491512,b\n");
   FakeApi api(batch_api);

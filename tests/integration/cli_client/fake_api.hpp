@@ -36,7 +36,10 @@ class FakeApi {
  public:
   using Handler = std::function<CannedReply(const RecordedRequest&)>;
 
-  explicit FakeApi(Handler handler) : handler_(std::move(handler)) {
+  // `close_after_reply`: answer as if keeping the connection alive, then close it anyway
+  // (what a server does when its idle timeout strikes between two requests).
+  explicit FakeApi(Handler handler, bool close_after_reply = false)
+      : handler_(std::move(handler)), close_after_reply_(close_after_reply) {
     namespace ip = asio::ip;
     acceptor_.open(ip::tcp::v4());
     acceptor_.set_option(ip::tcp::acceptor::reuse_address(true));
@@ -101,11 +104,12 @@ class FakeApi {
       response.keep_alive(request.keep_alive());
       response.prepare_payload();
       co_await http::async_write(socket, response, asio::redirect_error(use_awaitable, ec));
-      if (ec || !request.keep_alive()) co_return;
+      if (ec || !request.keep_alive() || close_after_reply_) co_return;
     }
   }
 
   Handler handler_;
+  bool close_after_reply_ = false;
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_{io_};
   unsigned short port_ = 0;
