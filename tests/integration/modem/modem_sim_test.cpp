@@ -235,9 +235,9 @@ class Rig {
 
 // ------------------------------------------------------------------ per personality
 
-class PerPersonality : public testing::TestWithParam<std::string> {};
+class ModemSimPerPersonality : public testing::TestWithParam<std::string> {};
 
-TEST_P(PerPersonality, InitReportsTheSimulatedIdentity) {
+TEST_P(ModemSimPerPersonality, InitReportsTheSimulatedIdentity) {
   Rig rig(GetParam());
   ASSERT_TRUE(rig.sim.ready());
   rig.start();
@@ -252,7 +252,7 @@ TEST_P(PerPersonality, InitReportsTheSimulatedIdentity) {
   EXPECT_TRUE(snap.dbm.has_value());
 }
 
-TEST_P(PerPersonality, SendGetsMrAndTheMatchingStatusReport) {
+TEST_P(ModemSimPerPersonality, SendGetsMrAndTheMatchingStatusReport) {
   Rig rig(GetParam(), json{{"status_report_latency_ms", 100}});
   ASSERT_TRUE(rig.sim.ready());
   rig.start();
@@ -268,7 +268,7 @@ TEST_P(PerPersonality, SendGetsMrAndTheMatchingStatusReport) {
   EXPECT_EQ(log[0]["mr"], results[0].mr);
 }
 
-TEST_P(PerPersonality, InboundMessageIsReadHandedOverAndDeleted) {
+TEST_P(ModemSimPerPersonality, InboundMessageIsReadHandedOverAndDeleted) {
   Rig rig(GetParam());
   ASSERT_TRUE(rig.sim.ready());
   rig.start();
@@ -282,7 +282,7 @@ TEST_P(PerPersonality, InboundMessageIsReadHandedOverAndDeleted) {
   EXPECT_EQ(rig.actor->snapshot().received_total, 1u);
 }
 
-TEST_P(PerPersonality, UssdBalanceInThePersonalitysEncoding) {
+TEST_P(ModemSimPerPersonality, UssdBalanceInThePersonalitysEncoding) {
   Rig rig(GetParam(), json{{"ussd_latency_ms", 100}, {"balance", 12.34}, {"currency", "EUR"}});
   ASSERT_TRUE(rig.sim.ready());
   rig.start();
@@ -293,7 +293,7 @@ TEST_P(PerPersonality, UssdBalanceInThePersonalitysEncoding) {
   EXPECT_EQ((*reply)->text, "Your balance is 12.34 EUR");
 }
 
-INSTANTIATE_TEST_SUITE_P(Simulator, PerPersonality,
+INSTANTIATE_TEST_SUITE_P(Personalities, ModemSimPerPersonality,
                          testing::Values("generic", "huawei", "zte", "simcom", "quectel"));
 
 // ------------------------------------------------------------------ faults

@@ -13,8 +13,8 @@ struct PolicyCase {
   ErrorAction action;
 };
 
-class SendErrorPolicy : public testing::TestWithParam<PolicyCase> {};
-TEST_P(SendErrorPolicy, Classifies) {
+class ModemSendErrorPolicy : public testing::TestWithParam<PolicyCase> {};
+TEST_P(ModemSendErrorPolicy, Classifies) {
   const auto& c = GetParam();
   const auto classification = classify_send_error(Error{c.code, "from the modem"});
   EXPECT_EQ(classification.action, c.action) << c.code << " -> " << to_string(classification.action)
@@ -24,7 +24,7 @@ TEST_P(SendErrorPolicy, Classifies) {
 
 using enum ErrorAction;
 INSTANTIATE_TEST_SUITE_P(
-    RetrySoon, SendErrorPolicy,
+    RetrySoon, ModemSendErrorPolicy,
     testing::Values(PolicyCase{"cms.41", retry_soon}, PolicyCase{"cms.42", retry_soon},
                     PolicyCase{"cms.47", retry_soon}, PolicyCase{"cms.331", retry_soon},
                     PolicyCase{"cms.332", retry_soon}, PolicyCase{"cms.500", retry_soon},
@@ -32,7 +32,7 @@ INSTANTIATE_TEST_SUITE_P(
                     PolicyCase{"cms.514", retry_soon}, PolicyCase{"cms.515", retry_soon},
                     PolicyCase{"cme.14", retry_soon}));
 INSTANTIATE_TEST_SUITE_P(
-    RetryOtherSim, SendErrorPolicy,
+    RetryOtherSim, ModemSendErrorPolicy,
     testing::Values(PolicyCase{"cms.38", retry_other_sim}, PolicyCase{"cms.8", retry_other_sim},
                     PolicyCase{"cms.50", retry_other_sim}, PolicyCase{"cms.330", retry_other_sim},
                     PolicyCase{"cms.310", retry_other_sim}, PolicyCase{"cms.311", retry_other_sim},
@@ -46,7 +46,7 @@ INSTANTIATE_TEST_SUITE_P(
                     PolicyCase{"modem.not_ready", retry_other_sim},
                     PolicyCase{"something.else", retry_other_sim}));
 INSTANTIATE_TEST_SUITE_P(
-    Permanent, SendErrorPolicy,
+    Permanent, ModemSendErrorPolicy,
     testing::Values(PolicyCase{"cms.1", permanent}, PolicyCase{"cms.21", permanent},
                     PolicyCase{"cms.27", permanent}, PolicyCase{"cms.28", permanent},
                     PolicyCase{"cms.29", permanent}, PolicyCase{"cms.30", permanent},
@@ -55,12 +55,12 @@ INSTANTIATE_TEST_SUITE_P(
                     PolicyCase{"cms.195", permanent}, PolicyCase{"cms.196", permanent},
                     PolicyCase{"pdu.too_long", permanent}));
 
-TEST(SendErrorPolicy, UnknownErrorHasLimitedRetries) {
+TEST(ModemSendErrorPolicy, UnknownErrorHasLimitedRetries) {
   EXPECT_GT(classify_send_error(Error{"cms.500", ""}).retry_limit, 0);
   EXPECT_EQ(classify_send_error(Error{"cms.38", ""}).cause, "network out of order");
 }
 
-TEST(SendErrorPolicy, CodeExtraction) {
+TEST(ModemSendErrorPolicy, CodeExtraction) {
   EXPECT_EQ(cms_code(Error{"cms.330", ""}), 330);
   EXPECT_EQ(cme_code(Error{"cme.14", ""}), 14);
   EXPECT_FALSE(cms_code(Error{"cme.14", ""}));

@@ -10,7 +10,7 @@
 namespace smsgw::modem {
 namespace {
 
-TEST(SplitFields, QuotesProtectCommasAndEmptyFieldsStay) {
+TEST(ModemSplitFields, QuotesProtectCommasAndEmptyFieldsStay) {
   const auto fields = split_fields(R"(1,"a,b",,3)");
   ASSERT_EQ(fields.size(), 4u);
   EXPECT_EQ(fields[0], (Field{"1", false}));
@@ -21,7 +21,7 @@ TEST(SplitFields, QuotesProtectCommasAndEmptyFieldsStay) {
   EXPECT_EQ(split_fields(R"("")").front(), (Field{"", true}));
 }
 
-TEST(StripPrefix, CaseInsensitiveAndSpaceOptional) {
+TEST(ModemStripPrefix, CaseInsensitiveAndSpaceOptional) {
   EXPECT_EQ(strip_prefix("+CSQ: 20,99", "+CSQ"), "20,99");
   EXPECT_EQ(strip_prefix("+csq:20,99", "+CSQ"), "20,99");
   EXPECT_FALSE(strip_prefix("+CSQX: 1", "+CSQ"));
@@ -35,8 +35,8 @@ struct CsqCase {
   int ber;
   std::optional<int> dbm;
 };
-class CsqTest : public testing::TestWithParam<CsqCase> {};
-TEST_P(CsqTest, Parses) {
+class ModemCsqTest : public testing::TestWithParam<CsqCase> {};
+TEST_P(ModemCsqTest, Parses) {
   const auto& c = GetParam();
   auto parsed = parse_csq(c.line);
   ASSERT_TRUE(parsed) << parsed.error().message;
@@ -44,7 +44,7 @@ TEST_P(CsqTest, Parses) {
   EXPECT_EQ(parsed->ber, c.ber);
   EXPECT_EQ(parsed->dbm, c.dbm);
 }
-INSTANTIATE_TEST_SUITE_P(RealReplies, CsqTest,
+INSTANTIATE_TEST_SUITE_P(RealReplies, ModemCsqTest,
                          testing::Values(CsqCase{"+CSQ: 20,99", 20, 99, -73},  // -113 + 2*20
                                          CsqCase{"+CSQ: 0,0", 0, 0, -113},  // 0 means <= -113 dBm
                                          CsqCase{"+CSQ: 31,99", 31, 99,
@@ -52,7 +52,7 @@ INSTANTIATE_TEST_SUITE_P(RealReplies, CsqTest,
                                          CsqCase{"+CSQ: 99,99", 99, 99, std::nullopt},  // unknown
                                          CsqCase{"+CSQ:14,2", 14, 2, -85}));
 
-TEST(Csq, RejectsGarbage) {
+TEST(ModemCsq, RejectsGarbage) {
   EXPECT_FALSE(parse_csq("+CSQ: x,99"));
   EXPECT_FALSE(parse_csq("+CSQ: "));
   EXPECT_FALSE(parse_csq("+CREG: 0,1"));
@@ -71,8 +71,8 @@ struct RegCase {
   std::optional<std::string> cell;
   std::optional<int> act;
 };
-class RegistrationTest : public testing::TestWithParam<RegCase> {};
-TEST_P(RegistrationTest, Parses) {
+class ModemRegistrationTest : public testing::TestWithParam<RegCase> {};
+TEST_P(ModemRegistrationTest, Parses) {
   const auto& c = GetParam();
   auto parsed = parse_registration(c.line, c.form);
   ASSERT_TRUE(parsed) << parsed.error().message;
@@ -86,7 +86,7 @@ TEST_P(RegistrationTest, Parses) {
 using RS = RegistrationState;
 using RF = RegistrationForm;
 INSTANTIATE_TEST_SUITE_P(
-    RealReplies, RegistrationTest,
+    RealReplies, ModemRegistrationTest,
     testing::Values(
         // Solicited with n=0 (how the actor polls).
         RegCase{"+CREG: 0,1", RF::detect, 1, RS::home, 0, {}, {}, {}},
@@ -115,14 +115,14 @@ INSTANTIATE_TEST_SUITE_P(
         RegCase{"+CEREG: 0,6", RF::detect, 6, RS::home, 0, {}, {}, {}},
         RegCase{"+CEREG: 0,7", RF::detect, 7, RS::roaming, 0, {}, {}, {}}));
 
-TEST(Registration, RejectsGarbage) {
+TEST(ModemRegistration, RejectsGarbage) {
   EXPECT_FALSE(parse_registration("+CREG: "));
   EXPECT_FALSE(parse_registration("+CREG: a,b"));
   EXPECT_FALSE(parse_registration("+CSQ: 1,2"));
   EXPECT_FALSE(parse_registration("+CREG: 1", RegistrationForm::solicited));
 }
 
-TEST(Registration, StateNames) {
+TEST(ModemRegistration, StateNames) {
   EXPECT_EQ(to_string(RegistrationState::home), "home");
   EXPECT_EQ(to_string(RegistrationState::roaming), "roaming");
   EXPECT_EQ(to_string(RegistrationState::searching), "searching");
@@ -131,7 +131,7 @@ TEST(Registration, StateNames) {
 }
 
 // ---- +CPIN ----
-TEST(Cpin, States) {
+TEST(ModemCpin, States) {
   struct Case {
     std::string line;
     PinState state;
@@ -153,7 +153,7 @@ TEST(Cpin, States) {
 }
 
 // ---- identity ----
-TEST(Imei, BareAndTagged) {
+TEST(ModemImei, BareAndTagged) {
   EXPECT_EQ(parse_imei("490154203237518").value(), "490154203237518");
   EXPECT_EQ(parse_imei(R"(+CGSN: "490154203237518")").value(), "490154203237518");  // G24
   EXPECT_EQ(parse_imei("+CGSN: 490154203237518").value(), "490154203237518");
@@ -162,14 +162,14 @@ TEST(Imei, BareAndTagged) {
   EXPECT_FALSE(parse_imei("ERROR"));
 }
 
-TEST(Imsi, BareAndTagged) {
+TEST(ModemImsi, BareAndTagged) {
   EXPECT_EQ(parse_imsi("262011234567890").value(), "262011234567890");
   EXPECT_EQ(parse_imsi("+CIMI: 262011234567890").value(), "262011234567890");
   EXPECT_FALSE(parse_imsi("26201x"));
   EXPECT_FALSE(parse_imsi("1234567890123456"));
 }
 
-TEST(Crsm, StatusWords) {
+TEST(ModemCrsm, StatusWords) {
   auto ok = parse_crsm(R"(+CRSM: 144,0,"984402003576012594F9")");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->sw1, 144);
@@ -180,7 +180,7 @@ TEST(Crsm, StatusWords) {
   EXPECT_FALSE(parse_crsm(R"(+CRSM: 144,0,"XYZ")"));
 }
 
-TEST(MncLength, FromEfAd) {
+TEST(ModemMncLength, FromEfAd) {
   EXPECT_EQ(parse_mnc_length_from_ef_ad(R"(+CRSM: 144,0,"00000002")").value(), 2);
   EXPECT_EQ(parse_mnc_length_from_ef_ad(R"(+CRSM: 144,0,"00FFFF03")").value(), 3);
   // Only bits 1-4 of byte 4 count (the upper bits are reserved).
@@ -190,7 +190,7 @@ TEST(MncLength, FromEfAd) {
   EXPECT_FALSE(parse_mnc_length_from_ef_ad("+CRSM: 148,4"));                // refused
 }
 
-TEST(Mccmnc, TwoAndThreeDigitMnc) {
+TEST(ModemMccmnc, TwoAndThreeDigitMnc) {
   EXPECT_EQ(mccmnc_from_imsi("262011234567890").value(), "26201");   // Telekom DE
   EXPECT_EQ(mccmnc_from_imsi("460001234567890").value(), "46000");   // CMCC
   EXPECT_EQ(mccmnc_from_imsi("310260123456789").value(), "310260");  // T-Mobile US
@@ -204,7 +204,7 @@ TEST(Mccmnc, TwoAndThreeDigitMnc) {
   EXPECT_FALSE(mccmnc_from_imsi("2620x1234567890"));
 }
 
-TEST(Mccmnc, ThreeDigitTable) {
+TEST(ModemMccmnc, ThreeDigitTable) {
   for (int mcc :
        {302, 310, 311, 312, 313, 314, 315, 316, 334, 338, 342, 358, 365, 376, 405, 708, 722, 732}) {
     EXPECT_TRUE(mcc_uses_three_digit_mnc(mcc)) << mcc;
@@ -219,14 +219,14 @@ struct IccidCase {
   std::string line;
   std::string iccid;
 };
-class IccidTest : public testing::TestWithParam<IccidCase> {};
-TEST_P(IccidTest, Parses) {
+class ModemIccidTest : public testing::TestWithParam<IccidCase> {};
+TEST_P(ModemIccidTest, Parses) {
   auto parsed = parse_iccid(GetParam().line);
   ASSERT_TRUE(parsed) << GetParam().line << ": " << parsed.error().message;
   EXPECT_EQ(parsed.value(), GetParam().iccid);
 }
 INSTANTIATE_TEST_SUITE_P(
-    RealReplies, IccidTest,
+    RealReplies, ModemIccidTest,
     testing::Values(
         // MM test-modem-helpers.c: EF_ICCID, nibbles swapped, F padding.
         IccidCase{R"(+CRSM: 144,0,"984402003576012594F9")", "8944200053671052499"},
@@ -244,7 +244,7 @@ INSTANTIATE_TEST_SUITE_P(
         IccidCase{"+ICCID: 898600A1234567890123", "898600A1234567890123"},
         IccidCase{R"(+CRSM: 144,0,"98680010325476980A21")", "8986000123456789A012"}));
 
-TEST(Iccid, Rejects) {
+TEST(ModemIccid, Rejects) {
   EXPECT_FALSE(parse_iccid("+CCID: 12345"));                 // too short
   EXPECT_FALSE(parse_iccid("+CCID: 89XX0000000000000000"));  // not hex
   EXPECT_EQ(parse_iccid("+CRSM: 106,130").error().code, "modem.sim_io");
@@ -252,7 +252,7 @@ TEST(Iccid, Rejects) {
 }
 
 // ---- +COPS ----
-TEST(Cops, Forms) {
+TEST(ModemCops, Forms) {
   auto numeric = parse_cops(R"(+COPS: 1,2,"46000",7)");  // MM test-modem-helpers.c
   ASSERT_TRUE(numeric);
   EXPECT_EQ(numeric->mode, 1);
@@ -269,7 +269,7 @@ TEST(Cops, Forms) {
 }
 
 // ---- +CMGS ----
-TEST(Cmgs, FirstIntegerOnly) {
+TEST(ModemCmgs, FirstIntegerOnly) {
   EXPECT_EQ(parse_cmgs("+CMGS: 64").value(), 64);                            // pgm#44
   EXPECT_EQ(parse_cmgs(R"(+CMGS: 12,"15/01/09,17:38:48+22")").value(), 12);  // Telit scts
   EXPECT_EQ(parse_cmgs("+CMGS: 255,0791").value(), 255);                     // ackpdu
@@ -280,7 +280,7 @@ TEST(Cmgs, FirstIntegerOnly) {
 }
 
 // ---- +CMTI / +CDSI ----
-TEST(StorageIndex, Forms) {
+TEST(ModemStorageIndex, Forms) {
   EXPECT_EQ(parse_storage_index(R"(+CMTI: "SM",3)").value(), (StorageIndex{"SM", 3}));
   EXPECT_EQ(parse_storage_index(R"(+CDSI: "SR",0)").value(), (StorageIndex{"SR", 0}));
   EXPECT_EQ(parse_storage_index(R"(+CMTI: "me", 12)").value(), (StorageIndex{"ME", 12}));
@@ -289,7 +289,7 @@ TEST(StorageIndex, Forms) {
   EXPECT_FALSE(parse_storage_index(R"(+CMTI: "SM",x)"));
 }
 
-TEST(TwoLineUrcs, Lengths) {
+TEST(ModemTwoLineUrcs, Lengths) {
   EXPECT_EQ(parse_cmt_length("+CMT: ,23").value(), 23);
   EXPECT_EQ(parse_cmt_length(R"(+CMT: "Alice",23)").value(), 23);
   EXPECT_EQ(parse_cds_length("+CDS: 25").value(), 25);
@@ -304,8 +304,8 @@ struct HeaderCase {
   std::optional<std::string> alpha;
   int length;
 };
-class CmgrHeaderTest : public testing::TestWithParam<HeaderCase> {};
-TEST_P(CmgrHeaderTest, Parses) {
+class ModemCmgrHeaderTest : public testing::TestWithParam<HeaderCase> {};
+TEST_P(ModemCmgrHeaderTest, Parses) {
   const auto& c = GetParam();
   auto parsed = parse_cmgr_header(c.line);
   ASSERT_TRUE(parsed) << parsed.error().message;
@@ -314,7 +314,7 @@ TEST_P(CmgrHeaderTest, Parses) {
   EXPECT_EQ(parsed->alpha, c.alpha);
   EXPECT_EQ(parsed->length, c.length);
 }
-INSTANTIATE_TEST_SUITE_P(RealReplies, CmgrHeaderTest,
+INSTANTIATE_TEST_SUITE_P(RealReplies, ModemCmgrHeaderTest,
                          testing::Values(HeaderCase{"+CMGR: 0,,24", {}, 0, {}, 24},
                                          HeaderCase{"+CMGR: ,,27", {}, {}, {}, 27},  // ZTE
                                          HeaderCase{R"(+CMGR: 1,"",24)", {}, 1, "", 24},
@@ -322,8 +322,8 @@ INSTANTIATE_TEST_SUITE_P(RealReplies, CmgrHeaderTest,
                                              R"(+CMGR: 1,"Bob, Jr",30)", {}, 1, "Bob, Jr", 30},
                                          HeaderCase{"+CMGR: 0,24", {}, 0, {}, 24}));
 
-class CmglHeaderTest : public testing::TestWithParam<HeaderCase> {};
-TEST_P(CmglHeaderTest, Parses) {
+class ModemCmglHeaderTest : public testing::TestWithParam<HeaderCase> {};
+TEST_P(ModemCmglHeaderTest, Parses) {
   const auto& c = GetParam();
   auto parsed = parse_cmgl_header(c.line);
   ASSERT_TRUE(parsed) << parsed.error().message;
@@ -332,14 +332,14 @@ TEST_P(CmglHeaderTest, Parses) {
   EXPECT_EQ(parsed->alpha, c.alpha);
   EXPECT_EQ(parsed->length, c.length);
 }
-INSTANTIATE_TEST_SUITE_P(RealReplies, CmglHeaderTest,
+INSTANTIATE_TEST_SUITE_P(RealReplies, ModemCmglHeaderTest,
                          testing::Values(HeaderCase{"+CMGL: 17,3,35", 17, 3, {}, 35},  // Pantech
                                          HeaderCase{R"(+CMGL: 1,1,"",24)", 1, 1, "",
                                                     24},                              // Telit HE910
                                          HeaderCase{"+CMGL: 0,0,,24", 0, 0, {}, 24},  // index 0
                                          HeaderCase{"+CMGL: 4,,,27", 4, {}, {}, 27}));  // no stat
 
-TEST(MessageHeader, Rejects) {
+TEST(ModemMessageHeader, Rejects) {
   EXPECT_FALSE(parse_cmgr_header("+CMGR: 0"));
   EXPECT_FALSE(parse_cmgr_header("+CMGR: 0,,x"));
   EXPECT_FALSE(parse_cmgl_header("+CMGL: x,1,,24"));
@@ -347,7 +347,7 @@ TEST(MessageHeader, Rejects) {
   EXPECT_FALSE(parse_cmgr_header(R"(+CMGR: "REC READ","+49170",,"24/01/01,10:00:00+04")"));
 }
 
-TEST(CmglListing, PairsHeadersWithPdusAndSkipsNoise) {
+TEST(ModemCmglListing, PairsHeadersWithPdusAndSkipsNoise) {
   const std::vector<std::string> lines = {
       "+CMGL: 0,1,,24",
       "07911326040000F0040B911346610089F60000208062917314080CC8F71D14969741F977FD07",
@@ -364,7 +364,7 @@ TEST(CmglListing, PairsHeadersWithPdusAndSkipsNoise) {
   EXPECT_EQ(messages[1].pdu_hex, "0791");
 }
 
-TEST(CmgrReply, MessageOrEmptySlot) {
+TEST(ModemCmgrReply, MessageOrEmptySlot) {
   auto read = parse_cmgr_reply({"+CMGR: 0,,24", "07911326040000f0"});
   ASSERT_TRUE(read);
   EXPECT_EQ(read->pdu_hex, "07911326040000F0");
@@ -374,7 +374,7 @@ TEST(CmgrReply, MessageOrEmptySlot) {
 }
 
 // ---- +CPMS ----
-TEST(Cpms, QueryAndSetForms) {
+TEST(ModemCpms, QueryAndSetForms) {
   auto query = parse_cpms(R"(+CPMS: "SM",0,30,"SM",0,30,"SR",2,10)");
   ASSERT_TRUE(query);
   ASSERT_EQ(query->size(), 3u);
@@ -390,7 +390,7 @@ TEST(Cpms, QueryAndSetForms) {
   EXPECT_FALSE(parse_cpms("+CPMS: a,b"));
 }
 
-TEST(Cpms, SupportForm) {
+TEST(ModemCpms, SupportForm) {
   auto support =
       parse_cpms_support(R"(+CPMS: ("ME","MT","SM","SR"),("ME","MT","SM","SR"),("ME","SM"))");
   ASSERT_TRUE(support);
@@ -405,7 +405,7 @@ TEST(Cpms, SupportForm) {
 }
 
 // ---- +CSCA ----
-TEST(Csca, PlainAndUcs2) {
+TEST(ModemCsca, PlainAndUcs2) {
   auto plain = parse_csca(R"(+CSCA: "+491710760000",145)");
   ASSERT_TRUE(plain);
   EXPECT_EQ(plain->number, "+491710760000");
@@ -419,7 +419,7 @@ TEST(Csca, PlainAndUcs2) {
 }
 
 // ---- +CUSD ----
-TEST(Cusd, Forms) {
+TEST(ModemCusd, Forms) {
   auto done = parse_cusd(R"(+CUSD: 0,"On DATA Pack u have 3Gb, left",15)");  // gammu issue178
   ASSERT_TRUE(done);
   EXPECT_EQ(done->status, 0);
@@ -436,6 +436,11 @@ TEST(Cusd, Forms) {
   auto no_dcs = parse_cusd(R"(+CUSD: 1,"Menu")");
   ASSERT_TRUE(no_dcs);
   EXPECT_FALSE(no_dcs->dcs);
+  // A USSD menu spans lines; the AT channel joins them with '\n' into one URC.
+  auto menu = parse_cusd("+CUSD: 1,\"1. Balance\n2. Data, bundles\",15");
+  ASSERT_TRUE(menu);
+  EXPECT_EQ(menu->text, "1. Balance\n2. Data, bundles");
+  EXPECT_EQ(menu->dcs, 15);
   EXPECT_FALSE(parse_cusd("+CUSD: x"));
   EXPECT_FALSE(parse_cusd(R"(+CUSD: 0,"a",zz)"));
 }

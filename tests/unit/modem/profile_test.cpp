@@ -19,12 +19,12 @@ struct DetectCase {
   std::string identification;
   std::string profile;
 };
-class DetectProfile : public testing::TestWithParam<DetectCase> {};
-TEST_P(DetectProfile, FromCgmiOrAti) {
+class ModemDetectProfile : public testing::TestWithParam<DetectCase> {};
+TEST_P(ModemDetectProfile, FromCgmiOrAti) {
   EXPECT_EQ(detect_profile(GetParam().identification).name, GetParam().profile);
 }
 INSTANTIATE_TEST_SUITE_P(
-    RealDevices, DetectProfile,
+    RealDevices, ModemDetectProfile,
     testing::Values(DetectCase{"huawei", "huawei"},                              // E1752 AT+CGMI
                     DetectCase{"Manufacturer: huawei\nModel: E3372", "huawei"},  // ATI
                     DetectCase{"ZTE INCORPORATED", "zte"},
@@ -35,7 +35,7 @@ INSTANTIATE_TEST_SUITE_P(
                     DetectCase{"Cinterion", "cinterion"}, DetectCase{"SIEMENS", "cinterion"},
                     DetectCase{"WAVECOM MODEM", "generic"}, DetectCase{"", "generic"}));
 
-TEST(FindProfile, ByNameOrError) {
+TEST(ModemFindProfile, ByNameOrError) {
   for (const auto& profile : all_profiles()) {
     auto found = find_profile(profile.name);
     ASSERT_TRUE(found) << profile.name;
@@ -49,7 +49,7 @@ TEST(FindProfile, ByNameOrError) {
   EXPECT_EQ(generic_profile().name, "generic");
 }
 
-TEST(Profiles, EveryProfileCanInitAndReadIccid) {
+TEST(ModemProfiles, EveryProfileCanInitAndReadIccid) {
   for (const auto& profile : all_profiles()) {
     EXPECT_FALSE(profile.cnmi_variants.empty()) << profile.name;
     EXPECT_FALSE(profile.iccid_commands.empty()) << profile.name;
@@ -59,7 +59,7 @@ TEST(Profiles, EveryProfileCanInitAndReadIccid) {
   }
 }
 
-TEST(Profiles, GenericCnmiFallbacksInOrder) {
+TEST(ModemProfiles, GenericCnmiFallbacksInOrder) {
   const auto& cnmi = generic_profile().cnmi_variants;
   ASSERT_GE(cnmi.size(), 3u);
   EXPECT_EQ(cnmi[0], "AT+CNMI=2,1,0,2,0");
@@ -67,7 +67,7 @@ TEST(Profiles, GenericCnmiFallbacksInOrder) {
   EXPECT_EQ(cnmi[2], "AT+CNMI=2,1,2,1,0");
 }
 
-TEST(Profiles, GenericInitStepsFallBack) {
+TEST(ModemProfiles, GenericInitStepsFallBack) {
   const auto steps = generic_init_steps();
   ASSERT_FALSE(steps.empty());
   EXPECT_EQ(steps[0].alternatives[0], "AT+CMEE=1");
@@ -79,7 +79,7 @@ TEST(Profiles, GenericInitStepsFallBack) {
   EXPECT_TRUE(pdu_mode->required);
 }
 
-TEST(Profiles, HuaweiQuirks) {
+TEST(ModemProfiles, HuaweiQuirks) {
   const auto& huawei = *find_profile("huawei").value();
   EXPECT_TRUE(contains(huawei.extra_commands, "AT^CURC=0"));
   EXPECT_TRUE(contains(huawei.extra_commands, "AT^USSDMODE=0"));
@@ -92,7 +92,7 @@ TEST(Profiles, HuaweiQuirks) {
   EXPECT_TRUE(parse_iccid("^ICCID: 984402003576012594F9"));
 }
 
-TEST(Profiles, ZteQuectelSimcomQuirks) {
+TEST(ModemProfiles, ZteQuectelSimcomQuirks) {
   const auto& zte = *find_profile("zte").value();
   EXPECT_TRUE(contains(zte.extra_commands, "AT+ZCDRUN=8"));
   EXPECT_TRUE(contains(zte.extra_commands, "AT+ZOPRT=5"));
@@ -109,7 +109,7 @@ TEST(Profiles, ZteQuectelSimcomQuirks) {
   EXPECT_EQ(simcom.cnmi_variants[0], "AT+CNMI=2,1,0,1,0");  // +CDS direct (SIM800)
 }
 
-TEST(BootUrcs, RecognisedByNameOrLine) {
+TEST(ModemBootUrcs, RecognisedByNameOrLine) {
   EXPECT_TRUE(is_boot_urc("RDY", "RDY"));
   EXPECT_TRUE(is_boot_urc("+CPIN", "+CPIN: READY"));
   EXPECT_TRUE(is_boot_urc("+QUSIM", "+QUSIM: 1"));

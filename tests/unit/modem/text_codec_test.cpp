@@ -9,7 +9,7 @@
 namespace smsgw::modem {
 namespace {
 
-TEST(Ucs2Hex, RoundTripsIncludingSurrogates) {
+TEST(ModemUcs2Hex, RoundTripsIncludingSurrogates) {
   EXPECT_EQ(decode_ucs2_hex("0041042F").value(), "A\xD0\xAF");         // "AЯ"
   EXPECT_EQ(decode_ucs2_hex("D83DDE00").value(), "\xF0\x9F\x98\x80");  // U+1F600
   EXPECT_EQ(encode_ucs2_hex("A\xD0\xAF").value(), "0041042F");
@@ -21,7 +21,7 @@ TEST(Ucs2Hex, RoundTripsIncludingSurrogates) {
   EXPECT_EQ(decode_ucs2_hex("004").error().code, "modem.ucs2");
 }
 
-TEST(UssdAlphabet, FromDcs) {
+TEST(ModemUssdAlphabet, FromDcs) {
   EXPECT_EQ(ussd_alphabet(15), UssdAlphabet::gsm7);
   EXPECT_EQ(ussd_alphabet(0x00), UssdAlphabet::gsm7);
   EXPECT_EQ(ussd_alphabet(72), UssdAlphabet::ucs2);  // 0x48 general coding, UCS2
@@ -33,7 +33,7 @@ TEST(UssdAlphabet, FromDcs) {
   EXPECT_EQ(ussd_alphabet(0x98), UssdAlphabet::ucs2);
 }
 
-TEST(UssdDecode, PlainDcs15) {
+TEST(ModemUssdDecode, PlainDcs15) {
   // gammu tests/at-ussd/issue178-dell.dump
   EXPECT_EQ(decode_ussd_text("On DATA Pack u have 3Gb", 15, UssdEncoding::plain).value(),
             "On DATA Pack u have 3Gb");
@@ -42,7 +42,7 @@ TEST(UssdDecode, PlainDcs15) {
   EXPECT_EQ(decode_ussd_text("", 15, UssdEncoding::plain).value(), "");
 }
 
-TEST(UssdDecode, Ucs2Dcs72Huawei) {
+TEST(ModemUssdDecode, Ucs2Dcs72Huawei) {
   // Huawei E3276 answers in UCS2 hex with dcs 72: "Для справки о балансе наберите *105#".
   const std::string text =
       "\xD0\x94\xD0\xBB\xD1\x8F \xD1\x81\xD0\xBF\xD1\x80\xD0\xB0\xD0\xB2\xD0\xBA\xD0\xB8 \xD0\xBE "
@@ -55,13 +55,13 @@ TEST(UssdDecode, Ucs2Dcs72Huawei) {
   EXPECT_EQ(decode_ussd_text(*line->text, line->dcs, UssdEncoding::gsm7_packed_hex).value(), text);
 }
 
-TEST(UssdDecode, Ucs2Dcs17Telit) {
+TEST(ModemUssdDecode, Ucs2Dcs17Telit) {
   EXPECT_EQ(
       decode_ussd_text("00420061006C0061006E00630065003A00200035", 17, UssdEncoding::plain).value(),
       "Balance: 5");
 }
 
-TEST(UssdDecode, Dcs15ButUcs2HexQuectel) {
+TEST(ModemUssdDecode, Dcs15ButUcs2HexQuectel) {
   // Quectel M35 with CSCS "UCS2": dcs 15 but the string is UCS2 hex.
   EXPECT_EQ(
       decode_ussd_text("00420061006C0061006E0063006500200031002E00350030", 15, UssdEncoding::plain)
@@ -69,7 +69,7 @@ TEST(UssdDecode, Dcs15ButUcs2HexQuectel) {
       "Balance 1.50");
 }
 
-TEST(UssdDecode, HuaweiPackedGsm7) {
+TEST(ModemUssdDecode, HuaweiPackedGsm7) {
   // 01/02-E160 dumps: the reply starts "49B41C74ACD3D1" = "Ihr Guth" (7 octets, 8 septets).
   EXPECT_EQ(decode_ussd_text("49B41C74ACD3D1", 15, UssdEncoding::gsm7_packed_hex).value(),
             "Ihr Guth");
@@ -80,18 +80,18 @@ TEST(UssdDecode, HuaweiPackedGsm7) {
             "Guthaben: 5,78");
 }
 
-TEST(UssdDecode, PackedSevenCharactersDropsCrPadding) {
+TEST(ModemUssdDecode, PackedSevenCharactersDropsCrPadding) {
   // 7 characters fill 49 bits: the 7 spare bits of the 7th octet hold CR (TS 23.038 6.1.2.3.1).
   const auto hex = encode_ussd_request("*101*1#", UssdEncoding::gsm7_packed_hex).value();
   EXPECT_EQ(hex.size(), 14u);
   EXPECT_EQ(decode_ussd_text(hex, 15, UssdEncoding::gsm7_packed_hex).value(), "*101*1#");
 }
 
-TEST(UssdDecode, EightBitHex) {
+TEST(ModemUssdDecode, EightBitHex) {
   EXPECT_EQ(decode_ussd_text("48656C6C6F", 0x44, UssdEncoding::plain).value(), "Hello");
 }
 
-TEST(UssdEncode, PlainAndPacked) {
+TEST(ModemUssdEncode, PlainAndPacked) {
   EXPECT_EQ(encode_ussd_request("*100#", UssdEncoding::plain).value(), "*100#");
   // at-protocol.md: AT+CUSD=1,"AA180C3602",15 for *100# on Huawei.
   EXPECT_EQ(encode_ussd_request("*100#", UssdEncoding::gsm7_packed_hex).value(), "AA180C3602");
