@@ -10,6 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "fake_api.hpp"
 #include "run_process.hpp"
@@ -164,6 +165,17 @@ TEST(CliErrors, ApiErrorsPrintTheServersMessage) {
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.err, "smsgw: no message 01HXNOPE\n");
   EXPECT_EQ(api.requests()[0].target, "/api/v1/messages/01HXNOPE");
+}
+
+TEST(CliErrors, ASlowDaemonTimesOutWithOneLine) {
+  FakeApi api([](const RecordedRequest&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    return CannedReply{200, "[]"};
+  });
+  const auto result = run({"modems", "--timeout", "0.2", "--url", api.url()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err, "smsgw: smsgw at " + api.url() +
+                            " did not answer within 200ms (--timeout sets how long to wait)\n");
 }
 
 TEST(CliErrors, BadUsageExitsTwo) {
