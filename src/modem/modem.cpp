@@ -171,7 +171,8 @@ struct ModemActor::Impl {
 
   // Sending and recovery.
   bool send_in_flight = false;
-  int command_timeouts = 0;  // consecutive, outside sends
+  int command_timeouts = 0;    // consecutive, outside sends
+  bool resync_needed = false;  // a command timed out: probe before the next one
   int recovery_level = 0;
   Clock::time_point last_recovery{};
   std::chrono::milliseconds backoff{0};
@@ -212,6 +213,7 @@ struct ModemActor::Impl {
 
   Result<void> connect() {
     set_state(ModemState::opening);
+    resync_needed = false;
     auto stream = opener->open(executor, settings.port, settings.baud);
     if (!stream) return std::move(stream).error();
     io = std::make_shared<IoCounters>();
@@ -257,10 +259,17 @@ struct ModemActor::Impl {
   awaitable<Result<at::Response>> command(std::string text, milliseconds timeout) {
     auto ch = channel;
     if (!ch) co_return make_error("at.closed", "the port of " + settings.id + " is not open");
+    if (resync_needed) {
+      // The answer of a timed-out command may still come and would be taken for this
+      // command's (at/channel.hpp, "Limits"): let an "AT" absorb it first.
+      resync_needed = false;
+      (void)co_await probe();
+    }
     auto reply = co_await ch->command(text, timeout);
     if (reply) {
       command_timeouts = 0;
     } else if (reply.error().code == "at.timeout") {
+      resync_needed = true;
       log->warn("{}", reply.error().message);
       if (++command_timeouts >= settings.timeouts_before_recovery &&
           snap.state != ModemState::initialising) {

@@ -689,6 +689,25 @@ TEST(ModemActorLifecycle, PollsSignalAtTheInterval) {
   ASSERT_TRUE(h.run_until([&] { return h.modem->count("AT+CSQ") >= before + 2; }));
 }
 
+TEST(ModemActorLifecycle, LateAnswerOfATimedOutCommandIsAbsorbed) {
+  auto settings = fast_settings();
+  settings.poll_interval = 50ms;
+  Harness h(settings);
+  h.start();
+  ASSERT_TRUE(h.ready());
+  bool delayed = false;
+  std::size_t delayed_at = 0;
+  h.modem->hook = [&](const std::string& command) -> std::optional<std::string> {
+    if (command != "AT+CSQ" || delayed) return std::nullopt;
+    delayed = true;  // this answer comes after the command timed out
+    delayed_at = h.modem->commands.size() - 1;
+    h.modem->emit_later(400ms, "\r\n+CSQ: 5,99\r\n\r\nOK\r\n");
+    return std::string();
+  };
+  ASSERT_TRUE(h.run_until([&] { return delayed && h.modem->commands.size() > delayed_at + 1; }));
+  EXPECT_EQ(h.modem->commands[delayed_at + 1], "AT");
+}
+
 TEST(ModemActorLifecycle, PollTimeoutsTriggerRecovery) {
   auto settings = fast_settings();
   settings.poll_interval = 50ms;
