@@ -108,24 +108,9 @@ awaitable<ApiResponse> ApiHandler::handle(const ApiRequest& request) {
 awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const RouteMatch& match,
                                             std::string_view query) {
   const RouteId route = match.route->id;
-  if (route == RouteId::list_messages) {
-    auto parsed = parse_message_query(query);
-    if (!parsed) co_return from_error(parsed);
-    auto page = co_await gateway_.list_messages(std::move(parsed).value());
-    if (!page) co_return from_error(page);
-    co_return json_response(200, json_of(*page));
-  }
-  if (route == RouteId::list_modems || route == RouteId::get_message ||
-      route == RouteId::cancel_message || route == RouteId::healthz || route == RouteId::metrics ||
-      route == RouteId::openapi) {
+  // Only the two lists take query parameters; anywhere else one is a client's mistake.
+  if (route != RouteId::list_messages && route != RouteId::inbox) {
     if (auto empty = parse_empty_query(query); !empty) co_return from_error(empty);
-  }
-  if (route == RouteId::inbox) {
-    auto parsed = parse_inbox_query(query);
-    if (!parsed) co_return from_error(parsed);
-    auto page = co_await gateway_.inbox(std::move(parsed).value());
-    if (!page) co_return from_error(page);
-    co_return json_response(200, json_of(*page));
   }
 
   switch (route) {
@@ -188,9 +173,20 @@ awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const Rou
       response.body = openapi_document();
       co_return response;
     }
-    case RouteId::list_messages:
-    case RouteId::inbox:
-      break;  // answered above
+    case RouteId::list_messages: {
+      auto parsed = parse_message_query(query);
+      if (!parsed) co_return from_error(parsed);
+      auto page = co_await gateway_.list_messages(std::move(parsed).value());
+      if (!page) co_return from_error(page);
+      co_return json_response(200, json_of(*page));
+    }
+    case RouteId::inbox: {
+      auto parsed = parse_inbox_query(query);
+      if (!parsed) co_return from_error(parsed);
+      auto page = co_await gateway_.inbox(std::move(parsed).value());
+      if (!page) co_return from_error(page);
+      co_return json_response(200, json_of(*page));
+    }
   }
   co_return error_response("internal", "route without a handler");
 }

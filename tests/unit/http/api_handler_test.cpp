@@ -154,6 +154,8 @@ INSTANTIATE_TEST_SUITE_P(
                        "validation", "status"},
         BadRequestCase{"unknown_parameter", "GET", "/api/v1/modems?verbose=1", "", kJson, 422,
                        "validation", "verbose"},
+        BadRequestCase{"query_on_a_post", "POST", "/api/v1/messages?dry_run=1",
+                       R"({"to":"+1","text":"x"})", kJson, 422, "validation", "dry_run"},
         BadRequestCase{"inbox_limit", "GET", "/api/v1/inbox?limit=x", "", kJson, 422, "validation",
                        "limit"},
         BadRequestCase{"unknown_path", "GET", "/api/v1/nothing", "", kJson, 404, "not_found", ""},
