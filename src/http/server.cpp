@@ -27,6 +27,9 @@ namespace {
 // are closed without an answer.
 constexpr std::size_t kMaxRejecting = 64;
 constexpr std::chrono::seconds kRejectTimeout{1};
+// How long and how much an error answer's connection is drained before closing.
+constexpr std::chrono::seconds kLingerTimeout{2};
+constexpr std::size_t kMaxLingerBytes = 1024 * 1024;
 
 // RFC 9110 5.6.7 IMF-fixdate for the Date header, formatted once per second.
 class HttpDate {
@@ -154,6 +157,24 @@ std::optional<ApiResponse> answer_for_read_error(const error_code& ec) {
   return {};
 }
 
+// Closes after an error answer without losing it (RFC 9112 9.6, staged tear-down): a close
+// with unread request bytes in the
+// socket makes the kernel send a reset, which can destroy the answer before the client reads
+// it. So shut down sending, then read and drop what the client still sends until it closes,
+// kMaxLingerBytes are dropped, or kLingerTimeout passes.
+awaitable<void> linger_close(beast::tcp_stream& stream) {
+  error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.expires_after(kLingerTimeout);
+  std::array<char, 4096> sink{};
+  std::size_t dropped = 0;
+  while (!ec && dropped < kMaxLingerBytes) {
+    dropped += co_await stream.async_read_some(asio::buffer(sink),
+                                               asio::redirect_error(use_awaitable, ec));
+  }
+  stream.close();
+}
+
 awaitable<void> serve(std::shared_ptr<State> state, tcp::socket socket) {
   Connection connection(std::move(socket));
   Registration registration(*state, connection);
@@ -187,6 +208,7 @@ awaitable<void> serve(std::shared_ptr<State> state, tcp::socket socket) {
     if (ec) {
       if (auto answer = answer_for_read_error(ec)) {
         co_await write_response(*state, connection.stream, *answer, 11, false, ec);
+        if (!ec) co_await linger_close(connection.stream);
       }
       break;
     }
@@ -211,8 +233,8 @@ awaitable<void> serve(std::shared_ptr<State> state, tcp::socket socket) {
   connection.stream.close();
 }
 
-// Answers 503 to a connection over the cap, then drains what the client sent until it
-// closes (so the answer is not lost to a reset) or kRejectTimeout passes.
+// Answers 503 to a connection over the cap within kRejectTimeout, then closes it
+// (lingering, as above).
 awaitable<void> reject(std::shared_ptr<State> state, tcp::socket socket) {
   static const std::string kAnswer = [] {
     const std::string body = error_body("unavailable", "too many connections; retry later");
@@ -225,13 +247,7 @@ awaitable<void> reject(std::shared_ptr<State> state, tcp::socket socket) {
   error_code ec;
   co_await asio::async_write(stream, asio::buffer(kAnswer),
                              asio::redirect_error(use_awaitable, ec));
-  if (!ec) {
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    std::array<char, 1024> sink{};
-    while (!ec) {
-      co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
-    }
-  }
+  if (!ec) co_await linger_close(stream);
   stream.close();
   --state->rejecting;
 }

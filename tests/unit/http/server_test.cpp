@@ -118,7 +118,7 @@ class ServerTest : public ::testing::Test {
     bool server_done = false;
     bool client_done = false;
     asio::co_spawn(io, run_server(*server, server_done), asio::detached);
-    asio::co_spawn(io, run_client(client, *server, client_done), asio::detached);
+    asio::co_spawn(io, run_client(client, client_done), asio::detached);
     io.run_for(30s);
     EXPECT_TRUE(client_done) << "the client did not finish";
     EXPECT_TRUE(server_done) << "Server::run did not return after stop()";
@@ -128,11 +128,12 @@ class ServerTest : public ::testing::Test {
     co_await server.run();
     done = true;
   }
-  static awaitable<void> run_client(std::function<awaitable<void>()>& client, Server& server,
-                                    bool& done) {
+  // When the client is done its connections close, so the server has no reason to linger.
+  awaitable<void> run_client(std::function<awaitable<void>()>& client, bool& done) {
     co_await client();
     done = true;
-    server.stop();
+    for (auto& connection : clients) connection->stream.close();
+    server->stop();
   }
 
   asio::io_context io;
@@ -282,6 +283,30 @@ TEST_F(ServerTest, BodyAboveTheLimitIs413AndClosesTheConnection) {
     EXPECT_EQ(response.status, 413u);
   });
   EXPECT_TRUE(gateway.submitted.empty());
+}
+
+awaitable<void> write_ignoring_errors(Client& client, std::shared_ptr<const std::string> data) {
+  error_code ec;
+  co_await asio::async_write(client.stream, asio::buffer(*data),
+                             asio::redirect_error(use_awaitable, ec));
+}
+
+TEST_F(ServerTest, The413ReachesAClientThatIsStillSendingItsBody) {
+  ServerOptions options;
+  options.body_limit = 1024;
+  start(options);
+  run([&]() -> awaitable<void> {
+    auto* client = co_await connect();
+    const std::size_t body_size = 512 * 1024;
+    auto upload = std::make_shared<const std::string>(
+        "POST /api/v1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: " +
+        std::to_string(body_size) + "\r\n\r\n" + std::string(body_size, ' '));
+    asio::co_spawn(io, write_ignoring_errors(*client, upload), asio::detached);
+    const auto response = co_await read_response(*client);
+    EXPECT_FALSE(response.error) << response.error.message();
+    EXPECT_EQ(response.status, 413u);
+  });
 }
 
 TEST_F(ServerTest, HeaderBlockAboveTheLimitIs431) {
