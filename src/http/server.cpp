@@ -158,10 +158,9 @@ std::optional<ApiResponse> answer_for_read_error(const error_code& ec) {
 }
 
 // Closes after an error answer without losing it (RFC 9112 9.6, staged tear-down): a close
-// with unread request bytes in the
-// socket makes the kernel send a reset, which can destroy the answer before the client reads
-// it. So shut down sending, then read and drop what the client still sends until it closes,
-// kMaxLingerBytes are dropped, or kLingerTimeout passes.
+// with unread request bytes in the socket makes the kernel send a reset, which can destroy
+// the answer before the client reads it. So shut down sending, then read and drop what the
+// client still sends until it closes, kMaxLingerBytes are dropped, or kLingerTimeout passes.
 awaitable<void> linger_close(beast::tcp_stream& stream) {
   error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
