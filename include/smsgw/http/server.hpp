@@ -10,9 +10,11 @@
 //   `stop_grace` after stop() (then the remaining connections are closed).
 // - Limits: a request must arrive completely within `request_timeout` (this also bounds how
 //   long an idle keep-alive connection stays open), else the connection is closed; a header
-//   block above `header_limit` is answered 431 and a body above `body_limit` 413, both
-//   followed by closing; at `max_connections` open connections a new one is answered 503
-//   and closed. "Expect: 100-continue" is answered before the body is read.
+//   block above `header_limit` is answered 431, a body above `body_limit` 413 and broken
+//   HTTP 400, each followed by closing; at `max_connections` open connections a new one is
+//   answered 503 and closed. Error answers close in stages (shut down sending, drain what
+//   the client still sends, then close) so a reset cannot destroy the answer.
+//   "Expect: 100-continue" is answered before the body is read.
 // - stop() (call it on the io_context's thread, e.g. from a signal_set handler): stops
 //   accepting, closes idle connections at once, lets requests in flight finish (their
 //   answers carry "Connection: close").
