@@ -138,6 +138,7 @@ struct Store::Impl {
   UlidGenerator ids;
   std::uint64_t commits = 0;
   int version = 0;
+  bool in_batch = false;
 
   Result<std::unique_ptr<Query>> q(const char* sql) { return db->query(sql); }
 
@@ -146,9 +147,17 @@ struct Store::Impl {
     return query->run();
   }
 
-  // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back when it fails.
+  // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back when it fails. In batch mode
+  // (begin_batch) the body runs in a savepoint of the batch's transaction instead.
   template <class F>
   auto transaction(F&& body) -> decltype(body()) {
+    if (in_batch) {
+      if (auto begun = run("SAVEPOINT call"); !begun) return begun.error();
+      auto result = body();
+      if (!result) (void)run("ROLLBACK TO call");
+      if (auto released = run("RELEASE call"); !released && result) return released.error();
+      return result;
+    }
     if (auto begun = run("BEGIN IMMEDIATE"); !begun) return begun.error();
     auto result = body();
     if (!result) {
@@ -397,6 +406,33 @@ Store::~Store() = default;
 int Store::latest_schema_version() { return static_cast<int>(migrations().size()); }
 int Store::schema_version() const { return impl_->version; }
 std::uint64_t Store::commit_count() const { return impl_->commits; }
+
+Result<void> Store::begin_batch() {
+  if (impl_->in_batch) return make_error("invalid", "a batch is already open");
+  if (auto begun = impl_->run("BEGIN IMMEDIATE"); !begun) return begun.error();
+  impl_->in_batch = true;
+  return {};
+}
+
+Result<void> Store::commit_batch() {
+  if (!impl_->in_batch) return make_error("invalid", "no batch is open");
+  impl_->in_batch = false;
+  if (auto committed = impl_->run("COMMIT"); !committed) {
+    (void)impl_->run("ROLLBACK");
+    return committed.error();
+  }
+  ++impl_->commits;
+  return {};
+}
+
+Result<void> Store::begin_job() { return impl_->run("SAVEPOINT job"); }
+
+Result<void> Store::end_job(bool keep) {
+  if (!keep) {
+    if (auto undone = impl_->run("ROLLBACK TO job"); !undone) return undone.error();
+  }
+  return impl_->run("RELEASE job");
+}
 const std::filesystem::path& Store::path() const { return impl_->path; }
 std::string Store::new_id(TimePoint now) { return impl_->ids.next(now); }
 

@@ -157,14 +157,14 @@ struct Config {
   friend bool operator==(const Config&, const Config&) = default;
 };
 
-inline constexpr std::string_view kShiftTableNames[] = {
-    "turkish",   "spanish", "portuguese", "bengali", "gujarati", "hindi", "kannada",
-    "malayalam", "oriya",   "punjabi",    "tamil",   "telugu",   "urdu"};
+// The tables the PDU codec implements (pdu::national_language_from_name).
+inline constexpr std::string_view kShiftTableNames[] = {"turkish", "spanish", "portuguese"};
 
-inline constexpr std::string_view kWebhookEvents[] = {
-    "message.queued",   "message.sent",    "message.delivered",
-    "message.failed",   "message.expired", "message.cancelled",
-    "inbound.received", "modem.state",     "balance.low"};
+// message.status: a message reached sent, delivered, failed, expired or cancelled;
+// message.received: an inbound message is complete; sim.low_balance: a SIM's balance fell
+// below its operator's low_balance and the SIM was paused.
+inline constexpr std::string_view kWebhookEvents[] = {"message.status", "message.received",
+                                                     "sim.low_balance"};
 
 // The configuration an empty file yields for a file at `config_path` (store path resolved).
 Config default_config(const std::filesystem::path& config_path = {});

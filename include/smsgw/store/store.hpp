@@ -67,6 +67,19 @@ class Store {
   std::uint64_t commit_count() const;
   const std::filesystem::path& path() const;
 
+  // ---- Batches (gateway::StoreWorker) ----------------------------------------------------
+
+  // begin_batch() opens one outer transaction; every call until commit_batch() runs in it,
+  // each in a savepoint of its own (a failing call undoes only its own writes), and
+  // commit_batch() commits them all with ONE fsync. Nothing written in a batch is durable
+  // before commit_batch() succeeds; if it fails, nothing of the batch was stored.
+  Result<void> begin_batch();
+  Result<void> commit_batch();
+  // Inside a batch: a job of several calls that must stand or fall together.
+  // end_job(false) undoes everything since begin_job().
+  Result<void> begin_job();
+  Result<void> end_job(bool keep);
+
   // ---- Submissions ---------------------------------------------------------------------
 
   // Generates a fresh ULID for `now` (monotonic within this Store).
