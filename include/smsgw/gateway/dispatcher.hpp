@@ -1,0 +1,169 @@
+// Dispatcher: carries out the scheduler's decisions. It keeps the queued messages in memory
+// (grouped by destination operator and pinned modem, ordered by priority then age), hands
+// each free modem the message the selection policy picks for it, writes every step to the
+// store before it happens on the modem, and applies the retry policy to failures.
+//
+// Contract:
+// - Durability order: a message is claimed and its part marked `sending` (committed)
+//   before the part's PDU is written to the modem; the store's restart rule relies on it.
+// - One send in flight per modem; all parts of a message leave through one modem, back
+//   to back (the modem stays reserved between parts).
+// - A failing message goes back to the queue with a back-off and an avoid list, or fails
+//   for good; a modem that keeps failing is benched. Nothing waits on one message or one
+//   modem: the loop moves on at once.
+// - Idle costs nothing: the loop sleeps until a message arrives, a modem becomes free or
+//   ready, or the earliest timed event (send_at, back-off, rate limit, fallback wait).
+// Single-threaded: all of it runs on the gateway's io_context.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "smsgw/common/event.hpp"
+#include "smsgw/common/net.hpp"
+#include "smsgw/gateway/store_worker.hpp"
+#include "smsgw/modem/modem.hpp"
+#include "smsgw/scheduler/local_calendar.hpp"
+#include "smsgw/scheduler/operators.hpp"
+#include "smsgw/scheduler/policy.hpp"
+#include "smsgw/scheduler/rate_limiter.hpp"
+#include "smsgw/scheduler/retry_policy.hpp"
+#include "smsgw/store/records.hpp"
+
+namespace smsgw::gateway {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// A queued message as the dispatcher keeps it in memory.
+struct QueuedMessage {
+  std::string id;  // ULID: orders by age
+  int priority = 0;
+  std::uint32_t parts = 1;
+  std::string destination_operator;
+  std::string pinned_modem;
+  std::string pinned_operator;
+  TimePoint eligible_since{};
+  TimePoint not_before{};
+  std::optional<TimePoint> expires_at;
+  std::vector<std::string> avoid_sims;
+  std::uint32_t attempts = 0;
+};
+
+QueuedMessage queued_from(const store::StoredMessage& message);
+
+// What the dispatcher reports about sends (metrics, webhooks).
+struct DispatchObserver {
+  virtual ~DispatchObserver() = default;
+  // After a message's status changed in the store (sent, failed, expired, requeued...).
+  virtual void on_message_status(const std::string& id, store::MessageStatus status,
+                                 const std::string& modem) = 0;
+  // After a part's +CMGS (seconds since the message was accepted).
+  virtual void on_part_sent(const std::string& modem, double seconds_since_accepted) = 0;
+  virtual void on_part_failed(const std::string& modem, const Error& error) = 0;
+};
+
+struct DispatcherOptions {
+  scheduler::RoutingOptions routing;
+  scheduler::RetryOptions retry;
+  scheduler::HealthOptions health;
+  scheduler::LocalCalendar calendar;
+  // Per-SIM limits of each operator ([[operator]] limits); a modem's own limits override
+  // them key by key.
+  std::map<std::string, scheduler::Limits> operator_limits;
+  std::chrono::milliseconds expiry_sweep{1000};
+  // While messages wait for a limit or the fallback wait and nothing else happens, how
+  // often the loop looks again.
+  std::chrono::milliseconds recheck{200};
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(asio::any_io_executor executor, StoreWorker& store,
+             const scheduler::OperatorTable& operators, DispatcherOptions options,
+             DispatchObserver& observer);
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // Loads the store's queue (after its restart recovery) and dispatches until stop().
+  awaitable<void> run();
+  void stop();
+
+  // A modem joins or leaves the pool. The actor must outlive its attachment.
+  void attach(modem::ModemActor& actor, scheduler::Limits limits);
+  void detach(const std::string& modem_id);
+  // The modem's snapshot changed (state, identity): re-evaluate its SIM.
+  void modem_changed(const modem::ModemSnapshot& snapshot);
+  // Pauses (low balance) or resumes a modem's SIM.
+  void set_paused(const std::string& modem_id, bool paused);
+
+  // A message was stored as queued: dispatch it.
+  void enqueue(QueuedMessage message);
+  // A queued message was cancelled: forget it.
+  void forget(const std::string& id);
+
+  struct SimStatus {
+    std::uint32_t sent_today = 0;
+    std::optional<std::uint32_t> per_day;
+    std::size_t queue = 0;  // messages pinned to it
+    bool busy = false;
+    bool paused = false;
+    bool benched = false;
+    std::string operator_name;
+  };
+  std::optional<SimStatus> sim_status(const std::string& modem_id) const;
+  std::size_t queue_depth() const { return messages_.size(); }
+
+ private:
+  struct Slot;
+  using QueueKey = std::pair<int, std::string>;  // (-priority, id)
+  using Queue = std::set<QueueKey>;
+
+  std::string group_of(const QueuedMessage& message) const;
+  void place(QueuedMessage message);
+  void unqueue(const QueuedMessage& message);
+  void wake() { wake_.set(); }
+
+  awaitable<void> load_from_store();
+  awaitable<void> sweep_expired(TimePoint now);
+  std::optional<TimePoint> dispatch_round(TimePoint now);
+  std::vector<scheduler::SimView> sim_views(TimePoint now) const;
+  awaitable<void> send(std::string modem_id, QueuedMessage message);
+  awaitable<void> after_failure(Slot& slot, QueuedMessage message, const modem::PartResult& result,
+                                int part_index);
+  void refresh_operator(Slot& slot);
+  // The send of `id` on `modem_id` ended: the modem is free again.
+  void release(const std::string& modem_id, const std::string& id);
+
+  asio::any_io_executor executor_;
+  StoreWorker& store_;
+  const scheduler::OperatorTable& operators_;
+  DispatcherOptions options_;
+  DispatchObserver& observer_;
+  scheduler::SelectionPolicy policy_;
+  scheduler::RetryPolicy retry_;
+  Event wake_;
+  bool stopping_ = false;
+  bool sweeping_ = false;
+  bool loading_ = false;
+  std::mt19937_64 random_{std::random_device{}()};
+
+  std::map<std::string, std::unique_ptr<Slot>> slots_;       // by modem id
+  std::unordered_map<std::string, QueuedMessage> messages_;  // every queued message
+  std::map<std::string, Queue> ready_;                       // group -> due messages
+  std::multimap<TimePoint, std::string> deferred_;           // not yet due
+  std::set<std::string> in_flight_;                          // claimed, being sent
+  std::uint64_t dispatch_cursor_ = 0;
+  TimePoint next_store_check_{};
+};
+
+}  // namespace smsgw::gateway

@@ -1,0 +1,115 @@
+// Gateway: the running smsgw. It implements the facade the HTTP API serves
+// (http::GatewayApi), listens to the modems (modem::ModemListener) and to the dispatcher
+// (DispatchObserver), and owns what connects them: the message builder, the dispatcher, the
+// modem pool, balance checks, metrics and the webhook outbox.
+//
+// Contract:
+// - A submission is answered only after the store committed it (StoreWorker), then the
+//   dispatcher gets it at once.
+// - An inbound message or a status report is acknowledged to the modem (which then deletes
+//   it from the SIM) only after it is committed.
+// - Webhook events (message.status, message.received, sim.low_balance) are written to the
+//   store's outbox right after the change is recorded, then delivered with retries and
+//   back-off; a receiver that is down loses nothing.
+// - Balance checks run on request and every [[operator]] balance.interval; a SIM below its
+//   operator's low_balance is paused for sending and raises `sim.low_balance`.
+// Single-threaded: everything runs on the io_context given at construction (the store's
+// thread excepted, behind StoreWorker).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "smsgw/common/event.hpp"
+#include "smsgw/common/net.hpp"
+#include "smsgw/config/config.hpp"
+#include "smsgw/gateway/dispatcher.hpp"
+#include "smsgw/gateway/message_builder.hpp"
+#include "smsgw/gateway/metrics.hpp"
+#include "smsgw/gateway/modem_pool.hpp"
+#include "smsgw/gateway/store_worker.hpp"
+#include "smsgw/http/gateway_api.hpp"
+#include "smsgw/modem/modem.hpp"
+#include "smsgw/scheduler/operators.hpp"
+
+namespace smsgw::gateway {
+
+class Gateway final : public http::GatewayApi,
+                      public modem::ModemListener,
+                      public DispatchObserver {
+ public:
+  // `operators` must outlive the gateway. `opener` lets tests hand in their own ports.
+  Gateway(asio::any_io_executor executor, config::Config config, StoreWorker& store,
+          const scheduler::OperatorTable& operators,
+          std::shared_ptr<modem::PortOpener> opener = modem::make_tty_port_opener());
+  ~Gateway() override;
+
+  // Applies the store's restart rule, then runs the modems, the dispatcher, balance checks
+  // and webhook delivery until stop(); returns when all of them have ended.
+  awaitable<void> run();
+  void stop();
+
+  // http::GatewayApi
+  awaitable<Result<http::SubmitReply>> submit(http::SubmitRequest request,
+                                              std::optional<http::IdempotencyKey> key) override;
+  awaitable<Result<http::SubmitReply>> submit_batch(
+      std::vector<http::SubmitRequest> requests, std::optional<http::IdempotencyKey> key) override;
+  awaitable<Result<http::Message>> get_message(std::string id) override;
+  awaitable<Result<http::MessagePage>> list_messages(http::MessageQuery query) override;
+  awaitable<Result<http::Message>> cancel_message(std::string id) override;
+  awaitable<Result<std::vector<http::ModemInfo>>> list_modems() override;
+  awaitable<Result<http::UssdReply>> ussd(std::string modem_id, std::string code) override;
+  awaitable<Result<std::vector<http::BalanceResult>>> check_balance(
+      std::optional<std::string> modem_id) override;
+  awaitable<Result<http::InboxPage>> inbox(http::InboxQuery query) override;
+  awaitable<Result<http::MetricsSnapshot>> metrics() override;
+
+  // modem::ModemListener
+  void on_state_changed(const modem::ModemSnapshot& snapshot) override;
+  // The listener answers synchronously while the store commits on its own thread: the first
+  // offer starts the commit and answers false (the modem keeps the message on the SIM); once
+  // committed, the next offer of the same PDU answers true and the modem deletes it.
+  bool on_inbound(const modem::InboundSms& sms) override;
+  bool on_status_report(const modem::StatusReportEvent& event) override;
+
+  // DispatchObserver
+  void on_message_status(const std::string& id, store::MessageStatus status,
+                         const std::string& modem) override;
+  void on_part_sent(const std::string& modem, double seconds_since_accepted) override;
+  void on_part_failed(const std::string& modem, const Error& error) override;
+
+ private:
+  awaitable<Result<http::SubmitReply>> store_submission(std::vector<store::NewMessage> messages,
+                                                        std::optional<http::IdempotencyKey> key);
+  awaitable<void> store_inbound(modem::InboundSms sms);
+  awaitable<void> store_report(modem::StatusReportEvent event);
+  awaitable<http::BalanceResult> balance_of(modem::ModemActor& actor);
+  awaitable<void> balance_loop();
+  awaitable<void> webhook_loop();
+  void emit(const std::string& event, const std::string& payload_json);
+  const config::OperatorConfig* operator_config(const std::string& name) const;
+
+  asio::any_io_executor executor_;
+  config::Config config_;
+  StoreWorker& store_;
+  const scheduler::OperatorTable& operators_;
+  MessageBuilder builder_;
+  Metrics metrics_;
+  Dispatcher dispatcher_;
+  ModemPool pool_;
+  std::map<std::string, store::BalanceRecord> balances_;  // by ICCID
+  std::set<std::string> committed_pdus_;  // inbound PDUs / reports stored, awaiting re-offer
+  std::set<std::string> storing_pdus_;    // commits in progress
+  std::set<std::string> sims_seen_;       // ICCIDs recorded this run
+  std::map<std::string, std::string> operator_of_message_;  // id -> destination operator (metrics)
+  Event stop_event_;
+  Event webhook_wake_;
+  bool stopping_ = false;
+};
+
+}  // namespace smsgw::gateway

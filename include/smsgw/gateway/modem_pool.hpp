@@ -1,0 +1,75 @@
+// ModemPool: one ModemActor per modem port, found by expanding the configured ports (globs
+// re-scanned, so a modem plugged in later is picked up) and attached to the dispatcher.
+//
+// Contract:
+// - A modem's id is the configured `id` for a plain port, else the port's file name
+//   ("/dev/smsgw/quectel-usb-1-2" -> "quectel-usb-1-2"); with udev's stable names
+//   (udev/90-smsgw.rules) the id survives unplugging and re-enumeration.
+// - Identity by IMEI, not tty name: when a modem that vanished comes back under another
+//   name, the actor of the old name (absent, same IMEI) is retired and its id freed.
+// - A port that disappears keeps its actor (state `absent`): the actor reopens it when it
+//   returns.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "smsgw/common/event.hpp"
+#include "smsgw/common/net.hpp"
+#include "smsgw/config/config.hpp"
+#include "smsgw/modem/modem.hpp"
+#include "smsgw/scheduler/rate_limiter.hpp"
+
+namespace smsgw::gateway {
+
+class ModemPool {
+ public:
+  // Called when an actor joins (attach) or is retired (detach).
+  struct Hooks {
+    std::function<void(modem::ModemActor&, scheduler::Limits)> attach;
+    std::function<void(const std::string& id)> detach;
+  };
+
+  ModemPool(asio::any_io_executor executor, std::vector<config::ModemConfig> modems,
+            config::ModemsConfig polling, config::UssdConfig ussd, modem::ModemListener& listener,
+            Hooks hooks, std::shared_ptr<modem::PortOpener> opener = modem::make_tty_port_opener());
+  ~ModemPool();
+
+  // Scans now and every rescan_interval until stop(); returns when every actor has stopped.
+  awaitable<void> run();
+  void stop();
+
+  // Retires absent actors whose IMEI now shows on another port (call on identity changes).
+  void identity_seen(const modem::ModemSnapshot& snapshot);
+
+  modem::ModemActor* find(const std::string& id);
+  std::vector<modem::ModemActor*> actors();
+  // Configured ids and ids of actors that exist (for pinning validation).
+  bool knows(const std::string& id) const;
+
+ private:
+  struct Entry;
+  void scan();
+  void start(const config::ModemConfig& config, const std::string& path, const std::string& id);
+  void retire(const std::string& id);
+
+  asio::any_io_executor executor_;
+  std::vector<config::ModemConfig> modems_;
+  config::ModemsConfig polling_;
+  config::UssdConfig ussd_;
+  modem::ModemListener& listener_;
+  Hooks hooks_;
+  std::shared_ptr<modem::PortOpener> opener_;
+  std::map<std::string, std::unique_ptr<Entry>> entries_;  // by id
+  std::map<std::string, std::string> id_by_path_;
+  Event wake_;
+  bool stopping_ = false;
+  std::size_t running_ = 0;
+  Event all_stopped_;
+};
+
+}  // namespace smsgw::gateway

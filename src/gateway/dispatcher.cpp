@@ -1,0 +1,563 @@
+#include "smsgw/gateway/dispatcher.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace smsgw::gateway {
+namespace {
+
+constexpr std::size_t kHeadsPerGroup = 4;  // candidates taken from the head of each group
+constexpr std::size_t kLoadPage = 1000;
+constexpr auto kIdleWait = std::chrono::hours(1);
+
+using store::MessageStatus;
+using store::PartStatus;
+using store::Store;
+
+// A store failure while dispatching is retried after this pause (the store is busy).
+constexpr auto kStoreRetry = std::chrono::seconds(1);
+
+}  // namespace
+
+QueuedMessage queued_from(const store::StoredMessage& m) {
+  QueuedMessage q;
+  q.id = m.id;
+  q.priority = m.priority;
+  q.parts = static_cast<std::uint32_t>(std::max(1, m.part_count));
+  q.destination_operator = m.destination_operator.value_or("");
+  q.pinned_modem = m.pinned_modem.value_or("");
+  q.pinned_operator = m.pinned_operator.value_or("");
+  q.eligible_since = m.send_at ? std::max(*m.send_at, m.created_at) : m.created_at;
+  q.not_before = std::max(m.send_at.value_or(TimePoint{}), m.next_attempt_at.value_or(TimePoint{}));
+  q.expires_at = m.expires_at;
+  q.attempts = static_cast<std::uint32_t>(std::max(0, m.attempts));
+  return q;
+}
+
+struct Dispatcher::Slot {
+  modem::ModemActor* actor = nullptr;
+  scheduler::Limits own_limits;
+  scheduler::RateLimiter limiter;
+  scheduler::SimHealth health;
+  std::string operator_name;
+  std::string iccid;
+  bool busy = false;
+  bool paused = false;
+  bool detached = false;
+};
+
+Dispatcher::Dispatcher(asio::any_io_executor executor, StoreWorker& store,
+                       const scheduler::OperatorTable& operators, DispatcherOptions options,
+                       DispatchObserver& observer)
+    : executor_(executor),
+      store_(store),
+      operators_(operators),
+      options_(std::move(options)),
+      observer_(observer),
+      policy_(options_.routing),
+      retry_(options_.retry),
+      wake_(executor) {}
+
+Dispatcher::~Dispatcher() = default;
+
+void Dispatcher::stop() {
+  stopping_ = true;
+  wake();
+}
+
+void Dispatcher::attach(modem::ModemActor& actor, scheduler::Limits limits) {
+  auto slot = std::make_unique<Slot>();
+  slot->actor = &actor;
+  slot->own_limits = limits;
+  slot->limiter = scheduler::RateLimiter(limits, options_.calendar);
+  slot->health = scheduler::SimHealth(options_.health);
+  const auto id = actor.snapshot().id;
+  slots_[id] = std::move(slot);
+  refresh_operator(*slots_[id]);
+  wake();
+}
+
+void Dispatcher::detach(const std::string& modem_id) {
+  auto it = slots_.find(modem_id);
+  if (it == slots_.end()) return;
+  if (it->second->busy) {
+    it->second->detached = true;  // removed when its send ends
+  } else {
+    slots_.erase(it);
+  }
+}
+
+void Dispatcher::set_paused(const std::string& modem_id, bool paused) {
+  if (auto it = slots_.find(modem_id); it != slots_.end()) {
+    it->second->paused = paused;
+    wake();
+  }
+}
+
+void Dispatcher::refresh_operator(Slot& slot) {
+  const auto& snap = slot.actor->snapshot();
+  const scheduler::Operator* op = nullptr;
+  if (!snap.imsi.empty()) op = operators_.for_imsi(snap.imsi);
+  if (op == nullptr && !snap.mccmnc.empty()) op = operators_.for_imsi(snap.mccmnc);
+  std::string name = op != nullptr ? op->name : std::string();
+  const bool operator_changed = name != slot.operator_name;
+  const bool sim_changed = !snap.iccid.empty() && snap.iccid != slot.iccid;
+  if (!operator_changed && !sim_changed) return;
+  slot.operator_name = std::move(name);
+  scheduler::Limits base;
+  if (auto it = options_.operator_limits.find(slot.operator_name);
+      it != options_.operator_limits.end()) {
+    base = it->second;
+  }
+  slot.limiter =
+      scheduler::RateLimiter(scheduler::merge_limits(base, slot.own_limits), options_.calendar);
+  if (!snap.iccid.empty()) {
+    slot.iccid = snap.iccid;
+    // Per-day limits survive a restart: count what this SIM already sent today.
+    const auto now = std::chrono::system_clock::now();
+    const auto day = options_.calendar.day_of(now);
+    asio::co_spawn(
+        executor_,
+        [this, id = snap.id, iccid = snap.iccid, day, now]() -> awaitable<void> {
+          auto sent =
+              co_await store_.call([iccid, day](Store& s) { return s.daily_sent(iccid, day); });
+          auto it = slots_.find(id);
+          if (sent && it != slots_.end() && it->second->iccid == iccid) {
+            it->second->limiter.restore_sent_today(now, static_cast<std::uint32_t>(*sent));
+          }
+        },
+        asio::detached);
+  }
+}
+
+void Dispatcher::modem_changed(const modem::ModemSnapshot& snapshot) {
+  if (auto it = slots_.find(snapshot.id); it != slots_.end()) {
+    refresh_operator(*it->second);
+    wake();
+  }
+}
+
+std::string Dispatcher::group_of(const QueuedMessage& m) const {
+  if (!m.pinned_modem.empty()) return "modem:" + m.pinned_modem;
+  if (!m.pinned_operator.empty()) return "op:" + m.pinned_operator;
+  if (!m.destination_operator.empty()) return "op:" + m.destination_operator;
+  return "any";
+}
+
+void Dispatcher::place(QueuedMessage message) {
+  const auto now = std::chrono::system_clock::now();
+  const std::string id = message.id;
+  if (message.not_before > now) {
+    deferred_.emplace(message.not_before, id);
+  } else {
+    ready_[group_of(message)].emplace(-message.priority, id);
+  }
+  messages_.insert_or_assign(id, std::move(message));
+}
+
+void Dispatcher::unqueue(const QueuedMessage& message) {
+  auto group = ready_.find(group_of(message));
+  if (group != ready_.end()) {
+    group->second.erase({-message.priority, message.id});
+    if (group->second.empty()) ready_.erase(group);
+  }
+  for (auto it = deferred_.lower_bound(message.not_before);
+       it != deferred_.end() && it->first == message.not_before; ++it) {
+    if (it->second == message.id) {
+      deferred_.erase(it);
+      break;
+    }
+  }
+}
+
+void Dispatcher::enqueue(QueuedMessage message) {
+  if (messages_.contains(message.id) || in_flight_.contains(message.id)) return;
+  place(std::move(message));
+  wake();
+}
+
+void Dispatcher::forget(const std::string& id) {
+  auto it = messages_.find(id);
+  if (it == messages_.end()) return;
+  unqueue(it->second);
+  messages_.erase(it);
+}
+
+std::optional<Dispatcher::SimStatus> Dispatcher::sim_status(const std::string& modem_id) const {
+  auto it = slots_.find(modem_id);
+  if (it == slots_.end()) return std::nullopt;
+  const auto& slot = *it->second;
+  const auto now = std::chrono::system_clock::now();
+  SimStatus status;
+  status.sent_today = slot.limiter.sent_today(now);
+  status.per_day = slot.limiter.limits().per_day;
+  if (auto q = ready_.find("modem:" + modem_id); q != ready_.end()) status.queue = q->second.size();
+  status.busy = slot.busy;
+  status.paused = slot.paused;
+  status.benched = slot.health.benched(now);
+  status.operator_name = slot.operator_name;
+  return status;
+}
+
+std::vector<scheduler::SimView> Dispatcher::sim_views(TimePoint /*now*/) const {
+  std::vector<scheduler::SimView> views;
+  views.reserve(slots_.size());
+  for (const auto& [id, slot] : slots_) {
+    scheduler::SimView v;
+    v.id = id;
+    v.operator_name = slot->operator_name;
+    const auto state = slot->actor->snapshot().state;
+    v.ready = !slot->detached &&
+              (state == modem::ModemState::ready || state == modem::ModemState::sending);
+    v.busy = slot->busy;
+    v.paused = slot->paused;
+    v.benched_until = slot->health.benched_until();
+    v.limiter = &slot->limiter;
+    if (auto q = ready_.find("modem:" + id); q != ready_.end()) v.queue = q->second.size();
+    views.push_back(std::move(v));
+  }
+  return views;
+}
+
+std::optional<TimePoint> Dispatcher::dispatch_round(TimePoint now) {
+  if (ready_.empty() || slots_.empty()) return std::nullopt;
+  auto views = sim_views(now);
+  bool waiting = false;
+  const std::size_t n = views.size();
+  const std::size_t start = dispatch_cursor_++ % n;
+
+  std::vector<std::pair<QueueKey, const QueuedMessage*>> heads;
+  std::vector<scheduler::MessageView> candidates;
+  for (std::size_t k = 0; k < n && !ready_.empty(); ++k) {
+    const std::size_t i = (start + k) % n;
+    auto& view = views[i];
+    if (!view.ready || view.busy || view.paused || view.benched_until > now) continue;
+
+    heads.clear();
+    for (const auto& [group, queue] : ready_) {
+      std::size_t taken = 0;
+      for (auto it = queue.begin(); it != queue.end() && taken < kHeadsPerGroup; ++it, ++taken) {
+        heads.emplace_back(*it, &messages_.at(it->second));
+      }
+    }
+    std::sort(heads.begin(), heads.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    candidates.clear();
+    for (const auto& [key, m] : heads) {
+      scheduler::MessageView mv;
+      mv.destination_operator = m->destination_operator;
+      mv.parts = m->parts;
+      mv.pinned_modem = m->pinned_modem;
+      mv.pinned_operator = m->pinned_operator;
+      mv.eligible_since = m->eligible_since;
+      mv.not_before = m->not_before;
+      mv.avoid_sims = m->avoid_sims;
+      candidates.push_back(std::move(mv));
+    }
+    auto chosen = policy_.choose_message(i, views, candidates, now);
+    if (!chosen) {
+      waiting = true;
+      continue;
+    }
+    QueuedMessage message = messages_.at(heads[*chosen].second->id);
+    unqueue(message);
+    messages_.erase(message.id);
+    in_flight_.insert(message.id);
+    view.busy = true;
+    auto& slot = *slots_.at(view.id);
+    slot.busy = true;
+    slot.limiter.record(now, message.parts);
+    asio::co_spawn(executor_, send(view.id, std::move(message)), asio::detached);
+  }
+  // Messages remain that no free SIM could take now: look again soon (a limit, a bench or
+  // a fallback wait may end), unless every SIM is busy (a send's end wakes the loop).
+  const bool any_free = std::any_of(views.begin(), views.end(),
+                                    [&](const auto& v) { return v.ready && !v.busy && !v.paused; });
+  if (!ready_.empty() && (waiting || !any_free)) {
+    return any_free ? std::optional<TimePoint>(now + options_.recheck) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
+  Slot* slot = slots_.at(modem_id).get();
+  const auto claimed_at = std::chrono::system_clock::now();
+  const auto day = options_.calendar.day_of(claimed_at);
+  const std::string id = message.id;
+
+  // Claim, count the parts against the SIM's day, and mark the first part `sending`: one
+  // job, one commit, before anything is written to the modem.
+  auto claimed =
+      co_await store_.call([id, modem_id, claimed_at, day, iccid = slot->iccid,
+                            parts = message.parts](Store& s) -> Result<store::StoredMessage> {
+        auto c = s.claim_message(id, modem_id, claimed_at);
+        if (!c) return c;
+        if (!iccid.empty()) {
+          if (auto counted = s.add_daily_sent(iccid, day, parts); !counted) return counted.error();
+        }
+        for (auto& part : c->parts) {
+          if (part.status != PartStatus::queued) continue;
+          if (auto marked = s.record_part_sending(id, part.index, claimed_at); !marked) {
+            return marked.error();
+          }
+          part.status = PartStatus::sending;
+          break;
+        }
+        return c;
+      });
+
+  if (!claimed) {
+    if (claimed.error().code != "conflict" && claimed.error().code != "not_found") {
+      spdlog::warn("dispatcher: cannot claim message {}: {}", id, claimed.error().message);
+      message.not_before = std::chrono::system_clock::now() + kStoreRetry;
+      place(std::move(message));
+    }
+    release(modem_id, id);
+    co_return;
+  }
+  ++message.attempts;
+
+  std::vector<const store::StoredPart*> pending;
+  for (const auto& part : claimed->parts) {
+    if (part.status == PartStatus::queued || part.status == PartStatus::sending) {
+      pending.push_back(&part);
+    }
+  }
+  const auto accepted_at = claimed->created_at;
+  std::optional<std::pair<int, int>> unrecorded_sent;  // (index, mr) not yet in the store
+
+  for (std::size_t k = 0; k < pending.size(); ++k) {
+    const auto& part = *pending[k];
+    if (k > 0) {
+      // Record the previous part's +CMGS and mark this one `sending`, in one commit.
+      const auto now = std::chrono::system_clock::now();
+      auto marked = co_await store_.call(
+          [id, index = part.index, prev = unrecorded_sent, now](Store& s) -> Result<void> {
+            if (prev) {
+              if (auto r = s.record_part_sent(id, prev->first, prev->second, now); !r) {
+                return r.error();
+              }
+            }
+            return s.record_part_sending(id, index, now);
+          });
+      unrecorded_sent.reset();
+      if (!marked) {
+        spdlog::warn("dispatcher: message {}: cannot mark part {} sending: {}", id, part.index,
+                     marked.error().message);
+        modem::PartResult not_written;
+        not_written.error = make_error("store.unavailable", marked.error().message);
+        co_await after_failure(*slot, std::move(message), not_written, part.index);
+        release(modem_id, id);
+        co_return;
+      }
+    }
+    // (A local vector: GCC 12 cannot keep an initializer list alive across co_await.)
+    std::vector<pdu::SubmitPart> one_part;
+    one_part.push_back(pdu::SubmitPart{part.pdu_hex, static_cast<std::size_t>(part.tpdu_length)});
+    auto results = co_await slot->actor->send(std::move(one_part));
+    const modem::PartResult result =
+        results.empty() ? modem::PartResult{} : std::move(results.front());
+    if (result.outcome == modem::PartResult::Outcome::sent) {
+      unrecorded_sent = std::make_pair(part.index, static_cast<int>(result.mr));
+      observer_.on_part_sent(
+          modem_id,
+          std::chrono::duration<double>(std::chrono::system_clock::now() - accepted_at).count());
+      continue;
+    }
+    if (unrecorded_sent) {
+      const auto now = std::chrono::system_clock::now();
+      (void)co_await store_.call([id, prev = *unrecorded_sent, now](Store& s) {
+        return s.record_part_sent(id, prev.first, prev.second, now);
+      });
+      unrecorded_sent.reset();
+    }
+    co_await after_failure(*slot, std::move(message), result, part.index);
+    release(modem_id, id);
+    co_return;
+  }
+
+  slot->health.record_success();
+  release(modem_id, id);  // the modem is free for the next message while the result is recorded
+  if (unrecorded_sent) {
+    const auto now = std::chrono::system_clock::now();
+    auto status = co_await store_.call([id, prev = *unrecorded_sent, now](Store& s) {
+      return s.record_part_sent(id, prev.first, prev.second, now);
+    });
+    if (status) {
+      observer_.on_message_status(id, *status, modem_id);
+    } else {
+      spdlog::error("dispatcher: message {} was sent but could not be recorded: {}", id,
+                    status.error().message);
+    }
+  }
+}
+
+void Dispatcher::release(const std::string& modem_id, const std::string& id) {
+  in_flight_.erase(id);
+  if (auto it = slots_.find(modem_id); it != slots_.end()) {
+    it->second->busy = false;
+    if (it->second->detached) slots_.erase(it);
+  }
+  wake();
+}
+
+awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
+                                          const modem::PartResult& result, int part_index) {
+  const auto now = std::chrono::system_clock::now();
+  const std::string modem_id = slot.actor->snapshot().id;
+  const Error error = result.error.value_or(make_error("modem.failed", "the send failed"));
+  const bool unknown = result.outcome == modem::PartResult::Outcome::unknown;
+  observer_.on_part_failed(modem_id, error);
+
+  // The modem went away between the choice and the send: nothing was written, no attempt
+  // is charged to the message or the SIM; it goes straight back to the queue.
+  if (!unknown && error.code == "modem.not_ready") {
+    (void)co_await store_.call([id = message.id, index = part_index, now, error](Store& s) {
+      return s.requeue(id, now, error.message, now);
+    });
+    message.not_before = now;
+    place(std::move(message));
+    co_return;
+  }
+
+  const auto failure = unknown ? scheduler::FailureClass::unknown_outcome
+                               : scheduler::classify_send_error(error.code);
+  if (auto benched = slot.health.record_failure(failure, now)) {
+    spdlog::warn("modem {}: benched until {} after {} failures in a row (last: {})", modem_id,
+                 scheduler::format_utc(*benched), options_.health.failures_to_bench, error.message);
+  }
+  scheduler::FailedAttempt attempt;
+  attempt.attempts_made = message.attempts;
+  attempt.sim = modem_id;
+  attempt.error = error;
+  attempt.failure = failure;
+  attempt.avoid_sims = message.avoid_sims;
+  attempt.expires_at = message.expires_at;
+  const double random01 = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
+  const auto decision = retry_.after_failure(attempt, now, random01);
+
+  const std::string text = error.code + ": " + error.message;
+  if (const auto* retry = std::get_if<scheduler::RetryAt>(&decision)) {
+    auto stored = co_await store_.call([id = message.id, index = part_index, unknown, text,
+                                        at = retry->at, now](Store& s) -> Result<void> {
+      auto part = unknown ? s.record_part_unknown(id, index, text, now)
+                          : s.record_part_failed(id, index, text, now);
+      if (!part) return part;
+      return s.requeue(id, at, text, now);
+    });
+    if (!stored) spdlog::error("dispatcher: message {}: {}", message.id, stored.error().message);
+    message.not_before = retry->at;
+    message.avoid_sims = retry->avoid_sims;
+    observer_.on_message_status(message.id, MessageStatus::queued, modem_id);
+    place(std::move(message));
+    co_return;
+  }
+  std::string status = "failed";
+  Error final_error = error;
+  if (const auto* give_up = std::get_if<scheduler::GiveUp>(&decision)) {
+    status = give_up->status;
+    final_error = give_up->error;
+  } else if (const auto* leave = std::get_if<scheduler::LeaveUnknown>(&decision)) {
+    final_error = leave->error;
+  }
+  const std::string final_text = final_error.message;
+  auto stored = co_await store_.call([id = message.id, index = part_index, unknown, text,
+                                      final_text, status, now](Store& s) -> Result<void> {
+    auto part = unknown ? s.record_part_unknown(id, index, text, now)
+                        : s.record_part_failed(id, index, text, now);
+    if (!part) return part;
+    if (status == "expired") return s.mark_expired(id, now);
+    return s.mark_failed(id, final_text, now);
+  });
+  if (!stored) spdlog::error("dispatcher: message {}: {}", message.id, stored.error().message);
+  observer_.on_message_status(
+      message.id, status == "expired" ? MessageStatus::expired : MessageStatus::failed, modem_id);
+}
+
+awaitable<void> Dispatcher::load_from_store() {
+  const auto now = std::chrono::system_clock::now();
+  std::optional<store::DueCursor> cursor;
+  for (;;) {
+    auto page = co_await store_.call(
+        [now, cursor](Store& s) { return s.due_messages(now, kLoadPage, cursor); });
+    if (!page) {
+      spdlog::error("dispatcher: cannot read the queue: {}", page.error().message);
+      break;
+    }
+    for (const auto& m : *page) {
+      if (!messages_.contains(m.id) && !in_flight_.contains(m.id)) place(queued_from(m));
+    }
+    if (page->size() < kLoadPage) break;
+    cursor = store::DueCursor{page->back().priority, page->back().id};
+  }
+  auto next = co_await store_.call([now](Store& s) { return s.next_due_time(now); });
+  next_store_check_ = next && *next ? **next : TimePoint::max();
+  wake();
+}
+
+awaitable<void> Dispatcher::sweep_expired(TimePoint now) {
+  auto expired = co_await store_.call([now](Store& s) { return s.expire_due(now); });
+  if (!expired) co_return;
+  for (const auto& id : *expired) {
+    forget(id);
+    observer_.on_message_status(id, MessageStatus::expired, "");
+  }
+}
+
+awaitable<void> Dispatcher::run() {
+  co_await load_from_store();
+  auto last_sweep = std::chrono::system_clock::now();
+  while (!stopping_) {
+    const auto now = std::chrono::system_clock::now();
+    while (!deferred_.empty() && deferred_.begin()->first <= now) {
+      const auto id = deferred_.begin()->second;
+      deferred_.erase(deferred_.begin());
+      if (auto it = messages_.find(id); it != messages_.end()) {
+        ready_[group_of(it->second)].emplace(-it->second.priority, id);
+      }
+    }
+    if (!sweeping_ && now - last_sweep >= options_.expiry_sweep) {
+      sweeping_ = true;
+      last_sweep = now;
+      asio::co_spawn(
+          executor_,
+          [this, now]() -> awaitable<void> {
+            co_await sweep_expired(now);
+            sweeping_ = false;
+          },
+          asio::detached);
+    }
+    if (!loading_ && now >= next_store_check_) {
+      loading_ = true;
+      next_store_check_ = TimePoint::max();
+      asio::co_spawn(
+          executor_,
+          [this]() -> awaitable<void> {
+            co_await load_from_store();
+            loading_ = false;
+          },
+          asio::detached);
+    }
+
+    std::optional<TimePoint> deadline = dispatch_round(now);
+    auto earlier = [&](TimePoint t) { deadline = deadline ? std::min(*deadline, t) : t; };
+    if (!deferred_.empty()) earlier(deferred_.begin()->first);
+    if (!messages_.empty()) earlier(last_sweep + options_.expiry_sweep);
+    if (next_store_check_ != TimePoint::max()) earlier(next_store_check_);
+
+    wake_.reset();
+    const auto timeout =
+        deadline ? std::max<std::chrono::system_clock::duration>(
+                       *deadline - std::chrono::system_clock::now(), std::chrono::milliseconds(1))
+                 : std::chrono::duration_cast<std::chrono::system_clock::duration>(kIdleWait);
+    co_await wake_.wait(std::chrono::duration_cast<std::chrono::steady_clock::duration>(timeout));
+  }
+  // Let the sends in flight finish (each is bounded by the modem's send timeout).
+  while (!in_flight_.empty()) {
+    wake_.reset();
+    co_await wake_.wait(std::chrono::seconds(1));
+  }
+}
+
+}  // namespace smsgw::gateway

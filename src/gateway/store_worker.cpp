@@ -1,0 +1,59 @@
+#include "smsgw/gateway/store_worker.hpp"
+
+#include <vector>
+
+namespace smsgw::gateway {
+
+StoreWorker::StoreWorker(asio::any_io_executor executor, std::unique_ptr<store::Store> store)
+    : executor_(std::move(executor)), store_(std::move(store)), thread_([this] { loop(); }) {}
+
+StoreWorker::~StoreWorker() { stop(); }
+
+void StoreWorker::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void StoreWorker::enqueue(std::unique_ptr<Job> job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      queue_.push_back(std::move(job));
+      job = nullptr;
+    }
+  }
+  if (job) {
+    job->complete(make_error("unavailable", "the store is stopping"));
+    return;
+  }
+  wake_.notify_one();
+}
+
+void StoreWorker::loop() {
+  std::vector<std::unique_ptr<Job>> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+      queue_.clear();
+    }
+    std::optional<Error> failure;
+    if (auto begun = store_->begin_batch(); !begun) failure = begun.error();
+    if (!failure) {
+      for (auto& job : batch) job->run(*store_);
+      if (auto committed = store_->commit_batch(); !committed) failure = committed.error();
+    }
+    for (auto& job : batch) job->complete(failure);
+    batches_.fetch_add(1);
+    jobs_done_.fetch_add(batch.size());
+    batch.clear();
+  }
+}
+
+}  // namespace smsgw::gateway
