@@ -47,7 +47,7 @@ int serve(const std::string& config_path) {
     return 1;
   }
 
-  asio::io_context io(1);
+  asio::io_context io;  // not hint 1: the StoreWorker thread posts completions into it
   gateway::StoreWorker worker(io.get_executor(), std::move(*store));
   gateway::Gateway gw(io.get_executor(), cfg, worker, *operators);
 

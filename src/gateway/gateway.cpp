@@ -508,18 +508,17 @@ void Gateway::on_state_changed(const modem::ModemSnapshot& snapshot) {
         status && !status->operator_name.empty()) {
       sim.operator_name = status->operator_name;
     }
-    asio::co_spawn(
-        executor_,
-        [this, sim]() -> awaitable<void> {
-          auto latest =
-              co_await store_.call([sim](Store& s) -> Result<std::optional<store::BalanceRecord>> {
-                if (auto r = s.upsert_sim(sim); !r) return r.error();
-                return s.latest_balance(sim.iccid);
-              });
-          if (latest && *latest && !balances_.contains(sim.iccid)) balances_[sim.iccid] = **latest;
-        },
-        asio::detached);
+    asio::co_spawn(executor_, record_sim(std::move(sim)), asio::detached);
   }
+}
+
+awaitable<void> Gateway::record_sim(store::SimSeen sim) {
+  auto latest =
+      co_await store_.call([sim](Store& s) -> Result<std::optional<store::BalanceRecord>> {
+        if (auto r = s.upsert_sim(sim); !r) return r.error();
+        return s.latest_balance(sim.iccid);
+      });
+  if (latest && *latest && !balances_.contains(sim.iccid)) balances_[sim.iccid] = **latest;
 }
 
 bool Gateway::on_inbound(const modem::InboundSms& sms) {

@@ -86,6 +86,7 @@ class Gateway final : public http::GatewayApi,
  private:
   awaitable<Result<http::SubmitReply>> store_submission(std::vector<store::NewMessage> messages,
                                                         std::optional<http::IdempotencyKey> key);
+  awaitable<void> record_sim(store::SimSeen sim);
   awaitable<void> store_inbound(modem::InboundSms sms);
   awaitable<void> store_report(modem::StatusReportEvent event);
   awaitable<http::BalanceResult> balance_of(modem::ModemActor& actor);

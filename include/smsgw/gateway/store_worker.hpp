@@ -110,13 +110,15 @@ struct StoreWorker::CallJob final : StoreWorker::Job {
   std::optional<R> result;
 };
 
+// Not a coroutine itself: the job is moved into the initiation, so no coroutine frame holds
+// `f` (GCC 12 destroys some coroutine parameters twice).
 template <class F>
 auto StoreWorker::call(F f) -> awaitable<std::invoke_result_t<F&, store::Store&>> {
   using R = std::invoke_result_t<F&, store::Store&>;
-  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(R)>(
-      [this, &f](auto handler) {
+  return asio::async_initiate<const asio::use_awaitable_t<>, void(R)>(
+      [this, fn = std::move(f)](auto handler) mutable {
         using H = decltype(handler);
-        enqueue(std::make_unique<CallJob<F, H>>(std::move(f), std::move(handler), executor_));
+        enqueue(std::make_unique<CallJob<F, H>>(std::move(fn), std::move(handler), executor_));
       },
       use_awaitable);
 }
