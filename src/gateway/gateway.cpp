@@ -99,6 +99,11 @@ Error to_api_error(const Error& e) {
   return make_error(code, e.message);
 }
 
+// An empty snapshot field means "not known yet": absent in the API.
+std::optional<std::string> opt(const std::string& v) {
+  return v.empty() ? std::nullopt : std::optional(v);
+}
+
 std::string rfc3339(TimePoint t) { return scheduler::format_utc(t); }
 
 }  // namespace
@@ -234,17 +239,7 @@ awaitable<Result<http::SubmitReply>> Gateway::store_submission(
   for (auto& m : messages) {
     metrics_.submitted(m.destination_operator.value_or(""));
     if (m.destination_operator) operator_of_message_[m.id] = *m.destination_operator;
-    QueuedMessage q;
-    q.id = m.id;
-    q.priority = m.priority;
-    q.parts = static_cast<std::uint32_t>(m.parts.size());
-    q.destination_operator = m.destination_operator.value_or("");
-    q.pinned_modem = m.pinned_modem.value_or("");
-    q.pinned_operator = m.pinned_operator.value_or("");
-    q.eligible_since = m.send_at ? std::max(*m.send_at, now) : now;
-    q.not_before = m.send_at.value_or(TimePoint{});
-    q.expires_at = m.expires_at;
-    dispatcher_.enqueue(std::move(q));
+    dispatcher_.enqueue(queued_from(m, now));
   }
   co_return reply;
 }
@@ -293,7 +288,6 @@ awaitable<Result<std::vector<http::ModemInfo>>> Gateway::list_modems() {
     info.id = s.id;
     info.port = s.port;
     info.state = std::string(modem::to_string(s.state));
-    auto opt = [](const std::string& v) { return v.empty() ? std::nullopt : std::optional(v); };
     info.imei = opt(s.imei);
     info.imsi = opt(s.imsi);
     info.iccid = opt(s.iccid);
@@ -335,7 +329,6 @@ awaitable<http::BalanceResult> Gateway::balance_of(modem::ModemActor& actor) {
   const auto snap = actor.snapshot();
   http::BalanceResult r;
   r.modem = snap.id;
-  auto opt = [](const std::string& v) { return v.empty() ? std::nullopt : std::optional(v); };
   r.imei = opt(snap.imei);
   r.iccid = opt(snap.iccid);
   const auto sim = dispatcher_.sim_status(snap.id);

@@ -58,7 +58,16 @@ struct QueuedMessage {
   std::uint32_t attempts = 0;
 };
 
+// The queue entry of a message loaded from the store, or of one just accepted at
+// `accepted_at`; both go through the last overload, so the two never disagree.
 QueuedMessage queued_from(const store::StoredMessage& message);
+QueuedMessage queued_from(const store::NewMessage& message, TimePoint accepted_at);
+QueuedMessage queued_from(std::string id, int priority, std::uint32_t parts,
+                          const std::optional<std::string>& destination_operator,
+                          const std::optional<std::string>& pinned_modem,
+                          const std::optional<std::string>& pinned_operator,
+                          std::optional<TimePoint> send_at, std::optional<TimePoint> expires_at,
+                          TimePoint created_at);
 
 // What the dispatcher reports about sends (metrics, webhooks).
 struct DispatchObserver {
