@@ -139,8 +139,8 @@ void Dispatcher::refresh_operator(Slot& slot) {
     asio::co_spawn(
         executor_,
         [this, id = snap.id, iccid = snap.iccid, day, now]() -> awaitable<void> {
-          auto sent =
-              co_await store_.call([iccid, day](Store& s) { return s.daily_sent(iccid, day); });
+          auto job = [iccid, day](Store& s) { return s.daily_sent(iccid, day); };
+          auto sent = co_await store_.call(job);
           auto it = slots_.find(id);
           if (sent && it != slots_.end() && it->second->iccid == iccid) {
             it->second->limiter.restore_sent_today(now, static_cast<std::uint32_t>(*sent));
@@ -307,24 +307,24 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
 
   // Claim, count the parts against the SIM's day, and mark the first part `sending`: one
   // job, one commit, before anything is written to the modem.
-  auto claimed =
-      co_await store_.call([id, modem_id, claimed_at, day, iccid = slot->iccid,
-                            parts = message.parts](Store& s) -> Result<store::StoredMessage> {
-        auto c = s.claim_message(id, modem_id, claimed_at);
-        if (!c) return c;
-        if (!iccid.empty()) {
-          if (auto counted = s.add_daily_sent(iccid, day, parts); !counted) return counted.error();
-        }
-        for (auto& part : c->parts) {
-          if (part.status != PartStatus::queued) continue;
-          if (auto marked = s.record_part_sending(id, part.index, claimed_at); !marked) {
-            return marked.error();
-          }
-          part.status = PartStatus::sending;
-          break;
-        }
-        return c;
-      });
+  auto claim = [id, modem_id, claimed_at, day, iccid = slot->iccid,
+                parts = message.parts](Store& s) -> Result<store::StoredMessage> {
+    auto c = s.claim_message(id, modem_id, claimed_at);
+    if (!c) return c;
+    if (!iccid.empty()) {
+      if (auto counted = s.add_daily_sent(iccid, day, parts); !counted) return counted.error();
+    }
+    for (auto& part : c->parts) {
+      if (part.status != PartStatus::queued) continue;
+      if (auto marked = s.record_part_sending(id, part.index, claimed_at); !marked) {
+        return marked.error();
+      }
+      part.status = PartStatus::sending;
+      break;
+    }
+    return c;
+  };
+  auto claimed = co_await store_.call(claim);
 
   if (!claimed) {
     if (claimed.error().code != "conflict" && claimed.error().code != "not_found") {
@@ -351,15 +351,16 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
     if (k > 0) {
       // Record the previous part's +CMGS and mark this one `sending`, in one commit.
       const auto now = std::chrono::system_clock::now();
-      auto marked = co_await store_.call(
-          [id, index = part.index, prev = unrecorded_sent, now](Store& s) -> Result<void> {
-            if (prev) {
-              if (auto r = s.record_part_sent(id, prev->first, prev->second, now); !r) {
-                return r.error();
-              }
-            }
-            return s.record_part_sending(id, index, now);
-          });
+      auto mark_next = [id, index = part.index, prev = unrecorded_sent,
+                        now](Store& s) -> Result<void> {
+        if (prev) {
+          if (auto r = s.record_part_sent(id, prev->first, prev->second, now); !r) {
+            return r.error();
+          }
+        }
+        return s.record_part_sending(id, index, now);
+      };
+      auto marked = co_await store_.call(mark_next);
       unrecorded_sent.reset();
       if (!marked) {
         spdlog::warn("dispatcher: message {}: cannot mark part {} sending: {}", id, part.index,
@@ -386,9 +387,10 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
     }
     if (unrecorded_sent) {
       const auto now = std::chrono::system_clock::now();
-      (void)co_await store_.call([id, prev = *unrecorded_sent, now](Store& s) {
+      auto record_sent = [id, prev = *unrecorded_sent, now](Store& s) {
         return s.record_part_sent(id, prev.first, prev.second, now);
-      });
+      };
+      (void)co_await store_.call(record_sent);
       unrecorded_sent.reset();
     }
     co_await after_failure(*slot, std::move(message), result, part.index);
@@ -400,9 +402,10 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
   release(modem_id, id);  // the modem is free for the next message while the result is recorded
   if (unrecorded_sent) {
     const auto now = std::chrono::system_clock::now();
-    auto status = co_await store_.call([id, prev = *unrecorded_sent, now](Store& s) {
+    auto record_sent = [id, prev = *unrecorded_sent, now](Store& s) {
       return s.record_part_sent(id, prev.first, prev.second, now);
-    });
+    };
+    auto status = co_await store_.call(record_sent);
     if (status) {
       observer_.on_message_status(id, *status, modem_id);
     } else {
@@ -432,9 +435,10 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
   // The modem went away between the choice and the send: nothing was written, no attempt
   // is charged to the message or the SIM; it goes straight back to the queue.
   if (!unknown && error.code == "modem.not_ready") {
-    (void)co_await store_.call([id = message.id, index = part_index, now, error](Store& s) {
+    auto job = [id = message.id, index = part_index, now, error](Store& s) {
       return s.requeue(id, now, error.message, now);
-    });
+    };
+    (void)co_await store_.call(job);
     message.not_before = now;
     place(std::move(message));
     co_return;
@@ -458,13 +462,14 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
 
   const std::string text = error.code + ": " + error.message;
   if (const auto* retry = std::get_if<scheduler::RetryAt>(&decision)) {
-    auto stored = co_await store_.call([id = message.id, index = part_index, unknown, text,
-                                        at = retry->at, now](Store& s) -> Result<void> {
+    auto job = [id = message.id, index = part_index, unknown, text, at = retry->at,
+                now](Store& s) -> Result<void> {
       auto part = unknown ? s.record_part_unknown(id, index, text, now)
                           : s.record_part_failed(id, index, text, now);
       if (!part) return part;
       return s.requeue(id, at, text, now);
-    });
+    };
+    auto stored = co_await store_.call(job);
     if (!stored) spdlog::error("dispatcher: message {}: {}", message.id, stored.error().message);
     message.not_before = retry->at;
     message.avoid_sims = retry->avoid_sims;
@@ -481,14 +486,15 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
     final_error = leave->error;
   }
   const std::string final_text = final_error.message;
-  auto stored = co_await store_.call([id = message.id, index = part_index, unknown, text,
-                                      final_text, status, now](Store& s) -> Result<void> {
+  auto job = [id = message.id, index = part_index, unknown, text, final_text, status,
+              now](Store& s) -> Result<void> {
     auto part = unknown ? s.record_part_unknown(id, index, text, now)
                         : s.record_part_failed(id, index, text, now);
     if (!part) return part;
     if (status == "expired") return s.mark_expired(id, now);
     return s.mark_failed(id, final_text, now);
-  });
+  };
+  auto stored = co_await store_.call(job);
   if (!stored) spdlog::error("dispatcher: message {}: {}", message.id, stored.error().message);
   observer_.on_message_status(
       message.id, status == "expired" ? MessageStatus::expired : MessageStatus::failed, modem_id);
@@ -498,8 +504,8 @@ awaitable<void> Dispatcher::load_from_store() {
   const auto now = std::chrono::system_clock::now();
   std::optional<store::DueCursor> cursor;
   for (;;) {
-    auto page = co_await store_.call(
-        [now, cursor](Store& s) { return s.due_messages(now, kLoadPage, cursor); });
+    auto job = [now, cursor](Store& s) { return s.due_messages(now, kLoadPage, cursor); };
+    auto page = co_await store_.call(job);
     if (!page) {
       spdlog::error("dispatcher: cannot read the queue: {}", page.error().message);
       break;
@@ -510,13 +516,15 @@ awaitable<void> Dispatcher::load_from_store() {
     if (page->size() < kLoadPage) break;
     cursor = store::DueCursor{page->back().priority, page->back().id};
   }
-  auto next = co_await store_.call([now](Store& s) { return s.next_due_time(now); });
+  auto job = [now](Store& s) { return s.next_due_time(now); };
+  auto next = co_await store_.call(job);
   next_store_check_ = next && *next ? **next : TimePoint::max();
   wake();
 }
 
 awaitable<void> Dispatcher::sweep_expired(TimePoint now) {
-  auto expired = co_await store_.call([now](Store& s) { return s.expire_due(now); });
+  auto job = [now](Store& s) { return s.expire_due(now); };
+  auto expired = co_await store_.call(job);
   if (!expired) co_return;
   for (const auto& id : *expired) {
     forget(id);

@@ -143,8 +143,8 @@ void Gateway::stop() {
 awaitable<void> Gateway::run() {
   const auto now = std::chrono::system_clock::now();
   const bool at_least_once = config_.store.at_least_once;
-  auto recovered = co_await store_.call(
-      [at_least_once, now](Store& s) { return s.recover_after_restart(at_least_once, now); });
+  auto job = [at_least_once, now](Store& s) { return s.recover_after_restart(at_least_once, now); };
+  auto recovered = co_await store_.call(job);
   if (!recovered) {
     spdlog::error("store: restart recovery failed: {}", recovered.error().message);
   } else if (!recovered->unknown.empty() || !recovered->requeued.empty()) {
@@ -218,8 +218,8 @@ awaitable<Result<http::SubmitReply>> Gateway::store_submission(
   if (key) {
     record = store::IdempotencyRecord{key->key, key->fingerprint, 202, body.dump(), now};
   }
-  auto stored = co_await store_.call(
-      [&messages, &record](Store& s) { return s.insert_messages(messages, record); });
+  auto job = [&messages, &record](Store& s) { return s.insert_messages(messages, record); };
+  auto stored = co_await store_.call(job);
   if (!stored) {
     co_return make_error(stored.error().code == "conflict" ? "conflict" : "unavailable",
                          stored.error().message);
@@ -247,7 +247,8 @@ awaitable<Result<http::SubmitReply>> Gateway::store_submission(
 // ---- Messages ---------------------------------------------------------------------------
 
 awaitable<Result<http::Message>> Gateway::get_message(std::string id) {
-  auto m = co_await store_.call([id](Store& s) { return s.get_message(id); });
+  auto job = [id](Store& s) { return s.get_message(id); };
+  auto m = co_await store_.call(job);
   if (!m) co_return m.error();
   co_return to_api(*m);
 }
@@ -261,7 +262,8 @@ awaitable<Result<http::MessagePage>> Gateway::list_messages(http::MessageQuery q
   }
   q.limit = query.limit;
   q.before = query.before;
-  auto page = co_await store_.call([q](Store& s) { return s.list_messages(q); });
+  auto job = [q](Store& s) { return s.list_messages(q); };
+  auto page = co_await store_.call(job);
   if (!page) co_return page.error();
   http::MessagePage out;
   for (const auto& m : page->messages) out.messages.push_back(to_api(m));
@@ -271,7 +273,8 @@ awaitable<Result<http::MessagePage>> Gateway::list_messages(http::MessageQuery q
 
 awaitable<Result<http::Message>> Gateway::cancel_message(std::string id) {
   const auto now = std::chrono::system_clock::now();
-  auto m = co_await store_.call([id, now](Store& s) { return s.cancel(id, now); });
+  auto job = [id, now](Store& s) { return s.cancel(id, now); };
+  auto m = co_await store_.call(job);
   if (!m) co_return m.error();
   dispatcher_.forget(id);
   on_message_status(id, store::MessageStatus::cancelled, "");
@@ -354,7 +357,8 @@ awaitable<http::BalanceResult> Gateway::balance_of(modem::ModemActor& actor) {
   if (!snap.iccid.empty()) {
     store::BalanceRecord record{snap.iccid, r.amount, r.currency, r.raw, now};
     balances_[snap.iccid] = record;
-    (void)co_await store_.call([record](Store& s) { return s.record_balance(record); });
+    auto job = [record](Store& s) { return s.record_balance(record); };
+    (void)co_await store_.call(job);
     const bool low = r.amount && op->balance->low_balance && *r.amount < *op->balance->low_balance;
     const bool was_paused = sim && sim->paused;
     dispatcher_.set_paused(snap.id, low);
@@ -431,8 +435,8 @@ awaitable<void> Gateway::balance_loop() {
 // ---- Inbox and metrics ------------------------------------------------------------------
 
 awaitable<Result<http::InboxPage>> Gateway::inbox(http::InboxQuery query) {
-  auto page =
-      co_await store_.call([query](Store& s) { return s.list_inbox(query.limit, query.before); });
+  auto job = [query](Store& s) { return s.list_inbox(query.limit, query.before); };
+  auto page = co_await store_.call(job);
   if (!page) co_return page.error();
   http::InboxPage out;
   for (const auto& m : page->messages) {
@@ -452,7 +456,8 @@ awaitable<Result<http::InboxPage>> Gateway::inbox(http::InboxQuery query) {
 }
 
 awaitable<Result<http::MetricsSnapshot>> Gateway::metrics() {
-  auto counts = co_await store_.call([](Store& s) { return s.count_by_status(); });
+  auto job = [](Store& s) { return s.count_by_status(); };
+  auto counts = co_await store_.call(job);
   http::MetricsSnapshot snap;
   if (counts) {
     for (const auto& [status, n] : *counts) {
@@ -506,11 +511,11 @@ void Gateway::on_state_changed(const modem::ModemSnapshot& snapshot) {
 }
 
 awaitable<void> Gateway::record_sim(store::SimSeen sim) {
-  auto latest =
-      co_await store_.call([sim](Store& s) -> Result<std::optional<store::BalanceRecord>> {
-        if (auto r = s.upsert_sim(sim); !r) return r.error();
-        return s.latest_balance(sim.iccid);
-      });
+  auto job = [sim](Store& s) -> Result<std::optional<store::BalanceRecord>> {
+    if (auto r = s.upsert_sim(sim); !r) return r.error();
+    return s.latest_balance(sim.iccid);
+  };
+  auto latest = co_await store_.call(job);
   if (latest && *latest && !balances_.contains(sim.iccid)) balances_[sim.iccid] = **latest;
 }
 
@@ -549,7 +554,8 @@ awaitable<void> Gateway::store_inbound(modem::InboundSms sms) {
                   : sms.deliver.user_data.text;
   part.pdu_hex = sms.pdu_hex;
   part.received_at = std::chrono::system_clock::now();
-  auto stored = co_await store_.call([part](Store& s) { return s.store_inbound(part); });
+  auto job = [part](Store& s) { return s.store_inbound(part); };
+  auto stored = co_await store_.call(job);
   if (!stored) {
     spdlog::error("modem {}: cannot store an inbound message (kept on the SIM): {}", sms.modem_id,
                   stored.error().message);
@@ -586,7 +592,7 @@ awaitable<void> Gateway::store_report(modem::StatusReportEvent event) {
     std::optional<std::string> message_id;
     store::MessageStatus status = store::MessageStatus::sent;
   };
-  auto applied = co_await store_.call([report, since](Store& s) -> Result<Applied> {
+  auto job = [report, since](Store& s) -> Result<Applied> {
     auto candidates = s.report_candidates(report.modem, report.mr, since, report.recipient);
     if (!candidates) return candidates.error();
     if (candidates->empty()) {
@@ -597,7 +603,8 @@ awaitable<void> Gateway::store_report(modem::StatusReportEvent event) {
     auto status = s.record_report(match.message_id, match.index, report);
     if (!status) return status.error();
     return Applied{match.message_id, *status};
-  });
+  };
+  auto applied = co_await store_.call(job);
   if (!applied) {
     spdlog::error("modem {}: cannot store a status report (kept on the SIM): {}", event.modem_id,
                   applied.error().message);
@@ -656,12 +663,13 @@ void Gateway::emit(const std::string& event, const std::string& payload_json) {
       executor_,
       [this, event, body, urls]() -> awaitable<void> {
         const auto now = std::chrono::system_clock::now();
-        auto queued = co_await store_.call([&](Store& s) -> Result<void> {
+        auto job = [&](Store& s) -> Result<void> {
           for (const auto& url : urls) {
             if (auto r = s.enqueue_webhook(event, body, url, now); !r) return r.error();
           }
           return {};
-        });
+        };
+        auto queued = co_await store_.call(job);
         if (!queued) spdlog::error("webhooks: cannot queue {}: {}", event, queued.error().message);
         webhook_wake_.set();
       },
@@ -674,15 +682,18 @@ awaitable<void> Gateway::webhook_loop() {
   for (const auto& hook : config_.webhooks) secrets[hook.url] = hook.secret;
   while (!stopping_) {
     const auto now = std::chrono::system_clock::now();
-    auto due = co_await store_.call([now](Store& s) { return s.due_webhooks(now, 64); });
+    auto fetch_due = [now](Store& s) { return s.due_webhooks(now, 64); };
+    auto due = co_await store_.call(fetch_due);
     if (due) {
       for (const auto& d : *due) {
         if (stopping_) break;
         auto posted = co_await http::post_webhook(d.url, d.payload_json, secrets[d.url]);
         const auto after = std::chrono::system_clock::now();
         if (posted) {
-          (void)co_await store_.call(
-              [id = d.id, after](Store& s) { return s.webhook_delivered(id, after); });
+          auto mark_delivered = [id = d.id, after](Store& s) {
+            return s.webhook_delivered(id, after);
+          };
+          (void)co_await store_.call(mark_delivered);
           continue;
         }
         // Back-off: 5 s, 10 s, 20 s ... at most 1 h; given up after 3 days of trying, or at
@@ -696,9 +707,10 @@ awaitable<void> Gateway::webhook_loop() {
         }
         spdlog::warn("webhook {} to {}: {}{}", d.event, d.url, posted.error().message,
                      next ? "; will retry" : "; giving up");
-        (void)co_await store_.call([id = d.id, e = posted.error().message, next](Store& s) {
+        auto mark_failed = [id = d.id, e = posted.error().message, next](Store& s) {
           return s.webhook_failed(id, e, next);
-        });
+        };
+        (void)co_await store_.call(mark_failed);
       }
     }
     webhook_wake_.reset();

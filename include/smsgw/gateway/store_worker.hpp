@@ -43,9 +43,12 @@ class StoreWorker {
   StoreWorker(const StoreWorker&) = delete;
   StoreWorker& operator=(const StoreWorker&) = delete;
 
-  // f: Result<T>(store::Store&). Its result arrives after the commit.
+  // job: Result<T>(store::Store&), moved from. Its result arrives after the commit.
+  // Takes a named job, never a temporary: GCC 12 copies a lambda built inside a `co_await`
+  // expression bit by bit and destroys both copies (a double free once the job has run), so
+  // `co_await call([..](Store&) {..})` must not compile.
   template <class F>
-  auto call(F f) -> awaitable<std::invoke_result_t<F&, store::Store&>>;
+  auto call(F& job) -> awaitable<std::invoke_result_t<std::remove_const_t<F>&, store::Store&>>;
 
   void stop();
 
@@ -110,15 +113,16 @@ struct StoreWorker::CallJob final : StoreWorker::Job {
   std::optional<R> result;
 };
 
-// Not a coroutine itself: the job is moved into the initiation, so no coroutine frame holds
-// `f` (GCC 12 destroys some coroutine parameters twice).
+// Not a coroutine itself: the job is moved into the initiation once, here.
 template <class F>
-auto StoreWorker::call(F f) -> awaitable<std::invoke_result_t<F&, store::Store&>> {
-  using R = std::invoke_result_t<F&, store::Store&>;
+auto StoreWorker::call(F& job)
+    -> awaitable<std::invoke_result_t<std::remove_const_t<F>&, store::Store&>> {
+  using Fn = std::remove_const_t<F>;
+  using R = std::invoke_result_t<Fn&, store::Store&>;
   return asio::async_initiate<const asio::use_awaitable_t<>, void(R)>(
-      [this, fn = std::move(f)](auto handler) mutable {
+      [this, fn = Fn(std::move(job))](auto handler) mutable {
         using H = decltype(handler);
-        enqueue(std::make_unique<CallJob<F, H>>(std::move(fn), std::move(handler), executor_));
+        enqueue(std::make_unique<CallJob<Fn, H>>(std::move(fn), std::move(handler), executor_));
       },
       use_awaitable);
 }
