@@ -87,8 +87,8 @@ class StampingOpener final : public modem::PortOpener {
 class NullListener final : public modem::ModemListener {
  public:
   void on_state_changed(const modem::ModemSnapshot&) override {}
-  bool on_inbound(const modem::InboundSms&) override { return true; }
-  bool on_status_report(const modem::StatusReportEvent&) override { return true; }
+  awaitable<bool> on_inbound(modem::InboundSms) override { co_return true; }
+  awaitable<bool> on_status_report(modem::StatusReportEvent) override { co_return true; }
 };
 
 modem::ModemSettings settings(int index, std::chrono::milliseconds poll_interval) {

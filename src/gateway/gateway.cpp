@@ -519,27 +519,7 @@ awaitable<void> Gateway::record_sim(store::SimSeen sim) {
   if (latest && *latest && !balances_.contains(sim.iccid)) balances_[sim.iccid] = **latest;
 }
 
-bool Gateway::on_inbound(const modem::InboundSms& sms) {
-  const std::string key = sms.modem_id + "/" + sms.pdu_hex;
-  if (committed_pdus_.erase(key) > 0) return true;
-  if (storing_pdus_.insert(key).second) {
-    asio::co_spawn(executor_, store_inbound(sms), asio::detached);
-  }
-  // Direct deliveries (+CMT) are not kept by the modem: the commit under way is all there is.
-  return false;
-}
-
-bool Gateway::on_status_report(const modem::StatusReportEvent& event) {
-  const std::string key = event.modem_id + "/" + event.pdu_hex;
-  if (committed_pdus_.erase(key) > 0) return true;
-  if (storing_pdus_.insert(key).second) {
-    asio::co_spawn(executor_, store_report(event), asio::detached);
-  }
-  return false;
-}
-
-awaitable<void> Gateway::store_inbound(modem::InboundSms sms) {
-  const std::string key = sms.modem_id + "/" + sms.pdu_hex;
+awaitable<bool> Gateway::on_inbound(modem::InboundSms sms) {
   store::InboundPart part;
   part.modem = sms.modem_id;
   part.sender = sms.deliver.from.text;
@@ -559,11 +539,8 @@ awaitable<void> Gateway::store_inbound(modem::InboundSms sms) {
   if (!stored) {
     spdlog::error("modem {}: cannot store an inbound message (kept on the SIM): {}", sms.modem_id,
                   stored.error().message);
-    storing_pdus_.erase(key);
-    co_return;
+    co_return false;
   }
-  storing_pdus_.erase(key);
-  committed_pdus_.insert(key);
   if (stored->complete && !stored->duplicate) {
     emit("message.received", json{{"id", stored->message_id},
                                   {"modem", sms.modem_id},
@@ -573,10 +550,10 @@ awaitable<void> Gateway::store_inbound(modem::InboundSms sms) {
                                   {"received_at", rfc3339(part.received_at)}}
                                  .dump());
   }
+  co_return true;
 }
 
-awaitable<void> Gateway::store_report(modem::StatusReportEvent event) {
-  const std::string key = event.modem_id + "/" + event.pdu_hex;
+awaitable<bool> Gateway::on_status_report(modem::StatusReportEvent event) {
   store::DeliveryReport report;
   report.modem = event.modem_id;
   report.mr = event.report.message_reference;
@@ -608,11 +585,8 @@ awaitable<void> Gateway::store_report(modem::StatusReportEvent event) {
   if (!applied) {
     spdlog::error("modem {}: cannot store a status report (kept on the SIM): {}", event.modem_id,
                   applied.error().message);
-    storing_pdus_.erase(key);
-    co_return;
+    co_return false;
   }
-  storing_pdus_.erase(key);
-  committed_pdus_.insert(key);
   if (!applied->message_id) {
     spdlog::info("modem {}: status report for MR {} matches no sent part; kept as unmatched",
                  event.modem_id, report.mr);
@@ -620,6 +594,7 @@ awaitable<void> Gateway::store_report(modem::StatusReportEvent event) {
              applied->status == store::MessageStatus::failed) {
     on_message_status(*applied->message_id, applied->status, event.modem_id);
   }
+  co_return true;
 }
 
 // ---- Dispatcher events ------------------------------------------------------------------

@@ -660,12 +660,12 @@ struct ModemActor::Impl {
     }
     bool stored = false;
     if (auto* deliver = std::get_if<pdu::Deliver>(&decoded->tpdu)) {
-      stored = listener.on_inbound(
-          InboundSms{settings.id, slot.memory, slot.index, std::move(*deliver), pdu_hex});
+      InboundSms sms{settings.id, slot.memory, slot.index, std::move(*deliver), pdu_hex};
+      stored = co_await listener.on_inbound(std::move(sms));
       if (stored) ++snap.received_total;
     } else if (auto* report = std::get_if<pdu::StatusReport>(&decoded->tpdu)) {
-      stored =
-          listener.on_status_report(StatusReportEvent{settings.id, std::move(*report), pdu_hex});
+      StatusReportEvent event{settings.id, std::move(*report), pdu_hex};
+      stored = co_await listener.on_status_report(std::move(event));
       if (stored) ++snap.reports_total;
     } else {
       co_return;  // an SMS-SUBMIT draft
@@ -698,11 +698,12 @@ struct ModemActor::Impl {
     }
     bool stored = false;
     if (auto* deliver = std::get_if<pdu::Deliver>(&decoded->tpdu)) {
-      stored = listener.on_inbound(InboundSms{settings.id, "", -1, std::move(*deliver), *urc.body});
+      InboundSms sms{settings.id, "", -1, std::move(*deliver), *urc.body};
+      stored = co_await listener.on_inbound(std::move(sms));
       if (stored) ++snap.received_total;
     } else if (auto* report = std::get_if<pdu::StatusReport>(&decoded->tpdu)) {
-      stored =
-          listener.on_status_report(StatusReportEvent{settings.id, std::move(*report), *urc.body});
+      StatusReportEvent event{settings.id, std::move(*report), *urc.body};
+      stored = co_await listener.on_status_report(std::move(event));
       if (stored) ++snap.reports_total;
     }
     if (!stored) {

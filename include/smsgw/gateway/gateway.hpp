@@ -71,11 +71,10 @@ class Gateway final : public http::GatewayApi,
 
   // modem::ModemListener
   void on_state_changed(const modem::ModemSnapshot& snapshot) override;
-  // The listener answers synchronously while the store commits on its own thread: the first
-  // offer starts the commit and answers false (the modem keeps the message on the SIM); once
-  // committed, the next offer of the same PDU answers true and the modem deletes it.
-  bool on_inbound(const modem::InboundSms& sms) override;
-  bool on_status_report(const modem::StatusReportEvent& event) override;
+  // Both resume after the store's commit: true (stored, the modem may delete or acknowledge
+  // it) or false (kept on the SIM, offered again).
+  awaitable<bool> on_inbound(modem::InboundSms sms) override;
+  awaitable<bool> on_status_report(modem::StatusReportEvent event) override;
 
   // DispatchObserver
   void on_message_status(const std::string& id, store::MessageStatus status,
@@ -87,8 +86,6 @@ class Gateway final : public http::GatewayApi,
   awaitable<Result<http::SubmitReply>> store_submission(std::vector<store::NewMessage> messages,
                                                         std::optional<http::IdempotencyKey> key);
   awaitable<void> record_sim(store::SimSeen sim);
-  awaitable<void> store_inbound(modem::InboundSms sms);
-  awaitable<void> store_report(modem::StatusReportEvent event);
   awaitable<http::BalanceResult> balance_of(modem::ModemActor& actor);
   awaitable<void> balance_loop();
   awaitable<void> webhook_loop();
@@ -103,10 +100,8 @@ class Gateway final : public http::GatewayApi,
   Metrics metrics_;
   Dispatcher dispatcher_;
   ModemPool pool_;
-  std::map<std::string, store::BalanceRecord> balances_;  // by ICCID
-  std::set<std::string> committed_pdus_;  // inbound PDUs / reports stored, awaiting re-offer
-  std::set<std::string> storing_pdus_;    // commits in progress
-  std::set<std::string> sims_seen_;       // ICCIDs recorded this run
+  std::map<std::string, store::BalanceRecord> balances_;    // by ICCID
+  std::set<std::string> sims_seen_;                         // ICCIDs recorded this run
   std::map<std::string, std::string> operator_of_message_;  // id -> destination operator (metrics)
   Event stop_event_;
   Event webhook_wake_;

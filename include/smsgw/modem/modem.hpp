@@ -110,11 +110,11 @@ class ModemListener {  // implemented by the gateway
   virtual ~ModemListener() = default;
   // State changes, identity found, signal/registration changes.
   virtual void on_state_changed(const ModemSnapshot&) = 0;
-  // Returns true once the message is durably stored; only then is it deleted from the SIM
-  // (a false return keeps it there; it is offered again at the next poll and after
-  // every re-init).
-  virtual bool on_inbound(const InboundSms&) = 0;
-  virtual bool on_status_report(const StatusReportEvent&) = 0;
+  // Resume with true once the message is durably stored; only then is it deleted from the
+  // SIM or acknowledged (+CNMA). false keeps it on the SIM: it is offered again at the next
+  // poll and after every re-init. The actor awaits one offer at a time.
+  virtual awaitable<bool> on_inbound(InboundSms) = 0;
+  virtual awaitable<bool> on_status_report(StatusReportEvent) = 0;
 };
 
 struct PartResult {

@@ -139,13 +139,13 @@ class Listener final : public ModemListener {
   void on_state_changed(const ModemSnapshot& snapshot) override {
     if (states.empty() || states.back() != snapshot.state) states.push_back(snapshot.state);
   }
-  bool on_inbound(const InboundSms& sms) override {
-    inbound.push_back(sms);
-    return true;
+  awaitable<bool> on_inbound(InboundSms sms) override {
+    inbound.push_back(std::move(sms));
+    co_return true;
   }
-  bool on_status_report(const StatusReportEvent& report) override {
-    reports.push_back(report);
-    return true;
+  awaitable<bool> on_status_report(StatusReportEvent report) override {
+    reports.push_back(std::move(report));
+    co_return true;
   }
   std::vector<ModemState> states;
   std::vector<InboundSms> inbound;
