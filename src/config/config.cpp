@@ -404,11 +404,14 @@ WebhookConfig read_webhook(TomlReader& reader, const toml::table& table, const s
   const auto prefix = path + ".";
   hook.url = reader.required_string(table, "url", prefix);
   const bool http = hook.url.starts_with("http://");
-  const bool https = hook.url.starts_with("https://");
-  const auto rest = hook.url.substr(http ? 7 : (https ? 8 : 0));
-  if ((!http && !https) || rest.empty() || rest.front() == '/') {
+  const auto rest = hook.url.substr(http ? 7 : 0);
+  if (hook.url.starts_with("https://")) {
     reader.fail(prefix + "url", table.get("url"),
-                "must be an http:// or https:// URL with a host, got \"" + hook.url + "\"");
+                "https is not supported by the webhook client, got \"" + hook.url +
+                    "\"; send to http:// on a trusted network or to a local TLS proxy");
+  } else if (!http || rest.empty() || rest.front() == '/') {
+    reader.fail(prefix + "url", table.get("url"),
+                "must be an http:// URL with a host, got \"" + hook.url + "\"");
   }
   hook.events = reader.string_array(table, "events", prefix,
                                     [](const std::string& v) -> std::optional<std::string> {

@@ -163,7 +163,7 @@ report_window = "1d"
 level = "debug"
 format = "json"
 [[webhook]]
-url = "https://hooks.example.com/sms"
+url = "http://hooks.example.com/sms"
 events = ["message.status", "message.received"]
 secret = "s3cret"
 [ussd]
@@ -506,11 +506,14 @@ INSTANTIATE_TEST_SUITE_P(
         // webhook
         Invalid{"[[webhook]]\nevents = []\n", "webhook[0].url: is required (line 1)"},
         Invalid{"[[webhook]]\nurl = \"ftp://x/y\"\n",
-                "webhook[0].url: must be an http:// or https:// URL with a host, got \"ftp://x/y\" "
+                "webhook[0].url: must be an http:// URL with a host, got \"ftp://x/y\" (line 2)"},
+        Invalid{"[[webhook]]\nurl = \"https://h/x\"\n",
+                "webhook[0].url: https is not supported by the webhook client, got "
+                "\"https://h/x\"; send to http:// on a trusted network or to a local TLS proxy "
                 "(line 2)"},
         Invalid{"[[webhook]]\nurl = \"http:///path\"\n",
-                "webhook[0].url: must be an http:// or https:// URL with a host, got "
-                "\"http:///path\" (line 2)"},
+                "webhook[0].url: must be an http:// URL with a host, got \"http:///path\" "
+                "(line 2)"},
         Invalid{"[[webhook]]\nurl = \"http://h/\"\nevents = [\"message.lost\"]\n",
                 "webhook[0].events[0]: must be one of \"message.status\", "
                 "\"message.received\" or \"sim.low_balance\", got \"message.lost\" (line 3)"},
