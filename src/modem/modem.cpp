@@ -266,6 +266,16 @@ struct ModemActor::Impl {
       (void)co_await probe();
     }
     auto reply = co_await ch->command(text, timeout);
+    if (log->should_log(spdlog::level::trace)) {  // [log] level = "trace": every exchange
+      std::string answer;
+      if (reply) {
+        for (const auto& line : reply->lines) answer += line + " | ";
+        answer += "OK";
+      } else {
+        answer = reply.error().message;
+      }
+      log->trace("{} -> {}", text, answer);
+    }
     if (reply) {
       command_timeouts = 0;
     } else if (reply.error().code == "at.timeout") {
