@@ -135,9 +135,25 @@ void Gateway::stop() {
   if (stopping_) return;
   stopping_ = true;
   dispatcher_.stop();
-  pool_.stop();
   stop_event_.set();
   webhook_wake_.set();
+  // The ports close only after the sends in flight have ended (each within its modem's
+  // send timeout), so a stop leaves no part of unknown outcome behind.
+  auto longest = std::chrono::seconds(60);
+  for (const auto& m : config_.modems) {
+    longest = std::max(longest, std::chrono::duration_cast<std::chrono::seconds>(m.send_timeout));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + longest + std::chrono::seconds(5);
+  asio::co_spawn(
+      executor_,
+      [this, deadline]() -> awaitable<void> {
+        while (dispatcher_.sends_in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+          asio::steady_timer pause(executor_, std::chrono::milliseconds(20));
+          co_await pause.async_wait(use_awaitable);
+        }
+        pool_.stop();
+      },
+      asio::detached);
 }
 
 awaitable<void> Gateway::run() {

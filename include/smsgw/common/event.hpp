@@ -1,7 +1,7 @@
 // Event: a level-triggered flag that coroutines can wait on with a deadline.
 //
 // Contract: wait() returns at once when the flag is already set, so a signal that
-// arrives before the waiter starts is never lost (docs/architecture.md, pitfall 8).
+// arrives before the waiter starts is never lost.
 // set() wakes every current waiter; the flag stays set until reset(). Single-threaded:
 // use it on one io_context thread only.
 #pragma once

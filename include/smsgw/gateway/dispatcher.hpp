@@ -105,7 +105,10 @@ class Dispatcher {
 
   // Loads the store's queue (after its restart recovery) and dispatches until stop().
   awaitable<void> run();
+  // No new sends start; those in flight go on to their end.
   void stop();
+  // Messages claimed and being written to a modem.
+  [[nodiscard]] std::size_t sends_in_flight() const { return in_flight_.size(); }
 
   // A modem joins or leaves the pool. The actor must outlive its attachment.
   void attach(modem::ModemActor& actor, scheduler::Limits limits);
