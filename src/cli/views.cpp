@@ -141,7 +141,7 @@ std::string render_modems(const json& modems, TimePoint now, const TerminalStyle
       {"BALANCE", 2},
       {"SENT", 3, Align::right},
       {"QUEUE", 4, Align::right},
-      {"ERRORS", 7, Align::right},
+      {"LAST ERROR", 7, Align::left, true, 10},
   };
   std::vector<Row> rows;
   for (const json& modem : list_of(modems, "modems")) {
@@ -153,10 +153,15 @@ std::string render_modems(const json& modems, TimePoint now, const TerminalStyle
       dbm = int_of(*signal, "dbm");
       csq = int_of(*signal, "csq");
     }
+    // The gateway's own figure; the config's for gateways that do not report it.
     std::optional<std::uint64_t> limit;
-    if (auto it = limits.find(id); it != limits.end()) limit = it->second;
+    if (auto daily = integer_of(modem, "daily_limit"); daily && *daily >= 0) {
+      limit = static_cast<std::uint64_t>(*daily);
+    } else if (auto it = limits.find(id); it != limits.end()) {
+      limit = it->second;
+    }
     const auto sent = integer_of(modem, "sent_today");
-    const auto errors = integer_of(modem, "errors");
+    const auto last_error = string_of(modem, "last_error");
     rows.push_back(Row{
         {id},
         {text_of(modem, "port")},
@@ -169,7 +174,7 @@ std::string render_modems(const json& modems, TimePoint now, const TerminalStyle
         {balance_of(modem, now)},
         {sent ? format_count_of(static_cast<std::uint64_t>(*sent), limit) : std::string(kNone)},
         {count_text(modem, "queue")},
-        {count_text(modem, "errors"), errors && *errors > 0 ? Colour::red : Colour::none},
+        last_error ? Cell{single_line(*last_error), Colour::red} : Cell{std::string(kNone)},
     });
   }
   if (rows.empty()) return "no modems\n";

@@ -315,9 +315,11 @@ awaitable<Result<std::vector<http::ModemInfo>>> Gateway::list_modems() {
     info.dbm = s.dbm;
     info.registration = s.registration;
     info.errors = s.errors_total;
+    if (s.last_error) info.last_error = s.last_error->message;
     if (auto sim = dispatcher_.sim_status(s.id)) {
       if (!sim->operator_name.empty()) info.operator_name = sim->operator_name;
       info.sent_today = sim->sent_today;
+      info.daily_limit = sim->per_day;
       info.queue = sim->queue;
     }
     if (auto b = balances_.find(s.iccid); !s.iccid.empty() && b != balances_.end()) {

@@ -103,7 +103,9 @@ json json_of(const ModemInfo& modem) {
       {"registration", modem.registration},
       {"balance", modem.balance ? json_of_balance(*modem.balance) : json(nullptr)},
       {"sent_today", modem.sent_today},
+      {"daily_limit", nullable(modem.daily_limit)},
       {"errors", modem.errors},
+      {"last_error", nullable(modem.last_error)},
       {"queue", modem.queue},
   };
 }

@@ -167,8 +167,10 @@ struct ModemInfo {
   std::string registration;  // home|roaming|searching|denied|unknown|...
   std::optional<Balance> balance;
   std::uint64_t sent_today = 0;
+  std::optional<std::uint64_t> daily_limit;  // the SIM's per_day limit; none: unlimited
   std::uint64_t errors = 0;
-  std::uint64_t queue = 0;  // messages assigned to this modem and waiting
+  std::optional<std::string> last_error;  // the latest error's message, e.g. "+CMS ERROR: 38"
+  std::uint64_t queue = 0;                // messages assigned to this modem and waiting
 };
 
 struct UssdReply {

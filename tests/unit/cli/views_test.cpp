@@ -27,7 +27,8 @@ const json kModems = json::parse(R"([
    "sent_today": 12, "errors": 0, "queue": 3},
   {"id": "m2", "port": "/dev/ttyUSB6", "state": "backoff", "imei": null, "imsi": null,
    "iccid": null, "operator": null, "signal": {"csq": null, "dbm": null},
-   "registration": "unknown", "balance": null, "sent_today": 0, "errors": 4, "queue": 0}
+   "registration": "unknown", "balance": null, "sent_today": 0, "daily_limit": 300,
+   "errors": 4, "last_error": "/dev/ttyUSB6: no such device", "queue": 0}
 ])");
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -59,9 +60,12 @@ TEST(ModemsView, WideTerminalShowsEveryColumn) {
   const auto lines = lines_of(render_modems(kModems, kNow, TerminalStyle{200, false, false}));
   EXPECT_EQ(lines[0],
             "ID  PORT                  STATE    OPERATOR  SIGNAL    REG      ICCID                "
-            "IMEI             BALANCE           SENT  QUEUE  ERRORS");
+            "IMEI             BALANCE            SENT  QUEUE  LAST ERROR");
   EXPECT_NE(lines[1].find("#### -71"), std::string::npos);
   EXPECT_NE(lines[1].find("8949020000012345678"), std::string::npos);
+  // The gateway's daily_limit, and the last error in full.
+  EXPECT_NE(lines[2].find("0/300"), std::string::npos) << lines[2];
+  EXPECT_TRUE(lines[2].ends_with("/dev/ttyUSB6: no such device")) << lines[2];
 }
 
 TEST(ModemsView, NarrowTerminalKeepsIdStateAndSignal) {

@@ -75,6 +75,8 @@ TEST(Json, ModemShape) {
   modem.registration = "home";
   modem.balance = Balance{12.34, "EUR", "Your balance is 12.34 EUR", kCreated};
   modem.sent_today = 5;
+  modem.daily_limit = 500;
+  modem.last_error = "+CMS ERROR: 38";
   const json expected{
       {"id", "modem0"},
       {"port", "/dev/ttyUSB2"},
@@ -91,7 +93,9 @@ TEST(Json, ModemShape) {
         {"raw", "Your balance is 12.34 EUR"},
         {"checked_at", "2024-05-01T12:00:00Z"}}},
       {"sent_today", 5},
+      {"daily_limit", 500},
       {"errors", 0},
+      {"last_error", "+CMS ERROR: 38"},
       {"queue", 0},
   };
   EXPECT_EQ(json_of(std::vector<ModemInfo>{modem}), json::array({expected}));
@@ -102,6 +106,8 @@ TEST(Json, ModemShape) {
   const auto shown = json_of(absent);
   EXPECT_TRUE(shown.at("operator").is_null());
   EXPECT_TRUE(shown.at("balance").is_null());
+  EXPECT_TRUE(shown.at("daily_limit").is_null());
+  EXPECT_TRUE(shown.at("last_error").is_null());
   EXPECT_EQ(shown.at("signal"), (json{{"csq", nullptr}, {"dbm", nullptr}}));
 }
 
