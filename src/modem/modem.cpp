@@ -26,6 +26,7 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr std::string_view kEsc = "\x1b\r";  // aborts a stuck "> " prompt (Gammu, Telit)
+constexpr std::size_t kRecentDirect = 64;    // +CMT / +CDS PDUs remembered for duplicates
 
 bool is_port_failure(const Error& error) {
   return error.code == "at.io" || error.code == "at.closed";
@@ -119,6 +120,7 @@ struct ModemActor::Impl {
         log(spdlog::default_logger()->clone("modem." + settings.id)),
         wake(std::make_shared<Event>(executor)),
         stopped(std::make_shared<Event>(executor)),
+        direct_done(std::make_shared<Event>(executor)),
         ussd_arrived(std::make_shared<Event>(executor)) {
     backoff = settings.backoff_initial;
     snap.id = settings.id;
@@ -159,6 +161,11 @@ struct ModemActor::Impl {
   std::set<Slot> unacknowledged;       // the listener did not store it yet: offered again
   std::set<Slot> undecodable;          // kept on the SIM, never offered again this session
   std::deque<at::Urc> pending_direct;  // +CMT / +CDS with their PDU
+  bool direct_in_progress = false;     // one of them is with the listener or being acked
+  std::shared_ptr<Event> direct_done;  // set whenever pending_direct ran empty
+  // PDUs of +CMT / +CDS the listener stored lately: a network that missed the
+  // acknowledgement delivers the same TPDU again (dropped, acknowledged again).
+  std::deque<std::string> recent_direct;
   bool reinit_requested = false;
   bool recovery_requested = false;
 
@@ -168,6 +175,7 @@ struct ModemActor::Impl {
   bool sr_memory = false;    // "SR" can be selected as <mem1>
   bool needs_cnma = false;   // +CSMS service 1: +CMT/+CDS must be acknowledged
   bool indications = false;  // some +CNMI variant was accepted
+  std::string cnmi_command;  // the accepted variant
 
   // Sending and recovery.
   bool send_in_flight = false;
@@ -239,6 +247,7 @@ struct ModemActor::Impl {
     channel.reset();
     pending_reads.clear();
     pending_direct.clear();
+    direct_done->set();
     reading.reset();
     unacknowledged.clear();
     undecodable.clear();
@@ -351,29 +360,8 @@ struct ModemActor::Impl {
       if (!step.after_sim_unlock) continue;
       if (auto done = co_await run_step(step); !done) co_return done;
     }
-    // TS 27.005 3.2.1: with <service> 1, +CMT and +CDS need AT+CNMA.
-    needs_cnma = false;
-    if (auto reply = co_await command("AT+CSMS?")) {
-      for (const auto& line : reply->lines) {
-        if (auto params = strip_prefix(line, "+CSMS")) {
-          const auto fields = split_fields(*params);
-          needs_cnma = !fields.empty() && fields[0].text == "1";
-        }
-      }
-    }
     co_await setup_storage();
-
-    indications = false;
-    for (auto cnmi : profile->cnmi_variants) {
-      if (auto reply = co_await command(std::string(cnmi)); reply) {
-        log->info("new-message indications: {}", cnmi);
-        indications = true;
-        break;
-      } else if (is_port_failure(reply.error())) {
-        co_return reply.error();
-      }
-    }
-    if (!indications) log->warn("no AT+CNMI variant accepted; stored messages are polled");
+    if (auto routed = co_await select_indications(); !routed) co_return routed;
     for (auto extra : profile->extra_commands) {
       if (auto reply = co_await command(std::string(extra)); !reply) {
         if (is_port_failure(reply.error())) co_return reply.error();
@@ -391,6 +379,73 @@ struct ModemActor::Impl {
     }
     co_await sweep();
     co_return Result<void>{};
+  }
+
+  // The first +CNMI variant of the profile the modem accepts. Before a variant that
+  // delivers messages directly (+CMT) it asks for +CSMS=1, so a +CMT is acknowledged
+  // (AT+CNMA) only once the listener stored it: with service 0 the modem acknowledges it
+  // by itself and a message the gateway fails to store is lost (TS 27.005 3.2.1, 3.4.4).
+  awaitable<Result<void>> select_indications() {
+    indications = false;
+    cnmi_command.clear();
+    bool asked_for_acknowledgement = false;
+    for (auto cnmi : profile->cnmi_variants) {
+      const auto setting = parse_cnmi(cnmi);
+      if (setting && setting->delivers_messages_directly() && !asked_for_acknowledgement) {
+        asked_for_acknowledgement = true;
+        if (auto service = co_await command("AT+CSMS=1"); !service) {
+          if (is_port_failure(service.error())) co_return service.error();
+          log->warn(
+              "AT+CSMS=1 refused ({}): the modem acknowledges +CMT by itself; a message "
+              "the gateway fails to store is lost",
+              service.error().code);
+        }
+      }
+      if (auto reply = co_await command(std::string(cnmi)); reply) {
+        log->info("new-message indications: {}", cnmi);
+        indications = true;
+        cnmi_command = std::string(cnmi);
+        break;
+      } else if (is_port_failure(reply.error())) {
+        co_return reply.error();
+      }
+    }
+    if (!indications) {
+      log->warn("no AT+CNMI variant accepted; stored messages are polled");
+      if (asked_for_acknowledgement) (void)co_await command("AT+CSMS=0");
+    }
+    // TS 27.005 3.2.1: with <service> 1, +CMT and +CDS need AT+CNMA.
+    needs_cnma = false;
+    if (auto reply = co_await command("AT+CSMS?")) {
+      for (const auto& line : reply->lines) {
+        if (auto params = strip_prefix(line, "+CSMS")) {
+          const auto fields = split_fields(*params);
+          needs_cnma = !fields.empty() && fields[0].text == "1";
+        }
+      }
+    }
+    co_return Result<void>{};
+  }
+
+  // TS 27.005 3.4.4: a +CMT / +CDS not acknowledged in time makes the modem set <mt> and
+  // <ds> to 0; the network delivers it again, stored without indication. Restores the
+  // routing and sweeps what was stored meanwhile.
+  awaitable<void> check_indications() {
+    if (!needs_cnma || cnmi_command.empty()) co_return;
+    const auto wanted = parse_cnmi(cnmi_command);
+    if (!wanted) co_return;
+    auto reply = co_await command("AT+CNMI?");
+    if (!reply) co_return;
+    auto now = first_parsed(*reply, parse_cnmi);
+    if (!now || (now->mt == wanted->mt && now->ds == wanted->ds)) co_return;
+    log->warn(
+        "the modem turned new-message indications off (+CNMI: {},{},{},{},{}: a +CMT or "
+        "+CDS went unacknowledged); restoring {}",
+        now->mode, now->mt, now->bm, now->ds, now->bfr, cnmi_command);
+    if (auto restored = co_await command(cnmi_command); !restored) {
+      log->warn("{} refused: {}", cnmi_command, restored.error().message);
+    }
+    co_await sweep();
   }
 
   awaitable<Result<void>> run_step(const InitStep& step) {
@@ -692,27 +747,36 @@ struct ModemActor::Impl {
     }
   }
 
-  // +CMT / +CDS: the PDU came with the URC (TS 27.005 3.4.1).
+  // +CMT / +CDS: the PDU came with the URC (TS 27.005 3.4.1). With +CSMS=1 it is
+  // acknowledged (AT+CNMA) once the listener stored it, and so is a repeat of a PDU stored
+  // before; a refused or undecodable one is left unacknowledged for the network to send
+  // again (check_indications() picks it up from storage).
   awaitable<void> handle_direct(at::Urc urc) {
     if (!urc.body) {
       log->warn("{} without its PDU line", urc.line);
       co_return;
     }
-    auto decoded = pdu::decode(*urc.body);
+    const std::string pdu_hex = *urc.body;
+    if (std::find(recent_direct.begin(), recent_direct.end(), pdu_hex) != recent_direct.end()) {
+      log->info("the same {} again (the network missed the acknowledgement): dropped", urc.name);
+      co_await acknowledge_direct();
+      co_return;
+    }
+    auto decoded = pdu::decode(pdu_hex);
     if (!decoded) {
-      auto error = make_error(
-          "modem.bad_pdu", urc.name + ": " + decoded.error().message + " (PDU " + *urc.body + ")");
+      auto error = make_error("modem.bad_pdu",
+                              urc.name + ": " + decoded.error().message + " (PDU " + pdu_hex + ")");
       log->error("{}", error.message);
       record_error(std::move(error));
       co_return;
     }
     bool stored = false;
     if (auto* deliver = std::get_if<pdu::Deliver>(&decoded->tpdu)) {
-      InboundSms sms{settings.id, "", -1, std::move(*deliver), *urc.body};
+      InboundSms sms{settings.id, "", -1, std::move(*deliver), pdu_hex};
       stored = co_await listener.on_inbound(std::move(sms));
       if (stored) ++snap.received_total;
     } else if (auto* report = std::get_if<pdu::StatusReport>(&decoded->tpdu)) {
-      StatusReportEvent event{settings.id, std::move(*report), *urc.body};
+      StatusReportEvent event{settings.id, std::move(*report), pdu_hex};
       stored = co_await listener.on_status_report(std::move(event));
       if (stored) ++snap.reports_total;
     }
@@ -722,10 +786,25 @@ struct ModemActor::Impl {
                            : "it is lost (the modem acknowledged it by itself)");
       co_return;
     }
-    if (needs_cnma) {
-      if (auto acked = co_await command("AT+CNMA"); !acked) {
-        log->warn("AT+CNMA failed: {}", acked.error().message);
-      }
+    recent_direct.push_back(pdu_hex);
+    if (recent_direct.size() > kRecentDirect) recent_direct.pop_front();
+    co_await acknowledge_direct();
+  }
+
+  awaitable<void> acknowledge_direct() {
+    if (!needs_cnma) co_return;
+    if (auto acked = co_await command("AT+CNMA"); !acked) {
+      log->warn("AT+CNMA failed: {}", acked.error().message);
+    }
+  }
+
+  // A +CMT / +CDS waiting for the listener goes before the next AT+CMGS, so its AT+CNMA is
+  // not stuck behind a send (the network waits only seconds for it).
+  awaitable<void> let_direct_deliveries_finish() {
+    const auto deadline = Clock::now() + settings.command_timeout;
+    while ((!pending_direct.empty() || direct_in_progress) && Clock::now() < deadline) {
+      direct_done->reset();
+      co_await direct_done->wait(deadline - Clock::now());
     }
   }
 
@@ -853,7 +932,10 @@ struct ModemActor::Impl {
       if (!pending_direct.empty()) {
         auto urc = std::move(pending_direct.front());
         pending_direct.pop_front();
+        direct_in_progress = true;
         co_await handle_direct(std::move(urc));
+        direct_in_progress = false;
+        if (pending_direct.empty()) direct_done->set();
         continue;
       }
       if (!pending_reads.empty()) {
@@ -865,6 +947,7 @@ struct ModemActor::Impl {
       if (Clock::now() >= next_poll) {
         const bool changed = co_await poll_status();
         if (changed) notify_changed();
+        co_await check_indications();
         if (!indications) co_await sweep();
         for (const auto& slot : unacknowledged) pending_reads.push_back(slot);
         unacknowledged.clear();
@@ -940,6 +1023,7 @@ struct ModemActor::Impl {
     stopped->set();
     wake->set();
     ussd_arrived->set();
+    direct_done->set();
     if (channel) channel->close();
   }
 
@@ -968,6 +1052,7 @@ struct ModemActor::Impl {
     const auto ch = channel;
     const auto counters = io;
     for (auto& part : parts) {
+      co_await let_direct_deliveries_finish();
       const auto bodies_before = counters->bodies_written;
       auto reply =
           co_await ch->command_with_body("AT+CMGS=" + std::to_string(part.length), part.pdu,

@@ -416,6 +416,24 @@ Result<std::uint8_t> parse_cmgs(std::string_view line) {
   return static_cast<std::uint8_t>(*mr);
 }
 
+Result<CnmiSetting> parse_cnmi(std::string_view line) {
+  std::optional<std::string_view> params = strip_prefix(line, "+CNMI");
+  const std::string command = upper(trim(line));
+  if (!params && command.starts_with("AT+CNMI=")) params = trim(line).substr(8);
+  if (!params) return parse_error("+CNMI", line, "wrong prefix");
+  const auto fields = split_fields(*params);
+  if (fields.empty() || fields.size() > 5)
+    return parse_error("+CNMI", line, "expected 1 to 5 values");
+  int values[5] = {0, 0, 0, 0, 0};
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].text.empty()) continue;
+    const auto value = to_int(fields[i].text);
+    if (!value || *value < 0) return parse_error("+CNMI", line, "a value is not a number");
+    values[i] = *value;
+  }
+  return CnmiSetting{values[0], values[1], values[2], values[3], values[4]};
+}
+
 Result<StorageIndex> parse_storage_index(std::string_view line) {
   std::optional<std::string_view> params = strip_prefix(line, "+CMTI");
   if (!params) params = strip_prefix(line, "+CDSI");

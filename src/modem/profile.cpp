@@ -23,14 +23,20 @@ constexpr InitStep kInitSteps[] = {
 };
 
 // ---- CNMI (TS 27.005 3.4.1: mode,mt,bm,ds,bfr) ----
-// ds=2 (+CDSI, stored) first, then ds=1 (+CDS direct), then no reports; mt=1 always.
+// ds=2 (+CDSI, stored) first, then ds=1 (+CDS direct), then no reports; mt=1 (stored,
+// +CMTI) while the modem takes it. A modem that refuses mt=1 gets direct delivery (mt=2,
+// +CMT, the routing Kannel uses) as the last resort before polling; the actor then asks
+// for +CSMS=1 so it acknowledges each +CMT only after the gateway stored it.
 constexpr Names kCnmiStored[] = {"AT+CNMI=2,1,0,2,0", "AT+CNMI=2,1,0,1,0", "AT+CNMI=2,1,2,1,0",
-                                 "AT+CNMI=2,1,0,0,0"};
+                                 "AT+CNMI=2,1,0,0,0", "AT+CNMI=2,2,0,1,0", "AT+CNMI=2,2,0,2,0",
+                                 "AT+CNMI=2,2,0,0,0"};
 // SIMCom SIM800 reports with +CDS rather than +CDSI (python-gsmmodem PR#76).
 constexpr Names kCnmiDirectReports[] = {"AT+CNMI=2,1,0,1,0", "AT+CNMI=2,1,0,2,0",
-                                        "AT+CNMI=2,1,0,0,0"};
+                                        "AT+CNMI=2,1,0,0,0", "AT+CNMI=2,2,0,1,0",
+                                        "AT+CNMI=2,2,0,0,0"};
 // Telit HE910 delivers reports only with ds=1 (gammu#272).
-constexpr Names kCnmiTelit[] = {"AT+CNMI=2,1,0,1,0", "AT+CNMI=2,1,0,2,0", "AT+CNMI=2,1,0,0,0"};
+constexpr Names kCnmiTelit[] = {"AT+CNMI=2,1,0,1,0", "AT+CNMI=2,1,0,2,0", "AT+CNMI=2,1,0,0,0",
+                                "AT+CNMI=2,2,0,1,0", "AT+CNMI=2,2,0,0,0"};
 
 // ---- extras ----
 constexpr Names kHuaweiExtras[] = {"AT^CURC=0", "AT^USSDMODE=0"};  // Gammu, python-gsmmodem

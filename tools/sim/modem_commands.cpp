@@ -352,19 +352,22 @@ SimulatedModem::Status SimulatedModem::cmd_cnmi(const AtCommand& c) {
       return Status::done;
     }
     case AtCommand::Form::test:
-      info(std::string(personality_->cnmi_test_reply));
+      info(config_.cnmi_supported ? "+CNMI: " + format_cnmi_support(*config_.cnmi_supported)
+                                  : std::string(personality_->cnmi_test_reply));
       return Status::done;
     case AtCommand::Form::action:
       return Status::done;
     case AtCommand::Form::set:
       break;
   }
+  const CnmiSupport& supported =
+      config_.cnmi_supported ? *config_.cnmi_supported : personality_->cnmi_accepted;
   auto chosen = session_.cnmi;
   for (std::size_t i = 0; i < c.args.size(); ++i) {
     if (!c.has_arg(i)) continue;  // omitted: unchanged
     const auto value = c.int_arg(i);
     if (i >= 5 || !value) return fail_cms(303);
-    const auto& accepted = personality_->cnmi_accepted[i];
+    const auto& accepted = supported[i];
     if (std::find(accepted.begin(), accepted.end(), *value) == accepted.end()) return fail_cms(303);
     chosen[i] = *value;
   }
@@ -556,7 +559,7 @@ SimulatedModem::Status SimulatedModem::cmd_cmgd(const AtCommand& c) {
 SimulatedModem::Status SimulatedModem::cmd_cnma(const AtCommand& c) {
   if (c.form == AtCommand::Form::test) return Status::done;
   if (!awaiting_ack_) return fail_cms(340);  // no +CNMA acknowledgement expected
-  awaiting_ack_ = false;
+  acknowledged();
   return Status::done;
 }
 

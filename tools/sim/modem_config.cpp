@@ -32,6 +32,71 @@ std::string_view to_string(ReportOutcome outcome) {
   return "delivered";
 }
 
+Result<CnmiSupport> parse_cnmi_support(std::string_view text) {
+  CnmiSupport support;
+  std::size_t at = 0;
+  const auto fail = [&](std::string_view why) {
+    return make_error("sim.cnmi_supported", "\"" + std::string(text) + "\": " + std::string(why) +
+                                                " at character " + std::to_string(at + 1));
+  };
+  const auto number = [&]() -> std::optional<int> {
+    int value = 0;
+    const std::size_t start = at;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9' && at - start < 3) {
+      value = value * 10 + (text[at++] - '0');
+    }
+    if (at == start) return std::nullopt;
+    return value;
+  };
+  while (at < text.size()) {
+    if (!support.empty()) {
+      if (text[at] != ',') return fail("expected ','");
+      ++at;
+    }
+    if (at >= text.size() || text[at] != '(') return fail("expected '('");
+    ++at;
+    std::vector<int> values;
+    while (true) {
+      auto low = number();
+      if (!low) return fail("expected a number");
+      int high = *low;
+      if (at < text.size() && text[at] == '-') {
+        ++at;
+        auto upper = number();
+        if (!upper || *upper < *low) return fail("expected a range end not below its start");
+        high = *upper;
+      }
+      for (int value = *low; value <= high; ++value) values.push_back(value);
+      if (at < text.size() && text[at] == ',') {
+        ++at;
+        continue;
+      }
+      if (at < text.size() && text[at] == ')') {
+        ++at;
+        break;
+      }
+      return fail("expected ',' or ')'");
+    }
+    support.push_back(std::move(values));
+  }
+  if (support.size() != 5) return fail("expected five lists (mode, mt, bm, ds, bfr)");
+  return support;
+}
+
+std::string format_cnmi_support(const CnmiSupport& support) {
+  std::string text;
+  for (const auto& values : support) {
+    if (!text.empty()) text += ",";
+    text += "(";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) text += ",";
+      text += std::to_string(values[i]);
+    }
+    text += ")";
+  }
+  return text;
+}
+
 ModemConfig default_modem_config(int index, std::string_view personality) {
   ModemConfig config;
   config.index = index;
@@ -170,6 +235,8 @@ const std::map<std::string, Setter<FaultConfig>, std::less<>>& fault_setters() {
       {"garbage_probability", probability_field(&FaultConfig::garbage_probability)},
       {"urc_in_reply_probability", probability_field(&FaultConfig::urc_in_reply_probability)},
       {"duplicate_cmti_probability", probability_field(&FaultConfig::duplicate_cmti_probability)},
+      {"duplicate_direct_probability",
+       probability_field(&FaultConfig::duplicate_direct_probability)},
   };
   return setters;
 }
@@ -305,6 +372,19 @@ const std::map<std::string, Setter<ModemConfig>, std::less<>>& modem_setters() {
       {"sr_capacity", int_field(&M::sr_capacity, 1, 255)},
       {"index_base", int_field(&M::index_base, -1, 1)},
       {"cnmi", string_field(&M::cnmi)},
+      {"cnmi_supported",
+       [](M& c, const json& value, std::string_view key) -> Result<void> {
+         if (value.is_null()) {
+           c.cnmi_supported.reset();
+           return {};
+         }
+         auto s = text(value, key);
+         if (!s) return s.error();
+         auto support = parse_cnmi_support(*s);
+         if (!support) return bad(key, support.error().message);
+         c.cnmi_supported = std::move(*support);
+         return {};
+       }},
       {"stored",
        [](M& c, const json& value, std::string_view key) -> Result<void> {
          if (!value.is_array()) return bad(key, "must be a list of {from, text, read}");
@@ -423,7 +503,8 @@ json faults_to_json(const FaultConfig& f) {
               {"hang", hang},
               {"garbage_probability", f.garbage_probability},
               {"urc_in_reply_probability", f.urc_in_reply_probability},
-              {"duplicate_cmti_probability", f.duplicate_cmti_probability}};
+              {"duplicate_cmti_probability", f.duplicate_cmti_probability},
+              {"duplicate_direct_probability", f.duplicate_direct_probability}};
 }
 
 }  // namespace smsgw::sim

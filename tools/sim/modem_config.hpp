@@ -42,6 +42,8 @@ struct FaultConfig {
   double garbage_probability = 0;         // random bytes between the lines of a reply
   double urc_in_reply_probability = 0;    // a noise URC between the lines of a reply
   double duplicate_cmti_probability = 0;  // +CMTI printed twice
+  // +CMT / +CDS sent twice: the network missed the acknowledgement and delivers again.
+  double duplicate_direct_probability = 0;
 };
 
 // A message on the SIM when the simulator starts (for the gateway's start-up sweep).
@@ -105,11 +107,19 @@ struct ModemConfig {
   int sr_capacity = 30;
   int index_base = -1;             // -1: the personality's
   std::string cnmi = "2,1,0,2,0";  // power-on +CNMI
+  // The +CNMI values accepted per parameter (mode, mt, bm, ds, bfr); unset: the
+  // personality's. Set from the AT+CNMI=? form, e.g. "(0-2),(0,2),(0,2),(0-2),(0,1)".
+  std::optional<CnmiSupport> cnmi_supported;
   std::vector<PresetMessage> stored;
   std::uint64_t seed = 0;
 
   FaultConfig faults;
 };
+
+// "(0-2),(0,2),(0),(0-2),(0,1)" (the AT+CNMI=? reply without "+CNMI: ") as five lists of
+// accepted values; errors name what is wrong. format_cnmi_support writes the reply form.
+Result<CnmiSupport> parse_cnmi_support(std::string_view text);
+std::string format_cnmi_support(const CnmiSupport& support);
 
 // Defaults for modem `index` with `personality`: identity from the index, home network
 // from a fixed table (2- and 3-digit MNCs), seed from the index.

@@ -36,6 +36,9 @@ enum class ReportRoute {
   cds_direct,   // +CDS: <len>\r\n<pdu> even for ds=2 (SIM800L, python-gsmmodem PR#76)
 };
 
+// +CNMI values accepted per parameter: mode, mt, bm, ds, bfr (TS 27.005 3.4.1).
+using CnmiSupport = std::vector<std::vector<int>>;
+
 // A vendor command the personality accepts. `reply` is an information line ("" for none).
 struct VendorCommand {
   std::string_view name;   // "^CURC", "+ZCDRUN" (upper case, without AT)
@@ -58,7 +61,7 @@ struct Personality {
   int ussd_reply_dcs;
   ReportRoute report_route;
   // +CNMI values accepted per parameter (mode, mt, bm, ds, bfr); test reply text.
-  std::vector<std::vector<int>> cnmi_accepted;
+  CnmiSupport cnmi_accepted;
   std::string_view cnmi_test_reply;
   bool send_noise;        // ZTE: +ZDONR before "> ", +ZPASR before +CMGS (pgm test_modem.py)
   bool cmgr_empty_stat;   // ZTE: "+CMGR: ,,27" (pgm tests)

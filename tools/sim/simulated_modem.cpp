@@ -46,6 +46,12 @@ std::string_view cme_text(int code) {
   }
 }
 
+// TS 27.005 3.4.1 / 3.5.1: <length> counts the TPDU octets, the SMSC field excluded.
+std::size_t tpdu_octets(const std::string& pdu_hex) {
+  const std::size_t smsc_octets = 1 + std::stoul(pdu_hex.substr(0, 2), nullptr, 16);
+  return pdu_hex.size() / 2 - smsc_octets;
+}
+
 int base_of(const ModemConfig& config, const Personality& personality) {
   return config.index_base >= 0 ? config.index_base : personality.index_base;
 }
@@ -67,8 +73,7 @@ SimulatedModem::SimulatedModem(ModemConfig config, ModemHost& host)
     auto parts = pdu::encode_deliver(preset.from, preset.text, options);
     if (!parts) continue;
     for (const auto& hex : *parts) {
-      const std::size_t smsc_octets = 1 + std::stoul(hex.substr(0, 2), nullptr, 16);
-      StoredPdu message{hex, hex.size() / 2 - smsc_octets,
+      StoredPdu message{hex, tpdu_octets(hex),
                         preset.read ? MessageStatus::read : MessageStatus::unread, 0};
       (void)store_.store("SM", std::move(message));
     }
@@ -117,7 +122,8 @@ void SimulatedModem::power_on(bool already_booted) {
   pending_input_.clear();
   reply_.clear();
   urc_queue_.clear();
-  awaiting_ack_ = false;
+  awaiting_ack_.reset();
+  held_direct_.clear();
   noise_scheduled_ = false;
   if (already_booted) {
     boot_complete();
@@ -136,7 +142,12 @@ void SimulatedModem::power_off() {
   reply_.clear();
   urc_queue_.clear();
   out_.clear();
-  awaiting_ack_ = false;
+  // Unacknowledged +CMT go back to the network, which delivers them once the modem is
+  // back; reports for an unreachable modem are dropped (deliver_status_report).
+  if (awaiting_ack_) held_direct_.push_front(std::move(*awaiting_ack_));
+  awaiting_ack_.reset();
+  for (auto& delivery : held_direct_) return_to_network(std::move(delivery));
+  held_direct_.clear();
   noise_scheduled_ = false;
   if (config_.faults.hang == FaultConfig::Hang::total)
     config_.faults.hang = FaultConfig::Hang::none;
@@ -579,17 +590,18 @@ void SimulatedModem::schedule_status_reports(std::uint8_t mr, const pdu::Address
 
 void SimulatedModem::deliver_status_report(const std::string& pdu_hex) {
   if (power_ != Power::on) return;  // the network gives up on an unreachable modem
-  const std::size_t smsc_octets = 1 + std::stoul(pdu_hex.substr(0, 2), nullptr, 16);
-  const std::size_t length = pdu_hex.size() / 2 - smsc_octets;
-  const int ds = session_.cnmi[3];
   ++counters_.status_reports;
+  route_status_report(pdu_hex);
+}
+
+void SimulatedModem::route_status_report(const std::string& pdu_hex) {
+  const int ds = session_.cnmi[3];
   const bool direct = ds == 1 || (ds == 2 && personality_->report_route == ReportRoute::cds_direct);
   if (direct) {
-    // TS 27.005 3.4.1: +CDS: <length><CR><LF><pdu>
-    emit_urc("+CDS: " + std::to_string(length) + "\r\n" + pdu_hex);
-    if (session_.csms == 1) expect_ack();
+    deliver_direct(DirectDelivery{true, pdu_hex});
     return;
   }
+  const std::size_t length = tpdu_octets(pdu_hex);
   const int index =
       store_.store_evicting_oldest("SR", StoredPdu{pdu_hex, length, MessageStatus::unread, 0});
   if (ds == 2) {
@@ -598,18 +610,60 @@ void SimulatedModem::deliver_status_report(const std::string& pdu_hex) {
   }
 }
 
-void SimulatedModem::expect_ack() {
-  // TS 27.005 3.4.4: with +CSMS=1 an unacknowledged +CMT/+CDS makes the ME reject it and
-  // set <mt> and <ds> to 0.
-  awaiting_ack_ = true;
+void SimulatedModem::deliver_direct(DirectDelivery delivery) {
+  const bool twice = plan_.chance(config_.faults.duplicate_direct_probability);
+  if (twice) {
+    // The network did not get the acknowledgement and sends the same TPDU again.
+    ++counters_.duplicates;
+    deliver_direct_once(delivery);
+  }
+  deliver_direct_once(std::move(delivery));
+}
+
+void SimulatedModem::deliver_direct_once(DirectDelivery delivery) {
+  // TS 27.005 3.4.1: with <service> 1 no new +CMT/+CDS before the previous one is
+  // acknowledged.
+  if (session_.csms == 1 && awaiting_ack_) {
+    held_direct_.push_back(std::move(delivery));
+    return;
+  }
+  // +CMT: [<alpha>],<length><CR><LF><pdu> and +CDS: <length><CR><LF><pdu>.
+  const std::string length = std::to_string(tpdu_octets(delivery.pdu_hex));
+  emit_urc((delivery.report ? "+CDS: " : "+CMT: ,") + length + "\r\n" + delivery.pdu_hex);
+  if (session_.csms != 1) return;  // phase 2: the ME acknowledges by itself
+  awaiting_ack_ = std::move(delivery);
   const std::uint64_t serial = ++ack_serial_;
   after(config_.cnma_timeout_ms, [this, serial] {
     if (!awaiting_ack_ || serial != ack_serial_) return;
-    awaiting_ack_ = false;
+    // TS 27.005 3.4.4: the ME rejects it to the network (which delivers it again later)
+    // and sets <mt> and <ds> to 0, so what follows is stored without indication.
     ++counters_.unacknowledged;
     session_.cnmi[1] = 0;
     session_.cnmi[3] = 0;
+    std::deque<DirectDelivery> back;
+    back.swap(held_direct_);
+    back.push_front(std::move(*awaiting_ack_));
+    awaiting_ack_.reset();
+    for (auto& missed : back) return_to_network(std::move(missed));
   });
+}
+
+void SimulatedModem::acknowledged() {
+  ++counters_.acknowledged;
+  awaiting_ack_.reset();
+  if (held_direct_.empty()) return;
+  DirectDelivery next = std::move(held_direct_.front());
+  held_direct_.pop_front();
+  deliver_direct_once(std::move(next));
+}
+
+void SimulatedModem::return_to_network(DirectDelivery delivery) {
+  if (delivery.report) {
+    if (power_ == Power::on) route_status_report(delivery.pdu_hex);
+    return;
+  }
+  pending_inbound_.push_back(std::move(delivery.pdu_hex));
+  deliver_pending_inbound();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -635,12 +689,10 @@ void SimulatedModem::deliver_pending_inbound() {
     // The network holds messages while the modem is off, unregistered or full.
     if (power_ != Power::on || !registered()) return;
     const std::string& hex = pending_inbound_.front();
-    const std::size_t smsc_octets = 1 + std::stoul(hex.substr(0, 2), nullptr, 16);
-    const std::size_t length = hex.size() / 2 - smsc_octets;
+    const std::size_t length = tpdu_octets(hex);
     const int mt = session_.cnmi[1];
     if (mt == 2) {
-      emit_urc("+CMT: ," + std::to_string(length) + "\r\n" + hex);
-      if (session_.csms == 1) expect_ack();
+      deliver_direct(DirectDelivery{false, hex});
     } else {
       const std::string memory = session_.cpms[2];
       auto index = store_.store(memory, StoredPdu{hex, length, MessageStatus::unread, 0});
@@ -714,6 +766,9 @@ nlohmann::json SimulatedModem::stats() const {
       {"reboots", c.reboots},
       {"unplugs", c.unplugs},
       {"unacknowledged", c.unacknowledged},
+      {"acknowledged", c.acknowledged},
+      {"duplicates", c.duplicates},
+      {"awaiting_ack", awaiting_ack_.has_value()},
       {"next_mr", next_mr_},
       {"sm_used", store_.used("SM")},
       {"sr_used", store_.used("SR")},

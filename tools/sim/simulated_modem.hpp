@@ -53,6 +53,8 @@ struct ModemCounters {
   std::uint64_t reboots = 0;
   std::uint64_t unplugs = 0;
   std::uint64_t unacknowledged = 0;  // +CSMS=1 deliveries without AT+CNMA in time
+  std::uint64_t acknowledged = 0;    // AT+CNMA accepted
+  std::uint64_t duplicates = 0;      // +CMT / +CDS sent a second time (fault)
 };
 
 class SimulatedModem {
@@ -149,12 +151,20 @@ class SimulatedModem {
   void schedule_noise();
 
   // SMS.
+  // A +CMT (message) or +CDS (status report) routed to the TE with its PDU.
+  struct DirectDelivery {
+    bool report = false;
+    std::string pdu_hex;
+  };
   void finish_pdu();
-  void deliver_inbound(const std::string& pdu_hex);
   void deliver_pending_inbound();
   void deliver_status_report(const std::string& pdu_hex);
+  void route_status_report(const std::string& pdu_hex);
+  void deliver_direct(DirectDelivery delivery);
+  void deliver_direct_once(DirectDelivery delivery);
+  void acknowledged();
+  void return_to_network(DirectDelivery delivery);
   void schedule_status_reports(std::uint8_t mr, const pdu::Address& recipient, pdu::Timestamp scts);
-  void expect_ack();
   pdu::Timestamp timestamp_now();
   [[nodiscard]] bool registered() const;
   [[nodiscard]] int effective_registration() const;
@@ -220,7 +230,10 @@ class SimulatedModem {
   std::string error_final_;
   std::vector<std::string> urc_queue_;
   std::deque<std::string> pending_inbound_;
-  bool awaiting_ack_ = false;
+  // +CSMS=1 (TS 27.005 3.4.1): the delivery waiting for AT+CNMA, and those held back
+  // until it is acknowledged (no new +CMT/+CDS before the previous one is).
+  std::optional<DirectDelivery> awaiting_ack_;
+  std::deque<DirectDelivery> held_direct_;
   std::uint64_t ack_serial_ = 0;
   bool noise_scheduled_ = false;
 };

@@ -130,6 +130,21 @@ struct StorageIndex {
 };
 Result<StorageIndex> parse_storage_index(std::string_view line);
 
+// +CNMI: <mode>,<mt>,<bm>,<ds>,<bfr> (3.4.1): where new messages and status reports go.
+struct CnmiSetting {
+  int mode = 0;
+  int mt = 0;  // 1 stored + "+CMTI"; 2 "+CMT" with the PDU; 3 class 3 as +CMT, others as 1
+  int bm = 0;
+  int ds = 0;  // 1 "+CDS" with the PDU; 2 stored + "+CDSI"
+  int bfr = 0;
+  // +CMT: the PDU comes with the indication and is never stored.
+  [[nodiscard]] bool delivers_messages_directly() const { return mt == 2 || mt == 3; }
+  friend bool operator==(const CnmiSetting&, const CnmiSetting&) = default;
+};
+// The reply to AT+CNMI? ("+CNMI: 2,1,0,2,0") or the set command itself
+// ("AT+CNMI=2,1,0,2,0"); omitted parameters are 0.
+Result<CnmiSetting> parse_cnmi(std::string_view line);
+
 // +CMT: [<alpha>],<length> (3.4.1): the TPDU length of the PDU on the next line.
 Result<int> parse_cmt_length(std::string_view line);
 // +CDS: <length> (3.4.1).

@@ -141,7 +141,7 @@ class Listener final : public ModemListener {
   }
   awaitable<bool> on_inbound(InboundSms sms) override {
     inbound.push_back(std::move(sms));
-    co_return true;
+    co_return store_inbound;
   }
   awaitable<bool> on_status_report(StatusReportEvent report) override {
     reports.push_back(std::move(report));
@@ -150,6 +150,7 @@ class Listener final : public ModemListener {
   std::vector<ModemState> states;
   std::vector<InboundSms> inbound;
   std::vector<StatusReportEvent> reports;
+  bool store_inbound = true;
 };
 
 ModemSettings settings_for(const std::string& port) {
@@ -174,10 +175,13 @@ ModemSettings settings_for(const std::string& port) {
 
 class Rig {
  public:
-  Rig(const std::string& personality, json modem_settings = json::object())
+  Rig(const std::string& personality, json modem_settings = json::object(),
+      const std::function<void(ModemSettings&)>& tune = {})
       : sim(personality, modem_settings) {
     spdlog::set_level(spdlog::level::warn);
-    actor = std::make_unique<ModemActor>(io.get_executor(), settings_for(sim.port()), listener);
+    auto settings = settings_for(sim.port());
+    if (tune) tune(settings);
+    actor = std::make_unique<ModemActor>(io.get_executor(), std::move(settings), listener);
   }
   ~Rig() {
     actor->stop();
@@ -436,6 +440,117 @@ TEST(ModemSimFaults, MultipartLeavesBackToBack) {
   const auto log = rig.sim.sent_log();
   ASSERT_EQ(log.size(), 3u);
 }
+
+// ------------------------------------------------------------------ direct delivery
+
+// A modem that refuses stored routing (mt=1): the actor falls back to +CNMI=2,2,0,1,0
+// (+CMT and +CDS with their PDU) under +CSMS=1, and acknowledges each with AT+CNMA.
+json direct_only(json settings = json::object()) {
+  settings["cnmi_supported"] = "(0-2),(0,2),(0,2),(0-2),(0,1)";
+  settings["status_report_latency_ms"] = 100;
+  return settings;
+}
+
+json sim_stats(const Simulator& sim) { return sim.control(json{{"cmd", "stats"}})["modems"][0]; }
+
+class ModemSimDirect : public testing::TestWithParam<std::string> {};
+
+TEST_P(ModemSimDirect, CmtIsHandedOverAndAcknowledged) {
+  Rig rig(GetParam(), direct_only());
+  ASSERT_TRUE(rig.sim.ready());
+  rig.start();
+  ASSERT_TRUE(rig.ready());
+  for (const char* text : {"first direct", "second direct"}) {
+    auto answer =
+        rig.sim.control(json{{"cmd", "inject"}, {"from", "+4915112345678"}, {"text", text}});
+    ASSERT_EQ(answer["ok"], true) << answer.dump();
+  }
+  // With +CSMS=1 the second +CMT comes only after the first was acknowledged.
+  ASSERT_TRUE(rig.run_until([&] { return rig.listener.inbound.size() == 2; }));
+  for (const auto& sms : rig.listener.inbound) {
+    EXPECT_EQ(sms.storage, "");
+    EXPECT_EQ(sms.index, -1);
+  }
+  EXPECT_EQ(rig.listener.inbound[0].deliver.user_data.text, "first direct");
+  EXPECT_EQ(rig.listener.inbound[1].deliver.user_data.text, "second direct");
+  ASSERT_TRUE(rig.run_until([&] { return sim_stats(rig.sim)["acknowledged"] == 2; }));
+  const auto stats = sim_stats(rig.sim);
+  EXPECT_EQ(stats["unacknowledged"], 0);
+  EXPECT_EQ(stats["sm_used"], 0);  // never stored
+  EXPECT_EQ(stats["awaiting_ack"], false);
+  EXPECT_EQ(rig.actor->snapshot().received_total, 2u);
+}
+
+TEST_P(ModemSimDirect, CdsIsHandedOverAndAcknowledged) {
+  Rig rig(GetParam(), direct_only());
+  ASSERT_TRUE(rig.sim.ready());
+  rig.start();
+  ASSERT_TRUE(rig.ready());
+  const auto results = rig.send("report directly", true);
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_EQ(results[0].outcome, PartResult::Outcome::sent);
+  ASSERT_TRUE(rig.run_until([&] { return !rig.listener.reports.empty(); }));
+  EXPECT_EQ(rig.listener.reports[0].report.message_reference, results[0].mr);
+  EXPECT_EQ(rig.listener.reports[0].report.status_class, pdu::StatusClass::delivered);
+  ASSERT_TRUE(rig.run_until([&] { return sim_stats(rig.sim)["acknowledged"] == 1; }));
+  EXPECT_EQ(sim_stats(rig.sim)["sr_used"], 0);
+  EXPECT_EQ(sim_stats(rig.sim)["unacknowledged"], 0);
+}
+
+TEST_P(ModemSimDirect, RepeatedDeliveriesAreDroppedButAcknowledged) {
+  Rig rig(GetParam(), direct_only(json{{"faults", {{"duplicate_direct_probability", 1.0}}}}));
+  ASSERT_TRUE(rig.sim.ready());
+  rig.start();
+  ASSERT_TRUE(rig.ready());
+  auto answer =
+      rig.sim.control(json{{"cmd", "inject"}, {"from", "+4915112345678"}, {"text", "said twice"}});
+  ASSERT_EQ(answer["ok"], true) << answer.dump();
+  ASSERT_TRUE(rig.run_until([&] { return sim_stats(rig.sim)["acknowledged"] == 2; }));
+  EXPECT_EQ(rig.listener.inbound.size(), 1u);
+
+  const auto results = rig.send("report twice", true);
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_EQ(results[0].outcome, PartResult::Outcome::sent);
+  ASSERT_TRUE(rig.run_until([&] { return sim_stats(rig.sim)["acknowledged"] == 4; }));
+  EXPECT_EQ(rig.listener.reports.size(), 1u);
+  EXPECT_EQ(sim_stats(rig.sim)["duplicates"], 2);
+  EXPECT_EQ(sim_stats(rig.sim)["unacknowledged"], 0);
+  EXPECT_EQ(rig.actor->snapshot().received_total, 1u);
+  EXPECT_EQ(rig.actor->snapshot().reports_total, 1u);
+}
+
+TEST_P(ModemSimDirect, RefusedMessageComesBackThroughStorage) {
+  // The listener cannot store it: no AT+CNMA, the modem times out, turns routing off and
+  // the network stores its second attempt; the actor restores routing at the next poll
+  // and sweeps the message out of SM.
+  Rig rig(GetParam(), direct_only(json{{"cnma_timeout_ms", 300}}),
+          [](ModemSettings& settings) { settings.poll_interval = 300ms; });
+  ASSERT_TRUE(rig.sim.ready());
+  rig.listener.store_inbound = false;
+  rig.start();
+  ASSERT_TRUE(rig.ready());
+  auto answer = rig.sim.control(
+      json{{"cmd", "inject"}, {"from", "+4915112345678"}, {"text", "store me later"}});
+  ASSERT_EQ(answer["ok"], true) << answer.dump();
+  ASSERT_TRUE(rig.run_until([&] { return rig.listener.inbound.size() == 1; }));
+  rig.listener.store_inbound = true;
+  ASSERT_TRUE(rig.run_until([&] { return rig.listener.inbound.size() == 2; }));
+  EXPECT_EQ(rig.listener.inbound[1].deliver.user_data.text, "store me later");
+  EXPECT_EQ(rig.listener.inbound[1].storage, "SM");
+  ASSERT_TRUE(rig.run_until([&] { return sim_stats(rig.sim)["sm_used"] == 0; }));
+  EXPECT_EQ(sim_stats(rig.sim)["unacknowledged"], 1);
+
+  // Routing is back: the next message comes as +CMT again.
+  answer = rig.sim.control(
+      json{{"cmd", "inject"}, {"from", "+4915112345678"}, {"text", "direct again"}});
+  ASSERT_EQ(answer["ok"], true) << answer.dump();
+  ASSERT_TRUE(rig.run_until([&] { return rig.listener.inbound.size() == 3; }));
+  EXPECT_EQ(rig.listener.inbound[2].index, -1);
+  EXPECT_EQ(rig.actor->snapshot().received_total, 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Personalities, ModemSimDirect,
+                         testing::Values("generic", "huawei", "simcom", "quectel"));
 
 }  // namespace
 }  // namespace smsgw::modem

@@ -495,6 +495,62 @@ TEST(ModemActorInbound, DirectDeliveryIsAcknowledgedWhenServiceIsPhase2Plus) {
   EXPECT_EQ(h.listener.inbound.size(), 1u);
 }
 
+TEST(ModemActorInbound, DirectDeliveryFallbackAsksForAcknowledgementAndDropsRepeats) {
+  Harness h;
+  h.modem->refused = {"AT+CNMI=2,1,0,2,0", "AT+CNMI=2,1,0,1,0", "AT+CNMI=2,1,2,1,0",
+                      "AT+CNMI=2,1,0,0,0"};
+  auto modem = h.modem.get();
+  h.modem->hook = [modem](const std::string& command) -> std::optional<std::string> {
+    if (command == "AT+CSMS=1") modem->csms_service = 1;
+    return std::nullopt;
+  };
+  h.start();
+  ASSERT_TRUE(h.ready());
+  ASSERT_GE(h.position("AT+CSMS=1"), 0);
+  EXPECT_LT(h.position("AT+CSMS=1"), h.position("AT+CNMI=2,2,0,1,0"));
+  EXPECT_LT(h.position("AT+CNMI=2,2,0,1,0"), h.position("AT+CSMS?"));
+  const auto pdu_hex = deliver_pdu("+4915112345678", "once only");
+  h.modem->urc("+CMT: ,24\r\n" + pdu_hex);
+  ASSERT_TRUE(h.run_until([&] { return h.modem->count("AT+CNMA") == 1; }));
+  h.modem->urc("+CMT: ,24\r\n" + pdu_hex);  // the network missed the acknowledgement
+  ASSERT_TRUE(h.run_until([&] { return h.modem->count("AT+CNMA") == 2; }));
+  h.run_until([] { return false; }, 30ms);
+  EXPECT_EQ(h.listener.inbound.size(), 1u);
+  EXPECT_EQ(h.actor->snapshot().received_total, 1u);
+}
+
+TEST(ModemActorInbound, RoutingTurnedOffByAMissedAcknowledgementIsRestoredAndSwept) {
+  std::string cnmi_now = "+CNMI: 2,1,0,2,0";  // outlives the harness and its hook
+  auto settings = fast_settings();
+  settings.poll_interval = 100ms;
+  Harness h(settings);
+  h.modem->csms_service = 1;
+  h.modem->hook = [&cnmi_now](const std::string& command) -> std::optional<std::string> {
+    if (command == "AT+CNMI?") return "\r\n" + cnmi_now + "\r\n\r\nOK\r\n";
+    if (command.rfind("AT+CNMI=", 0) == 0) cnmi_now = "+CNMI: " + command.substr(8);
+    return std::nullopt;
+  };
+  h.listener.store_inbound = false;
+  h.start();
+  ASSERT_TRUE(h.ready());
+  const auto pdu_hex = deliver_pdu("+4915112345678", "store me later");
+  h.modem->urc("+CMT: ,24\r\n" + pdu_hex);
+  ASSERT_TRUE(h.run_until([&] { return h.listener.inbound.size() == 1; }));
+  h.run_until([] { return false; }, 30ms);
+  EXPECT_FALSE(h.saw("AT+CNMA"));  // refused: the network must send it again
+  // TS 27.005 3.4.4: the modem timed out, turned routing off, and the network's second
+  // attempt was stored without indication.
+  cnmi_now = "+CNMI: 2,0,0,0,0";
+  h.modem->storage["SM"][4] = pdu_hex;
+  h.listener.store_inbound = true;
+  ASSERT_TRUE(h.run_until([&] { return h.modem->storage["SM"].empty(); }));
+  EXPECT_EQ(h.modem->count("AT+CNMI=2,1,0,2,0"), 2u);
+  EXPECT_EQ(cnmi_now, "+CNMI: 2,1,0,2,0");
+  ASSERT_EQ(h.listener.inbound.size(), 2u);
+  EXPECT_EQ(h.listener.inbound[1].storage, "SM");
+  EXPECT_EQ(h.listener.inbound[1].index, 4);
+}
+
 TEST(ModemActorInbound, StatusReportsDirectAndStoredInSr) {
   Harness h;
   h.start();

@@ -296,6 +296,21 @@ TEST(ModemTwoLineUrcs, Lengths) {
   EXPECT_FALSE(parse_cds_length("+CDS: x"));
 }
 
+// ---- +CNMI ----
+TEST(ModemCnmi, QueryReplyAndCommand) {
+  EXPECT_EQ(parse_cnmi("+CNMI: 2,1,0,2,0").value(), (CnmiSetting{2, 1, 0, 2, 0}));
+  EXPECT_EQ(parse_cnmi("+CNMI: 2,0,0,0,0").value(), (CnmiSetting{2, 0, 0, 0, 0}));  // 3.4.4
+  EXPECT_EQ(parse_cnmi("AT+CNMI=2,2,0,1,0").value(), (CnmiSetting{2, 2, 0, 1, 0}));
+  EXPECT_EQ(parse_cnmi("+CNMI: 1,2").value(), (CnmiSetting{1, 2, 0, 0, 0}));
+  EXPECT_EQ(parse_cnmi("+CNMI: 2,,,1").value(), (CnmiSetting{2, 0, 0, 1, 0}));
+  EXPECT_TRUE(parse_cnmi("AT+CNMI=2,2,0,0,0")->delivers_messages_directly());
+  EXPECT_TRUE(parse_cnmi("AT+CNMI=2,3,0,0,0")->delivers_messages_directly());
+  EXPECT_FALSE(parse_cnmi("AT+CNMI=2,1,0,1,0")->delivers_messages_directly());
+  EXPECT_FALSE(parse_cnmi("+CNMI: 2,x,0,0,0"));
+  EXPECT_FALSE(parse_cnmi("+CNMI: 1,2,3,4,5,6"));
+  EXPECT_FALSE(parse_cnmi("+CNMA: 2,1,0,2,0"));
+}
+
 // ---- +CMGR / +CMGL headers ----
 struct HeaderCase {
   std::string line;

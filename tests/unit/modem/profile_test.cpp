@@ -67,6 +67,20 @@ TEST(ModemProfiles, GenericCnmiFallbacksInOrder) {
   EXPECT_EQ(cnmi[2], "AT+CNMI=2,1,2,1,0");
 }
 
+TEST(ModemProfiles, DirectDeliveryOnlyAfterEveryStoredVariant) {
+  for (const auto& profile : all_profiles()) {
+    bool direct_seen = false;
+    for (auto cnmi : profile.cnmi_variants) {
+      auto setting = parse_cnmi(cnmi);
+      ASSERT_TRUE(setting) << cnmi;
+      if (setting->delivers_messages_directly()) direct_seen = true;
+      EXPECT_EQ(setting->delivers_messages_directly(), direct_seen)
+          << profile.name << ": " << cnmi << " comes after a direct variant";
+    }
+    EXPECT_TRUE(direct_seen) << profile.name << " has no direct-delivery fallback";
+  }
+}
+
 TEST(ModemProfiles, GenericInitStepsFallBack) {
   const auto steps = generic_init_steps();
   ASSERT_FALSE(steps.empty());

@@ -100,6 +100,28 @@ TEST(SimModemConfig, FileLayersAndErrors) {
   EXPECT_FALSE(build_modem_configs(1, "nokia", nullptr).ok());
 }
 
+TEST(SimModemConfig, CnmiSupportInTheTestCommandForm) {
+  auto support = parse_cnmi_support("(0-2),(0,2),(0),(0-2),(0,1)");
+  ASSERT_TRUE(support.ok()) << support.error().message;
+  EXPECT_EQ(*support, (CnmiSupport{{0, 1, 2}, {0, 2}, {0}, {0, 1, 2}, {0, 1}}));
+  EXPECT_EQ(format_cnmi_support(*support), "(0,1,2),(0,2),(0),(0,1,2),(0,1)");
+  for (const char* wrong : {"", "(0-2),(0,2)", "(0-2)(0,2),(0),(0),(0)", "(2-1),(0),(0),(0),(0)",
+                            "(0,),(0),(0),(0),(0)", "(0),(0),(0),(0),(0),(0)", "0,1,2,3,4"}) {
+    EXPECT_FALSE(parse_cnmi_support(wrong).ok()) << wrong;
+  }
+  EXPECT_EQ(parse_cnmi_support("(0),(0)").error().message,
+            "\"(0),(0)\": expected five lists (mode, mt, bm, ds, bfr) at character 8");
+
+  ModemConfig config = default_modem_config(0, "generic");
+  ASSERT_TRUE(apply_settings(config, {{"cnmi_supported", "(2),(2),(0),(1),(0)"}}).ok());
+  EXPECT_EQ(config.cnmi_supported, (CnmiSupport{{2}, {2}, {0}, {1}, {0}}));
+  auto refused = apply_settings(config, {{"cnmi_supported", "(2)"}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(refused.error().message.starts_with("cnmi_supported: ")) << refused.error().message;
+  ASSERT_TRUE(apply_settings(config, {{"cnmi_supported", nullptr}}).ok());
+  EXPECT_FALSE(config.cnmi_supported.has_value());
+}
+
 TEST(SimFaultPlan, NextCountersWinAndSeedsRepeat) {
   FaultConfig faults;
   faults.cms_error_next = 1;

@@ -311,6 +311,82 @@ TEST(SimulatedModem, UnacknowledgedCmtWithCsms1TurnsRoutingOff) {
   bench.wait(1000);
   EXPECT_EQ(bench.at("AT+CNMI?"), "\r\n+CNMI: 2,0,0,0,0\r\n\r\nOK\r\n");
   EXPECT_EQ(bench.modem.counters().unacknowledged, 1u);
+  EXPECT_EQ(bench.modem.counters().acknowledged, 1u);
+  // The network delivers the rejected one again; with <mt> 0 it is stored silently.
+  EXPECT_EQ(bench.host.take(), "");
+  EXPECT_EQ(bench.modem.store().used("SM"), 1);
+}
+
+// The +CMT line and its PDU line, as the modem printed them; "" when there is none.
+std::string direct_pdu(const std::string& urc) {
+  const auto first_end = urc.find("\r\n", 2);
+  if (first_end == std::string::npos) return "";
+  const auto pdu_end = urc.find("\r\n", first_end + 2);
+  return urc.substr(first_end + 2, pdu_end - first_end - 2);
+}
+
+TEST(SimulatedModem, Csms1HoldsTheNextCmtUntilTheAcknowledgement) {
+  Bench bench(quiet_config("generic"));
+  bench.at("AT+CSMS=1");
+  bench.at("AT+CNMI=2,2,0,1,0");
+  ASSERT_TRUE(bench.modem.inject_message({"+4915112345678", "first", {}, {}, 0}).ok());
+  ASSERT_TRUE(bench.modem.inject_message({"+4915112345678", "second", {}, {}, 0}).ok());
+  const std::string first = bench.host.take();
+  ASSERT_TRUE(first.starts_with("\r\n+CMT: ,")) << first;
+  EXPECT_EQ(first.find("+CMT", 4), std::string::npos) << "TS 27.005 3.4.1: one at a time";
+  const std::string acked = bench.at("AT+CNMA");
+  ASSERT_TRUE(acked.starts_with("\r\nOK\r\n\r\n+CMT: ,")) << acked;
+  auto second = pdu::decode(direct_pdu(acked.substr(6)));
+  ASSERT_TRUE(second.ok()) << acked;
+  EXPECT_EQ(std::get<pdu::Deliver>(second->tpdu).user_data.text, "second");
+  EXPECT_EQ(bench.at("AT+CNMA"), "\r\nOK\r\n");
+  EXPECT_EQ(bench.at("AT+CNMA"), "\r\n+CMS ERROR: 340\r\n");
+  EXPECT_EQ(bench.modem.counters().acknowledged, 2u);
+}
+
+TEST(SimulatedModem, DuplicateDirectDeliveryNeedsTwoAcknowledgements) {
+  ModemConfig config = quiet_config("generic");
+  config.faults.duplicate_direct_probability = 1.0;
+  Bench bench(config);
+  bench.at("AT+CSMS=1");
+  bench.at("AT+CNMI=2,2,0,1,0");
+  ASSERT_TRUE(bench.modem.inject_message({"+4915112345678", "twice", {}, {}, 0}).ok());
+  const std::string first = bench.host.take();
+  const std::string again = bench.at("AT+CNMA").substr(6);  // after "\r\nOK\r\n"
+  EXPECT_EQ(again, first);
+  EXPECT_EQ(bench.at("AT+CNMA"), "\r\nOK\r\n");
+  EXPECT_EQ(bench.modem.counters().duplicates, 1u);
+  EXPECT_EQ(bench.modem.counters().received, 1u);
+
+  // A status report routed with ds=1 is duplicated the same way; without +CSMS=1 both
+  // copies come at once.
+  bench.at("AT+CSMS=0");
+  send_pdu(bench, submit_part("+4917612345678", "hello"));
+  const std::string reports = bench.wait(1000);
+  ASSERT_TRUE(reports.starts_with("\r\n+CDS: ")) << reports;
+  EXPECT_EQ(reports.substr(0, reports.size() / 2), reports.substr(reports.size() / 2));
+}
+
+TEST(SimulatedModem, UnpluggedWhileAwaitingTheAcknowledgementDeliversAgainLater) {
+  Bench bench(quiet_config("generic"));
+  bench.at("AT+CSMS=1");
+  bench.at("AT+CNMI=2,2,0,1,0");
+  ASSERT_TRUE(bench.modem.inject_message({"+4915112345678", "in flight", {}, {}, 0}).ok());
+  bench.host.take();
+  bench.modem.power_off();
+  bench.modem.power_on();
+  bench.wait(bench.config.boot_ms);
+  // Power-on routing is the config's (mt=1): the network's second attempt is stored.
+  EXPECT_EQ(bench.modem.store().used("SM"), 1);
+}
+
+TEST(SimulatedModem, CnmiSupportFromTheConfig) {
+  ModemConfig config = quiet_config("generic");
+  config.cnmi_supported = parse_cnmi_support("(2),(0,2),(0),(0,1),(0)").value();
+  Bench bench(config);
+  EXPECT_EQ(bench.at("AT+CNMI=?"), "\r\n+CNMI: (2),(0,2),(0),(0,1),(0)\r\n\r\nOK\r\n");
+  EXPECT_EQ(bench.at("AT+CNMI=2,1,0,2,0"), "\r\n+CMS ERROR: 303\r\n");
+  EXPECT_EQ(bench.at("AT+CNMI=2,2,0,1,0"), "\r\nOK\r\n");
 }
 
 TEST(SimulatedModem, PresetMessagesAreThereAtStart) {
