@@ -146,7 +146,10 @@ std::string render_modems(const json& modems, TimePoint now, const TerminalStyle
   std::vector<Row> rows;
   for (const json& modem : list_of(modems, "modems")) {
     const std::string id = text_of(modem, "id");
-    const std::string state = text_of(modem, "state");
+    // A SIM the gateway holds back shows why instead of "ready".
+    const auto paused = string_of(modem, "paused");
+    const std::string state =
+        paused ? (*paused == "low_balance" ? "low balance" : *paused) : text_of(modem, "state");
     const std::string registration = text_of(modem, "registration");
     std::optional<int> dbm, csq;
     if (const json* signal = field(modem, "signal")) {
@@ -165,7 +168,7 @@ std::string render_modems(const json& modems, TimePoint now, const TerminalStyle
     rows.push_back(Row{
         {id},
         {text_of(modem, "port")},
-        {state, state_colour(state)},
+        {state, paused ? Colour::yellow : state_colour(state)},
         {operator_of(modem)},
         {format_signal(dbm, csq, style.unicode)},
         {registration, registration_colour(registration)},

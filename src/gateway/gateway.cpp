@@ -126,7 +126,7 @@ Gateway::Gateway(asio::any_io_executor executor, config::Config config, StoreWor
                              },
                              [this](const std::string& id) { dispatcher_.detach(id); }},
             std::move(opener)),
-      stop_event_(executor),
+      balance_wake_(executor),
       webhook_wake_(executor) {}
 
 Gateway::~Gateway() = default;
@@ -135,7 +135,7 @@ void Gateway::stop() {
   if (stopping_) return;
   stopping_ = true;
   dispatcher_.stop();
-  stop_event_.set();
+  balance_wake_.set();
   webhook_wake_.set();
   // The ports close only after the sends in flight have ended (each within its modem's
   // send timeout), so a stop leaves no part of unknown outcome behind.
@@ -320,6 +320,11 @@ awaitable<Result<std::vector<http::ModemInfo>>> Gateway::list_modems() {
       if (!sim->operator_name.empty()) info.operator_name = sim->operator_name;
       info.sent_today = sim->sent_today;
       info.daily_limit = sim->per_day;
+      if (sim->paused) {
+        info.paused = "low_balance";
+      } else if (sim->benched) {
+        info.paused = "benched";
+      }
       info.queue = sim->queue;
     }
     if (auto b = balances_.find(s.iccid); !s.iccid.empty() && b != balances_.end()) {
@@ -426,9 +431,9 @@ awaitable<Result<std::vector<http::BalanceResult>>> Gateway::check_balance(
 }
 
 awaitable<void> Gateway::balance_loop() {
-  // Each operator's interval; the first check a minute after start, when modems are up.
+  // Each operator's interval; the first check as soon as the SIM is ready, so a SIM under
+  // its threshold is paused before it sends much.
   std::map<std::string, TimePoint> due;
-  const auto start = std::chrono::system_clock::now() + std::chrono::minutes(1);
   while (!stopping_) {
     const auto now = std::chrono::system_clock::now();
     for (auto* actor : pool_.actors()) {
@@ -437,16 +442,16 @@ awaitable<void> Gateway::balance_loop() {
       if (!sim || snap.state != modem::ModemState::ready) continue;
       const auto* op = operator_config(sim->operator_name);
       if (op == nullptr || !op->balance || op->balance->interval.count() == 0) continue;
-      auto [it, fresh] = due.try_emplace(snap.id, start);
+      auto [it, fresh] = due.try_emplace(snap.id, now);
       if (now < it->second) continue;
       it->second = now + op->balance->interval;
       asio::co_spawn(
           executor_, [this, actor]() -> awaitable<void> { (void)co_await balance_of(*actor); },
           asio::detached);
     }
-    stop_event_.reset();
+    balance_wake_.reset();
     if (stopping_) break;
-    co_await stop_event_.wait(std::chrono::seconds(30));
+    co_await balance_wake_.wait(std::chrono::seconds(30));
   }
 }
 
@@ -512,6 +517,7 @@ awaitable<Result<http::MetricsSnapshot>> Gateway::metrics() {
 void Gateway::on_state_changed(const modem::ModemSnapshot& snapshot) {
   dispatcher_.modem_changed(snapshot);
   pool_.identity_seen(snapshot);
+  if (snapshot.state == modem::ModemState::ready) balance_wake_.set();
   if (!snapshot.iccid.empty() && sims_seen_.insert(snapshot.iccid).second) {
     store::SimSeen sim;
     sim.iccid = snapshot.iccid;

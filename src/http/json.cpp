@@ -106,6 +106,7 @@ json json_of(const ModemInfo& modem) {
       {"daily_limit", nullable(modem.daily_limit)},
       {"errors", modem.errors},
       {"last_error", nullable(modem.last_error)},
+      {"paused", nullable(modem.paused)},
       {"queue", modem.queue},
   };
 }

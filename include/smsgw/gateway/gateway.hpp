@@ -103,7 +103,7 @@ class Gateway final : public http::GatewayApi,
   std::map<std::string, store::BalanceRecord> balances_;    // by ICCID
   std::set<std::string> sims_seen_;                         // ICCIDs recorded this run
   std::map<std::string, std::string> operator_of_message_;  // id -> destination operator (metrics)
-  Event stop_event_;
+  Event balance_wake_;                                      // stop, or a modem became ready
   Event webhook_wake_;
   bool stopping_ = false;
 };

@@ -170,7 +170,10 @@ struct ModemInfo {
   std::optional<std::uint64_t> daily_limit;  // the SIM's per_day limit; none: unlimited
   std::uint64_t errors = 0;
   std::optional<std::string> last_error;  // the latest error's message, e.g. "+CMS ERROR: 38"
-  std::uint64_t queue = 0;                // messages assigned to this modem and waiting
+  // Why the SIM takes no messages although its modem is up: "low_balance" (under its
+  // operator's threshold) or "benched" (failed repeatedly, resting); none when it sends.
+  std::optional<std::string> paused;
+  std::uint64_t queue = 0;  // messages assigned to this modem and waiting
 };
 
 struct UssdReply {

@@ -75,6 +75,16 @@ TEST(ModemsView, NarrowTerminalKeepsIdStateAndSignal) {
   EXPECT_NE(lines[0].find("SIGNAL"), std::string::npos) << lines[0];
 }
 
+TEST(ModemsView, PausedSimShowsWhyInsteadOfReady) {
+  json modems = kModems;
+  modems[0]["paused"] = "low_balance";
+  modems[1]["paused"] = "benched";
+  const auto lines = lines_of(render_modems(modems, kNow, TerminalStyle{200, true, false}));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_NE(lines[1].find("\x1b[33mlow balance\x1b[0m"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[2].find("\x1b[33mbenched\x1b[0m"), std::string::npos) << lines[2];
+}
+
 TEST(ModemsView, ColourOnlyWhenAsked) {
   const std::string table = render_modems(kModems, kNow, TerminalStyle{120, true, true});
   EXPECT_NE(table.find("\x1b[32mready\x1b[0m"), std::string::npos);

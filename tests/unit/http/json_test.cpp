@@ -77,6 +77,7 @@ TEST(Json, ModemShape) {
   modem.sent_today = 5;
   modem.daily_limit = 500;
   modem.last_error = "+CMS ERROR: 38";
+  modem.paused = "benched";
   const json expected{
       {"id", "modem0"},
       {"port", "/dev/ttyUSB2"},
@@ -96,6 +97,7 @@ TEST(Json, ModemShape) {
       {"daily_limit", 500},
       {"errors", 0},
       {"last_error", "+CMS ERROR: 38"},
+      {"paused", "benched"},
       {"queue", 0},
   };
   EXPECT_EQ(json_of(std::vector<ModemInfo>{modem}), json::array({expected}));
@@ -108,6 +110,7 @@ TEST(Json, ModemShape) {
   EXPECT_TRUE(shown.at("balance").is_null());
   EXPECT_TRUE(shown.at("daily_limit").is_null());
   EXPECT_TRUE(shown.at("last_error").is_null());
+  EXPECT_TRUE(shown.at("paused").is_null());
   EXPECT_EQ(shown.at("signal"), (json{{"csq", nullptr}, {"dbm", nullptr}}));
 }
 
