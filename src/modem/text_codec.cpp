@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "smsgw/pdu/pdu.hpp"
+#include "smsgw/pdu/unicode.hpp"
 
 namespace smsgw::modem {
 namespace {
@@ -18,24 +19,6 @@ bool is_hex(std::string_view text) {
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   return std::toupper(static_cast<unsigned char>(c)) - 'A' + 10;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 Result<std::vector<char32_t>> utf8_code_points(std::string_view utf8) {
@@ -100,7 +83,7 @@ std::optional<std::vector<char32_t>> ucs2_code_points(std::string_view hex) {
 
 std::string to_utf8(const std::vector<char32_t>& points) {
   std::string out;
-  for (auto cp : points) append_utf8(out, cp);
+  for (auto cp : points) pdu::append_utf8(out, cp);
   return out;
 }
 
@@ -136,21 +119,9 @@ Result<std::string> decode_ucs2_hex(std::string_view hex) {
 Result<std::string> encode_ucs2_hex(std::string_view utf8) {
   auto points = utf8_code_points(utf8);
   if (!points) return std::move(points).error();
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string hex;
-  auto put_unit = [&](char32_t unit) {
-    for (int shift = 12; shift >= 0; shift -= 4) hex.push_back(digits[(unit >> shift) & 0xF]);
-  };
-  for (auto cp : *points) {
-    if (cp >= 0x10000) {
-      const char32_t v = cp - 0x10000;
-      put_unit(0xD800 + (v >> 10));
-      put_unit(0xDC00 + (v & 0x3FF));
-    } else {
-      put_unit(cp);
-    }
-  }
-  return hex;
+  pdu::Bytes octets;
+  for (auto cp : *points) pdu::append_utf16be(octets, cp);
+  return pdu::to_hex(octets);
 }
 
 UssdAlphabet ussd_alphabet(int dcs) {
@@ -185,7 +156,7 @@ Result<std::string> decode_ussd_text(std::string_view text, std::optional<int> d
         auto octets = pdu::from_hex(text);
         if (!octets) return std::move(octets).error();
         std::string out;
-        for (auto octet : *octets) append_utf8(out, octet);
+        for (auto octet : *octets) pdu::append_utf8(out, octet);
         return out;
       }
       return std::string(text);

@@ -2,6 +2,42 @@
 
 #include <cstdio>
 
+namespace smsgw::pdu {
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+void append_utf16be(std::vector<std::uint8_t>& out, char32_t cp) {
+  auto unit = [&out](char32_t u) {
+    out.push_back(static_cast<std::uint8_t>(u >> 8));
+    out.push_back(static_cast<std::uint8_t>(u & 0xFF));
+  };
+  if (cp > 0xFFFF) {
+    const char32_t v = cp - 0x10000;
+    unit(0xD800 + (v >> 10));
+    unit(0xDC00 + (v & 0x3FF));
+  } else {
+    unit(cp);
+  }
+}
+
+}  // namespace smsgw::pdu
+
 namespace smsgw::pdu::detail {
 namespace {
 
@@ -53,38 +89,6 @@ Result<std::vector<CodePoint>> decode_utf8(std::string_view text) {
     i += length;
   }
   return out;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-void append_utf16be(std::vector<std::uint8_t>& out, char32_t cp) {
-  auto unit = [&out](char32_t u) {
-    out.push_back(static_cast<std::uint8_t>(u >> 8));
-    out.push_back(static_cast<std::uint8_t>(u & 0xFF));
-  };
-  if (cp > 0xFFFF) {
-    const char32_t v = cp - 0x10000;
-    unit(0xD800 + (v >> 10));
-    unit(0xDC00 + (v & 0x3FF));
-  } else {
-    unit(cp);
-  }
 }
 
 std::string utf16be_to_utf8(std::span<const std::uint8_t> octets) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "smsgw/common/result.hpp"
+#include "smsgw/pdu/unicode.hpp"
 
 namespace smsgw::pdu::detail {
 
@@ -23,13 +24,11 @@ struct CodePoint {
 // "pdu.invalid_utf8" naming the byte offset.
 Result<std::vector<CodePoint>> decode_utf8(std::string_view text);
 
-void append_utf8(std::string& out, char32_t code_point);
+using pdu::append_utf16be;  // smsgw/pdu/unicode.hpp
+using pdu::append_utf8;     // smsgw/pdu/unicode.hpp
 
 // Number of UTF-16 code units (1, or 2 for a surrogate pair above U+FFFF).
 inline std::size_t utf16_units(char32_t code_point) { return code_point > 0xFFFF ? 2 : 1; }
-
-// Appends the UTF-16BE encoding of `code_point`.
-void append_utf16be(std::vector<std::uint8_t>& out, char32_t code_point);
 
 // UTF-16BE to UTF-8. Unpaired surrogates and a dangling odd octet become U+FFFD: a
 // received message is shown, not dropped.
