@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "smsgw/pdu/pdu.hpp"
 #include "smsgw/scheduler/numbering.hpp"
 
 namespace smsgw::scheduler {
@@ -32,8 +33,14 @@ std::optional<std::size_t> match_status_report(const StatusReportFacts& report,
 }
 
 ReportOutcome report_outcome(std::uint8_t tp_st) {
-  if (tp_st <= 0x02 || (tp_st >= 0x10 && tp_st <= 0x1F)) return ReportOutcome::delivered;
-  if (tp_st >= 0x20 && tp_st <= 0x3F) return ReportOutcome::pending;
+  switch (pdu::classify_status(tp_st)) {
+    case pdu::StatusClass::delivered:
+      return ReportOutcome::delivered;
+    case pdu::StatusClass::pending:
+      return ReportOutcome::pending;
+    case pdu::StatusClass::failed:
+      return ReportOutcome::failed;
+  }
   return ReportOutcome::failed;
 }
 

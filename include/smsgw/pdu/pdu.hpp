@@ -106,7 +106,8 @@ struct Submit {
   UserData user_data;
 };
 
-// TS 23.040 9.2.3.15: TP-ST classes.
+// TS 23.040 9.2.3.15: TP-ST classes; the one definition (the store and the delivery-report
+// matcher classify with it): 0x00-0x1F delivered, 0x20-0x3F pending, the rest failed.
 enum class StatusClass { delivered, pending, failed };
 StatusClass classify_status(std::uint8_t tp_st);
 std::string_view to_string(StatusClass);  // "delivered" | "pending" | "failed"

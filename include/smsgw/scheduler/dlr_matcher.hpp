@@ -15,11 +15,11 @@
 // Candidates should be the parts still waiting for a final report; the store finds them by
 // (SIM, MR) and the window.
 //
-// Status (TS 23.040 9.2.3.15 TP-ST, and contract.md: 0x20-0x3F keeps "sent"):
-//   0x00-0x02 delivered (received, forwarded unconfirmed, replaced); 0x10-0x1F SC-specific
-//   "completed" -> delivered; 0x20-0x3F temporary, SC still trying -> pending (part stays
-//   sent); 0x40-0x7F permanent or SC gave up -> failed; reserved values (0x03-0x0F,
-//   0x80-0xFF) -> failed, as 9.2.3.15 says reserved values mean "service rejected".
+// Status (TS 23.040 9.2.3.15 TP-ST, and contract.md: 0x20-0x3F keeps "sent"): the classes
+// of pdu::classify_status, the one definition: 0x00-0x1F "transaction completed"
+// (received, forwarded unconfirmed, replaced, SC-specific) -> delivered; 0x20-0x3F
+// temporary, SC still trying -> pending (part stays sent); 0x40-0x7F permanent or SC gave
+// up, and the reserved values with bit 7 set -> failed.
 #pragma once
 
 #include <chrono>

@@ -32,9 +32,10 @@ inline constexpr MessageStatus kAllMessageStatuses[] = {
 // (for failed/sent) late delivery reports on its parts.
 bool is_final(MessageStatus status);
 
-// What a status report's TP-ST means (3GPP TS 23.040 9.2.3.15): 0x00-0x1F the SC delivered
-// it; 0x20-0x3F the SC is still trying (the part stays `sent`); 0x40-0x7F (and the reserved
-// values above) the SC gave up.
+// What a status report's TP-ST means (3GPP TS 23.040 9.2.3.15), as pdu::classify_status
+// says: 0x00-0x1F the SC delivered it; 0x20-0x3F the SC is still trying (the part stays
+// `sent`); 0x40-0x7F (and the reserved values above) the SC gave up. A value outside one
+// octet is failed.
 enum class ReportOutcome { delivered, pending, failed };
 ReportOutcome classify_report_status(int tp_status);
 

@@ -101,7 +101,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         OutcomeCase{0x00, ReportOutcome::delivered}, OutcomeCase{0x01, ReportOutcome::delivered},
         OutcomeCase{0x02, ReportOutcome::delivered},
-        OutcomeCase{0x03, ReportOutcome::failed},  // reserved
+        OutcomeCase{0x03, ReportOutcome::delivered},  // reserved, class "completed"
+        OutcomeCase{0x10, ReportOutcome::delivered},  // SC-specific, class "completed"
         OutcomeCase{0x1F, ReportOutcome::delivered},
         OutcomeCase{0x20, ReportOutcome::pending},  // congestion, still trying
         OutcomeCase{0x25, ReportOutcome::pending}, OutcomeCase{0x3F, ReportOutcome::pending},
