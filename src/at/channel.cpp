@@ -283,6 +283,29 @@ struct Channel::State {
     if (!outcome) return std::move(outcome).error();
     return Response{std::move(lines)};
   }
+
+  // Starts `command`: collects its reply and writes "<command>\r"; a failed write ends it.
+  awaitable<Result<void>> start(std::string command) {
+    begin(command);
+    auto written = co_await write(command + "\r");
+    if (!written) end();
+    co_return written;
+  }
+
+  // Waits for the final result of the command in flight and ends the command. Without one
+  // within `timeout`: the channel's failure, or "at.timeout" naming the command and `when`.
+  awaitable<Result<Response>> finish(std::string command, Clock::duration timeout,
+                                     std::string when) {
+    const bool answered = co_await wait_for([this] { return final_result.has_value(); }, timeout);
+    if (!answered) {
+      end();
+      co_return failure_or(make_error(
+          "at.timeout", command + ": no final result within " + milliseconds_text(timeout) + when));
+    }
+    auto reply = take_reply();
+    end();
+    co_return reply;
+  }
 };
 
 Channel::Channel(std::unique_ptr<ByteStream> stream)
@@ -334,21 +357,8 @@ awaitable<Result<Response>> Channel::command(std::string_view command, Clock::du
   State::Turn turn(state);
   if (state->failure) co_return *state->failure;
 
-  state->begin(text);
-  if (auto written = co_await state->write(text + "\r"); !written) {
-    state->end();
-    co_return std::move(written).error();
-  }
-  const bool answered =
-      co_await state->wait_for([&] { return state->final_result.has_value(); }, timeout);
-  if (!answered) {
-    state->end();
-    co_return state->failure_or(
-        make_error("at.timeout", text + ": no final result within " + milliseconds_text(timeout)));
-  }
-  auto reply = state->take_reply();
-  state->end();
-  co_return reply;
+  if (auto started = co_await state->start(text); !started) co_return std::move(started).error();
+  co_return co_await state->finish(text, timeout, "");
 }
 
 awaitable<Result<Response>> Channel::command_with_body(std::string_view command,
@@ -363,11 +373,7 @@ awaitable<Result<Response>> Channel::command_with_body(std::string_view command,
   if (state->failure) co_return *state->failure;
 
   // Phase 1 (TS 27.005 3.5.1): the command, then "> " or a final result (an error).
-  state->begin(text);
-  if (auto written = co_await state->write(text + "\r"); !written) {
-    state->end();
-    co_return std::move(written).error();
-  }
+  if (auto started = co_await state->start(text); !started) co_return std::move(started).error();
   const bool prompted = co_await state->wait_for(
       [&] { return state->prompt_seen || state->final_result.has_value(); }, prompt_timeout);
   if (state->final_result) {
@@ -404,17 +410,7 @@ awaitable<Result<Response>> Channel::command_with_body(std::string_view command,
     state->end();
     co_return std::move(written).error();
   }
-  const bool answered =
-      co_await state->wait_for([&] { return state->final_result.has_value(); }, final_timeout);
-  if (!answered) {
-    state->end();
-    co_return state->failure_or(make_error(
-        "at.timeout",
-        text + ": no final result within " + milliseconds_text(final_timeout) + " after the body"));
-  }
-  auto reply = state->take_reply();
-  state->end();
-  co_return reply;
+  co_return co_await state->finish(text, final_timeout, " after the body");
 }
 
 awaitable<Result<void>> Channel::write_raw(std::string_view bytes) {

@@ -711,6 +711,26 @@ struct ModemActor::Impl {
     reading.reset();
   }
 
+  // Hands an SMS-DELIVER or SMS-STATUS-REPORT to the listener (storage "" and index -1
+  // for direct delivery): true once it is stored. Nothing for an SMS-SUBMIT.
+  awaitable<std::optional<bool>> offer(pdu::Decoded decoded, std::string storage, int index,
+                                       std::string pdu_hex) {
+    if (auto* deliver = std::get_if<pdu::Deliver>(&decoded.tpdu)) {
+      InboundSms sms{settings.id, std::move(storage), index, std::move(*deliver),
+                     std::move(pdu_hex)};
+      const bool stored = co_await listener.on_inbound(std::move(sms));
+      if (stored) ++snap.received_total;
+      co_return stored;
+    }
+    if (auto* report = std::get_if<pdu::StatusReport>(&decoded.tpdu)) {
+      StatusReportEvent event{settings.id, std::move(*report), std::move(pdu_hex)};
+      const bool stored = co_await listener.on_status_report(std::move(event));
+      if (stored) ++snap.reports_total;
+      co_return stored;
+    }
+    co_return std::nullopt;
+  }
+
   // Decodes a stored PDU, hands it to the listener, and deletes it once stored.
   awaitable<void> hand_over(Slot slot, std::string pdu_hex) {
     auto decoded = pdu::decode(pdu_hex);
@@ -723,18 +743,10 @@ struct ModemActor::Impl {
       undecodable.insert(slot);
       co_return;
     }
-    bool stored = false;
-    if (auto* deliver = std::get_if<pdu::Deliver>(&decoded->tpdu)) {
-      InboundSms sms{settings.id, slot.memory, slot.index, std::move(*deliver), pdu_hex};
-      stored = co_await listener.on_inbound(std::move(sms));
-      if (stored) ++snap.received_total;
-    } else if (auto* report = std::get_if<pdu::StatusReport>(&decoded->tpdu)) {
-      StatusReportEvent event{settings.id, std::move(*report), pdu_hex};
-      stored = co_await listener.on_status_report(std::move(event));
-      if (stored) ++snap.reports_total;
-    } else {
-      co_return;  // an SMS-SUBMIT draft
-    }
+    const auto offered =
+        co_await offer(std::move(decoded).value(), slot.memory, slot.index, pdu_hex);
+    if (!offered) co_return;  // an SMS-SUBMIT draft
+    const bool stored = *offered;
     if (!stored) {
       log->warn("listener did not store {} {}; kept on the SIM", slot.memory, slot.index);
       unacknowledged.insert(slot);
@@ -770,16 +782,8 @@ struct ModemActor::Impl {
       record_error(std::move(error));
       co_return;
     }
-    bool stored = false;
-    if (auto* deliver = std::get_if<pdu::Deliver>(&decoded->tpdu)) {
-      InboundSms sms{settings.id, "", -1, std::move(*deliver), pdu_hex};
-      stored = co_await listener.on_inbound(std::move(sms));
-      if (stored) ++snap.received_total;
-    } else if (auto* report = std::get_if<pdu::StatusReport>(&decoded->tpdu)) {
-      StatusReportEvent event{settings.id, std::move(*report), pdu_hex};
-      stored = co_await listener.on_status_report(std::move(event));
-      if (stored) ++snap.reports_total;
-    }
+    const auto offered = co_await offer(std::move(decoded).value(), "", -1, pdu_hex);
+    const bool stored = offered.value_or(false);
     if (!stored) {
       log->warn("listener did not store the {}; {}", urc.name,
                 needs_cnma ? "not acknowledged, the network sends it again"

@@ -45,30 +45,32 @@ struct VendorCommand {
   std::string_view reply;  // "" or a fixed line
 };
 
+// One device family. Defaults are the generic device (TS 27.007 / 27.005 behaviour with
+// no quirk); a row names only what its family does differently.
 struct Personality {
   std::string_view name;
   std::string_view manufacturer;  // AT+CGMI
   std::string_view model;         // AT+CGMM
   std::string_view revision;      // AT+CGMR
   std::string_view imei_tac;      // first 8 IMEI digits of the default identity
-  IccidForm iccid_form;
-  std::string_view unsupported_final;              // final result of an unknown command
+  IccidForm iccid_form = IccidForm::crsm_only;
+  std::string_view unsupported_final = "ERROR";    // final result of an unknown command
   std::vector<std::string_view> boot_urcs;         // after power-on, with the SIM ready
   std::vector<std::string_view> boot_urcs_locked;  // after power-on, SIM PIN needed
-  std::vector<std::string_view> after_pin_urcs;    // once the PIN was accepted
-  UssdCoding ussd_request;
-  UssdCoding ussd_reply;
-  int ussd_reply_dcs;
-  ReportRoute report_route;
+  std::vector<std::string_view> after_pin_urcs{};  // once the PIN was accepted
+  UssdCoding ussd_request = UssdCoding::plain;
+  UssdCoding ussd_reply = UssdCoding::plain;
+  int ussd_reply_dcs = 15;
+  ReportRoute report_route = ReportRoute::cdsi_sr;
   // +CNMI values accepted per parameter (mode, mt, bm, ds, bfr); test reply text.
-  CnmiSupport cnmi_accepted;
-  std::string_view cnmi_test_reply;
-  bool send_noise;        // ZTE: +ZDONR before "> ", +ZPASR before +CMGS (pgm test_modem.py)
-  bool cmgr_empty_stat;   // ZTE: "+CMGR: ,,27" (pgm tests)
-  int index_base;         // first storage index (0 for Huawei: Gammu F_SMS_LOCATION_0)
-  int noise_interval_ms;  // default period of noise URCs; 0 = none
+  CnmiSupport cnmi_accepted{{0, 1, 2}, {0, 1, 2, 3}, {0, 2}, {0, 1, 2}, {0, 1}};
+  std::string_view cnmi_test_reply = "+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)";
+  bool send_noise = false;       // ZTE: +ZDONR before "> ", +ZPASR before +CMGS (pgm test_modem.py)
+  bool cmgr_empty_stat = false;  // ZTE: "+CMGR: ,,27" (pgm tests)
+  int index_base = 1;            // first storage index (0 for Huawei: Gammu F_SMS_LOCATION_0)
+  int noise_interval_ms = 0;     // default period of noise URCs; 0 = none
   std::vector<std::string_view> noise_urcs;  // "{csq}" is replaced by the signal
-  std::vector<VendorCommand> vendor_commands;
+  std::vector<VendorCommand> vendor_commands{};
 };
 
 // The five personalities: generic, huawei, zte, simcom, quectel.

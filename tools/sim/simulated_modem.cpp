@@ -379,6 +379,10 @@ std::string SimulatedModem::render_reply(std::string_view final_result) {
 
 void SimulatedModem::finish(std::string_view final_result) {
   emit(render_reply(final_result));
+  back_to_command_mode();
+}
+
+void SimulatedModem::back_to_command_mode() {
   mode_ = Mode::command;
   flush_urcs();
   if (!pending_input_.empty()) {
@@ -550,13 +554,7 @@ void SimulatedModem::finish_pdu() {
     if (personality_->send_noise) emit_noise("+ZPASR: \"UMTS\"");
     if (lost) {
       reply_.clear();
-      mode_ = Mode::command;
-      flush_urcs();
-      if (!pending_input_.empty()) {
-        std::string input;
-        input.swap(pending_input_);
-        process_bytes(input);
-      }
+      back_to_command_mode();
     } else {
       info("+CMGS: " + std::to_string(mr));
       finish("OK");

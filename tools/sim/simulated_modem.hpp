@@ -134,6 +134,8 @@ class SimulatedModem {
   void info(std::string line);
   void info_block(std::vector<std::string> lines);
   void finish(std::string_view final_result);
+  // The command line is over: queued URCs go out, held input is processed.
+  void back_to_command_mode();
   std::string render_reply(std::string_view final_result);
   void emit_urc(std::string text);    // waits while busy
   void emit_noise(std::string text);  // never waits

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "actor_rig.hpp"
 #include "smsgw/modem/modem.hpp"
 
 namespace smsgw::modem {
@@ -134,25 +135,6 @@ class Simulator {
 
 // ------------------------------------------------------------------ the actor under test
 
-class Listener final : public ModemListener {
- public:
-  void on_state_changed(const ModemSnapshot& snapshot) override {
-    if (states.empty() || states.back() != snapshot.state) states.push_back(snapshot.state);
-  }
-  awaitable<bool> on_inbound(InboundSms sms) override {
-    inbound.push_back(std::move(sms));
-    co_return store_inbound;
-  }
-  awaitable<bool> on_status_report(StatusReportEvent report) override {
-    reports.push_back(std::move(report));
-    co_return true;
-  }
-  std::vector<ModemState> states;
-  std::vector<InboundSms> inbound;
-  std::vector<StatusReportEvent> reports;
-  bool store_inbound = true;
-};
-
 ModemSettings settings_for(const std::string& port) {
   ModemSettings settings;
   settings.id = "sim0";
@@ -173,7 +155,8 @@ ModemSettings settings_for(const std::string& port) {
   return settings;
 }
 
-class Rig {
+// The actor on the simulator's port, with the longer limits a real process needs.
+class Rig : public testing::ActorRig {
  public:
   Rig(const std::string& personality, json modem_settings = json::object(),
       const std::function<void(ModemSettings&)>& tune = {})
@@ -181,43 +164,18 @@ class Rig {
     spdlog::set_level(spdlog::level::warn);
     auto settings = settings_for(sim.port());
     if (tune) tune(settings);
-    actor = std::make_unique<ModemActor>(io.get_executor(), std::move(settings), listener);
+    create(std::move(settings));
   }
-  ~Rig() {
-    actor->stop();
-    run_until([&] { return run_done; }, 3s);
-  }
-
-  void start() {
-    asio::co_spawn(
-        io,
-        [this]() -> awaitable<void> {
-          co_await actor->run();
-          run_done = true;
-        },
-        asio::detached);
-  }
+  ~Rig() override { shutdown(); }
 
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done() && std::chrono::steady_clock::now() < deadline) {
-      if (io.stopped()) io.restart();
-      io.run_for(5ms);
-    }
-    return done();
+    return ActorRig::run_until(done, limit);
   }
-
-  bool ready(std::chrono::milliseconds limit = 10s) {
-    return run_until([&] { return actor->can_send(); }, limit);
-  }
+  bool ready(std::chrono::milliseconds limit = 10s) { return ActorRig::ready(limit); }
 
   template <class T>
   std::optional<T> await(awaitable<T> task, std::chrono::milliseconds limit = 15s) {
-    std::optional<T> result;
-    asio::co_spawn(
-        io, [&]() -> awaitable<void> { result.emplace(co_await std::move(task)); }, asio::detached);
-    run_until([&] { return result.has_value(); }, limit);
-    return result;
+    return try_await(std::move(task), limit);
   }
 
   std::vector<PartResult> send(std::string_view text, bool status_report = false) {
@@ -230,16 +188,12 @@ class Rig {
     return results.value_or(std::vector<PartResult>{});
   }
 
-  asio::io_context io;
   Simulator sim;
-  Listener listener;
-  std::unique_ptr<ModemActor> actor;
-  bool run_done = false;
 };
 
 // ------------------------------------------------------------------ per personality
 
-class ModemSimPerPersonality : public testing::TestWithParam<std::string> {};
+class ModemSimPerPersonality : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ModemSimPerPersonality, InitReportsTheSimulatedIdentity) {
   Rig rig(GetParam());
@@ -298,7 +252,7 @@ TEST_P(ModemSimPerPersonality, UssdBalanceInThePersonalitysEncoding) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Personalities, ModemSimPerPersonality,
-                         testing::Values("generic", "huawei", "zte", "simcom", "quectel"));
+                         ::testing::Values("generic", "huawei", "zte", "simcom", "quectel"));
 
 // ------------------------------------------------------------------ faults
 
@@ -453,7 +407,7 @@ json direct_only(json settings = json::object()) {
 
 json sim_stats(const Simulator& sim) { return sim.control(json{{"cmd", "stats"}})["modems"][0]; }
 
-class ModemSimDirect : public testing::TestWithParam<std::string> {};
+class ModemSimDirect : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ModemSimDirect, CmtIsHandedOverAndAcknowledged) {
   Rig rig(GetParam(), direct_only());
@@ -550,7 +504,7 @@ TEST_P(ModemSimDirect, RefusedMessageComesBackThroughStorage) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Personalities, ModemSimDirect,
-                         testing::Values("generic", "huawei", "simcom", "quectel"));
+                         ::testing::Values("generic", "huawei", "simcom", "quectel"));
 
 }  // namespace
 }  // namespace smsgw::modem

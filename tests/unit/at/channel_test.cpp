@@ -72,6 +72,42 @@ class ChannelTest : public ::testing::Test {
     co_return std::string(modem_.str());
   }
 
+  // One exchange of the modem's side of a dialogue: wait until the channel wrote something
+  // ending in one of `until`, check it against `expect` (unless empty), answer `reply`.
+  struct Step {
+    std::string expect{};
+    std::string reply{};
+    std::string_view until = "\r";
+  };
+
+  // Plays `steps` beside the scenario; stops early once the channel is closed or failed.
+  void modem_answers(std::vector<Step> steps) {
+    auto script = [this, steps = std::move(steps)]() -> awaitable<void> {
+      for (const auto& step : steps) {
+        const std::string got = co_await written(step.until);
+        if (got.empty()) co_return;
+        if (!step.expect.empty()) {
+          EXPECT_EQ(got, step.expect);
+        }
+        send(step.reply);
+      }
+    };
+    asio::co_spawn(io_, std::move(script), asio::detached);
+  }
+
+  // One command against a modem that answers `answer`: the command is written as is, and
+  // its reply carries `expected_lines`. URCs are left in urcs_ for the test to check.
+  void exchange(const std::string& command, const std::string& answer,
+                const std::vector<std::string>& expected_lines, std::size_t read_size = 1024) {
+    make_channel(read_size);
+    run([&]() -> awaitable<void> {
+      modem_answers({{.expect = command + "\r", .reply = answer}});
+      auto reply = co_await channel_->command(command, kLong);
+      CO_ASSERT_OK(reply);
+      EXPECT_EQ(reply->lines, expected_lines);
+    });
+  }
+
   // Runs the reader loop and `scenario` to completion, then closes the channel.
   void run(std::function<awaitable<void>()> scenario, bool start_reader = true) {
     bool scenario_done = false;
@@ -107,80 +143,32 @@ class ChannelTest : public ::testing::Test {
 };
 
 TEST_F(ChannelTest, CommandReturnsTheInformationLines) {
-  make_channel();
-  run([&]() -> awaitable<void> {
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          EXPECT_EQ(co_await written(), "AT+CSQ\r");
-          send("\r\n+CSQ: 20,99\r\n\r\nOK\r\n");
-        },
-        asio::detached);
-    auto reply = co_await channel_->command("AT+CSQ", kLong);
-    CO_ASSERT_OK(reply);
-    EXPECT_EQ(reply->lines, std::vector<std::string>{"+CSQ: 20,99"});
-  });
+  exchange("AT+CSQ", "\r\n+CSQ: 20,99\r\n\r\nOK\r\n", {"+CSQ: 20,99"});
 }
 
 TEST_F(ChannelTest, OneBytePerReadWithEchoOn) {
-  make_channel(1);
-  run([&]() -> awaitable<void> {
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          EXPECT_EQ(co_await written(), "AT+CGMR\r");
-          // gammu#523: echo, then the answer.
-          send("AT+CGMR\r\r\n21.263.03.00.141\r\n\r\nOK\r\n");
-        },
-        asio::detached);
-    auto reply = co_await channel_->command("AT+CGMR", kLong);
-    CO_ASSERT_OK(reply);
-    EXPECT_EQ(reply->lines, std::vector<std::string>{"21.263.03.00.141"});
-  });
+  // gammu#523: echo, then the answer.
+  exchange("AT+CGMR", "AT+CGMR\r\r\n21.263.03.00.141\r\n\r\nOK\r\n", {"21.263.03.00.141"}, 1);
 }
 
 TEST_F(ChannelTest, UrcInTheMiddleOfAReplyGoesToTheHandlerOnly) {
-  make_channel(1);
-  run([&]() -> awaitable<void> {
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          co_await written();
-          send("\r\n+CSQ: 20,99\r\n\r\n+CMTI: \"SM\",3\r\n\r\nOK\r\n");
-        },
-        asio::detached);
-    auto reply = co_await channel_->command("AT+CSQ", kLong);
-    CO_ASSERT(reply.ok());
-    EXPECT_EQ(reply->lines, std::vector<std::string>{"+CSQ: 20,99"});
-    CO_ASSERT(urcs_.size() == 1U);
-    EXPECT_EQ(urcs_[0].name, "+CMTI");
-    EXPECT_EQ(urcs_[0].line, "+CMTI: \"SM\",3");
-    EXPECT_FALSE(urcs_[0].body.has_value());
-  });
+  exchange("AT+CSQ", "\r\n+CSQ: 20,99\r\n\r\n+CMTI: \"SM\",3\r\n\r\nOK\r\n", {"+CSQ: 20,99"}, 1);
+  ASSERT_EQ(urcs_.size(), 1U);
+  EXPECT_EQ(urcs_[0].name, "+CMTI");
+  EXPECT_EQ(urcs_[0].line, "+CMTI: \"SM\",3");
+  EXPECT_FALSE(urcs_[0].body.has_value());
 }
 
 TEST_F(ChannelTest, TwoLineUrcCarriesItsPduEvenInsideAReply) {
-  make_channel(3);
-  run([&]() -> awaitable<void> {
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          co_await written();
-          // python-gsmmodem#44: a +CDS arriving with the next command's reply.
-          send(
-              "\r\n+CDS: "
-              "25\r\n079119890400202306400C91197909913764511090718384225110907183252200\r\n"
-              "+CSQ: 17,99\r\n\r\nOK\r\n");
-        },
-        asio::detached);
-    auto reply = co_await channel_->command("AT+CSQ", kLong);
-    CO_ASSERT(reply.ok());
-    EXPECT_EQ(reply->lines, std::vector<std::string>{"+CSQ: 17,99"});
-    CO_ASSERT(urcs_.size() == 1U);
-    EXPECT_EQ(urcs_[0].name, "+CDS");
-    EXPECT_EQ(urcs_[0].line, "+CDS: 25");
-    EXPECT_EQ(urcs_[0].body, "079119890400202306400C91197909913764511090718384225110907183252200");
-  });
+  // python-gsmmodem#44: a +CDS arriving with the next command's reply.
+  exchange("AT+CSQ",
+           "\r\n+CDS: 25\r\n079119890400202306400C91197909913764511090718384225110907183252200\r\n"
+           "+CSQ: 17,99\r\n\r\nOK\r\n",
+           {"+CSQ: 17,99"}, 3);
+  ASSERT_EQ(urcs_.size(), 1U);
+  EXPECT_EQ(urcs_[0].name, "+CDS");
+  EXPECT_EQ(urcs_[0].line, "+CDS: 25");
+  EXPECT_EQ(urcs_[0].body, "079119890400202306400C91197909913764511090718384225110907183252200");
 }
 
 TEST_F(ChannelTest, UrcsBetweenCommandsReachTheHandler) {
@@ -200,13 +188,10 @@ TEST_F(ChannelTest, UrcsBetweenCommandsReachTheHandler) {
 TEST_F(ChannelTest, MultiLineUssdMenuIsOneUrcAfterTheOk) {
   make_channel(2);
   run([&]() -> awaitable<void> {
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          co_await written();
-          send("\r\nOK\r\n\r\n+CUSD: 1,\"Balance: 5.00 EUR\r\n1. Top up\r\n\r\n2. Offers\",15\r\n");
-        },
-        asio::detached);
+    modem_answers({
+        {.reply =
+             "\r\nOK\r\n\r\n+CUSD: 1,\"Balance: 5.00 EUR\r\n1. Top up\r\n\r\n2. Offers\",15\r\n"},
+    });
     auto reply = co_await channel_->command("AT+CUSD=1,\"*100#\",15", kLong);
     CO_ASSERT_OK(reply);
     EXPECT_TRUE(reply->lines.empty());
@@ -217,21 +202,9 @@ TEST_F(ChannelTest, MultiLineUssdMenuIsOneUrcAfterTheOk) {
 }
 
 TEST_F(ChannelTest, UnclosedUssdQuoteDoesNotSwallowTheFinalResult) {
-  make_channel();
-  run([&]() -> awaitable<void> {
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          co_await written();
-          send("\r\n+CUSD: 0,\"cut off\r\n+CSQ: 20,99\r\nOK\r\n");
-        },
-        asio::detached);
-    auto reply = co_await channel_->command("AT+CSQ", kLong);
-    CO_ASSERT_OK(reply);
-    EXPECT_EQ(reply->lines, std::vector<std::string>{"+CSQ: 20,99"});
-    CO_ASSERT(urcs_.size() == 1U);
-    EXPECT_EQ(urcs_[0].line, "+CUSD: 0,\"cut off");
-  });
+  exchange("AT+CSQ", "\r\n+CUSD: 0,\"cut off\r\n+CSQ: 20,99\r\nOK\r\n", {"+CSQ: 20,99"});
+  ASSERT_EQ(urcs_.size(), 1U);
+  EXPECT_EQ(urcs_[0].line, "+CUSD: 0,\"cut off");
 }
 
 TEST_F(ChannelTest, ReplyArrivingBeforeTheWaitBeginsIsNotLost) {
@@ -265,17 +238,11 @@ TEST_F(ChannelTest, ReplyReadBeforeTheReaderStartsIsNotLost) {
 TEST_F(ChannelTest, FinalErrorsBecomeErrorValues) {
   make_channel();
   run([&]() -> awaitable<void> {
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          co_await written();
-          send("\r\n+CME ERROR: SIM not inserted\r\n");
-          co_await written();
-          send("\r\nCOMMAND NOT SUPPORT\r\n");
-          co_await written();
-          send("\r\nERROR\r\n");
-        },
-        asio::detached);
+    modem_answers({
+        {.reply = "\r\n+CME ERROR: SIM not inserted\r\n"},
+        {.reply = "\r\nCOMMAND NOT SUPPORT\r\n"},
+        {.reply = "\r\nERROR\r\n"},
+    });
     auto pin = co_await channel_->command("AT+CPIN?", kLong);
     CO_ASSERT(!pin.ok());
     EXPECT_EQ(pin.error().code, "cme.10");
@@ -290,20 +257,9 @@ TEST_F(ChannelTest, FinalErrorsBecomeErrorValues) {
 }
 
 TEST_F(ChannelTest, GarbageLinesDoNotEndACommand) {
-  make_channel(1);
-  run([&]() -> awaitable<void> {
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          co_await written();
-          send(std::string("\r\n\xff\xfe\x00noise\r\n+CGSN: \"351234567890123\"\r\nOK\r\n", 42));
-        },
-        asio::detached);
-    auto reply = co_await channel_->command("AT+CGSN", kLong);
-    CO_ASSERT(reply.ok());
-    EXPECT_EQ(reply->lines,
-              (std::vector<std::string>{"\xff\xfenoise", "+CGSN: \"351234567890123\""}));
-  });
+  exchange("AT+CGSN",
+           std::string("\r\n\xff\xfe\x00noise\r\n+CGSN: \"351234567890123\"\r\nOK\r\n", 42),
+           {"\xff\xfenoise", "+CGSN: \"351234567890123\""}, 1);
 }
 
 TEST_F(ChannelTest, TimeoutThenTheNextCommandWorks) {
@@ -315,13 +271,9 @@ TEST_F(ChannelTest, TimeoutThenTheNextCommandWorks) {
     EXPECT_NE(silent.error().message.find("AT+CFUN=1,1"), std::string::npos);
     EXPECT_TRUE(channel_->is_open());
     modem_.clear();
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          EXPECT_EQ(co_await written(), "AT\r");
-          send("\r\nOK\r\n");
-        },
-        asio::detached);
+    modem_answers({
+        {.expect = "AT\r", .reply = "\r\nOK\r\n"},
+    });
     auto next = co_await channel_->command("AT", kLong);
     EXPECT_TRUE(next.ok());
   });
@@ -332,13 +284,9 @@ TEST_F(ChannelTest, StrayFinalResultWithNoCommandIsIgnored) {
   run([&]() -> awaitable<void> {
     send("\r\nOK\r\n\r\nERROR\r\n");
     for (int spin = 0; spin < 100; ++spin) co_await asio::post(io_, use_awaitable);
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          co_await written();
-          send("\r\n+CSQ: 9,99\r\n\r\nOK\r\n");
-        },
-        asio::detached);
+    modem_answers({
+        {.reply = "\r\n+CSQ: 9,99\r\n\r\nOK\r\n"},
+    });
     auto reply = co_await channel_->command("AT+CSQ", kLong);
     CO_ASSERT(reply.ok());
     EXPECT_EQ(reply->lines, std::vector<std::string>{"+CSQ: 9,99"});
@@ -348,15 +296,10 @@ TEST_F(ChannelTest, StrayFinalResultWithNoCommandIsIgnored) {
 TEST_F(ChannelTest, SolicitedRegistrationLineIsPartOfTheReply) {
   make_channel();
   run([&]() -> awaitable<void> {
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          co_await written();
-          send("\r\n+CREG: 2,1,8BE3,2BAF\r\n\r\nOK\r\n");
-          co_await written();
-          send("\r\n+CREG: 1,84CD,00D30156\r\n+CSQ: 20,99\r\n\r\nOK\r\n");
-        },
-        asio::detached);
+    modem_answers({
+        {.reply = "\r\n+CREG: 2,1,8BE3,2BAF\r\n\r\nOK\r\n"},
+        {.reply = "\r\n+CREG: 1,84CD,00D30156\r\n+CSQ: 20,99\r\n\r\nOK\r\n"},
+    });
     auto query = co_await channel_->command("AT+CREG?", kLong);
     CO_ASSERT(query.ok());
     EXPECT_EQ(query->lines, std::vector<std::string>{"+CREG: 2,1,8BE3,2BAF"});
@@ -373,15 +316,10 @@ TEST_F(ChannelTest, CommandWithBodySendsThePduAfterThePrompt) {
   make_channel(1);
   const std::string pdu = "0011000B916407281553F80000AA0AE8329BFD4697D9EC37";
   run([&]() -> awaitable<void> {
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          EXPECT_EQ(co_await written(), "AT+CMGS=23\r");
-          send("\r\n> ");
-          EXPECT_EQ(co_await written("\x1a"), pdu + "\x1a");
-          send("\r\n+CMGS: 64\r\n\r\nOK\r\n");
-        },
-        asio::detached);
+    modem_answers({
+        {.expect = "AT+CMGS=23\r", .reply = "\r\n> "},
+        {.expect = pdu + "\x1a", .reply = "\r\n+CMGS: 64\r\n\r\nOK\r\n", .until = "\x1a"},
+    });
     auto reply = co_await channel_->command_with_body("AT+CMGS=23", pdu, kLong, kLong);
     CO_ASSERT_OK(reply);
     EXPECT_EQ(reply->lines, std::vector<std::string>{"+CMGS: 64"});
@@ -392,15 +330,10 @@ TEST_F(ChannelTest, CommandWithBodyWithEchoOfCommandAndBody) {
   make_channel(2);
   const std::string pdu = "0021000C911979099137640000036D3E6";
   run([&]() -> awaitable<void> {
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          co_await written();
-          send("AT+CMGS=61\r\r\n> ");  // gammu#355 framing
-          co_await written("\x1a");
-          send(pdu + "\x1a\r\n+CMGS: 7\r\n\r\nOK\r\n");
-        },
-        asio::detached);
+    modem_answers({
+        {.reply = "AT+CMGS=61\r\r\n> "},  // gammu#355 framing
+        {.reply = pdu + "\x1a\r\n+CMGS: 7\r\n\r\nOK\r\n", .until = "\x1a"},
+    });
     auto reply = co_await channel_->command_with_body("AT+CMGS=61", pdu, kLong, kLong);
     CO_ASSERT_OK(reply);
     EXPECT_EQ(reply->lines, std::vector<std::string>{"+CMGS: 7"});
@@ -410,16 +343,12 @@ TEST_F(ChannelTest, CommandWithBodyWithEchoOfCommandAndBody) {
 TEST_F(ChannelTest, ZteNoiseBeforePromptAndBeforeCmgs) {
   make_channel(1);
   run([&]() -> awaitable<void> {
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          co_await written();
-          // python-gsmmodem test_modem.py: ZTE sends +ZDONR/+ZPASR before '>' and +CMGS.
-          send("\r\n+ZDONR: \"01\",\"01\",1,1,1\r\n\r\n+ZPASR: \"UMTS\"\r\n\r\n> ");
-          co_await written("\x1a");
-          send("\r\n+ZDONR: \"01\",\"01\",1,1,1\r\n\r\n+CMGS: 200\r\n\r\nOK\r\n");
-        },
-        asio::detached);
+    modem_answers({
+        // python-gsmmodem test_modem.py: ZTE sends +ZDONR/+ZPASR before '>' and +CMGS.
+        {.reply = "\r\n+ZDONR: \"01\",\"01\",1,1,1\r\n\r\n+ZPASR: \"UMTS\"\r\n\r\n> "},
+        {.reply = "\r\n+ZDONR: \"01\",\"01\",1,1,1\r\n\r\n+CMGS: 200\r\n\r\nOK\r\n",
+         .until = "\x1a"},
+    });
     auto reply = co_await channel_->command_with_body("AT+CMGS=23", "00110000", kLong, kLong);
     CO_ASSERT_OK(reply);
     EXPECT_EQ(reply->lines, std::vector<std::string>{"+CMGS: 200"});
@@ -433,13 +362,9 @@ TEST_F(ChannelTest, ZteNoiseBeforePromptAndBeforeCmgs) {
 TEST_F(ChannelTest, ErrorInsteadOfPromptWritesNoBody) {
   make_channel();
   run([&]() -> awaitable<void> {
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          co_await written();
-          send("\r\n+CMS ERROR: 304\r\n");
-        },
-        asio::detached);
+    modem_answers({
+        {.reply = "\r\n+CMS ERROR: 304\r\n"},
+    });
     auto reply = co_await channel_->command_with_body("AT+CMGS=999", "00", kLong, kLong);
     CO_ASSERT(!reply.ok());
     EXPECT_EQ(reply.error().code, "cms.304");
@@ -461,13 +386,9 @@ TEST_F(ChannelTest, PromptTimeoutSendsEscAndNoBody) {
 TEST_F(ChannelTest, FinalTimeoutAfterTheBodyIsATimeout) {
   make_channel();
   run([&]() -> awaitable<void> {
-    asio::co_spawn(
-        io_,
-        [&]() -> awaitable<void> {
-          co_await written();
-          send("> ");
-        },
-        asio::detached);
+    modem_answers({
+        {.reply = "> "},
+    });
     auto reply = co_await channel_->command_with_body("AT+CMGS=23", "0011", kLong, 30ms);
     CO_ASSERT(!reply.ok());
     EXPECT_EQ(reply.error().code, "at.timeout");
@@ -610,17 +531,11 @@ TEST_F(ChannelTest, EveryIoFailurePointFailsCleanlyWithIo) {
     make_channel(4, {}, &failures);
     std::vector<std::string> outcomes;
     run([&]() -> awaitable<void> {
-      asio::co_spawn(
-          io_,
-          [&]() -> awaitable<void> {
-            if ((co_await written()).empty()) co_return;
-            send("\r\n+CSQ: 20,99\r\n+CMTI: \"SM\",1\r\nOK\r\n");
-            if ((co_await written()).empty()) co_return;
-            send("\r\n> ");
-            if ((co_await written("\x1a")).empty()) co_return;
-            send("\r\n+CMGS: 5\r\n\r\nOK\r\n");
-          },
-          asio::detached);
+      modem_answers({
+          {.reply = "\r\n+CSQ: 20,99\r\n+CMTI: \"SM\",1\r\nOK\r\n"},
+          {.reply = "\r\n> "},
+          {.reply = "\r\n+CMGS: 5\r\n\r\nOK\r\n", .until = "\x1a"},
+      });
       auto first = co_await channel_->command("AT+CSQ", kLong);
       outcomes.push_back(first.ok() ? "ok" : first.error().code);
       auto second = co_await channel_->command_with_body("AT+CMGS=2", "00", kLong, kLong);

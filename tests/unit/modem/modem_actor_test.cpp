@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "actor_rig.hpp"
 #include "fake_modem.hpp"
 #include "smsgw/modem/modem.hpp"
 
@@ -16,26 +17,6 @@ namespace {
 using namespace std::chrono_literals;
 using testing::FakeModem;
 using testing::FakeOpener;
-
-class RecordingListener final : public ModemListener {
- public:
-  void on_state_changed(const ModemSnapshot& snapshot) override {
-    if (states.empty() || states.back() != snapshot.state) states.push_back(snapshot.state);
-  }
-  awaitable<bool> on_inbound(InboundSms sms) override {
-    inbound.push_back(std::move(sms));
-    co_return store_inbound;
-  }
-  awaitable<bool> on_status_report(StatusReportEvent report) override {
-    reports.push_back(std::move(report));
-    co_return store_reports;
-  }
-  std::vector<ModemState> states;
-  std::vector<InboundSms> inbound;
-  std::vector<StatusReportEvent> reports;
-  bool store_inbound = true;
-  bool store_reports = true;
-};
 
 ModemSettings fast_settings() {
   ModemSettings settings;
@@ -67,48 +48,20 @@ std::string report_pdu(std::uint8_t mr, std::uint8_t status = 0) {
       mr, pdu::Address{"+919790197346", pdu::Address::Type::international}, ts, ts, status);
 }
 
-class Harness {
+// The actor over a FakeModem: ActorRig with the fake's opener and the command log.
+class Harness : public testing::ActorRig {
  public:
   explicit Harness(ModemSettings settings = fast_settings())
-      : modem(std::make_shared<FakeModem>(io.get_executor())) {
+      : modem(std::make_shared<FakeModem>(io.get_executor())),
+        opener(std::make_shared<FakeOpener>(modem)) {
     spdlog::set_level(spdlog::level::off);
-    opener = std::make_shared<FakeOpener>(modem);
-    actor = std::make_unique<ModemActor>(io.get_executor(), std::move(settings), listener, opener);
+    create(std::move(settings), opener);
   }
-  ~Harness() {
-    actor->stop();
-    run_until([&] { return run_done; }, 2s);
-  }
-
-  void start() {
-    asio::co_spawn(
-        io,
-        [this]() -> awaitable<void> {
-          co_await actor->run();
-          run_done = true;
-        },
-        asio::detached);
-  }
-
-  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 3s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done() && std::chrono::steady_clock::now() < deadline) {
-      if (io.stopped()) io.restart();
-      io.run_for(2ms);
-    }
-    return done();
-  }
-
-  bool ready() {
-    return run_until([&] { return actor->can_send(); });
-  }
+  ~Harness() override { shutdown(2s); }
 
   template <class T>
   T await(awaitable<T> task, std::chrono::milliseconds limit = 3s) {
-    std::optional<T> result;
-    asio::co_spawn(
-        io, [&]() -> awaitable<void> { result.emplace(co_await std::move(task)); }, asio::detached);
-    run_until([&] { return result.has_value(); }, limit);
+    auto result = try_await(std::move(task), limit);
     EXPECT_TRUE(result.has_value()) << "the operation did not complete";
     return std::move(*result);
   }
@@ -128,12 +81,8 @@ class Harness {
     return it == modem->commands.end() ? -1 : it - modem->commands.begin();
   }
 
-  asio::io_context io;
   std::shared_ptr<FakeModem> modem;
   std::shared_ptr<FakeOpener> opener;
-  RecordingListener listener;
-  std::unique_ptr<ModemActor> actor;
-  bool run_done = false;
 };
 
 // ------------------------------------------------------------------ init
@@ -239,7 +188,7 @@ TEST(ModemActorInit, MissingPortIsAbsentUntilItAppears) {
   h.modem->present = false;
   h.start();
   ASSERT_TRUE(h.run_until([&] { return h.actor->snapshot().state == ModemState::absent; }));
-  h.run_until([] { return false; }, 60ms);
+  h.run_for(60ms);
   EXPECT_EQ(h.modem->opens, 0);
   h.modem->replug();
   EXPECT_TRUE(h.ready());
@@ -443,7 +392,7 @@ TEST(ModemActorInbound, CmtiReadsHandsOverDeletesAndDropsDuplicates) {
   h.modem->urc(R"(+CMTI: "SM",3)");
   h.modem->urc(R"(+CMTI: "SM",3)");  // real modems repeat it
   ASSERT_TRUE(h.run_until([&] { return h.modem->storage["SM"].empty(); }));
-  h.run_until([] { return false; }, 50ms);
+  h.run_for(50ms);
   ASSERT_EQ(h.listener.inbound.size(), 1u);
   EXPECT_EQ(h.listener.inbound[0].deliver.user_data.text, "hi there");
   EXPECT_EQ(h.listener.inbound[0].deliver.from.text, "+4915112345678");
@@ -452,7 +401,7 @@ TEST(ModemActorInbound, CmtiReadsHandsOverDeletesAndDropsDuplicates) {
   // A late duplicate after the delete finds an empty slot and is dropped.
   h.modem->urc(R"(+CMTI: "SM",3)");
   h.run_until([&] { return h.modem->count("AT+CMGR=3") >= 2; });
-  h.run_until([] { return false; }, 30ms);
+  h.run_for(30ms);
   EXPECT_EQ(h.listener.inbound.size(), 1u);
 }
 
@@ -481,7 +430,7 @@ TEST(ModemActorInbound, DirectDeliveryWithoutAndWithAcknowledgement) {
   ASSERT_TRUE(h.run_until([&] { return h.listener.inbound.size() == 1; }));
   EXPECT_EQ(h.listener.inbound[0].index, -1);
   EXPECT_EQ(h.listener.inbound[0].pdu_hex, pdu_hex);
-  h.run_until([] { return false; }, 30ms);
+  h.run_for(30ms);
   EXPECT_FALSE(h.saw("AT+CNMA"));  // +CSMS=0: the modem acknowledges by itself
 }
 
@@ -514,7 +463,7 @@ TEST(ModemActorInbound, DirectDeliveryFallbackAsksForAcknowledgementAndDropsRepe
   ASSERT_TRUE(h.run_until([&] { return h.modem->count("AT+CNMA") == 1; }));
   h.modem->urc("+CMT: ,24\r\n" + pdu_hex);  // the network missed the acknowledgement
   ASSERT_TRUE(h.run_until([&] { return h.modem->count("AT+CNMA") == 2; }));
-  h.run_until([] { return false; }, 30ms);
+  h.run_for(30ms);
   EXPECT_EQ(h.listener.inbound.size(), 1u);
   EXPECT_EQ(h.actor->snapshot().received_total, 1u);
 }
@@ -536,7 +485,7 @@ TEST(ModemActorInbound, RoutingTurnedOffByAMissedAcknowledgementIsRestoredAndSwe
   const auto pdu_hex = deliver_pdu("+4915112345678", "store me later");
   h.modem->urc("+CMT: ,24\r\n" + pdu_hex);
   ASSERT_TRUE(h.run_until([&] { return h.listener.inbound.size() == 1; }));
-  h.run_until([] { return false; }, 30ms);
+  h.run_for(30ms);
   EXPECT_FALSE(h.saw("AT+CNMA"));  // refused: the network must send it again
   // TS 27.005 3.4.4: the modem timed out, turned routing off, and the network's second
   // attempt was stored without indication.
