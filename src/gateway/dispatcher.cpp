@@ -444,8 +444,14 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
     co_return;
   }
 
-  const auto failure = unknown ? scheduler::FailureClass::unknown_outcome
-                               : scheduler::classify_send_error(error.code);
+  // The modem reports `unknown` whenever the PDU was written; a timeout or a lost port it
+  // reports as `failed` came before the body (no "> " prompt), so nothing left: another SIM
+  // may carry it (retry_policy.hpp), it must not be left as an unknown outcome.
+  auto failure = unknown ? scheduler::FailureClass::unknown_outcome
+                         : scheduler::classify_send_error(error.code);
+  if (!unknown && failure == scheduler::FailureClass::unknown_outcome) {
+    failure = scheduler::FailureClass::retry_other_sim;
+  }
   if (auto benched = slot.health.record_failure(failure, now)) {
     spdlog::warn("modem {}: benched until {} after {} failures in a row (last: {})", modem_id,
                  scheduler::format_utc(*benched), options_.health.failures_to_bench, error.message);
