@@ -688,7 +688,8 @@ Result<void> Store::requeue(const std::string& id, TimePoint next_attempt_at,
     STORE_TRY(update->bind_all(next_attempt_at, error, id).run());
     STORE_TRY_ASSIGN(auto parts,
                      impl_->q("UPDATE message_parts SET status = 'queued', modem = NULL "
-                              "WHERE message_id = ? AND status IN ('queued','sending','failed')"));
+                              "WHERE message_id = ? AND status IN "
+                              "('queued','sending','failed','unknown')"));
     STORE_TRY(parts->bind(1, id).run());
     return impl_->add_event(id, "requeued",
                             JsonObject()

@@ -139,9 +139,10 @@ class Store {
   Result<void> record_part_unknown(const std::string& id, int index, const std::string& error,
                                    TimePoint now);
   // sending (or queued) -> queued again with next_attempt_at and last_error (attempts is
-  // not changed: the next claim counts); parts not yet sent (queued, sending, failed) ->
-  // queued; sent/delivered/unknown parts are kept. Event "requeued". "conflict" when the
-  // message is sent or final.
+  // not changed: the next claim counts); parts not known to be sent (queued, sending,
+  // failed, unknown) -> queued; sent/delivered parts are kept. The dispatcher requeues an
+  // unknown part only to resend it (store.at_least_once), so it must be sendable again.
+  // Event "requeued". "conflict" when the message is sent or final.
   Result<void> requeue(const std::string& id, TimePoint next_attempt_at, const std::string& error,
                        TimePoint now);
   // queued/sending -> failed (permanent; parts not sent -> failed). "conflict" if final.
