@@ -753,6 +753,10 @@ struct ModemActor::Impl {
       co_return;
     }
     unacknowledged.erase(slot);
+    // From the delete on the slot is free: the modem may store the next message there and
+    // announce it (+CMTI/+CDSI) right after the OK. That is a new message, not a repeat of
+    // the one being read, so it must not be dropped as a duplicate announcement.
+    reading.reset();
     if (auto selected = co_await select_memory(slot.memory); !selected) co_return;
     if (auto deleted = co_await command("AT+CMGD=" + std::to_string(slot.index)); !deleted) {
       log->warn("AT+CMGD={} in {} failed: {}", slot.index, slot.memory, deleted.error().message);
