@@ -393,6 +393,9 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
       (void)co_await store_.call(record_sent);
       unrecorded_sent.reset();
     }
+    // Parts of this message already left through this SIM: the rest must follow through it
+    // (contract: all parts of one message leave through one SIM), so the retry stays here.
+    if (k > 0 || pending.size() < claimed->parts.size()) message.pinned_modem = modem_id;
     co_await after_failure(*slot, std::move(message), result, part.index);
     release(modem_id, id);
     co_return;
