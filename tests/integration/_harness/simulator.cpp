@@ -93,11 +93,11 @@ json Simulator::ctl_ok(const json& command) const {
   return answer;
 }
 
-void Simulator::inject(int modem, const std::string& from, const std::string& text,
-                       const json& extra) const {
+int Simulator::inject(int modem, const std::string& from, const std::string& text,
+                      const json& extra) const {
   json command{{"cmd", "inject"}, {"modem", modem}, {"from", from}, {"text", text}};
   command.update(extra);
-  ctl_ok(command);
+  return ctl_ok(command).value("parts", 0);
 }
 
 void Simulator::fault(int modem, const json& faults) const {

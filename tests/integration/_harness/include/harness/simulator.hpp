@@ -54,9 +54,9 @@ class Simulator {
   // Like ctl(), but throws when the answer is not {"ok": true, ...}.
   nlohmann::json ctl_ok(const nlohmann::json& command) const;
 
-  // Convenience commands (all via ctl_ok).
-  void inject(int modem, const std::string& from, const std::string& text,
-              const nlohmann::json& extra = nlohmann::json::object()) const;
+  // Convenience commands (all via ctl_ok). inject() returns the number of parts.
+  int inject(int modem, const std::string& from, const std::string& text,
+             const nlohmann::json& extra = nlohmann::json::object()) const;
   void fault(int modem, const nlohmann::json& faults) const;
   void set(int modem, const nlohmann::json& keys) const;
   void unplug(int modem) const;
