@@ -27,7 +27,7 @@ void expect_error(const HttpResponse& response, int status, const std::string& f
 }
 
 TEST(ServeApi, IdempotentReplayReturnsTheFirstAnswerAndStoresOneMessage) {
-  harness::ServeHarness gw;
+  Gateway gw;
   const auto api = gw.client();
   const json body{{"to", "+491511500001"}, {"text", "once only"}};
   const harness::HttpHeaders key{{"Idempotency-Key", "order-4711"}};
@@ -61,7 +61,7 @@ TEST(ServeApi, IdempotentReplayReturnsTheFirstAnswerAndStoresOneMessage) {
 }
 
 TEST(ServeApi, IdempotentBatchReplay) {
-  harness::ServeHarness gw;
+  Gateway gw;
   const json batch{
       {"messages",
        {{{"to", "+491511600001"}, {"text", "a"}}, {{"to", "+491521600002"}, {"text", "b"}}}}};
@@ -80,7 +80,7 @@ TEST(ServeApi, BadRequestsAreRefusedWithoutChangingState) {
   options.configure = [](harness::GatewayConfig& config) {
     config.tables["http"]["body_limit"] = "4096";
   };
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
   const auto api = gw.client();
   const auto kept = gw.submit_ok("+491511700001", "the one message");
   gw.wait_status(kept, {"delivered"});
@@ -167,7 +167,7 @@ TEST(ServeApi, BearerTokensWhenConfigured) {
   options.configure = [](harness::GatewayConfig& config) {
     config.tables["http"]["tokens"] = harness::toml_string_array({"s3cret-token", "second"});
   };
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
   harness::HttpClient anonymous(gw.http_port());
   harness::HttpClient wrong(gw.http_port(), "127.0.0.1", "guess");
   harness::HttpClient second(gw.http_port(), "127.0.0.1", "second");
@@ -194,7 +194,7 @@ TEST(ServeApi, CancelWhileQueuedThenNeverSent) {
   options.configure = [](harness::GatewayConfig& config) {
     config.tables["routing"]["fallback"] = harness::toml_string("none");
   };
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
   gw.sim().unplug(1);  // Vodafone's only SIM
   const std::string to = "+491521900001";
   const auto id = gw.submit_ok(to, "cancel me");
@@ -211,7 +211,7 @@ TEST(ServeApi, CancelWhileQueuedThenNeverSent) {
 }
 
 TEST(ServeApi, MetricsAndOpenApiAnswer) {
-  harness::ServeHarness gw;
+  Gateway gw;
   const auto id = gw.submit_ok("+491512000009", "count me");
   gw.wait_status(id, {"delivered"});
   const auto metrics = gw.client().get("/metrics");

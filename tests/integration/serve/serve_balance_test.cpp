@@ -11,7 +11,7 @@ TEST(ServeBalance, EverySimReportsItsAmountAndCurrency) {
   harness::HarnessOptions options;
   options.sim.modems = 3;  // 26201, 26202, 26201
   options.sim.modem[2] = {{"balance", 0.5}, {"balance_reply", "Guthaben: {amount} {currency}"}};
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
 
   const auto response = gw.client().post("/api/v1/balance", json::object());
   ASSERT_EQ(response.status, 200) << response.describe();
@@ -52,7 +52,7 @@ TEST(ServeBalance, EverySimReportsItsAmountAndCurrency) {
 TEST(ServeBalance, UssdCodesAnswered) {
   harness::HarnessOptions options;
   options.sim.defaults = {{"ussd", {{"*101#", "Your number is +4915100000"}}}};
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
   const auto reply = gw.client().post("/api/v1/modems/modem0/ussd", json{{"code", "*101#"}});
   ASSERT_EQ(reply.status, 200) << reply.describe();
   EXPECT_EQ(reply.json().value("response", ""), "Your number is +4915100000");
@@ -67,7 +67,7 @@ TEST(ServeBalance, UssdCodesAnswered) {
 }
 
 TEST(ServeBalance, ModemsListShowsIdentityFromTheSims) {
-  harness::ServeHarness gw;
+  Gateway gw;
   const auto modems = gw.modems();
   ASSERT_EQ(modems.size(), 2u);
   const auto info = gw.sim().ctl_ok({{"cmd", "info"}});

@@ -2,13 +2,15 @@
 // a long message leaves as several parts through one modem, back to back.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "serve_support.hpp"
 
 namespace smsgw::serve_test {
 namespace {
 
 TEST(ServeDelivery, SubmitIsQueuedThenSentThenDelivered) {
-  harness::ServeHarness gw;
+  Gateway gw;
   const std::string to = "+491511000001";
   const auto response = gw.submit(to, "hello from the test");
   ASSERT_EQ(response.status, 202) << response.describe();
@@ -54,7 +56,7 @@ TEST(ServeDelivery, SubmitIsQueuedThenSentThenDelivered) {
 }
 
 TEST(ServeDelivery, ListShowsTheMessageWithItsStatus) {
-  harness::ServeHarness gw;
+  Gateway gw;
   const auto id = gw.submit_ok("+491521000002", "listed");
   gw.wait_status(id, {"delivered"});
   const auto response = gw.client().get("/api/v1/messages?status=delivered&limit=10");
@@ -73,7 +75,7 @@ TEST(ServeDelivery, LongMessageLeavesThroughOneModemPartsBackToBack) {
   harness::HarnessOptions options;
   options.sim.modems = 4;
   options.sim.mccmnc = {"26201", "26201", "26201", "26201"};
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
 
   std::string long_text;
   for (int i = 0; long_text.size() < 400; ++i)
@@ -123,6 +125,73 @@ TEST(ServeDelivery, LongMessageLeavesThroughOneModemPartsBackToBack) {
     ASSERT_GE(on_modem.end() - first, 3);
     for (int k = 0; k < 3; ++k) EXPECT_EQ(*(first + k), to) << "interleaved on modem " << modem;
   }
+}
+
+TEST(ServeDelivery, FailedAndPendingStatusReports) {
+  harness::HarnessOptions options;
+  options.sim.modem[0] = {{"status_report_outcome", "failed"}};
+  options.sim.modem[1] = {{"status_report_outcome", "pending-then-delivered"}};
+  Gateway gw(options);
+  const auto failed = gw.submit_ok("+491511400001", "will not arrive");
+  const auto pending = gw.submit_ok("+491521400001", "arrives later");
+
+  const auto f = gw.wait_status(failed, {"delivered", "failed"});
+  EXPECT_EQ(f.value("status", ""), "failed") << f.dump();
+  EXPECT_EQ(f.at("parts").at(0).value("status", ""), "failed") << f.dump();
+  // TP-ST 0x20 (pending) keeps the part `sent`; the later report (0) delivers it.
+  const auto p = gw.wait_status(pending, {"delivered", "failed"});
+  EXPECT_EQ(p.value("status", ""), "delivered") << p.dump();
+  int reports = 0;
+  for (const auto& event : p.at("events")) reports += event.value("kind", "") == "report";
+  EXPECT_EQ(reports, 2) << p.dump();
+}
+
+TEST(ServeDelivery, WithoutStatusReportTheMessageStaysSent) {
+  Gateway gw;
+  const std::string to = "+491511400002";
+  const auto id = gw.submit_ok(to, "no report please", {{"status_report", false}});
+  const auto message = gw.wait_status(id, {"sent", "delivered", "failed"});
+  EXPECT_EQ(message.value("status", ""), "sent");
+  const auto sent = sent_to(gw.sim(), to);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_FALSE(sent[0].value("srr", true));
+  std::this_thread::sleep_for(500ms);  // several report latencies: nothing changes it
+  EXPECT_EQ(gw.message(id).value("status", ""), "sent");
+}
+
+TEST(ServeDelivery, HigherPriorityLeavesFirst) {
+  harness::HarnessOptions options;
+  options.sim.modems = 1;
+  Gateway gw(options);
+  gw.sim().unplug(0);  // hold everything until all are queued
+  harness::wait_until([&] { return gw.modems().at(0).value("state", "") != "ready"; }, 10s,
+                      "modem0 to leave `ready`");
+  const auto low = gw.submit_ok("+491511400010", "low", {{"priority", 0}});
+  const auto high = gw.submit_ok("+491511400011", "high", {{"priority", 10}});
+  const auto mid = gw.submit_ok("+491511400012", "mid", {{"priority", 5}});
+  gw.sim().replug(0);
+  for (const auto& id : {low, high, mid}) gw.wait_status(id, {"delivered"});
+  std::vector<std::string> order;
+  for (const auto& record : gw.sim().sent()) order.push_back(record.value("text", ""));
+  EXPECT_EQ(order, (std::vector<std::string>{"high", "mid", "low"}));
+}
+
+TEST(ServeDelivery, MessageNotSentWithinItsValidityExpires) {
+  harness::HarnessOptions options;
+  options.configure = [](harness::GatewayConfig& config) {
+    config.tables["routing"]["fallback"] = harness::toml_string("none");
+  };
+  Gateway gw(options);
+  gw.sim().unplug(1);  // Vodafone's only SIM
+  const std::string to = "+491521400020";
+  const auto id = gw.submit_ok(to, "too late", {{"validity", 1}});
+  const auto message = gw.wait_status(id, {"expired", "delivered", "failed"});
+  EXPECT_EQ(message.value("status", ""), "expired") << message.dump();
+  gw.sim().replug(1);
+  gw.wait_modems_ready(2);
+  const auto probe = gw.submit_ok("+491521400021", "after the expiry");
+  gw.wait_status(probe, {"delivered"});
+  EXPECT_TRUE(sent_to(gw.sim(), to).empty());
 }
 
 }  // namespace

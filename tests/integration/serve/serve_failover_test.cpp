@@ -43,7 +43,7 @@ TEST(ServeFailover, CmsErrorsMoveMessagesToAnotherSimOfTheOperator) {
   options.configure = [](harness::GatewayConfig& config) {
     config.tables["routing"]["fallback"] = harness::toml_string("none");
   };
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
 
   std::vector<std::string> ids;
   for (int i = 0; i < 6; ++i) ids.push_back(gw.submit_ok(number("+49151", 600 + i), "retry me"));
@@ -69,7 +69,7 @@ TEST(ServeFailover, CmsErrorsMoveMessagesToAnotherSimOfTheOperator) {
 TEST(ServeFailover, LongMessageFailingMidwayFinishesOnItsFirstSim) {
   auto options = telekom_sims(2);
   options.sim.defaults = {{"send_latency_ms", 400}};
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
   const std::string to = "+491516300001";
   const std::string text(400, 'L');  // 3 parts
   const auto id = gw.submit_ok(to, text);
@@ -96,7 +96,7 @@ TEST(ServeFailover, LongMessageFailingMidwayFinishesOnItsFirstSim) {
 TEST(ServeFailover, PermanentCmsErrorFailsTheMessageWithoutRetry) {
   auto options = telekom_sims(2);
   options.sim.defaults = {{"faults", {{"cms_error_probability", 1.0}, {"cms_error_codes", {1}}}}};
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
   const auto id = gw.submit_ok("+491516100001", "to an unassigned number");
   const auto message = gw.wait_status(id, {"delivered", "failed"});
   EXPECT_EQ(message.value("status", ""), "failed");
@@ -108,7 +108,7 @@ TEST(ServeFailover, PermanentCmsErrorFailsTheMessageWithoutRetry) {
 
 TEST(ServeFailover, TotallyHungModemIsRoutedAroundAndRecoversByItself) {
   auto options = telekom_sims(2);
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
   gw.sim().fault(0, {{"hang", "total"}});
 
   std::vector<std::string> ids;
@@ -131,7 +131,7 @@ TEST(ServeFailover, SendThatNeverAnswersIsUnknownAndNotResentByDefault) {
   options.configure = [](harness::GatewayConfig& config) {
     config.modems.at(0)["send_timeout"] = harness::toml_string("1s");
   };
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
   // The PDU is taken and logged, but +CMGS never comes: it may have left.
   gw.sim().fault(0, {{"lost_answer_next", 1}});
   const std::string to = "+491516200001";
@@ -154,7 +154,7 @@ TEST(ServeFailover, SendThatNeverAnswersIsResentElsewhereWithAtLeastOnce) {
     config.tables["store"]["at_least_once"] = "true";
     config.modems.at(0)["send_timeout"] = harness::toml_string("1s");
   };
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
   gw.sim().fault(0, {{"hang", "cmgs"}});  // the PDU vanishes without an answer
 
   std::vector<std::string> ids;
@@ -167,7 +167,7 @@ TEST(ServeFailover, SendThatNeverAnswersIsResentElsewhereWithAtLeastOnce) {
 TEST(ServeFailover, UnpluggedModemMidRunThenReplugged) {
   auto options = telekom_sims(3);
   options.sim.defaults = {{"send_latency_ms", 80}};
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
 
   std::vector<std::string> ids;
   for (int i = 0; i < 15; ++i) ids.push_back(gw.submit_ok(number("+49151", 900 + i), "unplug"));

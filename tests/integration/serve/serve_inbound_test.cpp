@@ -2,6 +2,8 @@
 // deleted from the SIM once stored.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "serve_support.hpp"
 
 namespace smsgw::serve_test {
@@ -27,7 +29,7 @@ json wait_inbox(const harness::ServeHarness& gw, std::size_t count) {
 }
 
 TEST(ServeInbound, SingleMessageIsStoredThenDeletedFromTheSim) {
-  harness::ServeHarness gw;
+  Gateway gw;
   gw.sim().inject(1, "+4917612345678", "Hallo, wie geht's?");
   const auto messages = wait_inbox(gw, 1);
   ASSERT_EQ(messages.size(), 1u) << messages.dump();
@@ -45,7 +47,7 @@ TEST(ServeInbound, SingleMessageIsStoredThenDeletedFromTheSim) {
 }
 
 TEST(ServeInbound, MultipartMessageIsReassembled) {
-  harness::ServeHarness gw;
+  Gateway gw;
   // Cyrillic forces UCS-2: 67 characters a part, so this is 3 parts.
   std::string text;
   for (int i = 0; i < 15; ++i) text += "Привет мир ";
@@ -73,7 +75,7 @@ TEST(ServeInbound, MessagesWaitingOnTheSimWhileTheGatewayIsDownAreCollectedAtSta
   // start-up sweep) and the network (parts 3-5, each delivered into a slot just freed by
   // AT+CMGD and announced by +CMTI).
   options.sim.modem[0] = {{"sm_capacity", 2}};
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
   std::string text;
   for (int i = 0; i < 40; ++i) text += "long inbound " + std::to_string(i) + " ";
   const int parts = gw.sim().inject(0, "+4916012345678", text, {{"ref", 200}});
@@ -94,7 +96,7 @@ TEST(ServeInbound, MessagesWaitingOnTheSimWhileTheGatewayIsDownAreCollectedAtSta
 TEST(ServeInbound, PartialMessageSurvivesARestart) {
   harness::HarnessOptions options;
   options.sim.modem[0] = {{"sm_capacity", 1}};
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
   std::string text;
   for (int i = 0; i < 30; ++i) text += "across restart " + std::to_string(i) + " ";
   // With the gateway down, part 1 waits on the SIM and parts 2.. wait in the network.
@@ -107,6 +109,22 @@ TEST(ServeInbound, PartialMessageSurvivesARestart) {
   EXPECT_EQ(gw.stop_gateway(), 0);
   gw.start_gateway();
   EXPECT_EQ(inbox(gw).size(), 1u);  // no duplicate after the restart
+}
+
+TEST(ServeInbound, RepeatedAnnouncementsStoreTheMessageOnce) {
+  harness::HarnessOptions options;
+  options.sim.modem[0] = {{"faults", {{"duplicate_cmti_probability", 1.0}}}};
+  Gateway gw(options);
+  gw.sim().inject(0, "+4917022222222", "announced twice");
+  std::string text;
+  for (int i = 0; i < 20; ++i) text += "twice again " + std::to_string(i) + " ";
+  gw.sim().inject(0, "+4917022222223", text, {{"ref", 5}});
+  wait_inbox(gw, 2);
+  std::this_thread::sleep_for(300ms);
+  const auto messages = inbox(gw);
+  EXPECT_EQ(messages.size(), 2u) << messages.dump();
+  harness::wait_until([&] { return gw.sim().stored_messages(0).empty(); }, 5s,
+                      "the SIM to be emptied");
 }
 
 }  // namespace

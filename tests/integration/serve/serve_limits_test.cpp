@@ -25,7 +25,7 @@ TEST(ServeLimits, PerMinuteCapsEverySimAndTheRestWaits) {
   options.configure = [](harness::GatewayConfig& config) {
     config.op("Telekom").keys["limits"] = "{ per_minute = 2 }";
   };
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
 
   std::vector<std::string> ids;
   for (int i = 0; i < 6; ++i) ids.push_back(gw.submit_ok(number("+49151", 300 + i), "limited"));
@@ -51,7 +51,7 @@ TEST(ServeLimits, PerDayExhaustedLeavesMessagesQueuedWithFallbackNone) {
     config.op("Telekom").keys["limits"] = "{ per_day = 1 }";
     config.tables["routing"]["fallback"] = harness::toml_string("none");
   };
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
 
   std::vector<std::string> ids;
   for (int i = 0; i < 4; ++i) ids.push_back(gw.submit_ok(number("+49151", 400 + i), "daily"));
@@ -76,7 +76,7 @@ TEST(ServeLimits, PerDayExhaustedMovesToAnOffNetSimWithFallbackAny) {
     config.tables["routing"]["fallback"] = harness::toml_string("any");
     config.tables["routing"]["fallback_wait"] = harness::toml_string("200ms");
   };
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
 
   std::vector<std::string> ids;
   for (int i = 0; i < 4; ++i) ids.push_back(gw.submit_ok(number("+49151", 500 + i), "daily"));
@@ -97,7 +97,7 @@ TEST(ServeLimits, ModemLimitOverridesTheOperatorsAndPartsCount) {
     config.op("Telekom").keys["limits"] = "{ per_minute = 100 }";
     config.modems.at(0)["limits"] = "{ per_minute = 3 }";
   };
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
   std::string two_parts(200, 'x');
   const auto first = gw.submit_ok("+491516000001", two_parts);   // 2 parts
   const auto second = gw.submit_ok("+491516000002", two_parts);  // 2 more: over 3 a minute

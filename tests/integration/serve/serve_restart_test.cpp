@@ -9,7 +9,7 @@ namespace smsgw::serve_test {
 namespace {
 
 TEST(ServeRestart, QueuedMessagesSurviveKillAndAreDeliveredOnce) {
-  harness::ServeHarness gw;
+  Gateway gw;
   // No modem can send: both unplugged.
   gw.sim().unplug(0);
   gw.sim().unplug(1);
@@ -44,7 +44,7 @@ TEST(ServeRestart, QueuedMessagesSurviveKillAndAreDeliveredOnce) {
 }
 
 TEST(ServeRestart, ScheduledMessageSurvivesKill) {
-  harness::ServeHarness gw;
+  Gateway gw;
   const auto send_at = std::chrono::system_clock::now() + 2s;
   const auto seconds =
       std::chrono::duration_cast<std::chrono::seconds>(send_at.time_since_epoch()).count();
@@ -72,7 +72,7 @@ TEST(ServeRestart, PartCaughtMidSendIsNotSentAgain) {
   options.configure = [](harness::GatewayConfig& config) {
     config.modems.at(0)["send_timeout"] = harness::toml_string("10s");
   };
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
   const std::string to = "+491511200001";
   const auto id = gw.submit_ok(to, "in flight");
   // The simulator logs the PDU when it takes it, then waits 2 s before +CMGS.
@@ -90,7 +90,7 @@ TEST(ServeRestart, PartCaughtMidSendIsNotSentAgain) {
 }
 
 TEST(ServeRestart, SigtermStopsCleanlyAndTheStoreKeepsEverything) {
-  harness::ServeHarness gw;
+  Gateway gw;
   const auto id = gw.submit_ok("+491521300001", "before the stop");
   gw.wait_status(id, {"delivered"});
   EXPECT_EQ(gw.stop_gateway(), 0) << gw.gateway_log_tail();
@@ -108,7 +108,7 @@ TEST(ServeRestart, SigtermWithMessagesQueuedExitsZeroAndTheyGoOutAfterRestart) {
   options.configure = [](harness::GatewayConfig& config) {
     config.tables["routing"]["fallback"] = harness::toml_string("none");
   };
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
   gw.sim().unplug(1);  // the only Vodafone SIM
   const std::string to = "+491521400001";
   const auto id = gw.submit_ok(to, "waits for Vodafone");

@@ -18,7 +18,7 @@ TEST(ServeRouting, EachOperatorsMessagesLeaveThroughItsOwnSimsSharedEvenly) {
     // Fallback stays allowed, but far beyond this test's duration.
     config.tables["routing"]["fallback_wait"] = harness::toml_string("60s");
   };
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
 
   constexpr int kEach = 8;
   std::vector<std::string> ids;
@@ -71,7 +71,7 @@ harness::HarnessOptions without_telekom(const std::string& fallback) {
 }
 
 TEST(ServeRouting, FallbackNoneKeepsTheMessageQueuedUntilAnOnNetSimComes) {
-  harness::ServeHarness gw(without_telekom("none"));
+  Gateway gw(without_telekom("none"));
   gw.sim().unplug(0);
   gw.start_gateway(1);
 
@@ -94,7 +94,7 @@ TEST(ServeRouting, FallbackNoneKeepsTheMessageQueuedUntilAnOnNetSimComes) {
 }
 
 TEST(ServeRouting, FallbackAnyUsesAnOffNetSimAfterTheWait) {
-  harness::ServeHarness gw(without_telekom("any"));
+  Gateway gw(without_telekom("any"));
   gw.sim().unplug(0);
   gw.start_gateway(1);
 
@@ -110,7 +110,7 @@ TEST(ServeRouting, FallbackAnyUsesAnOffNetSimAfterTheWait) {
 }
 
 TEST(ServeRouting, DestinationOfNoOperatorGoesThroughAnySim) {
-  harness::ServeHarness gw;
+  Gateway gw;
   const auto id = gw.submit_ok("+4930123456", "landline-ish, no operator prefix");
   const auto message = gw.wait_status(id, {"delivered", "failed"});
   ASSERT_EQ(message.value("status", ""), "delivered") << message.dump();
@@ -118,7 +118,7 @@ TEST(ServeRouting, DestinationOfNoOperatorGoesThroughAnySim) {
 }
 
 TEST(ServeRouting, NationalNumberUsesTheDefaultCountryCode) {
-  harness::ServeHarness gw;
+  Gateway gw;
   const auto id = gw.submit_ok("01521234567", "national format");
   const auto message = gw.wait_status(id, {"delivered", "failed"});
   ASSERT_EQ(message.value("status", ""), "delivered") << message.dump();

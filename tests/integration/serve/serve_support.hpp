@@ -1,5 +1,8 @@
-// Helpers shared by the serve suites: reading the simulator's sent.jsonl per message.
+// Helpers shared by the serve suites: a harness that checks the clean stop, and readers of
+// the simulator's sent.jsonl.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <map>
@@ -31,6 +34,19 @@ inline std::map<int, int> count_by_modem(const std::vector<json>& records) {
   for (const auto& record : records) ++counts[record.at("modem").get<int>()];
   return counts;
 }
+
+// The harness, plus: whatever a test did, serve must still stop cleanly on SIGTERM (exit
+// code 0) at its end.
+class Gateway : public harness::ServeHarness {
+ public:
+  explicit Gateway(harness::HarnessOptions options = {}) : ServeHarness(std::move(options)) {}
+  ~Gateway() {
+    if (gateway_running()) {
+      const int code = stop_gateway();
+      EXPECT_EQ(code, 0) << "smsgw serve did not stop cleanly\n" << gateway_log_tail();
+    }
+  }
+};
 
 // A distinct destination per test and message: prefix + zero-padded number.
 inline std::string number(const std::string& prefix, int n) {

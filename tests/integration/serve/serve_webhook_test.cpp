@@ -36,7 +36,7 @@ TEST(ServeWebhook, EveryEventArrivesSignedDespiteFailures) {
     config.extra_toml = "[[webhook]]\nurl = " + harness::toml_string(receiver.url("/events")) +
                         "\nsecret = " + harness::toml_string(secret) + "\n";
   };
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
 
   const auto id = gw.submit_ok("+491513000001", "hook me");
   gw.wait_status(id, {"delivered"});
@@ -98,7 +98,7 @@ TEST(ServeWebhook, EventFilterAndUnsignedHook) {
     config.extra_toml = "[[webhook]]\nurl = " + harness::toml_string(receiver.url()) +
                         "\nevents = [\"message.received\"]\n";
   };
-  harness::ServeHarness gw(options);
+  Gateway gw(options);
   const auto id = gw.submit_ok("+491513000002", "no hook for this");
   gw.wait_status(id, {"delivered"});
   gw.sim().inject(0, "+4917600000002", "only this one");
