@@ -180,6 +180,18 @@ struct Store::Impl {
     return query->bind_all(id, now, kind, detail).run();
   }
 
+  // All parts of one message leave through one SIM (contract.md): once a part has left
+  // (its +CMGS recorded), a message queued again is pinned to that part's modem.
+  Result<void> pin_to_sim_of_sent_parts(const std::string& id) {
+    STORE_TRY_ASSIGN(
+        auto pin,
+        q("UPDATE messages SET pinned_modem = (SELECT modem FROM message_parts WHERE "
+          "message_id = ?1 AND sent_at IS NOT NULL AND modem IS NOT NULL ORDER BY idx LIMIT 1) "
+          "WHERE id = ?1 AND pinned_modem IS NULL AND EXISTS (SELECT 1 FROM message_parts "
+          "WHERE message_id = ?1 AND sent_at IS NOT NULL AND modem IS NOT NULL)"));
+    return pin->bind(1, id).run();
+  }
+
   Result<std::optional<StoredMessage>> find_message(const std::string& id) {
     STORE_TRY_ASSIGN(auto query, q("SELECT " MESSAGE_COLUMNS " FROM messages WHERE id = ?"));
     query->bind(1, id);
@@ -686,6 +698,7 @@ Result<void> Store::requeue(const std::string& id, TimePoint next_attempt_at,
                      impl_->q("UPDATE messages SET status = 'queued', assigned_modem = NULL, "
                               "next_attempt_at = ?, last_error = ? WHERE id = ?"));
     STORE_TRY(update->bind_all(next_attempt_at, error, id).run());
+    STORE_TRY(impl_->pin_to_sim_of_sent_parts(id));
     STORE_TRY_ASSIGN(auto parts,
                      impl_->q("UPDATE message_parts SET status = 'queued', modem = NULL "
                               "WHERE message_id = ? AND status IN "
@@ -901,6 +914,7 @@ Result<RecoveryReport> Store::recover_after_restart(bool at_least_once, TimePoin
                          impl_->q("UPDATE messages SET status = 'queued', assigned_modem = NULL, "
                                   "next_attempt_at = NULL WHERE id = ?"));
         STORE_TRY(update->bind(1, id).run());
+        STORE_TRY(impl_->pin_to_sim_of_sent_parts(id));
         STORE_TRY_ASSIGN(auto reset,
                          impl_->q("UPDATE message_parts SET status = 'queued', modem = NULL "
                                   "WHERE message_id = ? AND status IN "

@@ -24,7 +24,9 @@
 //   at_least_once = true: those parts are requeued with the message (event "recovered"
 //     saying they may be sent twice).
 // A `sending` message none of whose parts reached `sending` is requeued in both modes (no
-// PDU can have left). Queued messages simply go on.
+// PDU can have left). Queued messages simply go on. A message requeued (here or by
+// requeue()) after some of its parts left is pinned to the modem they left through: all
+// parts of one message leave through one SIM (contract.md).
 #pragma once
 
 #include <cstdint>
