@@ -179,4 +179,16 @@ std::vector<json> ServeHarness::all_messages() const {
   return all;
 }
 
+CommandResult ServeHarness::run_cli(std::vector<std::string> args,
+                                    const std::vector<std::string>& extra_environment,
+                                    std::chrono::milliseconds timeout) const {
+  args.insert(args.begin(), smsgw_binary());
+  args.push_back("--url");
+  args.push_back(base_url());
+  std::vector<std::string> environment{"PATH=/usr/bin:/bin", "LANG=C.UTF-8"};
+  if (!token_.empty()) environment.push_back("SMSGW_TOKEN=" + token_);
+  environment.insert(environment.end(), extra_environment.begin(), extra_environment.end());
+  return run_command(args, environment, timeout);
+}
+
 }  // namespace smsgw::harness

@@ -111,6 +111,15 @@ class ServeHarness {
   // Every message in the store, newest first (follows next_before).
   std::vector<nlohmann::json> all_messages() const;
 
+  // ---- The CLI --------------------------------------------------------------------------
+  // Runs `smsgw <args...> --url <base_url()>` (for the client subcommands: modems, balance,
+  // ussd, send, messages, message, inbox) in a clean environment: PATH, LANG=C.UTF-8,
+  // SMSGW_TOKEN=token() when the API has tokens, then `extra_environment`. Other
+  // subcommands: run_command({smsgw_binary(), ...}) directly.
+  CommandResult run_cli(std::vector<std::string> args,
+                        const std::vector<std::string>& extra_environment = {},
+                        std::chrono::milliseconds timeout = 30s) const;
+
  private:
   [[noreturn]] void fail(const std::string& what) const;
 
