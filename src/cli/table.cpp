@@ -76,15 +76,23 @@ Layout lay_out(const std::vector<Column>& columns, const std::vector<Row>& rows,
     for (std::size_t index : shown) layout.widths.push_back(natural_width(columns, rows, index));
     const std::size_t total = total_width(layout.widths);
     if (total <= limit) return layout;
-    // Try the cheapest fix first: cut shrinkable columns.
-    Layout shrunk = layout;
-    if (shrink(columns, shrunk, total - limit) == 0) return shrunk;
-    // Drop the least important droppable column (largest priority, the rightmost on ties).
+    // The least important droppable column (largest priority, the rightmost on ties).
     std::size_t victim = shown.size();
     for (std::size_t i = 0; i < shown.size(); ++i) {
       const int priority = columns[shown[i]].priority;
       if (priority == 0) continue;
       if (victim == shown.size() || priority >= columns[shown[victim]].priority) victim = i;
+    }
+    // Cutting shrinkable columns is cheaper than dropping one, unless it cuts a column
+    // more important than the one that would be dropped.
+    Layout shrunk = layout;
+    if (shrink(columns, shrunk, total - limit) == 0) {
+      bool cuts_more_important = false;
+      for (std::size_t i = 0; i < shown.size() && victim != shown.size(); ++i) {
+        cuts_more_important |= shrunk.widths[i] < layout.widths[i] &&
+                               columns[shown[i]].priority < columns[shown[victim]].priority;
+      }
+      if (!cuts_more_important) return shrunk;
     }
     if (victim == shown.size()) return shrunk;  // nothing left to drop: overflow
     shown.erase(shown.begin() + static_cast<std::ptrdiff_t>(victim));

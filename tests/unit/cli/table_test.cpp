@@ -42,12 +42,21 @@ TEST(Table, DropsTheLeastImportantColumnsFirstToFitTheWidth) {
   for (const auto& line : narrower) EXPECT_LE(display_width(line), 25u);
 }
 
-TEST(Table, ShrinksShrinkableColumnsBeforeDroppingAny) {
-  const std::vector<Column> columns{{"ID", 0}, {"ERROR", 2}, {"TEXT", 1, Align::left, true, 6}};
+TEST(Table, ShrinksALessImportantColumnBeforeDroppingOne) {
+  const std::vector<Column> columns{{"ID", 0}, {"ERROR", 1}, {"TEXT", 2, Align::left, true, 6}};
   const std::vector<Row> rows{{{"m1"}, {"none"}, {"a rather long message text"}}};
   const auto lines = lines_of(render_table(columns, rows, plain(24)));
   EXPECT_EQ(lines[1], "m1  none   a rather lon\u2026");
   EXPECT_LE(display_width(lines[1]), 24u);
+}
+
+TEST(Table, DropsALessImportantColumnRatherThanCutAMoreImportantOne) {
+  // TEXT (priority 1) matters more than ERROR (2): ERROR goes, TEXT stays whole.
+  const std::vector<Column> columns{{"ID", 0}, {"ERROR", 2}, {"TEXT", 1, Align::left, true, 6}};
+  const std::vector<Row> rows{{{"m1"}, {"none"}, {"a long message text"}}};
+  const auto lines = lines_of(render_table(columns, rows, plain(24)));
+  EXPECT_EQ(lines[0], "ID  TEXT");
+  EXPECT_EQ(lines[1], "m1  a long message text");
 }
 
 TEST(Table, EightyColumnsIsTheDefaultWidthAndIsKept) {
