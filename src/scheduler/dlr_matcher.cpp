@@ -32,30 +32,6 @@ std::optional<std::size_t> match_status_report(const StatusReportFacts& report,
   return latest_before ? latest_before : earliest_after;
 }
 
-ReportOutcome report_outcome(std::uint8_t tp_st) {
-  switch (pdu::classify_status(tp_st)) {
-    case pdu::StatusClass::delivered:
-      return ReportOutcome::delivered;
-    case pdu::StatusClass::pending:
-      return ReportOutcome::pending;
-    case pdu::StatusClass::failed:
-      return ReportOutcome::failed;
-  }
-  return ReportOutcome::failed;
-}
-
-std::string_view to_string(ReportOutcome outcome) {
-  switch (outcome) {
-    case ReportOutcome::delivered:
-      return "delivered";
-    case ReportOutcome::pending:
-      return "pending";
-    case ReportOutcome::failed:
-      return "failed";
-  }
-  return "failed";
-}
-
 std::string_view to_string(PartStatus status) {
   switch (status) {
     case PartStatus::queued:

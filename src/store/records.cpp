@@ -41,15 +41,7 @@ bool is_final(MessageStatus status) {
 
 ReportOutcome classify_report_status(int tp_status) {
   if (tp_status < 0x00 || tp_status > 0xFF) return ReportOutcome::failed;  // not a TP-ST octet
-  switch (pdu::classify_status(static_cast<std::uint8_t>(tp_status))) {
-    case pdu::StatusClass::delivered:
-      return ReportOutcome::delivered;
-    case pdu::StatusClass::pending:
-      return ReportOutcome::pending;
-    case pdu::StatusClass::failed:
-      return ReportOutcome::failed;
-  }
-  return ReportOutcome::failed;
+  return pdu::classify_status(static_cast<std::uint8_t>(tp_status));
 }
 
 MessageStatus roll_up(MessageStatus current, std::span<const PartStatus> parts) {

@@ -30,6 +30,7 @@
 #include <string>
 #include <string_view>
 
+#include "smsgw/pdu/pdu.hpp"
 #include "smsgw/scheduler/local_calendar.hpp"
 
 namespace smsgw::scheduler {
@@ -59,9 +60,9 @@ std::optional<std::size_t> match_status_report(const StatusReportFacts& report,
                                                std::span<const SentPart> candidates,
                                                const MatchOptions& options = {});
 
-enum class ReportOutcome { delivered, pending, failed };
-ReportOutcome report_outcome(std::uint8_t tp_st);
-std::string_view to_string(ReportOutcome);  // "delivered" | "pending" | "failed"
+// A report's TP-ST class (3GPP TS 23.040 9.2.3.15), as the codec classifies it.
+using ReportOutcome = pdu::StatusClass;
+inline ReportOutcome report_outcome(std::uint8_t tp_st) { return pdu::classify_status(tp_st); }
 
 enum class PartStatus { queued, sent, delivered, failed, unknown };
 std::string_view to_string(PartStatus);  // "queued" | "sent" | "delivered" | "failed" | "unknown"

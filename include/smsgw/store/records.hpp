@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "smsgw/pdu/pdu.hpp"
+
 namespace smsgw::store {
 
 using TimePoint = std::chrono::system_clock::time_point;
@@ -36,7 +38,7 @@ bool is_final(MessageStatus status);
 // says: 0x00-0x1F the SC delivered it; 0x20-0x3F the SC is still trying (the part stays
 // `sent`); 0x40-0x7F (and the reserved values above) the SC gave up. A value outside one
 // octet is failed.
-enum class ReportOutcome { delivered, pending, failed };
+using ReportOutcome = pdu::StatusClass;
 ReportOutcome classify_report_status(int tp_status);
 
 // Message status from its parts' statuses (pure roll-up, applied after each delivery
