@@ -340,6 +340,13 @@ awaitable<Result<http::UssdReply>> Gateway::ussd(std::string modem_id, std::stri
   auto* actor = pool_.find(modem_id);
   if (actor == nullptr) co_return make_error("not_found", "no modem with id \"" + modem_id + "\"");
   auto reply = co_await actor->ussd(std::move(code));
+  // The network's own refusals are answers, not failures of the gateway (TS 27.007 +CUSD <m>).
+  if (!reply && reply.error().code == "modem.ussd_unsupported") {
+    co_return http::UssdReply{"", ussd_status_name(4)};
+  }
+  if (!reply && reply.error().code == "modem.ussd") {
+    co_return http::UssdReply{"", ussd_status_name(3)};
+  }
   if (!reply) co_return to_api_error(reply.error());
   co_return http::UssdReply{reply->text, ussd_status_name(reply->status)};
 }
