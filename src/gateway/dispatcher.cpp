@@ -408,7 +408,9 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
     auto record_sent = [id, prev = *unrecorded_sent, now](Store& s) {
       return s.record_part_sent(id, prev.first, prev.second, now);
     };
-    auto status = co_await store_.call(record_sent);
+    // Deferred: it joins the commit of the claim the freed modem's next message needs
+    // before its PDU may be written, instead of making that claim wait one more commit.
+    auto status = co_await store_.call_deferred(record_sent);
     if (status) {
       observer_.on_message_status(id, *status, modem_id);
     } else {

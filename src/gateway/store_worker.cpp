@@ -4,8 +4,12 @@
 
 namespace smsgw::gateway {
 
-StoreWorker::StoreWorker(asio::any_io_executor executor, std::unique_ptr<store::Store> store)
-    : executor_(std::move(executor)), store_(std::move(store)), thread_([this] { loop(); }) {}
+StoreWorker::StoreWorker(asio::any_io_executor executor, std::unique_ptr<store::Store> store,
+                         std::chrono::microseconds defer_window)
+    : executor_(std::move(executor)),
+      store_(std::move(store)),
+      defer_window_(defer_window),
+      thread_([this] { loop(); }) {}
 
 StoreWorker::~StoreWorker() { stop(); }
 
@@ -22,6 +26,7 @@ void StoreWorker::enqueue(std::unique_ptr<Job> job) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
+      if (!job->deferred) ++urgent_queued_;
       queue_.push_back(std::move(job));
       job = nullptr;
     }
@@ -39,9 +44,14 @@ void StoreWorker::loop() {
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (urgent_queued_ == 0 && !stopping_) {
+        // Only deferred jobs: they wait for the next urgent job's commit, at most this long.
+        wake_.wait_for(lock, defer_window_, [this] { return stopping_ || urgent_queued_ > 0; });
+      }
       if (queue_.empty()) return;  // stopping and drained
       batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
       queue_.clear();
+      urgent_queued_ = 0;
     }
     std::optional<Error> failure;
     if (auto begun = store_->begin_batch(); !begun) failure = begun.error();

@@ -14,11 +14,17 @@
 //   transaction, one fsync, however many jobs (Store::begin_batch). Each job is atomic on
 //   its own (a savepoint), so one failing job does not undo the others.
 // - Jobs run in the order they were called.
+// - call_deferred(f) is call(f) for a write nobody is waiting on to go on (e.g. recording a
+//   send that is over): it does not start a commit of its own at once. It joins the batch
+//   of the next call(), or commits `defer_window` after it was queued when none comes. So
+//   the commit a waiting caller needs (a claim before a PDU is written) is not queued
+//   behind one that nobody waits for.
 // - stop() (and the destructor) finish the jobs already queued, then join the thread.
 //   call() after stop() fails with "unavailable".
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -38,7 +44,8 @@ namespace smsgw::gateway {
 
 class StoreWorker {
  public:
-  StoreWorker(asio::any_io_executor executor, std::unique_ptr<store::Store> store);
+  StoreWorker(asio::any_io_executor executor, std::unique_ptr<store::Store> store,
+              std::chrono::microseconds defer_window = std::chrono::milliseconds(2));
   ~StoreWorker();
   StoreWorker(const StoreWorker&) = delete;
   StoreWorker& operator=(const StoreWorker&) = delete;
@@ -48,7 +55,14 @@ class StoreWorker {
   // expression bit by bit and destroys both copies (a double free once the job has run), so
   // `co_await call([..](Store&) {..})` must not compile.
   template <class F>
-  auto call(F& job) -> awaitable<std::invoke_result_t<std::remove_const_t<F>&, store::Store&>>;
+  auto call(F& job) -> awaitable<std::invoke_result_t<std::remove_const_t<F>&, store::Store&>> {
+    return call_as(job, false);
+  }
+  template <class F>
+  auto call_deferred(F& job)
+      -> awaitable<std::invoke_result_t<std::remove_const_t<F>&, store::Store&>> {
+    return call_as(job, true);
+  }
 
   void stop();
 
@@ -60,20 +74,26 @@ class StoreWorker {
   // commit's outcome: nullopt when committed.
   struct Job {
     virtual ~Job() = default;
+    bool deferred = false;
     virtual void run(store::Store& store) = 0;
     virtual void complete(std::optional<Error> commit_error) = 0;
   };
   template <class F, class Handler>
   struct CallJob;
 
+  template <class F>
+  auto call_as(F& job, bool deferred)
+      -> awaitable<std::invoke_result_t<std::remove_const_t<F>&, store::Store&>>;
   void enqueue(std::unique_ptr<Job> job);
   void loop();
 
   asio::any_io_executor executor_;
   std::unique_ptr<store::Store> store_;
+  std::chrono::microseconds defer_window_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<Job>> queue_;
+  std::size_t urgent_queued_ = 0;  // jobs in queue_ that are not deferred
   bool stopping_ = false;
   std::atomic<std::uint64_t> batches_{0};
   std::atomic<std::uint64_t> jobs_done_{0};
@@ -115,14 +135,17 @@ struct StoreWorker::CallJob final : StoreWorker::Job {
 
 // Not a coroutine itself: the job is moved into the initiation once, here.
 template <class F>
-auto StoreWorker::call(F& job)
+auto StoreWorker::call_as(F& job, bool deferred)
     -> awaitable<std::invoke_result_t<std::remove_const_t<F>&, store::Store&>> {
   using Fn = std::remove_const_t<F>;
   using R = std::invoke_result_t<Fn&, store::Store&>;
   return asio::async_initiate<const asio::use_awaitable_t<>, void(R)>(
-      [this, fn = Fn(std::move(job))](auto handler) mutable {
+      [this, deferred, fn = Fn(std::move(job))](auto handler) mutable {
         using H = decltype(handler);
-        enqueue(std::make_unique<CallJob<Fn, H>>(std::move(fn), std::move(handler), executor_));
+        auto queued =
+            std::make_unique<CallJob<Fn, H>>(std::move(fn), std::move(handler), executor_);
+        queued->deferred = deferred;
+        enqueue(std::move(queued));
       },
       use_awaitable);
 }
