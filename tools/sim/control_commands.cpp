@@ -61,9 +61,25 @@ json inject(ControlTarget& target, const json& request) {
     if (!request["ref"].is_number_integer()) return failure("\"ref\" must be an integer");
     inject.concat_reference = request["ref"].get<unsigned>();
   }
+  InjectDelivery delivery;
+  if (request.contains("order")) {
+    const json& order = request["order"];
+    if (!order.is_array() || order.empty())
+      return failure("\"order\" must be a non-empty array of 0-based part indexes, e.g. [2,0,1]");
+    for (const json& part : order) {
+      if (!part.is_number_integer())
+        return failure("\"order\" must be a non-empty array of 0-based part indexes, e.g. [2,0,1]");
+      delivery.order.push_back(part.get<int>());
+    }
+  }
+  if (request.contains("repeat_part")) {
+    if (!request["repeat_part"].is_number_integer() || request["repeat_part"].get<int>() < 0)
+      return failure("\"repeat_part\" must be a 0-based part index");
+    delivery.repeat_part = request["repeat_part"].get<int>();
+  }
   int parts = 0;
   for (int index : *modems) {
-    auto injected = target.modem(index).inject_message(inject);
+    auto injected = target.modem(index).inject_message(inject, delivery);
     if (!injected) return failure(injected.error().message);
     parts = *injected;
   }

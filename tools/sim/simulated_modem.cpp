@@ -56,6 +56,46 @@ int base_of(const ModemConfig& config, const Personality& personality) {
   return config.index_base >= 0 ? config.index_base : personality.index_base;
 }
 
+// The part indexes in the order the network delivers them: `order` (a
+// permutation of 0..parts-1) or 0..parts-1, with `repeat_part` again right after itself.
+Result<std::vector<int>> delivery_sequence(const InjectDelivery& delivery, int parts) {
+  std::vector<int> order = delivery.order;
+  if (order.empty()) {
+    for (int part = 0; part < parts; ++part) order.push_back(part);
+  } else {
+    const std::string message_has = "the message has " + std::to_string(parts) + " part" +
+                                    (parts == 1 ? "" : "s") + " (0-" + std::to_string(parts - 1) +
+                                    ")";
+    if (static_cast<int>(order.size()) != parts)
+      return make_error("sim.bad_order",
+                        "\"order\" must list every part exactly once: " + message_has +
+                            ", \"order\" has " + std::to_string(order.size()));
+    std::vector<bool> seen(static_cast<std::size_t>(parts), false);
+    for (int part : order) {
+      if (part < 0 || part >= parts)
+        return make_error("sim.bad_order",
+                          "\"order\" names part " + std::to_string(part) + ": " + message_has);
+      if (seen[static_cast<std::size_t>(part)])
+        return make_error("sim.bad_order", "\"order\" names part " + std::to_string(part) +
+                                               " twice (use \"repeat_part\" to repeat one)");
+      seen[static_cast<std::size_t>(part)] = true;
+    }
+  }
+  if (!delivery.repeat_part) return order;
+  const int repeat = *delivery.repeat_part;
+  if (repeat < 0 || repeat >= parts)
+    return make_error("sim.bad_repeat_part",
+                      "\"repeat_part\" " + std::to_string(repeat) +
+                          " is not a part: the message has " + std::to_string(parts) + " part" +
+                          (parts == 1 ? "" : "s") + " (0-" + std::to_string(parts - 1) + ")");
+  std::vector<int> sequence;
+  for (int part : order) {
+    sequence.push_back(part);
+    if (part == repeat) sequence.push_back(part);
+  }
+  return sequence;
+}
+
 }  // namespace
 
 SimulatedModem::SimulatedModem(ModemConfig config, ModemHost& host)
@@ -667,7 +707,8 @@ void SimulatedModem::return_to_network(DirectDelivery delivery) {
 // ---------------------------------------------------------------------------------------
 // Receiving.
 
-Result<int> SimulatedModem::inject_message(const InjectRequest& request) {
+Result<int> SimulatedModem::inject_message(const InjectRequest& request,
+                                           const InjectDelivery& delivery) {
   pdu::DeliverOptions options;
   options.encoding = request.encoding;
   options.scts = timestamp_now();
@@ -676,7 +717,9 @@ Result<int> SimulatedModem::inject_message(const InjectRequest& request) {
   options.smsc = config_.smsc;
   auto parts = pdu::encode_deliver(request.from, request.text, options);
   if (!parts) return parts.error();
-  for (const auto& part : *parts) pending_inbound_.push_back(part);
+  auto sequence = delivery_sequence(delivery, static_cast<int>(parts->size()));
+  if (!sequence) return sequence.error();
+  for (int part : *sequence) pending_inbound_.push_back((*parts)[static_cast<std::size_t>(part)]);
   deliver_pending_inbound();
   flush();
   return static_cast<int>(parts->size());

@@ -40,6 +40,16 @@ struct InjectRequest {
   unsigned concat_reference = 0;
 };
 
+// How the network delivers the parts of an injected message.
+struct InjectDelivery {
+  // The order the parts reach the modem, 0-based part indexes: a permutation of every
+  // part; empty: in order.
+  std::vector<int> order;
+  // This part (0-based) is delivered a second time right after its first copy, as a
+  // network does that repeats a part.
+  std::optional<int> repeat_part;
+};
+
 struct ModemCounters {
   std::uint64_t commands = 0;
   std::uint64_t sent = 0;         // PDUs accepted and logged (incl. lost answers)
@@ -75,8 +85,11 @@ class SimulatedModem {
   // The gateway (re)opened the port: clears a total hang.
   void on_port_opened();
 
-  // The network delivers a message (one part per PDU). Returns the number of parts.
-  Result<int> inject_message(const InjectRequest& request);
+  // The network delivers a message (one part per PDU), in `delivery.order` and with
+  // `delivery.repeat_part` twice. Returns the number of parts; an order that
+  // is not a permutation of the parts, or a repeat_part out of range, is an error and
+  // nothing is delivered.
+  Result<int> inject_message(const InjectRequest& request, const InjectDelivery& delivery = {});
   // The network sends a status report for `mr` and `recipient` with TP-ST `status`.
   Result<void> inject_status_report(std::uint8_t mr, std::string_view recipient, int status);
   // `lines` noise URCs (^RSSI / +CREG) at once.

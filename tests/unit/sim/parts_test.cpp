@@ -214,5 +214,39 @@ TEST(SimControlCommands, ErrorsAreAnswersNotCrashes) {
             false);
 }
 
+TEST(SimControlCommands, InjectOrderAndRepeatedPart) {
+  FakeTarget target;
+  const std::string long_text(400, 'x');  // 3 parts
+  auto answer =
+      handle_control_line(target, R"({"cmd":"inject","modem":0,"from":"+4917612345678","text":")" +
+                                      long_text + R"(","order":[2,0,1],"repeat_part":1})");
+  EXPECT_EQ(answer["ok"], true) << answer.dump();
+  EXPECT_EQ(answer["parts"], 3);
+  EXPECT_EQ(target.modem_.store().used("SM"), 4);
+  EXPECT_EQ(handle_control_line(target, R"({"cmd":"stats"})")["modems"][0]["received"], 4);
+
+  const auto error_of = [&](const std::string& fields) {
+    return handle_control_line(
+               target, R"({"cmd":"inject","modem":0,"from":"+4917612345678","text":")" + long_text +
+                           R"(",)" + fields + "}")
+        .value("error", "ok");
+  };
+  const std::string order_shape =
+      "\"order\" must be a non-empty array of 0-based part indexes, e.g. [2,0,1]";
+  EXPECT_EQ(error_of(R"("order":"2,0,1")"), order_shape);
+  EXPECT_EQ(error_of(R"("order":[])"), order_shape);
+  EXPECT_EQ(error_of(R"("order":[2,"0",1])"), order_shape);
+  EXPECT_EQ(error_of(R"("order":[0,1])"),
+            "\"order\" must list every part exactly once: the message has 3 parts (0-2), "
+            "\"order\" has 2");
+  EXPECT_EQ(error_of(R"("order":[0,1,3])"),
+            "\"order\" names part 3: the message has 3 parts (0-2)");
+  EXPECT_EQ(error_of(R"("repeat_part":-1)"), "\"repeat_part\" must be a 0-based part index");
+  EXPECT_EQ(error_of(R"("repeat_part":"1")"), "\"repeat_part\" must be a 0-based part index");
+  EXPECT_EQ(error_of(R"("repeat_part":3)"),
+            "\"repeat_part\" 3 is not a part: the message has 3 parts (0-2)");
+  EXPECT_EQ(target.modem_.store().used("SM"), 4);  // refused injections deliver nothing
+}
+
 }  // namespace
 }  // namespace smsgw::sim::test

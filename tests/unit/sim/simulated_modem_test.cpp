@@ -287,6 +287,57 @@ TEST(SimulatedModem, MultipartInjectionGivesOneCmtiPerPart) {
   EXPECT_EQ(bench.at("AT+CMGL=0"), "\r\nOK\r\n");  // all read now
 }
 
+// The concatenation part numbers (1-based) of the messages stored in SM, by slot.
+std::vector<unsigned> stored_part_numbers(const SimulatedModem& modem) {
+  std::vector<unsigned> parts;
+  for (const auto& [index, stored] : modem.store().list("SM", std::nullopt)) {
+    auto decoded = pdu::decode(stored->pdu);
+    if (!decoded.ok()) return {};
+    const auto& user_data = std::get<pdu::Deliver>(decoded->tpdu).user_data;
+    parts.push_back(user_data.concat ? user_data.concat->part : 0);
+  }
+  return parts;
+}
+
+TEST(SimulatedModem, MultipartInjectionInAGivenOrderWithARepeatedPart) {
+  Bench bench(quiet_config("generic"));
+  auto parts = bench.modem.inject_message({"+4915112345678", std::string(400, 'b'), {}, {}, 9},
+                                          InjectDelivery{{2, 0, 1}, 0});
+  ASSERT_TRUE(parts.ok()) << parts.error().message;
+  EXPECT_EQ(*parts, 3);  // the message's parts, not the deliveries
+  EXPECT_EQ(stored_part_numbers(bench.modem), (std::vector<unsigned>{3, 1, 1, 2}));
+  EXPECT_EQ(bench.modem.counters().received, 4u);
+
+  Bench repeated(quiet_config("generic"));
+  ASSERT_TRUE(repeated.modem
+                  .inject_message({"+4915112345678", std::string(200, 'c'), {}, {}, 10},
+                                  InjectDelivery{{}, 1})
+                  .ok());
+  EXPECT_EQ(stored_part_numbers(repeated.modem), (std::vector<unsigned>{1, 2, 2}));
+}
+
+TEST(SimulatedModem, InjectionOrderMustBeAPermutationOfTheParts) {
+  Bench bench(quiet_config("generic"));
+  const InjectRequest request{"+4915112345678", std::string(200, 'd'), {}, {}, 11};  // 2 parts
+  const auto error_of = [&](std::vector<int> order, std::optional<int> repeat) {
+    auto parts = bench.modem.inject_message(request, InjectDelivery{std::move(order), repeat});
+    return parts.ok() ? std::string("ok") : parts.error().message;
+  };
+  EXPECT_EQ(error_of({1, 0, 2}, std::nullopt),
+            "\"order\" must list every part exactly once: the message has 2 parts (0-1), "
+            "\"order\" has 3");
+  EXPECT_EQ(error_of({1, 2}, std::nullopt),
+            "\"order\" names part 2: the message has 2 parts (0-1)");
+  EXPECT_EQ(error_of({1, 1}, std::nullopt),
+            "\"order\" names part 1 twice (use \"repeat_part\" to repeat one)");
+  EXPECT_EQ(error_of({}, 2), "\"repeat_part\" 2 is not a part: the message has 2 parts (0-1)");
+  // Nothing was delivered by the refused requests.
+  EXPECT_EQ(bench.modem.store().used("SM"), 0);
+  EXPECT_EQ(bench.host.take(), "");
+  EXPECT_EQ(error_of({1, 0}, std::nullopt), "ok");
+  EXPECT_EQ(stored_part_numbers(bench.modem), (std::vector<unsigned>{2, 1}));
+}
+
 TEST(SimulatedModem, DirectDeliveryWithCnmiMt2) {
   Bench bench(quiet_config("generic"));
   EXPECT_EQ(bench.at("AT+CNMI=2,2,0,2,0"), "\r\nOK\r\n");
