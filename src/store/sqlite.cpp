@@ -125,6 +125,13 @@ std::optional<TimePoint> Query::optional_time(int column) const {
 }
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& path) {
+  // Memory statistics make every SQLite allocation take a process-wide mutex; nothing reads
+  // them. Only possible before SQLite initialises (a later call is refused, harmlessly).
+  static const bool memstatus_off = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)memstatus_off;
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
