@@ -178,9 +178,9 @@ RunResult run(const tcp::endpoint& endpoint, int connections, int batch, const O
 }
 
 void print_header() {
-  std::printf("%-7s %5s %5s %9s %10s %8s %8s %8s %8s %6s %7s %7s %7s\n", "mode", "conns", "batch",
-              "req/s", "msgs/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "client",
-              "server", "sim");
+  std::printf("%-7s %5s %5s %9s %10s %8s %8s %8s %8s %6s %7s %7s %7s %10s\n", "mode", "conns",
+              "batch", "req/s", "msgs/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "errors",
+              "client", "server", "sim", "srv us/msg");
 }
 
 std::string cpu_percent(std::optional<double> cpu_seconds, double seconds) {
@@ -192,13 +192,19 @@ std::string cpu_percent(std::optional<double> cpu_seconds, double seconds) {
 
 void print_row(const RunResult& r) {
   const auto& l = r.latencies_ms;
+  char per_message[16] = "-";
+  if (r.server_cpu && r.messages > 0) {
+    std::snprintf(per_message, sizeof per_message, "%.1f",
+                  1e6 * *r.server_cpu / static_cast<double>(r.messages));
+  }
   std::printf(
-      "%-7s %5d %5d %9.0f %10.0f %8.2f %8.2f %8.2f %8.1f %6llu %7s %7s %7s\n",
+      "%-7s %5d %5d %9.0f %10.0f %8.2f %8.2f %8.2f %8.1f %6llu %7s %7s %7s %10s\n",
       r.batch > 0 ? "batch" : "single", r.connections, std::max(r.batch, 1),
       static_cast<double>(r.requests) / r.seconds, static_cast<double>(r.messages) / r.seconds,
       percentile(l, 0.50), percentile(l, 0.99), percentile(l, 0.999), l.empty() ? 0.0 : l.back(),
       static_cast<unsigned long long>(r.errors), cpu_percent(r.client_cpu, r.seconds).c_str(),
-      cpu_percent(r.server_cpu, r.seconds).c_str(), cpu_percent(r.sim_cpu, r.seconds).c_str());
+      cpu_percent(r.server_cpu, r.seconds).c_str(), cpu_percent(r.sim_cpu, r.seconds).c_str(),
+      per_message);
   if (!r.first_error.empty()) std::printf("        first error: %.200s\n", r.first_error.c_str());
   std::fflush(stdout);
 }
@@ -342,6 +348,7 @@ int main(int argc, char** argv) {
               sysconf(_SC_NPROCESSORS_ONLN), load_average().c_str(),
               o.server_cpus.empty() ? "none" : "yes", o.client_cpus.empty() ? "none" : "yes",
               o.seconds, o.warmup);
+  if (!o.target) std::printf("disk: %s\n", describe(fsync_probe(o.dir)).c_str());
   print_header();
   const pid_t server_pid = gateway ? gateway->serve_pid() : -1;
   const pid_t sim_pid = gateway ? gateway->sim_pid() : -1;
@@ -350,6 +357,7 @@ int main(int argc, char** argv) {
       print_row(run(endpoint, connections, batch, o, server_pid, sim_pid));
     }
   }
+  if (!o.target) std::printf("disk after the runs: %s\n", describe(fsync_probe(o.dir)).c_str());
   if (gateway) {
     const auto memory = process_memory(server_pid);
     std::printf("smsgw serve memory: VmHWM %.1f MiB, VmRSS %.1f MiB\n", memory.peak_kib / 1024.0,

@@ -157,6 +157,7 @@ int main(int argc, char** argv) {
   std::printf("folder %s (%s), %ld CPUs, %s, log level %s\n", o.dir.c_str(),
               filesystem_type(o.dir).c_str(), sysconf(_SC_NPROCESSORS_ONLN), load_average().c_str(),
               o.log_level.c_str());
+  std::printf("disk: %s\n", describe(fsync_probe(o.dir)).c_str());
   std::printf("limit N*1000/L = %.1f messages/s: %d messages take at least %.2f s\n", limit,
               o.messages, ideal_seconds);
   std::fflush(stdout);

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -214,6 +215,45 @@ std::string filesystem_type(const std::filesystem::path& path) {
       return text;
     }
   }
+}
+
+FsyncCost fsync_probe(const std::filesystem::path& dir, int samples) {
+  const auto path = dir / ".fsync-probe";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return {};
+  const std::string block(4096, 'x');
+  const auto timed_write = [&](off_t offset, std::vector<double>& ms) {
+    if (::pwrite(fd, block.data(), block.size(), offset) != static_cast<ssize_t>(block.size())) {
+      return false;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    if (::fdatasync(fd) != 0) return false;
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    return true;
+  };
+  std::vector<double> append;
+  std::vector<double> overwrite;
+  for (int i = 0; i < samples && timed_write(off_t{4096} * i, append); ++i) {
+  }
+  for (int i = 0; i < samples && timed_write(off_t{4096} * i, overwrite); ++i) {
+  }
+  ::close(fd);
+  std::filesystem::remove(path);
+  const auto at = [](std::vector<double>& ms, double p) {
+    if (ms.empty()) return 0.0;
+    std::sort(ms.begin(), ms.end());
+    return ms[static_cast<std::size_t>(p * static_cast<double>(ms.size() - 1))];
+  };
+  return {at(overwrite, 0.50), at(overwrite, 0.99), at(append, 0.50), at(append, 0.99)};
+}
+
+std::string describe(const FsyncCost& cost) {
+  char text[128];
+  std::snprintf(text, sizeof text, "fdatasync p50/p99: overwrite %.2f/%.2f ms, append %.2f/%.2f ms",
+                cost.overwrite_p50_ms, cost.overwrite_p99_ms, cost.append_p50_ms,
+                cost.append_p99_ms);
+  return text;
 }
 
 std::string load_average() {

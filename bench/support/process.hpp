@@ -63,6 +63,19 @@ MemoryUse process_memory(pid_t pid);
 
 // The kind of file system `path` is on ("ext4", "tmpfs", "overlay", ...) or "fs magic 0x..".
 std::string filesystem_type(const std::filesystem::path& path);
+// What one durable commit costs on the disk under `dir` right now (milliseconds):
+// fdatasync after overwriting a 4 KiB block in place (as SQLite rewrites its WAL after a
+// checkpoint) and after appending one (as a growing WAL does). Disks shared with other work
+// vary by 10x from minute to minute, so every benchmark prints this next to its figures.
+struct FsyncCost {
+  double overwrite_p50_ms = 0;
+  double overwrite_p99_ms = 0;
+  double append_p50_ms = 0;
+  double append_p99_ms = 0;
+};
+FsyncCost fsync_probe(const std::filesystem::path& dir, int samples = 100);
+std::string describe(const FsyncCost& cost);
+
 // "load average 1.23 0.98 0.50" from /proc/loadavg.
 std::string load_average();
 
