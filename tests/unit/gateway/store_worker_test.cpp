@@ -61,17 +61,44 @@ auto insert_one(std::string to) {
   };
 }
 
-TEST(GatewayStoreWorker, ResultArrivesOnTheEventLoopAfterTheCommit) {
-  TempDatabase db;
-  asio::io_context io;
-  auto store = db.open();
-  ASSERT_NE(store, nullptr);
-  Store* raw = store.get();
-  StoreWorker worker(io.get_executor(), std::move(store));
+// A job's result that arrived and holds a value, or why not.
+testing::AssertionResult arrived_ok(const std::optional<Result<std::int64_t>>& result) {
+  if (!result.has_value()) return testing::AssertionFailure() << "no result arrived";
+  if (!result->ok()) return testing::AssertionFailure() << result->error().message;
+  return testing::AssertionSuccess();
+}
+
+// Each test owns a fresh database, an event loop and the store the worker takes over.
+class GatewayStoreWorker : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = db_.open();
+    ASSERT_NE(store_, nullptr);
+  }
+
+  // Spawns a coroutine that stores one message through call_deferred and keeps its result.
+  void spawn_deferred_insert(StoreWorker& worker, std::optional<Result<std::int64_t>>& result) {
+    asio::co_spawn(
+        io_,
+        [&worker, &result]() -> awaitable<void> {
+          auto job = insert_one("+4915100000001");
+          result = co_await worker.call_deferred(job);
+        },
+        asio::detached);
+  }
+
+  TempDatabase db_;
+  asio::io_context io_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(GatewayStoreWorker, ResultArrivesOnTheEventLoopAfterTheCommit) {
+  Store* raw = store_.get();
+  StoreWorker worker(io_.get_executor(), std::move(store_));
   std::optional<Result<std::int64_t>> result;
   std::uint64_t commits_seen = 0;
   asio::co_spawn(
-      io,
+      io_,
       [&]() -> awaitable<void> {
         auto job = insert_one("+4915100000001");
         auto r = co_await worker.call(job);
@@ -79,24 +106,19 @@ TEST(GatewayStoreWorker, ResultArrivesOnTheEventLoopAfterTheCommit) {
         result = std::move(r);
       },
       asio::detached);
-  io.run();
-  ASSERT_TRUE(result.has_value());
-  ASSERT_TRUE(result->ok()) << result->error().message;
+  io_.run();
+  ASSERT_TRUE(arrived_ok(result));
   EXPECT_EQ(**result, 1);
   EXPECT_GE(commits_seen, 1u);
   EXPECT_EQ(worker.jobs(), 1u);
 }
 
-TEST(GatewayStoreWorker, DeferredJobSharesTheCommitOfTheNextCall) {
-  TempDatabase db;
-  asio::io_context io;
-  auto store = db.open();
-  ASSERT_NE(store, nullptr);
+TEST_F(GatewayStoreWorker, DeferredJobSharesTheCommitOfTheNextCall) {
   // A window far longer than the test: only the urgent call can start the commit.
-  StoreWorker worker(io.get_executor(), std::move(store), std::chrono::hours(1));
+  StoreWorker worker(io_.get_executor(), std::move(store_), std::chrono::hours(1));
   std::vector<std::string> order;
   asio::co_spawn(
-      io,
+      io_,
       [&]() -> awaitable<void> {
         auto job = insert_one("+4915100000001");
         auto r = co_await worker.call_deferred(job);
@@ -105,7 +127,7 @@ TEST(GatewayStoreWorker, DeferredJobSharesTheCommitOfTheNextCall) {
       },
       asio::detached);
   asio::co_spawn(
-      io,
+      io_,
       [&]() -> awaitable<void> {
         auto job = insert_one("+4915100000002");
         auto r = co_await worker.call(job);
@@ -116,72 +138,40 @@ TEST(GatewayStoreWorker, DeferredJobSharesTheCommitOfTheNextCall) {
         order.push_back("urgent");
       },
       asio::detached);
-  io.run();
+  io_.run();
   EXPECT_EQ(order, (std::vector<std::string>{"deferred", "urgent"}));
   EXPECT_EQ(worker.batches(), 1u);
   EXPECT_EQ(worker.jobs(), 2u);
 }
 
-TEST(GatewayStoreWorker, DeferredJobAloneCommitsAfterTheWindow) {
-  TempDatabase db;
-  asio::io_context io;
-  auto store = db.open();
-  ASSERT_NE(store, nullptr);
-  StoreWorker worker(io.get_executor(), std::move(store), 1ms);
+TEST_F(GatewayStoreWorker, DeferredJobAloneCommitsAfterTheWindow) {
+  StoreWorker worker(io_.get_executor(), std::move(store_), 1ms);
   std::optional<Result<std::int64_t>> result;
-  asio::co_spawn(
-      io,
-      [&]() -> awaitable<void> {
-        auto job = insert_one("+4915100000001");
-        result = co_await worker.call_deferred(job);
-      },
-      asio::detached);
-  io.run();
-  ASSERT_TRUE(result.has_value());
-  ASSERT_TRUE(result->ok()) << result->error().message;
+  spawn_deferred_insert(worker, result);
+  io_.run();
+  ASSERT_TRUE(arrived_ok(result));
   EXPECT_EQ(**result, 1);
   EXPECT_EQ(worker.batches(), 1u);
 }
 
-TEST(GatewayStoreWorker, StopCommitsDeferredJobsWithoutWaitingForTheWindow) {
-  TempDatabase db;
-  asio::io_context io;
-  auto store = db.open();
-  ASSERT_NE(store, nullptr);
-  StoreWorker worker(io.get_executor(), std::move(store), std::chrono::hours(1));
+TEST_F(GatewayStoreWorker, StopCommitsDeferredJobsWithoutWaitingForTheWindow) {
+  StoreWorker worker(io_.get_executor(), std::move(store_), std::chrono::hours(1));
   std::optional<Result<std::int64_t>> result;
-  asio::co_spawn(
-      io,
-      [&]() -> awaitable<void> {
-        auto job = insert_one("+4915100000001");
-        result = co_await worker.call_deferred(job);
-      },
-      asio::detached);
-  io.poll();  // runs the coroutine up to its call: the job is queued
+  spawn_deferred_insert(worker, result);
+  io_.poll();  // runs the coroutine up to its call: the job is queued
   worker.stop();
-  io.run();
-  ASSERT_TRUE(result.has_value());
-  ASSERT_TRUE(result->ok()) << result->error().message;
+  io_.run();
+  ASSERT_TRUE(arrived_ok(result));
   EXPECT_EQ(**result, 1);
   EXPECT_EQ(worker.jobs(), 1u);
 }
 
-TEST(GatewayStoreWorker, CallAfterStopFailsAsUnavailable) {
-  TempDatabase db;
-  asio::io_context io;
-  auto store = db.open();
-  ASSERT_NE(store, nullptr);
-  StoreWorker worker(io.get_executor(), std::move(store));
+TEST_F(GatewayStoreWorker, CallAfterStopFailsAsUnavailable) {
+  StoreWorker worker(io_.get_executor(), std::move(store_));
   worker.stop();
   std::optional<Result<std::int64_t>> result;
-  asio::co_spawn(
-      io,
-      [&]() -> awaitable<void> {
-        auto job = insert_one("+4915100000001");
-        result = co_await worker.call_deferred(job);
-      },
-      asio::detached);
-  io.run();
+  spawn_deferred_insert(worker, result);
+  io_.run();
   ASSERT_TRUE(result.has_value());
   ASSERT_FALSE(result->ok());
   EXPECT_EQ(result->error().code, "unavailable");
