@@ -7,27 +7,17 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+
+#include "wire.hpp"
 
 namespace smsgw::harness {
 
 namespace {
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-std::string trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
-}
+using wire::lower;
 
 class Socket {
  public:
@@ -88,25 +78,16 @@ HttpResponse parse_http_response(const std::string& bytes) {
     return response;
   }
   const std::string head = bytes.substr(0, head_end);
-  std::size_t line_end = head.find("\r\n");
-  const std::string status_line = head.substr(0, line_end);
+  const std::string status_line = head.substr(0, head.find("\r\n"));
   if (status_line.rfind("HTTP/1.", 0) != 0 || status_line.size() < 12) {
     response.error = "bad status line: " + status_line;
     return response;
   }
   response.status = std::atoi(status_line.c_str() + 9);
-  while (line_end != std::string::npos) {
-    const auto start = line_end + 2;
-    line_end = head.find("\r\n", start);
-    const std::string line =
-        head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    const std::string name = lower(trim(line.substr(0, colon)));
-    const std::string value = trim(line.substr(colon + 1));
+  wire::for_each_header(head, [&response](const std::string& name, const std::string& value) {
     auto [it, fresh] = response.headers.emplace(name, value);
-    if (!fresh) it->second += ", " + value;
-  }
+    if (!fresh) it->second += ", " + value;  // repeated fields join (RFC 9110 5.3)
+  });
   std::string body = bytes.substr(head_end + 4);
   if (lower(response.header("transfer-encoding")).find("chunked") != std::string::npos) {
     std::string decoded;

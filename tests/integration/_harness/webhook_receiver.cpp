@@ -7,25 +7,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <stdexcept>
+
+#include "wire.hpp"
 
 namespace smsgw::harness {
 
 namespace {
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-std::string trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
-}
+using wire::lower;
 
 // Reads until `bytes` holds the head and the Content-Length body, the peer closes, or 5 s.
 bool read_request(int fd, std::string& bytes, std::size_t& head_end) {
@@ -137,21 +127,13 @@ void WebhookReceiver::handle(int fd) {
   if (!read_request(fd, bytes, head_end)) return;
   ReceivedRequest request;
   const std::string head = bytes.substr(0, head_end);
-  std::size_t line_end = head.find("\r\n");
-  const std::string request_line = head.substr(0, line_end);
+  const std::string request_line = head.substr(0, head.find("\r\n"));
   const auto space = request_line.find(' ');
   request.method = request_line.substr(0, space);
   request.target = request_line.substr(space + 1, request_line.rfind(' ') - space - 1);
-  while (line_end != std::string::npos) {
-    const auto start = line_end + 2;
-    line_end = head.find("\r\n", start);
-    const std::string line =
-        head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
-    const auto colon = line.find(':');
-    if (colon != std::string::npos) {
-      request.headers[lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
-    }
-  }
+  wire::for_each_header(head, [&request](const std::string& name, const std::string& value) {
+    request.headers[name] = value;
+  });
   request.body = bytes.substr(head_end + 4);
   {
     std::lock_guard lock(mutex_);
