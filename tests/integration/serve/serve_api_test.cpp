@@ -190,11 +190,7 @@ TEST(ServeApi, BearerTokensWhenConfigured) {
 }
 
 TEST(ServeApi, CancelWhileQueuedThenNeverSent) {
-  harness::HarnessOptions options;
-  options.configure = [](harness::GatewayConfig& config) {
-    config.tables["routing"]["fallback"] = harness::toml_string("none");
-  };
-  Gateway gw(options);
+  Gateway gw(with_fallback_none());
   gw.sim().unplug(1);  // Vodafone's only SIM
   const std::string to = "+491521900001";
   const auto id = gw.submit_ok(to, "cancel me");

@@ -177,11 +177,7 @@ TEST(ServeDelivery, HigherPriorityLeavesFirst) {
 }
 
 TEST(ServeDelivery, MessageNotSentWithinItsValidityExpires) {
-  harness::HarnessOptions options;
-  options.configure = [](harness::GatewayConfig& config) {
-    config.tables["routing"]["fallback"] = harness::toml_string("none");
-  };
-  Gateway gw(options);
+  Gateway gw(with_fallback_none());
   gw.sim().unplug(1);  // Vodafone's only SIM
   const std::string to = "+491521400020";
   const auto id = gw.submit_ok(to, "too late", {{"validity", 1}});

@@ -16,6 +16,23 @@ int count_status(harness::ServeHarness& gw, const std::vector<std::string>& ids,
   return n;
 }
 
+// Two Telekom SIMs (modem0, modem1) that may send once a day each and one Vodafone SIM
+// (modem2); [routing] fallback = `fallback`, and fallback_wait = `fallback_wait` if given.
+harness::HarnessOptions telekom_once_a_day(const std::string& fallback,
+                                           const std::string& fallback_wait = "") {
+  harness::HarnessOptions options;
+  options.sim.modems = 3;
+  options.sim.mccmnc = {"26201", "26201", "26202"};
+  options.configure = [fallback, fallback_wait](harness::GatewayConfig& config) {
+    config.op("Telekom").keys["limits"] = "{ per_day = 1 }";
+    config.tables["routing"]["fallback"] = harness::toml_string(fallback);
+    if (!fallback_wait.empty()) {
+      config.tables["routing"]["fallback_wait"] = harness::toml_string(fallback_wait);
+    }
+  };
+  return options;
+}
+
 // per_minute is a smooth rate with a burst of 1 (scheduler/rate_limiter.hpp): with 2 a
 // minute each SIM sends one message now and the next 30 s later.
 TEST(ServeLimits, PerMinuteCapsEverySimAndTheRestWaits) {
@@ -44,14 +61,7 @@ TEST(ServeLimits, PerMinuteCapsEverySimAndTheRestWaits) {
 }
 
 TEST(ServeLimits, PerDayExhaustedLeavesMessagesQueuedWithFallbackNone) {
-  harness::HarnessOptions options;
-  options.sim.modems = 3;
-  options.sim.mccmnc = {"26201", "26201", "26202"};
-  options.configure = [](harness::GatewayConfig& config) {
-    config.op("Telekom").keys["limits"] = "{ per_day = 1 }";
-    config.tables["routing"]["fallback"] = harness::toml_string("none");
-  };
-  Gateway gw(options);
+  Gateway gw(telekom_once_a_day("none"));
 
   std::vector<std::string> ids;
   for (int i = 0; i < 4; ++i) ids.push_back(gw.submit_ok(number("+49151", 400 + i), "daily"));
@@ -68,15 +78,7 @@ TEST(ServeLimits, PerDayExhaustedLeavesMessagesQueuedWithFallbackNone) {
 }
 
 TEST(ServeLimits, PerDayExhaustedMovesToAnOffNetSimWithFallbackAny) {
-  harness::HarnessOptions options;
-  options.sim.modems = 3;
-  options.sim.mccmnc = {"26201", "26201", "26202"};
-  options.configure = [](harness::GatewayConfig& config) {
-    config.op("Telekom").keys["limits"] = "{ per_day = 1 }";
-    config.tables["routing"]["fallback"] = harness::toml_string("any");
-    config.tables["routing"]["fallback_wait"] = harness::toml_string("200ms");
-  };
-  Gateway gw(options);
+  Gateway gw(telekom_once_a_day("any", "200ms"));
 
   std::vector<std::string> ids;
   for (int i = 0; i < 4; ++i) ids.push_back(gw.submit_ok(number("+49151", 500 + i), "daily"));

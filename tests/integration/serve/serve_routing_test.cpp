@@ -70,10 +70,15 @@ harness::HarnessOptions without_telekom(const std::string& fallback) {
   return options;
 }
 
-TEST(ServeRouting, FallbackNoneKeepsTheMessageQueuedUntilAnOnNetSimComes) {
-  Gateway gw(without_telekom("none"));
+// Unplugs the Telekom SIM, then starts the gateway with Vodafone's modem1 alone.
+void start_without_telekom(Gateway& gw) {
   gw.sim().unplug(0);
   gw.start_gateway(1);
+}
+
+TEST(ServeRouting, FallbackNoneKeepsTheMessageQueuedUntilAnOnNetSimComes) {
+  Gateway gw(without_telekom("none"));
+  start_without_telekom(gw);
 
   const std::string to = "+491512000001";
   const auto id = gw.submit_ok(to, "only through Telekom");
@@ -95,8 +100,7 @@ TEST(ServeRouting, FallbackNoneKeepsTheMessageQueuedUntilAnOnNetSimComes) {
 
 TEST(ServeRouting, FallbackAnyUsesAnOffNetSimAfterTheWait) {
   Gateway gw(without_telekom("any"));
-  gw.sim().unplug(0);
-  gw.start_gateway(1);
+  start_without_telekom(gw);
 
   const std::string to = "+491512000002";
   const auto id = gw.submit_ok(to, "any SIM will do");

@@ -48,6 +48,15 @@ class Gateway : public harness::ServeHarness {
   }
 };
 
+// Options whose [routing] fallback is "none": a message waits for a SIM of its own operator.
+inline harness::HarnessOptions with_fallback_none() {
+  harness::HarnessOptions options;
+  options.configure = [](harness::GatewayConfig& config) {
+    config.tables["routing"]["fallback"] = harness::toml_string("none");
+  };
+  return options;
+}
+
 // A distinct destination per test and message: prefix + zero-padded number.
 inline std::string number(const std::string& prefix, int n) {
   std::string digits = std::to_string(n);
