@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "smsgw/common/listen_address.hpp"
 #include "smsgw/common/net.hpp"
 // Beast after net.hpp (the Asio include order, docs/architecture.md pitfall 1).
 #include <boost/beast/core.hpp>
@@ -153,20 +154,20 @@ Result<Endpoint> parse_endpoint(std::string_view url) {
 }
 
 Result<std::string> url_for_listen(std::string_view listen) {
-  auto host_port = split_host_port(listen);
-  if (!host_port || host_port->host.empty() || !is_digits(host_port->port)) {
-    return Error{"usage", "[http] listen \"" + std::string(listen) + "\": expected HOST:PORT"};
+  auto address = parse_listen_address(listen);
+  if (!address) {
+    return Error{"usage",
+                 "[http] listen \"" + std::string(listen) + "\": " + address.error().message};
   }
-  if (!valid_port(host_port->port)) {
+  if (address->port == 0) {
     return Error{"usage", "[http] listen \"" + std::string(listen) +
                               "\" has no fixed port to connect to; pass --url"};
   }
-  std::string host = host_port->host;
-  bool ipv6 = host_port->bracketed || host.find(':') != std::string::npos;
+  std::string host = address->host;
   // An unspecified listen address accepts loopback connections too.
   if (host == "0.0.0.0") host = "127.0.0.1";
   if (host == "::") host = "::1";
-  return url_of(host, host_port->port, ipv6, "");
+  return url_of(host, std::to_string(address->port), address->ipv6, "");
 }
 
 std::string encode_path_segment(std::string_view segment) { return percent_encode(segment); }

@@ -1,6 +1,5 @@
 #include "smsgw/config/config.hpp"
 
-#include <arpa/inet.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "smsgw/common/listen_address.hpp"
 #include "toml_reader.hpp"
 
 namespace smsgw::config {
@@ -53,55 +53,6 @@ bool is_identifier(std::string_view text) {
   });
 }
 
-// host:port or [v6]:port (port 0..65535). Fills listen_host/port/loopback.
-bool parse_listen(std::string_view text, HttpConfig& http, std::string& why) {
-  std::string_view host;
-  std::string_view port;
-  if (!text.empty() && text.front() == '[') {
-    const auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      why = "must be host:port or [ipv6]:port";
-      return false;
-    }
-    host = text.substr(1, close - 1);
-    port = text.substr(close + 2);
-    in6_addr v6{};
-    if (inet_pton(AF_INET6, std::string(host).c_str(), &v6) != 1) {
-      why = "\"" + std::string(host) + "\" is not an IPv6 address";
-      return false;
-    }
-    http.listen_is_loopback = IN6_IS_ADDR_LOOPBACK(&v6);
-  } else {
-    const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos || colon == 0) {
-      why = "must be host:port or [ipv6]:port";
-      return false;
-    }
-    host = text.substr(0, colon);
-    port = text.substr(colon + 1);
-    if (host.find(':') != std::string_view::npos) {
-      why = "an IPv6 address must be written in brackets, e.g. [::1]:8080";
-      return false;
-    }
-    in_addr v4{};
-    if (inet_pton(AF_INET, std::string(host).c_str(), &v4) == 1) {
-      http.listen_is_loopback = (ntohl(v4.s_addr) >> 24) == 127;
-    } else if (is_identifier(host)) {
-      http.listen_is_loopback = host == "localhost";
-    } else {
-      why = "\"" + std::string(host) + "\" is neither an IP address nor a host name";
-      return false;
-    }
-  }
-  if (!all_digits(port) || port.size() > 5 || std::stoul(std::string(port)) > 65535) {
-    why = "port \"" + std::string(port) + "\" must be a number from 0 to 65535";
-    return false;
-  }
-  http.listen_host = std::string(host);
-  http.listen_port = static_cast<std::uint16_t>(std::stoul(std::string(port)));
-  return true;
-}
-
 Limits read_limits(TomlReader& reader, const toml::table& parent, const std::string& path) {
   Limits limits;
   const auto* table = reader.table(parent, "limits", path);
@@ -131,9 +82,13 @@ void read_http(TomlReader& reader, const toml::table& root, HttpConfig& http) {
     reader.allow_keys(*table, "http",
                       {"listen", "tokens", "body_limit", "request_timeout", "max_connections"});
     http.listen = reader.string(*table, "listen", "http.", http.listen);
-    std::string why;
-    if (!parse_listen(http.listen, http, why)) {
-      reader.fail("http.listen", table->get("listen"), why + ", got \"" + http.listen + "\"");
+    if (auto address = parse_listen_address(http.listen); address) {
+      http.listen_host = address->host;
+      http.listen_port = address->port;
+      http.listen_is_loopback = address->loopback;
+    } else {
+      reader.fail("http.listen", table->get("listen"),
+                  address.error().message + ", got \"" + http.listen + "\"");
     }
     http.tokens = reader.string_array(
         *table, "tokens", "http.", [](const std::string& v) -> std::optional<std::string> {

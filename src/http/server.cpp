@@ -265,29 +265,10 @@ void spawn_logged(asio::any_io_executor executor, awaitable<void> task, const ch
 }  // namespace
 
 Result<ListenAddress> parse_listen(std::string_view listen) {
-  const auto invalid = [&](std::string_view reason) {
-    return Error{"config", "http.listen = \"" + std::string(listen) + "\": " + std::string(reason)};
-  };
-  ListenAddress address;
-  std::string_view port;
-  if (!listen.empty() && listen.front() == '[') {
-    const auto close = listen.find("]:");
-    if (close == std::string_view::npos) return invalid("expected [IPv6 address]:port");
-    address.host = std::string(listen.substr(1, close - 1));
-    port = listen.substr(close + 2);
-  } else {
-    const auto colon = listen.rfind(':');
-    if (colon == std::string_view::npos) return invalid("expected host:port");
-    address.host = std::string(listen.substr(0, colon));
-    port = listen.substr(colon + 1);
-    if (address.host.find(':') != std::string::npos) {
-      return invalid("put an IPv6 address in brackets: [::1]:8080");
-    }
-  }
-  if (address.host.empty()) return invalid("the host is missing");
-  const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), address.port);
-  if (port.empty() || error != std::errc{} || end != port.data() + port.size()) {
-    return invalid("the port must be a number from 0 to 65535");
+  auto address = parse_listen_address(listen);
+  if (!address) {
+    return Error{"config",
+                 "http.listen = \"" + std::string(listen) + "\": " + address.error().message};
   }
   return address;
 }

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "smsgw/common/listen_address.hpp"
 #include "smsgw/common/net.hpp"
 #include "smsgw/common/result.hpp"
 #include "smsgw/http/gateway_api.hpp"
@@ -42,11 +43,8 @@ struct ServerOptions {
   std::chrono::milliseconds stop_grace{10'000};
 };
 
-// Splits "host:port" / "[v6]:port"; Error "config" naming the problem.
-struct ListenAddress {
-  std::string host;
-  std::uint16_t port = 0;
-};
+// `listen` parsed by the one listen-address parser (common/listen_address.hpp); Error
+// "config" naming the address and the problem.
 Result<ListenAddress> parse_listen(std::string_view listen);
 
 class Server {

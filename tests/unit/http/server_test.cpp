@@ -547,13 +547,15 @@ TEST(ServerCreate, ParsesListenAddresses) {
   EXPECT_EQ(address->host, "::1");
   EXPECT_EQ(address->port, 9000);
   const std::pair<const char*, const char*> bad[] = {
-      {"8080", "expected host:port"},
-      {":8080", "the host is missing"},
-      {"host:", "the port must be a number from 0 to 65535"},
-      {"host:70000", "the port must be a number from 0 to 65535"},
-      {"host:80x", "the port must be a number from 0 to 65535"},
-      {"::1:8080", "put an IPv6 address in brackets: [::1]:8080"},
-      {"[::1]8080", "expected [IPv6 address]:port"},
+      {"8080", "must be host:port or [ipv6]:port"},
+      {":8080", "must be host:port or [ipv6]:port"},
+      {"host:", "port \"\" must be a number from 0 to 65535"},
+      {"host:70000", "port \"70000\" must be a number from 0 to 65535"},
+      {"host:80x", "port \"80x\" must be a number from 0 to 65535"},
+      {"::1:8080", "an IPv6 address must be written in brackets, e.g. [::1]:8080"},
+      {"[::1]8080", "must be host:port or [ipv6]:port"},
+      {"[zz]:80", "\"zz\" is not an IPv6 address"},
+      {"a b:80", "\"a b\" is neither an IP address nor a host name"},
   };
   for (const auto& [listen, reason] : bad) {
     const auto parsed = parse_listen(listen);
