@@ -66,7 +66,7 @@ struct Dispatcher::Slot {
   bool detached = false;
 };
 
-Dispatcher::Dispatcher(asio::any_io_executor executor, StoreWorker& store,
+Dispatcher::Dispatcher(asio::any_io_executor executor, store::StoreWorker& store,
                        const scheduler::OperatorTable& operators, DispatcherOptions options,
                        DispatchObserver& observer)
     : executor_(executor),

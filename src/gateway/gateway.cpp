@@ -108,7 +108,7 @@ std::string rfc3339(TimePoint t) { return scheduler::format_utc(t); }
 
 }  // namespace
 
-Gateway::Gateway(asio::any_io_executor executor, config::Config config, StoreWorker& store,
+Gateway::Gateway(asio::any_io_executor executor, config::Config config, store::StoreWorker& store,
                  const scheduler::OperatorTable& operators,
                  std::shared_ptr<modem::PortOpener> opener)
     : executor_(executor),
