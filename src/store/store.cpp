@@ -495,23 +495,6 @@ Result<SubmissionResult> Store::insert_messages(
   return impl_->transaction([&]() { return impl_->insert_submission(messages, idempotency, now); });
 }
 
-Result<std::vector<Result<SubmissionResult>>> Store::insert_submissions(
-    std::span<const Submission> submissions) {
-  const TimePoint now = std::chrono::system_clock::now();
-  return impl_->transaction([&]() -> Result<std::vector<Result<SubmissionResult>>> {
-    std::vector<Result<SubmissionResult>> results;
-    results.reserve(submissions.size());
-    for (const auto& submission : submissions) {
-      STORE_TRY(impl_->run("SAVEPOINT submission"));
-      auto result = impl_->insert_submission(submission.messages, submission.idempotency, now);
-      if (!result) STORE_TRY(impl_->run("ROLLBACK TO submission"));
-      STORE_TRY(impl_->run("RELEASE submission"));
-      results.push_back(std::move(result));
-    }
-    return results;
-  });
-}
-
 Result<std::optional<IdempotencyRecord>> Store::find_idempotency(const std::string& key) {
   return impl_->find_key(key);
 }

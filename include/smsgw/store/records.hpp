@@ -135,13 +135,6 @@ struct IdempotencyRecord {
   TimePoint created_at{};  // epoch: the store uses the time of the insert
 };
 
-// One client request: a single message or an all-or-nothing batch, and its idempotency
-// record (stored in the same transaction as the messages).
-struct Submission {
-  std::vector<NewMessage> messages;
-  std::optional<IdempotencyRecord> idempotency;
-};
-
 struct SubmissionResult {
   std::vector<std::string> ids;  // stored ids, in request order (empty on replay)
   // Set when the key was already known with the same fingerprint: nothing was stored and

@@ -94,13 +94,6 @@ class Store {
   Result<SubmissionResult> insert_messages(
       std::span<const NewMessage> messages,
       const std::optional<IdempotencyRecord>& idempotency = std::nullopt);
-  // Group commit: many independent submissions in ONE transaction. Each submission is
-  // all-or-nothing on its own (a savepoint each); one failing (duplicate id, idempotency
-  // conflict) does not fail the others. The outer Result fails only when the transaction
-  // itself cannot commit, and then nothing was stored.
-  Result<std::vector<Result<SubmissionResult>>> insert_submissions(
-      std::span<const Submission> submissions);
-
   // The stored record for an idempotency key, if any.
   Result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key);
   // Deletes idempotency records created before `cutoff`; returns how many.
