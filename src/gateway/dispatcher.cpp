@@ -488,7 +488,7 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
     place(std::move(message));
     co_return;
   }
-  std::string status = "failed";
+  MessageStatus status = MessageStatus::failed;
   Error final_error = error;
   if (const auto* give_up = std::get_if<scheduler::GiveUp>(&decision)) {
     status = give_up->status;
@@ -502,13 +502,12 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
     auto part = unknown ? s.record_part_unknown(id, index, text, now)
                         : s.record_part_failed(id, index, text, now);
     if (!part) return part;
-    if (status == "expired") return s.mark_expired(id, now);
+    if (status == MessageStatus::expired) return s.mark_expired(id, now);
     return s.mark_failed(id, final_text, now);
   };
   auto stored = co_await store_.call(job);
   if (!stored) spdlog::error("dispatcher: message {}: {}", message.id, stored.error().message);
-  observer_.on_message_status(
-      message.id, status == "expired" ? MessageStatus::expired : MessageStatus::failed, modem_id);
+  observer_.on_message_status(message.id, status, modem_id);
 }
 
 awaitable<void> Dispatcher::load_from_store() {

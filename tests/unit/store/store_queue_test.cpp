@@ -304,6 +304,17 @@ TEST(StoreRecords, ReportStatusClassesFollow23040) {
   EXPECT_EQ(classify_report_status(0x40), ReportOutcome::failed);
   EXPECT_EQ(classify_report_status(0x65), ReportOutcome::failed);
   EXPECT_EQ(classify_report_status(0xff), ReportOutcome::failed);
+  // Reserved values take the class of their range; bit 7 set and values outside one
+  // octet are failed.
+  EXPECT_EQ(classify_report_status(0x03), ReportOutcome::delivered);
+  EXPECT_EQ(classify_report_status(0x10), ReportOutcome::delivered);
+  EXPECT_EQ(classify_report_status(0x1f), ReportOutcome::delivered);
+  EXPECT_EQ(classify_report_status(0x25), ReportOutcome::pending);
+  EXPECT_EQ(classify_report_status(0x46), ReportOutcome::failed);
+  EXPECT_EQ(classify_report_status(0x7f), ReportOutcome::failed);
+  EXPECT_EQ(classify_report_status(0x80), ReportOutcome::failed);
+  EXPECT_EQ(classify_report_status(-1), ReportOutcome::failed);
+  EXPECT_EQ(classify_report_status(0x100), ReportOutcome::failed);
 }
 
 TEST(StoreRecords, RollUp) {
@@ -315,6 +326,9 @@ TEST(StoreRecords, RollUp) {
   EXPECT_EQ(roll_up(M::sent, delivered), M::delivered);
   EXPECT_EQ(roll_up(M::sent, mixed), M::sent);
   EXPECT_EQ(roll_up(M::sent, failed), M::failed);
+  EXPECT_EQ(roll_up(M::sent, std::vector<P>{P::delivered, P::failed, P::delivered}), M::failed);
+  EXPECT_EQ(roll_up(M::sent, std::vector<P>{P::delivered, P::unknown}), M::sent);
+  EXPECT_EQ(roll_up(M::sent, std::vector<P>{P::sent}), M::sent);
   EXPECT_EQ(roll_up(M::sending, delivered), M::sending);
   EXPECT_EQ(roll_up(M::cancelled, delivered), M::cancelled);
 }
