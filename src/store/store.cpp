@@ -5,6 +5,7 @@
 
 #include "json_object.hpp"
 #include "migrations.hpp"
+#include "smsgw/scheduler/reassembler.hpp"
 #include "smsgw/store/ulid.hpp"
 #include "sqlite.hpp"
 
@@ -1031,7 +1032,7 @@ Result<InboxPage> Store::list_inbox(int limit_in, const std::optional<std::strin
 Result<InboundStoreResult> Store::store_inbound(const InboundPart& part) {
   const TimePoint now = or_now(part.received_at, std::chrono::system_clock::now());
   const TimePoint window_start = now - impl_->options.inbound_dedupe_window;
-  if (part.total < 1 || part.part < 1 || part.part > part.total) {
+  if (!scheduler::valid_part_number(part.part, part.total)) {
     return make_error("invalid", "inbound part " + std::to_string(part.part) + " of " +
                                      std::to_string(part.total) + " is out of range");
   }
@@ -1059,7 +1060,8 @@ Result<InboundStoreResult> Store::store_inbound(const InboundPart& part) {
       }
     }
     std::optional<std::string> id;
-    if (part.concat_ref && part.total > 1) {
+    const bool concatenated = scheduler::joins_concatenation(part.concat_ref, part.total);
+    if (concatenated) {
       STORE_TRY_ASSIGN(auto query,
                        impl_->q("SELECT id FROM inbound_messages WHERE modem = ? AND sender = ? "
                                 "AND concat_ref = ? AND total = ? AND complete = 0 AND "
@@ -1085,7 +1087,7 @@ Result<InboundStoreResult> Store::store_inbound(const InboundPart& part) {
                                 "VALUES (?, ?, ?, ?, ?, ?, 0, 0, '', ?)"));
       STORE_TRY(insert
                     ->bind_all(*id, part.modem, part.sender, part.smsc_time,
-                               part.total > 1 ? part.concat_ref : std::nullopt, part.total, now)
+                               concatenated ? part.concat_ref : std::nullopt, part.total, now)
                     .run());
     }
     STORE_TRY_ASSIGN(auto insert_part,
@@ -1093,27 +1095,27 @@ Result<InboundStoreResult> Store::store_inbound(const InboundPart& part) {
                               "received_at) VALUES (?, ?, ?, ?, ?, ?)"));
     STORE_TRY(
         insert_part->bind_all(*id, part.part, part.text, part.pdu_hex, part.smsc_time, now).run());
-    // Reassemble the text of the parts present, in order.
-    std::string text;
-    int received = 0;
+    std::vector<scheduler::ReceivedPart> present;
     {
-      STORE_TRY_ASSIGN(auto query, impl_->q("SELECT text FROM inbound_parts WHERE inbound_id = ? "
-                                            "ORDER BY part"));
+      STORE_TRY_ASSIGN(auto query, impl_->q("SELECT part, text FROM inbound_parts WHERE "
+                                            "inbound_id = ? ORDER BY part"));
       query->bind(1, *id);
       while (true) {
         STORE_TRY_ASSIGN(const bool row, query->step());
         if (!row) break;
-        text += query->text(0);
-        ++received;
+        present.push_back({static_cast<int>(query->integer(0)), query->text(1)});
       }
     }
-    const bool complete = received >= part.total;
+    const auto joined = scheduler::reassemble(present, part.total);
     STORE_TRY_ASSIGN(
         auto update,
         impl_->q("UPDATE inbound_messages SET parts_received = ?, complete = ?, text = "
                  "?, smsc_time = COALESCE(smsc_time, ?) WHERE id = ?"));
-    STORE_TRY(update->bind_all(received, complete, text, part.smsc_time, *id).run());
-    return InboundStoreResult{*id, false, complete, received, part.total, text};
+    STORE_TRY(
+        update->bind_all(joined.parts_received, joined.complete, joined.text, part.smsc_time, *id)
+            .run());
+    return InboundStoreResult{*id,        false,      joined.complete, joined.parts_received,
+                              part.total, joined.text};
   });
 }
 
