@@ -1,4 +1,5 @@
-// Delivery reports: which sent part a status report is about.
+// Delivery reports: which sent part a status report is about. The one matching rule; the
+// store's Store::settle_report() applies it to the parts it finds by (SIM, MR) and window.
 //
 // Matching (match_status_report): a report names the SIM it arrived on, the TP-MR the
 // modem gave the part (+CMGS: <mr>), the recipient (TP-RA) and TP-SCTS, the time the SC
@@ -12,8 +13,8 @@
 //      received a part before we sent it);
 //   3. when every candidate was sent after that (the SC clock is off), the earliest one.
 // The candidates are the parts sent through that SIM with that MR within the window; what
-// a report does to the part it matched is the store's (store/records.hpp), how TP-ST is
-// classified (3GPP TS 23.040 9.2.3.15) in pdu::classify_status.
+// a report does to the part it matched is written down in store/transitions.hpp, how TP-ST
+// is classified (3GPP TS 23.040 9.2.3.15) in pdu::classify_status.
 #pragma once
 
 #include <chrono>

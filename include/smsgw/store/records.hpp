@@ -117,6 +117,21 @@ struct StoredMessage {
   std::vector<StoredEvent> events;  // filled by Store::get_message
 };
 
+// A part whose send did not succeed, recorded in the same transaction as what then
+// happens to its message (Store::requeue / fail / expire).
+struct PartFailure {
+  int index = 1;
+  bool outcome_unknown = false;  // the PDU was written: it may have left (part `unknown`)
+  std::string error;
+};
+
+// Parts to count against a SIM's day when a send begins (per-day limits).
+struct DailyCount {
+  std::string iccid;
+  std::int64_t day = 0;  // the caller's local day number
+  std::int64_t parts = 0;
+};
+
 // ---------------------------------------------------------------------------------------
 // Idempotency
 
@@ -147,6 +162,14 @@ struct ReportCandidate {
   int mr = 0;
   TimePoint sent_at;
   PartStatus status = PartStatus::sent;
+};
+
+// What Store::settle_report did with a report: the part it matched (and its message's
+// status after it), or none (kept as unmatched).
+struct ReportSettlement {
+  std::optional<std::string> message_id;
+  int index = 0;
+  MessageStatus status = MessageStatus::sent;
 };
 
 struct DeliveryReport {

@@ -16,9 +16,9 @@ using StoreRecovery = StoreTest;
 TEST_F(StoreRecovery, PartsLeftSendingBecomeUnknownAndAreNotResent) {
   const auto id = add(message_to("+491", 3));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
-  ASSERT_TRUE(store_->record_part_sending(id, 1, at(1)).ok());
-  ASSERT_TRUE(store_->record_part_sent(id, 1, 9, at(2)).ok());
-  ASSERT_TRUE(store_->record_part_sending(id, 2, at(2)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
+  ASSERT_TRUE(store_->part_sent(id, 1, 9, at(2)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 2, at(2)).ok());
   const auto waiting = add(message_to("+492"));
   // The process dies here. The next start:
   auto reopened = Store::open(store_->path());
@@ -51,7 +51,7 @@ TEST_F(StoreRecovery, PartsLeftSendingBecomeUnknownAndAreNotResent) {
 TEST_F(StoreRecovery, AtLeastOnceRequeuesThePartsLeftSending) {
   const auto id = add(message_to("+491", 2));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
-  ASSERT_TRUE(store_->record_part_sending(id, 1, at(1)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
   auto report = store_->recover_after_restart(/*at_least_once=*/true, at(100));
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->requeued, std::vector<std::string>{id});
