@@ -1,21 +1,22 @@
 // smsgw: the gateway daemon and its command-line client in one binary.
 // This file only wires things together: the subcommands (each in src/cli) and, for
 // `smsgw serve`, the gateway's parts (config -> store -> modems, dispatcher -> HTTP API).
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <exception>
-#include <spdlog/spdlog.h>
 
 #include "smsgw/cli/commands.hpp"
 #include "smsgw/common/net.hpp"
 #include "smsgw/config/config.hpp"
 #include "smsgw/gateway/gateway.hpp"
 #include "smsgw/gateway/logging.hpp"
-#include "smsgw/gateway/store_worker.hpp"
 #include "smsgw/http/server.hpp"
 #include "smsgw/scheduler/operators.hpp"
 #include "smsgw/store/store.hpp"
+#include "smsgw/store/store_worker.hpp"
 
 namespace {
 
@@ -35,7 +36,8 @@ int serve(const std::string& config_path) {
   }
   std::vector<scheduler::OperatorSpec> specs;
   for (const auto& op : cfg.operators) specs.push_back({op.name, op.mccmnc, op.prefixes});
-  auto operators = scheduler::OperatorTable::create(std::move(specs), cfg.routing.default_country_code);
+  auto operators =
+      scheduler::OperatorTable::create(std::move(specs), cfg.routing.default_country_code);
   if (!operators) {
     std::fprintf(stderr, "smsgw: %s: %s\n", config_path.c_str(), operators.error().message.c_str());
     return 2;
@@ -48,7 +50,7 @@ int serve(const std::string& config_path) {
   }
 
   asio::io_context io;  // not hint 1: the StoreWorker thread posts completions into it
-  gateway::StoreWorker worker(io.get_executor(), std::move(*store));
+  store::StoreWorker worker(io.get_executor(), std::move(*store));
   gateway::Gateway gw(io.get_executor(), cfg, worker, *operators);
 
   http::ServerOptions http_options;
@@ -65,8 +67,8 @@ int serve(const std::string& config_path) {
     return server.error().code == "config" ? 2 : 1;
   }
   spdlog::info("smsgw: listening on http://{}:{} with {} modem port pattern(s), store {}",
-               (*server)->local_endpoint().address().to_string(), (*server)->local_endpoint().port(),
-               cfg.modems.size(), cfg.store.path.string());
+               (*server)->local_endpoint().address().to_string(),
+               (*server)->local_endpoint().port(), cfg.modems.size(), cfg.store.path.string());
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const error_code& ec, int signal) {

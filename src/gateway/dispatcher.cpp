@@ -66,7 +66,7 @@ struct Dispatcher::Slot {
   bool detached = false;
 };
 
-Dispatcher::Dispatcher(asio::any_io_executor executor, StoreWorker& store,
+Dispatcher::Dispatcher(asio::any_io_executor executor, store::StoreWorker& store,
                        const scheduler::OperatorTable& operators, DispatcherOptions options,
                        DispatchObserver& observer)
     : executor_(executor),
@@ -307,22 +307,10 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
 
   // Claim, count the parts against the SIM's day, and mark the first part `sending`: one
   // job, one commit, before anything is written to the modem.
-  auto claim = [id, modem_id, claimed_at, day, iccid = slot->iccid,
-                parts = message.parts](Store& s) -> Result<store::StoredMessage> {
-    auto c = s.claim_message(id, modem_id, claimed_at);
-    if (!c) return c;
-    if (!iccid.empty()) {
-      if (auto counted = s.add_daily_sent(iccid, day, parts); !counted) return counted.error();
-    }
-    for (auto& part : c->parts) {
-      if (part.status != PartStatus::queued) continue;
-      if (auto marked = s.record_part_sending(id, part.index, claimed_at); !marked) {
-        return marked.error();
-      }
-      part.status = PartStatus::sending;
-      break;
-    }
-    return c;
+  std::optional<store::DailyCount> count;
+  if (!slot->iccid.empty()) count = store::DailyCount{slot->iccid, day, message.parts};
+  auto claim = [id, modem_id, claimed_at, count](Store& s) {
+    return s.begin_send(id, modem_id, claimed_at, count);
   };
   auto claimed = co_await store_.call(claim);
 
@@ -353,12 +341,10 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
       const auto now = std::chrono::system_clock::now();
       auto mark_next = [id, index = part.index, prev = unrecorded_sent,
                         now](Store& s) -> Result<void> {
-        if (prev) {
-          if (auto r = s.record_part_sent(id, prev->first, prev->second, now); !r) {
-            return r.error();
-          }
-        }
-        return s.record_part_sending(id, index, now);
+        if (!prev) return s.part_sending(id, index, now);
+        auto sent = s.part_sent(id, prev->first, prev->second, now, index);
+        if (!sent) return sent.error();
+        return {};
       };
       auto marked = co_await store_.call(mark_next);
       unrecorded_sent.reset();
@@ -388,7 +374,7 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
     if (unrecorded_sent) {
       const auto now = std::chrono::system_clock::now();
       auto record_sent = [id, prev = *unrecorded_sent, now](Store& s) {
-        return s.record_part_sent(id, prev.first, prev.second, now);
+        return s.part_sent(id, prev.first, prev.second, now);
       };
       (void)co_await store_.call(record_sent);
       unrecorded_sent.reset();
@@ -406,7 +392,7 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
   if (unrecorded_sent) {
     const auto now = std::chrono::system_clock::now();
     auto record_sent = [id, prev = *unrecorded_sent, now](Store& s) {
-      return s.record_part_sent(id, prev.first, prev.second, now);
+      return s.part_sent(id, prev.first, prev.second, now);
     };
     // Deferred: it joins the commit of the claim the freed modem's next message needs
     // before its PDU may be written, instead of making that claim wait one more commit.
@@ -440,7 +426,7 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
   // The modem went away between the choice and the send: nothing was written, no attempt
   // is charged to the message or the SIM; it goes straight back to the queue.
   if (!unknown && error.code == "modem.not_ready") {
-    auto job = [id = message.id, index = part_index, now, error](Store& s) {
+    auto job = [id = message.id, now, error](Store& s) {
       return s.requeue(id, now, error.message, now);
     };
     (void)co_await store_.call(job);
@@ -473,13 +459,9 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
 
   const std::string text = error.code + ": " + error.message;
   if (const auto* retry = std::get_if<scheduler::RetryAt>(&decision)) {
-    auto job = [id = message.id, index = part_index, unknown, text, at = retry->at,
-                now](Store& s) -> Result<void> {
-      auto part = unknown ? s.record_part_unknown(id, index, text, now)
-                          : s.record_part_failed(id, index, text, now);
-      if (!part) return part;
-      return s.requeue(id, at, text, now);
-    };
+    auto job = [id = message.id, failed = store::PartFailure{part_index, unknown, text},
+                at = retry->at,
+                now](Store& s) { return s.requeue(id, at, failed.error, now, failed); };
     auto stored = co_await store_.call(job);
     if (!stored) spdlog::error("dispatcher: message {}: {}", message.id, stored.error().message);
     message.not_before = retry->at;
@@ -488,7 +470,7 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
     place(std::move(message));
     co_return;
   }
-  std::string status = "failed";
+  MessageStatus status = MessageStatus::failed;
   Error final_error = error;
   if (const auto* give_up = std::get_if<scheduler::GiveUp>(&decision)) {
     status = give_up->status;
@@ -497,18 +479,14 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
     final_error = leave->error;
   }
   const std::string final_text = final_error.message;
-  auto job = [id = message.id, index = part_index, unknown, text, final_text, status,
-              now](Store& s) -> Result<void> {
-    auto part = unknown ? s.record_part_unknown(id, index, text, now)
-                        : s.record_part_failed(id, index, text, now);
-    if (!part) return part;
-    if (status == "expired") return s.mark_expired(id, now);
-    return s.mark_failed(id, final_text, now);
+  auto job = [id = message.id, failed = store::PartFailure{part_index, unknown, text}, final_text,
+              status, now](Store& s) {
+    return status == MessageStatus::expired ? s.expire(id, now, failed)
+                                            : s.fail(id, final_text, now, failed);
   };
   auto stored = co_await store_.call(job);
   if (!stored) spdlog::error("dispatcher: message {}: {}", message.id, stored.error().message);
-  observer_.on_message_status(
-      message.id, status == "expired" ? MessageStatus::expired : MessageStatus::failed, modem_id);
+  observer_.on_message_status(message.id, status, modem_id);
 }
 
 awaitable<void> Dispatcher::load_from_store() {

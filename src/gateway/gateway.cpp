@@ -108,7 +108,7 @@ std::string rfc3339(TimePoint t) { return scheduler::format_utc(t); }
 
 }  // namespace
 
-Gateway::Gateway(asio::any_io_executor executor, config::Config config, StoreWorker& store,
+Gateway::Gateway(asio::any_io_executor executor, config::Config config, store::StoreWorker& store,
                  const scheduler::OperatorTable& operators,
                  std::shared_ptr<modem::PortOpener> opener)
     : executor_(executor),
@@ -594,24 +594,9 @@ awaitable<bool> Gateway::on_status_report(modem::StatusReportEvent event) {
   report.discharge = to_time_point(event.report.discharge);
   report.pdu_hex = event.pdu_hex;
   report.received_at = std::chrono::system_clock::now();
-  const auto since = report.received_at - config_.sms.report_window;
-
-  struct Applied {
-    std::optional<std::string> message_id;
-    store::MessageStatus status = store::MessageStatus::sent;
-  };
-  auto job = [report, since](Store& s) -> Result<Applied> {
-    auto candidates = s.report_candidates(report.modem, report.mr, since, report.recipient);
-    if (!candidates) return candidates.error();
-    if (candidates->empty()) {
-      if (auto kept = s.store_unmatched_report(report); !kept) return kept.error();
-      return Applied{};
-    }
-    const auto& match = candidates->front();  // newest send with this MR: the MR wraps
-    auto status = s.record_report(match.message_id, match.index, report);
-    if (!status) return status.error();
-    return Applied{match.message_id, *status};
-  };
+  scheduler::MatchOptions matching;
+  matching.window = config_.sms.report_window;
+  auto job = [report, matching](Store& s) { return s.settle_report(report, matching); };
   auto applied = co_await store_.call(job);
   if (!applied) {
     spdlog::error("modem {}: cannot store a status report (kept on the SIM): {}", event.modem_id,

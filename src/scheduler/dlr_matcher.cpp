@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "smsgw/pdu/pdu.hpp"
 #include "smsgw/scheduler/numbering.hpp"
 
 namespace smsgw::scheduler {
@@ -30,63 +29,6 @@ std::optional<std::size_t> match_status_report(const StatusReportFacts& report,
     }
   }
   return latest_before ? latest_before : earliest_after;
-}
-
-std::string_view to_string(PartStatus status) {
-  switch (status) {
-    case PartStatus::queued:
-      return "queued";
-    case PartStatus::sent:
-      return "sent";
-    case PartStatus::delivered:
-      return "delivered";
-    case PartStatus::failed:
-      return "failed";
-    case PartStatus::unknown:
-      return "unknown";
-  }
-  return "unknown";
-}
-
-PartStatus part_status_after_report(PartStatus current, std::uint8_t tp_st) {
-  if (current == PartStatus::delivered || current == PartStatus::failed) return current;
-  switch (report_outcome(tp_st)) {
-    case ReportOutcome::delivered:
-      return PartStatus::delivered;
-    case ReportOutcome::failed:
-      return PartStatus::failed;
-    case ReportOutcome::pending:
-      break;
-  }
-  return PartStatus::sent;
-}
-
-std::string_view to_string(MessageStatus status) {
-  switch (status) {
-    case MessageStatus::queued:
-      return "queued";
-    case MessageStatus::sending:
-      return "sending";
-    case MessageStatus::sent:
-      return "sent";
-    case MessageStatus::delivered:
-      return "delivered";
-    case MessageStatus::failed:
-      return "failed";
-  }
-  return "failed";
-}
-
-MessageStatus roll_up(std::span<const PartStatus> parts) {
-  if (parts.empty()) return MessageStatus::queued;
-  auto any = [&](PartStatus s) { return std::find(parts.begin(), parts.end(), s) != parts.end(); };
-  if (any(PartStatus::failed)) return MessageStatus::failed;
-  if (std::all_of(parts.begin(), parts.end(),
-                  [](PartStatus s) { return s == PartStatus::delivered; })) {
-    return MessageStatus::delivered;
-  }
-  if (any(PartStatus::queued)) return MessageStatus::sending;
-  return MessageStatus::sent;
 }
 
 }  // namespace smsgw::scheduler

@@ -144,7 +144,7 @@ RetryDecision RetryPolicy::after_failure(const FailedAttempt& attempt, TimePoint
   const std::string last = attempt.error.code + ": " + attempt.error.message;
   switch (attempt.failure) {
     case FC::permanent:
-      return GiveUp{"failed", attempt.error};
+      return GiveUp{MessageStatus::failed, attempt.error};
     case FC::unknown_outcome:
       if (!options_.resend_unknown_outcome) {
         return LeaveUnknown{make_error("send.unknown_outcome",
@@ -156,14 +156,16 @@ RetryDecision RetryPolicy::after_failure(const FailedAttempt& attempt, TimePoint
       break;
   }
   if (attempt.attempts_made >= options_.max_attempts) {
-    return GiveUp{"failed", make_error("send.attempts_exhausted",
-                                       "gave up after " + std::to_string(attempt.attempts_made) +
-                                           " attempts; last: " + last)};
+    return GiveUp{MessageStatus::failed,
+                  make_error("send.attempts_exhausted", "gave up after " +
+                                                            std::to_string(attempt.attempts_made) +
+                                                            " attempts; last: " + last)};
   }
   const TimePoint at = now + backoff(attempt.attempts_made, random01);
   if (attempt.expires_at && at >= *attempt.expires_at) {
-    return GiveUp{"expired", make_error("send.expired",
-                                        "validity ends before the next attempt; last: " + last)};
+    return GiveUp{
+        MessageStatus::expired,
+        make_error("send.expired", "validity ends before the next attempt; last: " + last)};
   }
   std::vector<std::string> avoid = attempt.avoid_sims;
   const bool move = attempt.failure != FC::retry_soon;

@@ -30,7 +30,6 @@
 
 #include "smsgw/common/event.hpp"
 #include "smsgw/common/net.hpp"
-#include "smsgw/gateway/store_worker.hpp"
 #include "smsgw/modem/modem.hpp"
 #include "smsgw/scheduler/local_calendar.hpp"
 #include "smsgw/scheduler/operators.hpp"
@@ -38,6 +37,7 @@
 #include "smsgw/scheduler/rate_limiter.hpp"
 #include "smsgw/scheduler/retry_policy.hpp"
 #include "smsgw/store/records.hpp"
+#include "smsgw/store/store_worker.hpp"
 
 namespace smsgw::gateway {
 
@@ -96,7 +96,7 @@ struct DispatcherOptions {
 
 class Dispatcher {
  public:
-  Dispatcher(asio::any_io_executor executor, StoreWorker& store,
+  Dispatcher(asio::any_io_executor executor, store::StoreWorker& store,
              const scheduler::OperatorTable& operators, DispatcherOptions options,
              DispatchObserver& observer);
   ~Dispatcher();
@@ -157,7 +157,7 @@ class Dispatcher {
   void release(const std::string& modem_id, const std::string& id);
 
   asio::any_io_executor executor_;
-  StoreWorker& store_;
+  store::StoreWorker& store_;
   const scheduler::OperatorTable& operators_;
   DispatcherOptions options_;
   DispatchObserver& observer_;

@@ -32,10 +32,10 @@
 #include "smsgw/gateway/message_builder.hpp"
 #include "smsgw/gateway/metrics.hpp"
 #include "smsgw/gateway/modem_pool.hpp"
-#include "smsgw/gateway/store_worker.hpp"
 #include "smsgw/http/gateway_api.hpp"
 #include "smsgw/modem/modem.hpp"
 #include "smsgw/scheduler/operators.hpp"
+#include "smsgw/store/store_worker.hpp"
 
 namespace smsgw::gateway {
 
@@ -44,7 +44,7 @@ class Gateway final : public http::GatewayApi,
                       public DispatchObserver {
  public:
   // `operators` must outlive the gateway. `opener` lets tests hand in their own ports.
-  Gateway(asio::any_io_executor executor, config::Config config, StoreWorker& store,
+  Gateway(asio::any_io_executor executor, config::Config config, store::StoreWorker& store,
           const scheduler::OperatorTable& operators,
           std::shared_ptr<modem::PortOpener> opener = modem::make_tty_port_opener());
   ~Gateway() override;
@@ -94,7 +94,7 @@ class Gateway final : public http::GatewayApi,
 
   asio::any_io_executor executor_;
   config::Config config_;
-  StoreWorker& store_;
+  store::StoreWorker& store_;
   const scheduler::OperatorTable& operators_;
   MessageBuilder builder_;
   Metrics metrics_;

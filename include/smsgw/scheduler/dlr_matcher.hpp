@@ -1,5 +1,5 @@
-// Delivery reports: which sent part a status report is about, and what that means for the
-// part and its message.
+// Delivery reports: which sent part a status report is about. The one matching rule; the
+// store's Store::settle_report() applies it to the parts it finds by (SIM, MR) and window.
 //
 // Matching (match_status_report): a report names the SIM it arrived on, the TP-MR the
 // modem gave the part (+CMGS: <mr>), the recipient (TP-RA) and TP-SCTS, the time the SC
@@ -12,14 +12,9 @@
 //   2. the most recent part sent at or before SCTS + clock_skew (the SC cannot have
 //      received a part before we sent it);
 //   3. when every candidate was sent after that (the SC clock is off), the earliest one.
-// Candidates should be the parts still waiting for a final report; the store finds them by
-// (SIM, MR) and the window.
-//
-// Status (TS 23.040 9.2.3.15 TP-ST, and contract.md: 0x20-0x3F keeps "sent"): the classes
-// of pdu::classify_status, the one definition: 0x00-0x1F "transaction completed"
-// (received, forwarded unconfirmed, replaced, SC-specific) -> delivered; 0x20-0x3F
-// temporary, SC still trying -> pending (part stays sent); 0x40-0x7F permanent or SC gave
-// up, and the reserved values with bit 7 set -> failed.
+// The candidates are the parts sent through that SIM with that MR within the window; what
+// a report does to the part it matched is written down in store/transitions.hpp, how TP-ST
+// is classified (3GPP TS 23.040 9.2.3.15) in pdu::classify_status.
 #pragma once
 
 #include <chrono>
@@ -28,9 +23,7 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <string_view>
 
-#include "smsgw/pdu/pdu.hpp"
 #include "smsgw/scheduler/local_calendar.hpp"
 
 namespace smsgw::scheduler {
@@ -59,24 +52,5 @@ struct MatchOptions {
 std::optional<std::size_t> match_status_report(const StatusReportFacts& report,
                                                std::span<const SentPart> candidates,
                                                const MatchOptions& options = {});
-
-// A report's TP-ST class (3GPP TS 23.040 9.2.3.15), as the codec classifies it.
-using ReportOutcome = pdu::StatusClass;
-inline ReportOutcome report_outcome(std::uint8_t tp_st) { return pdu::classify_status(tp_st); }
-
-enum class PartStatus { queued, sent, delivered, failed, unknown };
-std::string_view to_string(PartStatus);  // "queued" | "sent" | "delivered" | "failed" | "unknown"
-
-// A part's status after a report with TP-ST `tp_st`: delivered / failed are final, pending
-// keeps it sent. A final status is never changed by a later report.
-PartStatus part_status_after_report(PartStatus current, std::uint8_t tp_st);
-
-enum class MessageStatus { queued, sending, sent, delivered, failed };
-std::string_view to_string(MessageStatus);  // the contract's status names
-
-// A message's status from its parts': failed when any part failed, delivered when every
-// part is delivered, sending while a part is still queued, otherwise sent (also when a
-// part's outcome is unknown). No parts: queued.
-MessageStatus roll_up(std::span<const PartStatus> parts);
 
 }  // namespace smsgw::scheduler

@@ -25,6 +25,7 @@
 
 #include "smsgw/common/result.hpp"
 #include "smsgw/scheduler/local_calendar.hpp"
+#include "smsgw/scheduler/message_status.hpp"
 
 namespace smsgw::scheduler {
 
@@ -67,9 +68,9 @@ struct RetryAt {
   TimePoint at;
   std::vector<std::string> avoid_sims;
 };
-// Final: the message is `status` ("failed" or "expired") with `error`.
+// Final: the message is `status` (failed or expired) with `error`.
 struct GiveUp {
-  std::string status;
+  MessageStatus status = MessageStatus::failed;
   Error error;
 };
 // Final for this part without resending: its outcome is unknown (store status "unknown").

@@ -12,27 +12,21 @@
 #include <vector>
 
 #include "smsgw/pdu/pdu.hpp"
+#include "smsgw/scheduler/message_status.hpp"
 
 namespace smsgw::store {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
-// contract.md: queued -> sending -> sent -> delivered | failed | expired; also cancelled.
-enum class MessageStatus { queued, sending, sent, delivered, failed, expired, cancelled };
-// A part's status; `unknown` = the PDU may or may not have left (process stopped mid-send).
-enum class PartStatus { queued, sending, sent, delivered, failed, unknown };
-
-std::string_view to_string(MessageStatus status);
-std::string_view to_string(PartStatus status);
-std::optional<MessageStatus> parse_message_status(std::string_view text);
-std::optional<PartStatus> parse_part_status(std::string_view text);
-inline constexpr MessageStatus kAllMessageStatuses[] = {
-    MessageStatus::queued,    MessageStatus::sending, MessageStatus::sent,
-    MessageStatus::delivered, MessageStatus::failed,  MessageStatus::expired,
-    MessageStatus::cancelled};
-// True for delivered, failed, expired and cancelled: nothing changes such a message except
-// (for failed/sent) late delivery reports on its parts.
-bool is_final(MessageStatus status);
+// The message and part statuses (scheduler/message_status.hpp), in the store's vocabulary.
+using scheduler::is_final;
+using scheduler::kAllMessageStatuses;
+using scheduler::kAllPartStatuses;
+using scheduler::MessageStatus;
+using scheduler::parse_message_status;
+using scheduler::parse_part_status;
+using scheduler::PartStatus;
+using scheduler::to_string;
 
 // What a status report's TP-ST means (3GPP TS 23.040 9.2.3.15), as pdu::classify_status
 // says: 0x00-0x1F the SC delivered it; 0x20-0x3F the SC is still trying (the part stays
@@ -123,6 +117,21 @@ struct StoredMessage {
   std::vector<StoredEvent> events;  // filled by Store::get_message
 };
 
+// A part whose send did not succeed, recorded in the same transaction as what then
+// happens to its message (Store::requeue / fail / expire).
+struct PartFailure {
+  int index = 1;
+  bool outcome_unknown = false;  // the PDU was written: it may have left (part `unknown`)
+  std::string error;
+};
+
+// Parts to count against a SIM's day when a send begins (per-day limits).
+struct DailyCount {
+  std::string iccid;
+  std::int64_t day = 0;  // the caller's local day number
+  std::int64_t parts = 0;
+};
+
 // ---------------------------------------------------------------------------------------
 // Idempotency
 
@@ -133,13 +142,6 @@ struct IdempotencyRecord {
   int response_status = 202;
   std::string response_body;
   TimePoint created_at{};  // epoch: the store uses the time of the insert
-};
-
-// One client request: a single message or an all-or-nothing batch, and its idempotency
-// record (stored in the same transaction as the messages).
-struct Submission {
-  std::vector<NewMessage> messages;
-  std::optional<IdempotencyRecord> idempotency;
 };
 
 struct SubmissionResult {
@@ -160,6 +162,14 @@ struct ReportCandidate {
   int mr = 0;
   TimePoint sent_at;
   PartStatus status = PartStatus::sent;
+};
+
+// What Store::settle_report did with a report: the part it matched (and its message's
+// status after it), or none (kept as unmatched).
+struct ReportSettlement {
+  std::optional<std::string> message_id;
+  int index = 0;
+  MessageStatus status = MessageStatus::sent;
 };
 
 struct DeliveryReport {

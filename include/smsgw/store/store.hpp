@@ -1,8 +1,9 @@
 // Store: the gateway's durable memory, one SQLite database file.
 //
 // Contract:
-// - Synchronous calls on the gateway's single event-loop thread (no locking inside; the
-//   object is not thread-safe). Expected failures are Result values with Error.code:
+// - Synchronous calls on one thread at a time: in the gateway, the StoreWorker's thread
+//   (store_worker.hpp), which owns the Store; no locking inside (the object is not
+//   thread-safe). Expected failures are Result values with Error.code:
 //     "not_found"    no such message / part
 //     "conflict"     the state forbids it (cancel once sending began, claim of a message that
 //                    is not queued, idempotency key reused with another fingerprint)
@@ -12,7 +13,10 @@
 //     "store.error"  any other SQLite failure (the message carries SQLite's text)
 // - Durability: WAL journal, synchronous=FULL, foreign keys on. When a call that writes
 //   returns success, its rows survive a process kill and a power cut. Each public call
-//   that writes is one transaction (one fsync) unless it says otherwise.
+//   that writes is one transaction (one fsync), or one savepoint of the StoreWorker's
+//   batch (begin_batch).
+// - Status changes follow the table in transitions.hpp; a move it does not list is
+//   refused with "conflict".
 // - Schema: numbered migrations (PRAGMA user_version), applied at open in one transaction;
 //   a database newer than this code is refused with "store.schema".
 // - Ids are ULIDs (ulid.hpp): sorting by id sorts by creation time.
@@ -39,6 +43,7 @@
 #include <vector>
 
 #include "smsgw/common/result.hpp"
+#include "smsgw/scheduler/dlr_matcher.hpp"
 #include "smsgw/store/records.hpp"
 
 namespace smsgw::store {
@@ -69,7 +74,7 @@ class Store {
   std::uint64_t commit_count() const;
   const std::filesystem::path& path() const;
 
-  // ---- Batches (gateway::StoreWorker) ----------------------------------------------------
+  // ---- Batches (StoreWorker) ------ ----------------------------------------------------
 
   // begin_batch() opens one outer transaction; every call until commit_batch() runs in it,
   // each in a savepoint of its own (a failing call undoes only its own writes), and
@@ -94,13 +99,6 @@ class Store {
   Result<SubmissionResult> insert_messages(
       std::span<const NewMessage> messages,
       const std::optional<IdempotencyRecord>& idempotency = std::nullopt);
-  // Group commit: many independent submissions in ONE transaction. Each submission is
-  // all-or-nothing on its own (a savepoint each); one failing (duplicate id, idempotency
-  // conflict) does not fail the others. The outer Result fails only when the transaction
-  // itself cannot commit, and then nothing was stored.
-  Result<std::vector<Result<SubmissionResult>>> insert_submissions(
-      std::span<const Submission> submissions);
-
   // The stored record for an idempotency key, if any.
   Result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key);
   // Deletes idempotency records created before `cutoff`; returns how many.
@@ -119,38 +117,52 @@ class Store {
   // Queued messages whose validity ended by `now` become `expired` (event each); returns ids.
   Result<std::vector<std::string>> expire_due(TimePoint now);
 
-  // queued -> sending for `modem`: attempts + 1, the queued parts get the modem (they stay
-  // queued until record_part_sending), event "claimed". Returns the message with all parts.
-  // "conflict" unless queued.
+  // The message's transitions (transitions.hpp), each one transaction.
+  //
+  // claim: queued -> sending for `modem`: attempts + 1, the queued parts get the modem
+  // (they stay queued until part_sending), event "claimed". Returns the message with all
+  // parts. "conflict" unless queued.
   Result<StoredMessage> claim_message(const std::string& id, const std::string& modem,
                                       TimePoint now);
+  // claim, `count` added to the SIM's daily counter, and the first queued part -> sending,
+  // in one transaction: commit it before writing that part's PDU. Returns the message
+  // with that part `sending`.
+  Result<StoredMessage> begin_send(const std::string& id, const std::string& modem, TimePoint now,
+                                   const std::optional<DailyCount>& count = std::nullopt);
   // queued -> sending for one part of a claimed message. Call it (and let it commit) right
   // before writing the PDU to the modem: the restart rule trusts it. "conflict" unless the
   // part is queued and the message sending.
-  Result<void> record_part_sending(const std::string& id, int index, TimePoint now);
-  // Records +CMGS success of one part (sending -> sent, mr, sent_at). When every part is
-  // settled (sent, delivered, or failed by a status report) the message becomes `sent`
-  // (sent_at, event "sent") and is rolled up at once. Returns the message status after it.
-  Result<MessageStatus> record_part_sent(const std::string& id, int index, int mr, TimePoint now);
+  Result<void> part_sending(const std::string& id, int index, TimePoint now);
+  // Records +CMGS success of one part (-> sent, mr, sent_at) and, with `next_index`, marks
+  // that part `sending` in the same transaction. When every part is settled (sent,
+  // delivered, or failed by a status report) the message becomes `sent` (sent_at, event
+  // "sent") and is rolled up at once. Returns the message status after it.
+  Result<MessageStatus> part_sent(const std::string& id, int index, int mr, TimePoint now,
+                                  std::optional<int> next_index = std::nullopt);
   // A part's send failed (-> failed, error). The message stays `sending`: the dispatcher
-  // then calls requeue() or mark_failed(), so that no message stays `sending`.
-  Result<void> record_part_failed(const std::string& id, int index, const std::string& error,
-                                  TimePoint now);
-  // The outcome of a part's send is unknown (timeout after the PDU was written). The
-  // dispatcher then calls mark_failed() (or requeue() to accept a possible duplicate).
-  Result<void> record_part_unknown(const std::string& id, int index, const std::string& error,
-                                   TimePoint now);
+  // then requeues or fails it (or passes the failure to requeue()/fail()/expire(), which
+  // record it in their own transaction).
+  Result<void> part_failed(const std::string& id, int index, const std::string& error,
+                           TimePoint now);
+  // The outcome of a part's send is unknown (timeout after the PDU was written).
+  Result<void> part_unknown(const std::string& id, int index, const std::string& error,
+                            TimePoint now);
   // sending (or queued) -> queued again with next_attempt_at and last_error (attempts is
   // not changed: the next claim counts); parts not known to be sent (queued, sending,
   // failed, unknown) -> queued; sent/delivered parts are kept. The dispatcher requeues an
   // unknown part only to resend it (store.at_least_once), so it must be sendable again.
-  // Event "requeued". "conflict" when the message is sent or final.
+  // `part`, when given, is recorded first (part_failed / part_unknown). Event "requeued".
+  // "conflict" when the message is sent or final.
   Result<void> requeue(const std::string& id, TimePoint next_attempt_at, const std::string& error,
-                       TimePoint now);
-  // queued/sending -> failed (permanent; parts not sent -> failed). "conflict" if final.
-  Result<void> mark_failed(const std::string& id, const std::string& error, TimePoint now);
-  // queued -> expired. "conflict" unless queued.
-  Result<void> mark_expired(const std::string& id, TimePoint now);
+                       TimePoint now, const std::optional<PartFailure>& part = std::nullopt);
+  // queued/sending -> failed (permanent; parts not sent -> failed), `part` recorded first.
+  // "conflict" if final.
+  Result<void> fail(const std::string& id, const std::string& error, TimePoint now,
+                    const std::optional<PartFailure>& part = std::nullopt);
+  // queued/sending -> expired (the validity period ended), `part` recorded first.
+  // "conflict" otherwise.
+  Result<void> expire(const std::string& id, TimePoint now,
+                      const std::optional<PartFailure>& part = std::nullopt);
   // queued -> cancelled; "conflict" once sending has begun or the message is final;
   // "not_found" for an unknown id. Returns the message (parts filled; they keep their
   // status, the dispatcher never claims a cancelled message).
@@ -161,19 +173,21 @@ class Store {
 
   // ---- Delivery reports ----------------------------------------------------------------
 
-  // Parts sent (or delivered) through `modem` with TP-MR `mr` at or after `since`, newest
-  // first (the 8-bit MR wraps, so older sends may share it). With `recipient`, only parts
-  // whose message's number ends with the report's digits or vice versa (national and
-  // international forms of one number match; at least 6 digits compared).
-  Result<std::vector<ReportCandidate>> report_candidates(
-      const std::string& modem, int mr, TimePoint since,
-      const std::optional<std::string>& recipient = std::nullopt);
-  // Applies a report to a part: TP-ST classified by classify_report_status(); delivered ->
-  // part delivered (delivered_at = report.received_at); pending -> stays sent; failed ->
-  // part failed. Then the message status is rolled up (roll_up()) and an event "report"
-  // appended. Returns the message status after the call.
+  // Parts sent through `modem` with TP-MR `mr` at or after `since`, newest first, whatever
+  // their status (the 8-bit MR wraps, so older sends may share it).
+  Result<std::vector<ReportCandidate>> report_candidates(const std::string& modem, int mr,
+                                                         TimePoint since);
+  // Applies a report to a part: TP-ST classified by classify_report_status() moves the part
+  // by the table (delivered: delivered_at = report.received_at; pending: stays; failed:
+  // failed); a part already delivered or failed keeps its status. Then the message is
+  // rolled up (roll_up()) and an event "report" appended. Returns the message status.
   Result<MessageStatus> record_report(const std::string& id, int index,
                                       const DeliveryReport& report);
+  // A report as it arrives, in one transaction: the candidates sent through its modem with
+  // its MR within options.window, the one scheduler::match_status_report() picks gets the
+  // report (record_report), or the report is kept as unmatched.
+  Result<ReportSettlement> settle_report(const DeliveryReport& report,
+                                         const scheduler::MatchOptions& options = {});
   // Keeps a report no part matched.
   Result<std::int64_t> store_unmatched_report(const DeliveryReport& report);
   Result<std::vector<DeliveryReport>> unmatched_reports(std::size_t limit);

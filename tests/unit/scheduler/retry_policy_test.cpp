@@ -113,7 +113,7 @@ TEST(RetryPolicy, PermanentGivesUpWithTheModemError) {
   attempt.error = make_error("cms.1", "unassigned number");
   const auto d = policy.after_failure(attempt, kNow, 0.5);
   ASSERT_TRUE(std::holds_alternative<GiveUp>(d));
-  EXPECT_EQ(std::get<GiveUp>(d).status, "failed");
+  EXPECT_EQ(std::get<GiveUp>(d).status, MessageStatus::failed);
   EXPECT_EQ(std::get<GiveUp>(d).error, attempt.error);
 }
 
@@ -134,7 +134,7 @@ TEST(RetryPolicy, ExpiresWhenValidityEndsBeforeTheNextAttempt) {
   attempt.expires_at = kNow + seconds(5);
   const auto d = policy.after_failure(attempt, kNow, 0.5);
   ASSERT_TRUE(std::holds_alternative<GiveUp>(d));
-  EXPECT_EQ(std::get<GiveUp>(d).status, "expired");
+  EXPECT_EQ(std::get<GiveUp>(d).status, MessageStatus::expired);
   EXPECT_EQ(std::get<GiveUp>(d).error.code, "send.expired");
   attempt.expires_at = kNow + seconds(11);
   EXPECT_TRUE(std::holds_alternative<RetryAt>(policy.after_failure(attempt, kNow, 0.5)));

@@ -11,10 +11,10 @@ using StorePinning = StoreTest;
 TEST_F(StorePinning, RequeueAfterAPartLeftPinsTheMessageToItsModem) {
   const auto id = add(message_to("+491", 3));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
-  ASSERT_TRUE(store_->record_part_sending(id, 1, at(1)).ok());
-  ASSERT_TRUE(store_->record_part_sent(id, 1, 7, at(2)).ok());
-  ASSERT_TRUE(store_->record_part_sending(id, 2, at(2)).ok());
-  ASSERT_TRUE(store_->record_part_failed(id, 2, "cms.38", at(3)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
+  ASSERT_TRUE(store_->part_sent(id, 1, 7, at(2)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 2, at(2)).ok());
+  ASSERT_TRUE(store_->part_failed(id, 2, "cms.38", at(3)).ok());
   ASSERT_TRUE(store_->requeue(id, at(10), "cms.38", at(3)).ok());
   const auto message = store_->get_message(id);
   ASSERT_TRUE(message.ok());
@@ -30,8 +30,8 @@ TEST_F(StorePinning, RequeueAfterAPartLeftPinsTheMessageToItsModem) {
 TEST_F(StorePinning, RequeueBeforeAnyPartLeftKeepsTheMessageFree) {
   const auto id = add(message_to("+491", 2));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
-  ASSERT_TRUE(store_->record_part_sending(id, 1, at(1)).ok());
-  ASSERT_TRUE(store_->record_part_failed(id, 1, "cms.38", at(2)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
+  ASSERT_TRUE(store_->part_failed(id, 1, "cms.38", at(2)).ok());
   ASSERT_TRUE(store_->requeue(id, at(10), "cms.38", at(2)).ok());
   EXPECT_FALSE(store_->get_message(id)->pinned_modem);
 }
@@ -39,22 +39,22 @@ TEST_F(StorePinning, RequeueBeforeAnyPartLeftKeepsTheMessageFree) {
 TEST_F(StorePinning, RequeueMakesAPartOfUnknownOutcomeSendableAgain) {
   const auto id = add(message_to("+491", 1));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
-  ASSERT_TRUE(store_->record_part_sending(id, 1, at(1)).ok());
-  ASSERT_TRUE(store_->record_part_unknown(id, 1, "at.timeout", at(2)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
+  ASSERT_TRUE(store_->part_unknown(id, 1, "at.timeout", at(2)).ok());
   ASSERT_TRUE(store_->requeue(id, at(3), "at.timeout", at(2)).ok());
   const auto message = store_->get_message(id);
   EXPECT_EQ(message->parts[0].status, PartStatus::queued);
   EXPECT_FALSE(message->pinned_modem);
   ASSERT_TRUE(store_->claim_message(id, "m2", at(4)).ok());
-  EXPECT_TRUE(store_->record_part_sending(id, 1, at(4)).ok());
+  EXPECT_TRUE(store_->part_sending(id, 1, at(4)).ok());
 }
 
 TEST_F(StorePinning, AtLeastOnceRecoveryPinsToTheModemOfTheSentParts) {
   const auto id = add(message_to("+491", 3));
   ASSERT_TRUE(store_->claim_message(id, "m2", at(1)).ok());
-  ASSERT_TRUE(store_->record_part_sending(id, 1, at(1)).ok());
-  ASSERT_TRUE(store_->record_part_sent(id, 1, 3, at(2)).ok());
-  ASSERT_TRUE(store_->record_part_sending(id, 2, at(2)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
+  ASSERT_TRUE(store_->part_sent(id, 1, 3, at(2)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 2, at(2)).ok());
   auto report = store_->recover_after_restart(/*at_least_once=*/true, at(100));
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_EQ(report->requeued, std::vector<std::string>{id});

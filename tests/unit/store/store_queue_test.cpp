@@ -74,12 +74,12 @@ TEST_F(StoreQueue, ClaimSendAndRollUpToDelivered) {
   ASSERT_FALSE(twice.ok());
   EXPECT_EQ(twice.error().code, "conflict");
 
-  ASSERT_TRUE(store_->record_part_sending(id, 1, at(11)).ok());
-  auto status = store_->record_part_sent(id, 1, 200, at(12));
+  ASSERT_TRUE(store_->part_sending(id, 1, at(11)).ok());
+  auto status = store_->part_sent(id, 1, 200, at(12));
   ASSERT_TRUE(status.ok()) << status.error().message;
   EXPECT_EQ(*status, MessageStatus::sending);
-  ASSERT_TRUE(store_->record_part_sending(id, 2, at(13)).ok());
-  status = store_->record_part_sent(id, 2, 201, at(14));
+  ASSERT_TRUE(store_->part_sending(id, 2, at(13)).ok());
+  status = store_->part_sent(id, 2, 201, at(14));
   ASSERT_TRUE(status.ok());
   EXPECT_EQ(*status, MessageStatus::sent);
 
@@ -112,8 +112,8 @@ TEST_F(StoreQueue, ClaimSendAndRollUpToDelivered) {
 TEST_F(StoreQueue, TemporaryReportKeepsSentAndPermanentFailsTheMessage) {
   const auto id = add(message_to("+491511234567", 2));
   ASSERT_TRUE(store_->claim_message(id, "m", at(1)).ok());
-  ASSERT_TRUE(store_->record_part_sent(id, 1, 7, at(2)).ok());
-  ASSERT_TRUE(store_->record_part_sent(id, 2, 8, at(2)).ok());
+  ASSERT_TRUE(store_->part_sent(id, 1, 7, at(2)).ok());
+  ASSERT_TRUE(store_->part_sent(id, 2, 8, at(2)).ok());
   DeliveryReport pending{"m", 7, std::nullopt, 0x30, {}, {}, "", at(3)};
   auto status = store_->record_report(id, 1, pending);
   ASSERT_TRUE(status.ok());
@@ -132,10 +132,10 @@ TEST_F(StoreQueue, TemporaryReportKeepsSentAndPermanentFailsTheMessage) {
 TEST_F(StoreQueue, FailedPartThenRequeueResendsOnlyUnsentParts) {
   const auto id = add(message_to("+491", 3));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
-  ASSERT_TRUE(store_->record_part_sending(id, 1, at(1)).ok());
-  ASSERT_TRUE(store_->record_part_sent(id, 1, 1, at(2)).ok());
-  ASSERT_TRUE(store_->record_part_sending(id, 2, at(2)).ok());
-  ASSERT_TRUE(store_->record_part_failed(id, 2, "+CMS ERROR: 38", at(3)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
+  ASSERT_TRUE(store_->part_sent(id, 1, 1, at(2)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 2, at(2)).ok());
+  ASSERT_TRUE(store_->part_failed(id, 2, "+CMS ERROR: 38", at(3)).ok());
   ASSERT_TRUE(store_->requeue(id, at(60), "+CMS ERROR: 38", at(3)).ok());
   auto message = store_->get_message(id);
   ASSERT_TRUE(message.ok());
@@ -159,12 +159,12 @@ TEST_F(StoreQueue, FailedPartThenRequeueResendsOnlyUnsentParts) {
 TEST_F(StoreQueue, MarkFailedAndExpire) {
   const auto failing = add(message_to("+491", 2));
   ASSERT_TRUE(store_->claim_message(failing, "m", at(1)).ok());
-  ASSERT_TRUE(store_->mark_failed(failing, "too many attempts", at(2)).ok());
+  ASSERT_TRUE(store_->fail(failing, "too many attempts", at(2)).ok());
   auto message = store_->get_message(failing);
   EXPECT_EQ(message->status, MessageStatus::failed);
   EXPECT_EQ(message->parts[0].status, PartStatus::failed);
   EXPECT_EQ(message->parts[0].error, "too many attempts");
-  EXPECT_EQ(store_->mark_failed(failing, "again", at(3)).error().code, "conflict");
+  EXPECT_EQ(store_->fail(failing, "again", at(3)).error().code, "conflict");
 
   NewMessage short_lived = message_to("+492");
   short_lived.expires_at = at(10);
@@ -175,8 +175,8 @@ TEST_F(StoreQueue, MarkFailedAndExpire) {
   EXPECT_EQ(*expired, std::vector<std::string>{expiring});
   EXPECT_EQ(store_->get_message(expiring)->status, MessageStatus::expired);
   EXPECT_EQ(store_->get_message(staying)->status, MessageStatus::queued);
-  ASSERT_TRUE(store_->mark_expired(staying, at(11)).ok());
-  EXPECT_EQ(store_->mark_expired(staying, at(12)).error().code, "conflict");
+  ASSERT_TRUE(store_->expire(staying, at(11)).ok());
+  EXPECT_EQ(store_->expire(staying, at(12)).error().code, "conflict");
 }
 
 TEST_F(StoreQueue, CancelOnlyWhileQueued) {
@@ -201,7 +201,7 @@ TEST_F(StoreQueue, UnknownIdsAndPartsAreNotFound) {
   const auto id = add(message_to("+491"));
   EXPECT_EQ(store_->get_message("nope").error().code, "not_found");
   EXPECT_EQ(store_->claim_message("nope", "m", at(1)).error().code, "not_found");
-  EXPECT_EQ(store_->record_part_sent(id, 5, 1, at(1)).error().code, "not_found");
+  EXPECT_EQ(store_->part_sent(id, 5, 1, at(1)).error().code, "not_found");
   EXPECT_EQ(store_->append_event("nope", "x", "{}", at(1)).error().code, "not_found");
   ASSERT_TRUE(store_->append_event(id, "note", R"({"by":"test"})", at(1)).ok());
   EXPECT_EQ(store_->get_message(id)->events.back().detail_json, R"({"by":"test"})");
@@ -213,12 +213,12 @@ TEST_F(StoreQueue, ReportCandidatesHandleTheWrappingMessageReference) {
   for (int i = 0; i < 3; ++i) {
     const auto id = add(message_to(i == 2 ? "+447700900123" : "+491511234567"), at(i));
     ASSERT_TRUE(store_->claim_message(id, "m1", at(i * 100)).ok());
-    ASSERT_TRUE(store_->record_part_sent(id, 1, 5, at(i * 100 + 1)).ok());
+    ASSERT_TRUE(store_->part_sent(id, 1, 5, at(i * 100 + 1)).ok());
     ids.push_back(id);
   }
   const auto other_modem = add(message_to("+491511234567"), at(5));
   ASSERT_TRUE(store_->claim_message(other_modem, "m2", at(250)).ok());
-  ASSERT_TRUE(store_->record_part_sent(other_modem, 1, 5, at(251)).ok());
+  ASSERT_TRUE(store_->part_sent(other_modem, 1, 5, at(251)).ok());
 
   auto candidates = store_->report_candidates("m1", 5, at(0));
   ASSERT_TRUE(candidates.ok());
@@ -227,16 +227,61 @@ TEST_F(StoreQueue, ReportCandidatesHandleTheWrappingMessageReference) {
   EXPECT_EQ((*candidates)[2].message_id, ids[0]);
   // The window drops old sends.
   EXPECT_EQ(store_->report_candidates("m1", 5, at(150))->size(), 1u);
-  // The recipient narrows it; national and international forms match.
-  candidates = store_->report_candidates("m1", 5, at(0), std::string("01511234567"));
-  ASSERT_TRUE(candidates.ok());
-  ASSERT_EQ(candidates->size(), 2u);
-  EXPECT_EQ((*candidates)[0].message_id, ids[1]);
-  EXPECT_EQ((*candidates)[0].to, "+491511234567");
-  candidates = store_->report_candidates("m1", 5, at(0), std::string("447700900123"));
-  ASSERT_EQ(candidates->size(), 1u);
-  EXPECT_EQ((*candidates)[0].message_id, ids[2]);
   EXPECT_TRUE(store_->report_candidates("m1", 6, at(0))->empty());
+}
+
+TEST_F(StoreQueue, SettleReportAppliesTheMatcherToTheCandidates) {
+  // Three sends through one modem got TP-MR 5 (the MR wrapped), two to one subscriber.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    const auto id = add(message_to(i == 2 ? "+447700900123" : "+491511234567"), at(i));
+    ASSERT_TRUE(store_->claim_message(id, "m1", at(i * 100)).ok());
+    ASSERT_TRUE(store_->part_sent(id, 1, 5, at(i * 100 + 1)).ok());
+    ids.push_back(id);
+  }
+  const scheduler::MatchOptions options{std::chrono::hours(1), std::chrono::seconds(5)};
+  auto report_to = [&](std::string recipient, TimePoint scts) {
+    return DeliveryReport{"m1", 5, std::move(recipient), 0x00, scts, scts, "0006", at(300)};
+  };
+  // National form of the recipient; SCTS just after the second send: that one.
+  auto settled = store_->settle_report(report_to("01511234567", at(102)), options);
+  ASSERT_TRUE(settled.ok()) << settled.error().message;
+  ASSERT_TRUE(settled->message_id);
+  EXPECT_EQ(*settled->message_id, ids[1]);
+  EXPECT_EQ(settled->status, MessageStatus::delivered);
+  // SCTS after the first send only: the first, though the second is newer.
+  settled = store_->settle_report(report_to("+491511234567", at(50)), options);
+  ASSERT_TRUE(settled.ok());
+  EXPECT_EQ(settled->message_id.value_or(""), ids[0]);
+  // The recipient narrows it to the third.
+  settled = store_->settle_report(report_to("447700900123", at(299)), options);
+  ASSERT_TRUE(settled.ok());
+  EXPECT_EQ(settled->message_id.value_or(""), ids[2]);
+  // Another subscriber: unmatched, and kept.
+  settled = store_->settle_report(report_to("+4917600000000", at(299)), options);
+  ASSERT_TRUE(settled.ok());
+  EXPECT_FALSE(settled->message_id);
+  EXPECT_EQ(store_->unmatched_reports(10)->size(), 1u);
+  // Outside the window (1 h before the report's arrival at 300 s is long past): unmatched.
+  auto late = report_to("+491511234567", at(102));
+  late.received_at = at(102) + std::chrono::hours(2);
+  settled = store_->settle_report(late, options);
+  ASSERT_TRUE(settled.ok());
+  EXPECT_FALSE(settled->message_id);
+}
+
+TEST_F(StoreQueue, AReportDoesNotChangeAFinalPart) {
+  const auto id = add(message_to("+491511234567"), at(0));
+  ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
+  ASSERT_TRUE(store_->part_sent(id, 1, 7, at(2)).ok());
+  DeliveryReport delivered{"m1", 7, "+491511234567", 0x00, at(3), at(3), "0006", at(4)};
+  EXPECT_EQ(*store_->record_report(id, 1, delivered), MessageStatus::delivered);
+  DeliveryReport failed{"m1", 7, "+491511234567", 0x41, at(5), at(5), "0006", at(6)};
+  EXPECT_EQ(*store_->record_report(id, 1, failed), MessageStatus::delivered);
+  const auto message = store_->get_message(id);
+  EXPECT_EQ(message->parts[0].status, PartStatus::delivered);
+  EXPECT_NE(message->events.back().detail_json.find("already delivered"), std::string::npos)
+      << message->events.back().detail_json;
 }
 
 TEST_F(StoreQueue, UnmatchedReportsAreKept) {
@@ -304,6 +349,17 @@ TEST(StoreRecords, ReportStatusClassesFollow23040) {
   EXPECT_EQ(classify_report_status(0x40), ReportOutcome::failed);
   EXPECT_EQ(classify_report_status(0x65), ReportOutcome::failed);
   EXPECT_EQ(classify_report_status(0xff), ReportOutcome::failed);
+  // Reserved values take the class of their range; bit 7 set and values outside one
+  // octet are failed.
+  EXPECT_EQ(classify_report_status(0x03), ReportOutcome::delivered);
+  EXPECT_EQ(classify_report_status(0x10), ReportOutcome::delivered);
+  EXPECT_EQ(classify_report_status(0x1f), ReportOutcome::delivered);
+  EXPECT_EQ(classify_report_status(0x25), ReportOutcome::pending);
+  EXPECT_EQ(classify_report_status(0x46), ReportOutcome::failed);
+  EXPECT_EQ(classify_report_status(0x7f), ReportOutcome::failed);
+  EXPECT_EQ(classify_report_status(0x80), ReportOutcome::failed);
+  EXPECT_EQ(classify_report_status(-1), ReportOutcome::failed);
+  EXPECT_EQ(classify_report_status(0x100), ReportOutcome::failed);
 }
 
 TEST(StoreRecords, RollUp) {
@@ -315,6 +371,9 @@ TEST(StoreRecords, RollUp) {
   EXPECT_EQ(roll_up(M::sent, delivered), M::delivered);
   EXPECT_EQ(roll_up(M::sent, mixed), M::sent);
   EXPECT_EQ(roll_up(M::sent, failed), M::failed);
+  EXPECT_EQ(roll_up(M::sent, std::vector<P>{P::delivered, P::failed, P::delivered}), M::failed);
+  EXPECT_EQ(roll_up(M::sent, std::vector<P>{P::delivered, P::unknown}), M::sent);
+  EXPECT_EQ(roll_up(M::sent, std::vector<P>{P::sent}), M::sent);
   EXPECT_EQ(roll_up(M::sending, delivered), M::sending);
   EXPECT_EQ(roll_up(M::cancelled, delivered), M::cancelled);
 }

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <set>
 
-#include "smsgw/store/group_committer.hpp"
+#include "smsgw/store/store_worker.hpp"
 #include "store_fixture.hpp"
 
 namespace smsgw::store::testing {
@@ -16,9 +16,9 @@ using StoreRecovery = StoreTest;
 TEST_F(StoreRecovery, PartsLeftSendingBecomeUnknownAndAreNotResent) {
   const auto id = add(message_to("+491", 3));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
-  ASSERT_TRUE(store_->record_part_sending(id, 1, at(1)).ok());
-  ASSERT_TRUE(store_->record_part_sent(id, 1, 9, at(2)).ok());
-  ASSERT_TRUE(store_->record_part_sending(id, 2, at(2)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
+  ASSERT_TRUE(store_->part_sent(id, 1, 9, at(2)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 2, at(2)).ok());
   const auto waiting = add(message_to("+492"));
   // The process dies here. The next start:
   auto reopened = Store::open(store_->path());
@@ -51,7 +51,7 @@ TEST_F(StoreRecovery, PartsLeftSendingBecomeUnknownAndAreNotResent) {
 TEST_F(StoreRecovery, AtLeastOnceRequeuesThePartsLeftSending) {
   const auto id = add(message_to("+491", 2));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
-  ASSERT_TRUE(store_->record_part_sending(id, 1, at(1)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
   auto report = store_->recover_after_restart(/*at_least_once=*/true, at(100));
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->requeued, std::vector<std::string>{id});
@@ -87,16 +87,20 @@ TEST_F(StoreRecovery, AClaimWithNoPartWrittenIsRequeuedInBothModes) {
       if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(5);
     }
   }
+  // The live path: many coroutines hand insert jobs to the store worker, which commits
+  // every job queued meanwhile in one transaction (one fsync).
   asio::io_context io;
-  GroupCommitter committer(io.get_executor(), store);
-  for (int worker = 0; worker < 32; ++worker) {
+  StoreWorker worker(io.get_executor(), std::move(*opened));
+  for (int submitter = 0; submitter < 32; ++submitter) {
     asio::co_spawn(
         io,
-        [&committer, fd, worker]() -> awaitable<void> {
+        [&worker, fd, submitter]() -> awaitable<void> {
           for (int i = 0;; ++i) {
-            Submission s;
-            s.messages.push_back(message_to("+49" + std::to_string(worker * 100000 + i)));
-            auto stored = co_await committer.submit(std::move(s));
+            auto insert = [to = "+49" + std::to_string(submitter * 100000 + i)](Store& s) {
+              const NewMessage m = message_to(to);
+              return s.insert_messages(std::span<const NewMessage>(&m, 1));
+            };
+            auto stored = co_await worker.call(insert);
             if (!stored) _exit(4);
             const std::string line = stored->ids[0] + "\n";
             if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(5);
@@ -166,7 +170,7 @@ TEST(StoreCrashSafety, EveryAcknowledgedInsertSurvivesSigkill) {
   kill_after_acknowledgements(/*grouped=*/false);
 }
 
-TEST(StoreCrashSafety, EveryAcknowledgedGroupCommitSurvivesSigkill) {
+TEST(StoreCrashSafety, EveryAcknowledgedStoreWorkerBatchSurvivesSigkill) {
   kill_after_acknowledgements(/*grouped=*/true);
 }
 

@@ -130,8 +130,13 @@ TEST_F(StoreSubmission, FindAndPurgeIdempotencyKeys) {
   EXPECT_TRUE(*store_->find_idempotency("new"));
 }
 
-TEST_F(StoreSubmission, GroupOfSubmissionsIsOneTransactionAndIsolatesFailures) {
-  std::vector<Submission> group(5);
+// The store worker's batch: one transaction, each job in a savepoint of its own.
+TEST_F(StoreSubmission, BatchOfSubmissionsIsOneTransactionAndIsolatesFailures) {
+  struct Request {
+    std::vector<NewMessage> messages;
+    std::optional<IdempotencyRecord> idempotency;
+  };
+  std::vector<Request> group(5);
   group[0].messages = {message_to("+491")};
   group[0].idempotency = key("a", "fp-a", "first");
   group[1].messages = {message_to("+492"), message_to("+493")};
@@ -142,21 +147,27 @@ TEST_F(StoreSubmission, GroupOfSubmissionsIsOneTransactionAndIsolatesFailures) {
   group[4].messages = {message_to("+496")};
   group[4].idempotency = key("a", "fp-other");  // same key, other request: conflict
   const auto commits = store_->commit_count();
-  auto results = store_->insert_submissions(group);
-  ASSERT_TRUE(results.ok()) << results.error().message;
+  ASSERT_TRUE(store_->begin_batch().ok());
+  std::vector<Result<SubmissionResult>> results;
+  for (const auto& submission : group) {
+    ASSERT_TRUE(store_->begin_job().ok());
+    results.push_back(store_->insert_messages(submission.messages, submission.idempotency));
+    ASSERT_TRUE(store_->end_job(results.back().ok()).ok());
+  }
+  ASSERT_TRUE(store_->commit_batch().ok());
   EXPECT_EQ(store_->commit_count(), commits + 1);
-  ASSERT_EQ(results->size(), 5u);
-  ASSERT_TRUE((*results)[0].ok());
-  EXPECT_EQ((*results)[0]->ids.size(), 1u);
-  ASSERT_TRUE((*results)[1].ok());
-  EXPECT_EQ((*results)[1]->ids.size(), 2u);
-  ASSERT_FALSE((*results)[2].ok());
-  EXPECT_EQ((*results)[2].error().code, "invalid");
-  ASSERT_TRUE((*results)[3].ok());
-  ASSERT_TRUE((*results)[3]->replay);
-  EXPECT_EQ((*results)[3]->replay->response_body, "first");
-  ASSERT_FALSE((*results)[4].ok());
-  EXPECT_EQ((*results)[4].error().code, "conflict");
+  ASSERT_EQ(results.size(), 5u);
+  ASSERT_TRUE(results[0].ok());
+  EXPECT_EQ(results[0]->ids.size(), 1u);
+  ASSERT_TRUE(results[1].ok());
+  EXPECT_EQ(results[1]->ids.size(), 2u);
+  ASSERT_FALSE(results[2].ok());
+  EXPECT_EQ(results[2].error().code, "invalid");
+  ASSERT_TRUE(results[3].ok());
+  ASSERT_TRUE(results[3]->replay);
+  EXPECT_EQ(results[3]->replay->response_body, "first");
+  ASSERT_FALSE(results[4].ok());
+  EXPECT_EQ(results[4].error().code, "conflict");
   auto page = store_->list_messages({});
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->messages.size(), 3u);  // +491, +492, +493

@@ -1,7 +1,7 @@
 // StoreWorker: results arrive on the event loop after the commit; deferred jobs share the
 // commit of the next call, or commit on their own after the defer window; stop() finishes
 // what is queued.
-#include "smsgw/gateway/store_worker.hpp"
+#include "smsgw/store/store_worker.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -11,11 +11,10 @@
 #include <string>
 #include <vector>
 
-namespace smsgw::gateway {
+namespace smsgw::store {
 namespace {
 
 using namespace std::chrono_literals;
-using store::Store;
 
 class TempDatabase {
  public:
@@ -63,13 +62,13 @@ auto insert_one(std::string to) {
 
 // A job's result that arrived and holds a value, or why not.
 testing::AssertionResult arrived_ok(const std::optional<Result<std::int64_t>>& result) {
-  if (!result.has_value()) return testing::AssertionFailure() << "no result arrived";
-  if (!result->ok()) return testing::AssertionFailure() << result->error().message;
-  return testing::AssertionSuccess();
+  if (!result.has_value()) return ::testing::AssertionFailure() << "no result arrived";
+  if (!result->ok()) return ::testing::AssertionFailure() << result->error().message;
+  return ::testing::AssertionSuccess();
 }
 
 // Each test owns a fresh database, an event loop and the store the worker takes over.
-class GatewayStoreWorker : public ::testing::Test {
+class StoreWorkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = db_.open();
@@ -92,7 +91,7 @@ class GatewayStoreWorker : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(GatewayStoreWorker, ResultArrivesOnTheEventLoopAfterTheCommit) {
+TEST_F(StoreWorkerTest, ResultArrivesOnTheEventLoopAfterTheCommit) {
   Store* raw = store_.get();
   StoreWorker worker(io_.get_executor(), std::move(store_));
   std::optional<Result<std::int64_t>> result;
@@ -113,7 +112,7 @@ TEST_F(GatewayStoreWorker, ResultArrivesOnTheEventLoopAfterTheCommit) {
   EXPECT_EQ(worker.jobs(), 1u);
 }
 
-TEST_F(GatewayStoreWorker, DeferredJobSharesTheCommitOfTheNextCall) {
+TEST_F(StoreWorkerTest, DeferredJobSharesTheCommitOfTheNextCall) {
   // A window far longer than the test: only the urgent call can start the commit.
   StoreWorker worker(io_.get_executor(), std::move(store_), std::chrono::hours(1));
   std::vector<std::string> order;
@@ -144,7 +143,7 @@ TEST_F(GatewayStoreWorker, DeferredJobSharesTheCommitOfTheNextCall) {
   EXPECT_EQ(worker.jobs(), 2u);
 }
 
-TEST_F(GatewayStoreWorker, DeferredJobAloneCommitsAfterTheWindow) {
+TEST_F(StoreWorkerTest, DeferredJobAloneCommitsAfterTheWindow) {
   StoreWorker worker(io_.get_executor(), std::move(store_), 1ms);
   std::optional<Result<std::int64_t>> result;
   spawn_deferred_insert(worker, result);
@@ -154,7 +153,7 @@ TEST_F(GatewayStoreWorker, DeferredJobAloneCommitsAfterTheWindow) {
   EXPECT_EQ(worker.batches(), 1u);
 }
 
-TEST_F(GatewayStoreWorker, StopCommitsDeferredJobsWithoutWaitingForTheWindow) {
+TEST_F(StoreWorkerTest, StopCommitsDeferredJobsWithoutWaitingForTheWindow) {
   StoreWorker worker(io_.get_executor(), std::move(store_), std::chrono::hours(1));
   std::optional<Result<std::int64_t>> result;
   spawn_deferred_insert(worker, result);
@@ -166,7 +165,7 @@ TEST_F(GatewayStoreWorker, StopCommitsDeferredJobsWithoutWaitingForTheWindow) {
   EXPECT_EQ(worker.jobs(), 1u);
 }
 
-TEST_F(GatewayStoreWorker, CallAfterStopFailsAsUnavailable) {
+TEST_F(StoreWorkerTest, CallAfterStopFailsAsUnavailable) {
   StoreWorker worker(io_.get_executor(), std::move(store_));
   worker.stop();
   std::optional<Result<std::int64_t>> result;
@@ -178,4 +177,4 @@ TEST_F(GatewayStoreWorker, CallAfterStopFailsAsUnavailable) {
 }
 
 }  // namespace
-}  // namespace smsgw::gateway
+}  // namespace smsgw::store

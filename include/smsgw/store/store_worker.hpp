@@ -40,27 +40,26 @@
 #include "smsgw/common/result.hpp"
 #include "smsgw/store/store.hpp"
 
-namespace smsgw::gateway {
+namespace smsgw::store {
 
 class StoreWorker {
  public:
-  StoreWorker(asio::any_io_executor executor, std::unique_ptr<store::Store> store,
+  StoreWorker(asio::any_io_executor executor, std::unique_ptr<Store> store,
               std::chrono::microseconds defer_window = std::chrono::milliseconds(2));
   ~StoreWorker();
   StoreWorker(const StoreWorker&) = delete;
   StoreWorker& operator=(const StoreWorker&) = delete;
 
-  // job: Result<T>(store::Store&), moved from. Its result arrives after the commit.
+  // job: Result<T>(Store&), moved from. Its result arrives after the commit.
   // Takes a named job, never a temporary: GCC 12 copies a lambda built inside a `co_await`
   // expression bit by bit and destroys both copies (a double free once the job has run), so
   // `co_await call([..](Store&) {..})` must not compile.
   template <class F>
-  auto call(F& job) -> awaitable<std::invoke_result_t<std::remove_const_t<F>&, store::Store&>> {
+  auto call(F& job) -> awaitable<std::invoke_result_t<std::remove_const_t<F>&, Store&>> {
     return call_as(job, false);
   }
   template <class F>
-  auto call_deferred(F& job)
-      -> awaitable<std::invoke_result_t<std::remove_const_t<F>&, store::Store&>> {
+  auto call_deferred(F& job) -> awaitable<std::invoke_result_t<std::remove_const_t<F>&, Store&>> {
     return call_as(job, true);
   }
 
@@ -75,7 +74,7 @@ class StoreWorker {
   struct Job {
     virtual ~Job() = default;
     bool deferred = false;
-    virtual void run(store::Store& store) = 0;
+    virtual void run(Store& store) = 0;
     virtual void complete(std::optional<Error> commit_error) = 0;
   };
   template <class F, class Handler>
@@ -83,12 +82,12 @@ class StoreWorker {
 
   template <class F>
   auto call_as(F& job, bool deferred)
-      -> awaitable<std::invoke_result_t<std::remove_const_t<F>&, store::Store&>>;
+      -> awaitable<std::invoke_result_t<std::remove_const_t<F>&, Store&>>;
   void enqueue(std::unique_ptr<Job> job);
   void loop();
 
   asio::any_io_executor executor_;
-  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Store> store_;
   std::chrono::microseconds defer_window_;
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -102,12 +101,12 @@ class StoreWorker {
 
 template <class F, class Handler>
 struct StoreWorker::CallJob final : StoreWorker::Job {
-  using R = std::invoke_result_t<F&, store::Store&>;
+  using R = std::invoke_result_t<F&, Store&>;
   CallJob(F f, Handler h, asio::any_io_executor ex)
       : fn(std::move(f)), handler(std::move(h)), executor(std::move(ex)) {}
 
   // Each job is atomic on its own: all of its calls stand, or none (a savepoint).
-  void run(store::Store& store) override {
+  void run(Store& store) override {
     if (auto begun = store.begin_job(); !begun) {
       result.emplace(R(begun.error()));
       return;
@@ -136,9 +135,9 @@ struct StoreWorker::CallJob final : StoreWorker::Job {
 // Not a coroutine itself: the job is moved into the initiation once, here.
 template <class F>
 auto StoreWorker::call_as(F& job, bool deferred)
-    -> awaitable<std::invoke_result_t<std::remove_const_t<F>&, store::Store&>> {
+    -> awaitable<std::invoke_result_t<std::remove_const_t<F>&, Store&>> {
   using Fn = std::remove_const_t<F>;
-  using R = std::invoke_result_t<Fn&, store::Store&>;
+  using R = std::invoke_result_t<Fn&, Store&>;
   return asio::async_initiate<const asio::use_awaitable_t<>, void(R)>(
       [this, deferred, fn = Fn(std::move(job))](auto handler) mutable {
         using H = decltype(handler);
@@ -150,4 +149,4 @@ auto StoreWorker::call_as(F& job, bool deferred)
       use_awaitable);
 }
 
-}  // namespace smsgw::gateway
+}  // namespace smsgw::store

@@ -1,10 +1,10 @@
-#include "smsgw/gateway/store_worker.hpp"
+#include "smsgw/store/store_worker.hpp"
 
 #include <vector>
 
-namespace smsgw::gateway {
+namespace smsgw::store {
 
-StoreWorker::StoreWorker(asio::any_io_executor executor, std::unique_ptr<store::Store> store,
+StoreWorker::StoreWorker(asio::any_io_executor executor, std::unique_ptr<Store> store,
                          std::chrono::microseconds defer_window)
     : executor_(std::move(executor)),
       store_(std::move(store)),
@@ -66,4 +66,4 @@ void StoreWorker::loop() {
   }
 }
 
-}  // namespace smsgw::gateway
+}  // namespace smsgw::store

@@ -1,0 +1,140 @@
+// Inbound messages: received parts, duplicates dropped, concatenated parts joined by the
+// rules of scheduler/reassembler.hpp, and the inbox.
+#include "smsgw/scheduler/reassembler.hpp"
+#include "store_impl.hpp"
+
+#define INBOUND_COLUMNS \
+  "id, modem, sender, smsc_time, concat_ref, total, parts_received, complete, text, received_at"
+
+namespace smsgw::store {
+
+using sqlite::Query;
+
+namespace {
+
+StoredInbound read_inbound(const Query& q) {
+  StoredInbound m;
+  m.id = q.text(0);
+  m.modem = q.text(1);
+  m.sender = q.text(2);
+  m.smsc_time = q.optional_time(3);
+  m.concat_ref = q.optional_int(4);
+  m.total = static_cast<int>(q.integer(5));
+  m.parts_received = static_cast<int>(q.integer(6));
+  m.complete = q.integer(7) != 0;
+  m.text = q.text(8);
+  m.received_at = q.time(9);
+  return m;
+}
+
+}  // namespace
+
+Result<InboxPage> Store::list_inbox(int limit_in, const std::optional<std::string>& before) {
+  const int limit = std::clamp(limit_in, 1, 1000);
+  STORE_TRY_ASSIGN(auto query, impl_->q("SELECT " INBOUND_COLUMNS " FROM inbound_messages WHERE "
+                                        "id < COALESCE(?1, '~') ORDER BY id DESC LIMIT ?2"));
+  query->bind(1, before).bind(2, limit + 1);
+  InboxPage page;
+  while (true) {
+    STORE_TRY_ASSIGN(const bool row, query->step());
+    if (!row) break;
+    page.messages.push_back(read_inbound(*query));
+  }
+  if (page.messages.size() > static_cast<std::size_t>(limit)) {
+    page.messages.pop_back();
+    page.next_before = page.messages.back().id;
+  }
+  return page;
+}
+
+Result<InboundStoreResult> Store::store_inbound(const InboundPart& part) {
+  const TimePoint now = or_now(part.received_at, std::chrono::system_clock::now());
+  const TimePoint window_start = now - impl_->options.inbound_dedupe_window;
+  if (!scheduler::valid_part_number(part.part, part.total)) {
+    return make_error("invalid", "inbound part " + std::to_string(part.part) + " of " +
+                                     std::to_string(part.total) + " is out of range");
+  }
+  return impl_->transaction([&]() -> Result<InboundStoreResult> {
+    auto load = [&](const std::string& id, bool duplicate) -> Result<InboundStoreResult> {
+      STORE_TRY_ASSIGN(auto query,
+                       impl_->q("SELECT " INBOUND_COLUMNS " FROM inbound_messages WHERE id = ?"));
+      query->bind(1, id);
+      STORE_TRY(query->step());
+      const StoredInbound m = read_inbound(*query);
+      return InboundStoreResult{m.id, duplicate, m.complete, m.parts_received, m.total, m.text};
+    };
+    // An identical PDU from the same modem within the window: the modem delivered it again.
+    if (!part.pdu_hex.empty()) {
+      STORE_TRY_ASSIGN(auto query,
+                       impl_->q("SELECT m.id FROM inbound_parts p JOIN inbound_messages m ON "
+                                "m.id = p.inbound_id WHERE p.pdu = ? AND m.modem = ? AND "
+                                "p.received_at >= ? LIMIT 1"));
+      query->bind_all(part.pdu_hex, part.modem, window_start);
+      STORE_TRY_ASSIGN(const bool row, query->step());
+      if (row) {
+        const std::string id = query->text(0);
+        query.reset();
+        return load(id, true);
+      }
+    }
+    std::optional<std::string> id;
+    const bool concatenated = scheduler::joins_concatenation(part.concat_ref, part.total);
+    if (concatenated) {
+      STORE_TRY_ASSIGN(auto query,
+                       impl_->q("SELECT id FROM inbound_messages WHERE modem = ? AND sender = ? "
+                                "AND concat_ref = ? AND total = ? AND complete = 0 AND "
+                                "received_at >= ? ORDER BY received_at DESC LIMIT 1"));
+      query->bind_all(part.modem, part.sender, *part.concat_ref, part.total, window_start);
+      STORE_TRY_ASSIGN(const bool row, query->step());
+      if (row) id = query->text(0);
+    }
+    if (id) {
+      STORE_TRY_ASSIGN(auto query, impl_->q("SELECT 1 FROM inbound_parts WHERE inbound_id = ? "
+                                            "AND part = ?"));
+      query->bind_all(*id, part.part);
+      STORE_TRY_ASSIGN(const bool row, query->step());
+      if (row) {
+        query.reset();
+        return load(*id, true);
+      }
+    } else {
+      id = impl_->ids.next(now);
+      STORE_TRY_ASSIGN(auto insert,
+                       impl_->q("INSERT INTO inbound_messages (id, modem, sender, smsc_time, "
+                                "concat_ref, total, parts_received, complete, text, received_at) "
+                                "VALUES (?, ?, ?, ?, ?, ?, 0, 0, '', ?)"));
+      STORE_TRY(insert
+                    ->bind_all(*id, part.modem, part.sender, part.smsc_time,
+                               concatenated ? part.concat_ref : std::nullopt, part.total, now)
+                    .run());
+    }
+    STORE_TRY_ASSIGN(auto insert_part,
+                     impl_->q("INSERT INTO inbound_parts (inbound_id, part, text, pdu, smsc_time, "
+                              "received_at) VALUES (?, ?, ?, ?, ?, ?)"));
+    STORE_TRY(
+        insert_part->bind_all(*id, part.part, part.text, part.pdu_hex, part.smsc_time, now).run());
+    std::vector<scheduler::ReceivedPart> present;
+    {
+      STORE_TRY_ASSIGN(auto query, impl_->q("SELECT part, text FROM inbound_parts WHERE "
+                                            "inbound_id = ? ORDER BY part"));
+      query->bind(1, *id);
+      while (true) {
+        STORE_TRY_ASSIGN(const bool row, query->step());
+        if (!row) break;
+        present.push_back({static_cast<int>(query->integer(0)), query->text(1)});
+      }
+    }
+    const auto joined = scheduler::reassemble(present, part.total);
+    STORE_TRY_ASSIGN(
+        auto update,
+        impl_->q("UPDATE inbound_messages SET parts_received = ?, complete = ?, text = "
+                 "?, smsc_time = COALESCE(smsc_time, ?) WHERE id = ?"));
+    STORE_TRY(
+        update->bind_all(joined.parts_received, joined.complete, joined.text, part.smsc_time, *id)
+            .run());
+    return InboundStoreResult{*id,        false,      joined.complete, joined.parts_received,
+                              part.total, joined.text};
+  });
+}
+
+}  // namespace smsgw::store

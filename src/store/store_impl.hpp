@@ -1,0 +1,155 @@
+// Store internals shared by the files of src/store/ (one file per aggregate): the
+// connection, the transaction helper, the row readers and the message helpers every
+// aggregate's operations build on. Private to the store module.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "json_object.hpp"
+#include "smsgw/store/store.hpp"
+#include "smsgw/store/transitions.hpp"
+#include "smsgw/store/ulid.hpp"
+#include "sqlite.hpp"
+
+// Early returns for Result values (store-internal).
+#define STORE_CONCAT_INNER(a, b) a##b
+#define STORE_CONCAT(a, b) STORE_CONCAT_INNER(a, b)
+#define STORE_TRY(expr)                                                \
+  do {                                                                 \
+    auto&& store_try_result = (expr);                                  \
+    if (!store_try_result) return std::move(store_try_result).error(); \
+  } while (false)
+#define STORE_TRY_ASSIGN(lhs, expr) \
+  STORE_TRY_ASSIGN_IMPL(STORE_CONCAT(store_r_, __LINE__), lhs, expr)
+#define STORE_TRY_ASSIGN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                          \
+  if (!tmp) return std::move(tmp).error();    \
+  lhs = std::move(*tmp)
+
+#define MESSAGE_COLUMNS                                                                          \
+  "id, recipient, text, encoding, part_count, priority, send_at, expires_at, flash, "            \
+  "status_report, pinned_modem, pinned_operator, destination_operator, status, assigned_modem, " \
+  "attempts, next_attempt_at, created_at, sent_at, delivered_at, last_error"
+
+#define PART_COLUMNS                                                                             \
+  "message_id, idx, pdu, tpdu_length, status, modem, mr, sent_at, delivered_at, report_status, " \
+  "error"
+
+namespace smsgw::store {
+
+// Rows of MESSAGE_COLUMNS / PART_COLUMNS as records.
+StoredMessage read_message(const sqlite::Query& q);
+StoredPart read_part(const sqlite::Query& q);
+
+// `given`, or `now` when the caller left it at the epoch.
+inline TimePoint or_now(TimePoint given, TimePoint now) {
+  return given == TimePoint{} ? now : given;
+}
+
+// "conflict": the transition table does not allow `event` from the current status.
+Error refused(const std::string& id, MessageStatus from, MessageEvent event);
+Error refused(const std::string& id, int index, PartStatus from, PartEvent event);
+
+struct Store::Impl {
+  std::filesystem::path path;
+  StoreOptions options;
+  std::unique_ptr<sqlite::Connection> db;
+  UlidGenerator ids;
+  std::uint64_t commits = 0;
+  int version = 0;
+  bool in_batch = false;
+  int depth = 0;  // transaction() bodies running outside a batch
+
+  Result<std::unique_ptr<sqlite::Query>> q(const char* sql) { return db->query(sql); }
+  Result<void> run(const char* sql);
+
+  // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back when it fails. In batch mode
+  // (begin_batch), or inside another operation's transaction, the body runs in a savepoint
+  // instead. Every public operation that writes runs its body through this: one
+  // operation, one transaction (or one savepoint of the transaction around it).
+  template <class F>
+  auto transaction(F&& body) -> decltype(body()) {
+    if (in_batch || depth > 0) {
+      if (auto begun = run("SAVEPOINT call"); !begun) return begun.error();
+      auto result = body();
+      if (!result) (void)run("ROLLBACK TO call");
+      if (auto released = run("RELEASE call"); !released && result) return released.error();
+      return result;
+    }
+    if (auto begun = run("BEGIN IMMEDIATE"); !begun) return begun.error();
+    ++depth;
+    auto result = body();
+    --depth;
+    if (!result) {
+      (void)run("ROLLBACK");
+      return result;
+    }
+    if (auto committed = run("COMMIT"); !committed) {
+      (void)run("ROLLBACK");
+      return committed.error();
+    }
+    ++commits;
+    return result;
+  }
+
+  Result<void> migrate(int target);
+
+  // ---- Messages and parts (store.cpp) ---------------------------------------------------
+  Result<void> add_event(const std::string& id, std::string_view kind, const std::string& detail,
+                         TimePoint now);
+  Result<std::optional<StoredMessage>> find_message(const std::string& id);
+  Result<StoredMessage> require_message(const std::string& id);
+  Result<std::vector<StoredPart>> parts_of(const std::string& id);
+  Result<StoredMessage> message_with_parts(const std::string& id);
+  Result<StoredPart> require_part(const std::string& id, int index);
+
+  // ---- Outbound messages (outbound_messages.cpp) ---------------------------------------
+  Result<std::string> insert_one(const NewMessage& message, TimePoint now);
+
+  // ---- Transitions (message_transitions.cpp) -------------------------------------------
+  // The message, when the table allows `event` from its status ("conflict" otherwise).
+  Result<StoredMessage> require_transition(const std::string& id, MessageEvent event);
+  // Moves one part by `event` ("conflict" when the table refuses); sets `error` when given.
+  Result<PartStatus> move_part(const std::string& id, int index, PartEvent event,
+                               const std::optional<std::string>& error);
+  // Moves every part of `id` the table allows `event` for; the others are kept. requeue
+  // also clears the part's modem; `error` is set on parts that have none.
+  Result<void> move_parts(const std::string& id, PartEvent event,
+                          const std::optional<std::string>& error);
+  Result<StoredMessage> claim(const std::string& id, const std::string& modem, TimePoint now);
+  Result<void> record_part_sending(const std::string& id, int index, TimePoint now);
+  Result<MessageStatus> record_part_sent(const std::string& id, int index, int mr, TimePoint now);
+  Result<void> record_part_failure(const std::string& id, const PartFailure& failure,
+                                   TimePoint now);
+  // The message queued again (status, modem, next attempt, parts, pinning; no event).
+  // `error` replaces last_error when given.
+  Result<void> requeue_message(const std::string& id, std::optional<TimePoint> next_attempt_at,
+                               const std::optional<std::string>& error);
+  // sending -> sent once every part is settled (sent, delivered, or failed by a status
+  // report), then the report roll-up. Returns the resulting status.
+  Result<MessageStatus> settle_if_done(const std::string& id, TimePoint now);
+  Result<MessageStatus> apply_roll_up(const std::string& id, MessageStatus current,
+                                      const std::vector<StoredPart>& parts, TimePoint now);
+  // All parts of one message leave through one SIM (contract.md): once a part has left,
+  // a message queued again is pinned to that part's modem.
+  Result<void> pin_to_sim_of_sent_parts(const std::string& id);
+
+  // ---- SIMs (sims.cpp) -----------------------------------------------------------------
+  Result<std::int64_t> count_sent(const std::string& iccid, std::int64_t day, std::int64_t count);
+
+  // ---- Idempotency (idempotency.cpp) ---------------------------------------------------
+  Result<std::optional<IdempotencyRecord>> find_key(const std::string& key);
+  // Stores `record` unless its key is known: then the stored record when the fingerprint
+  // is the same (a replay), "conflict" when it is not.
+  Result<std::optional<IdempotencyRecord>> claim_key(const IdempotencyRecord& record,
+                                                     TimePoint now);
+};
+
+}  // namespace smsgw::store

@@ -1,0 +1,72 @@
+// The webhook outbox: events waiting to be POSTed, their attempts and outcome
+// (next_attempt_at none without delivered_at = given up).
+#include "store_impl.hpp"
+
+namespace smsgw::store {
+
+Result<std::int64_t> Store::enqueue_webhook(const std::string& event,
+                                            const std::string& payload_json, const std::string& url,
+                                            TimePoint now) {
+  return impl_->transaction([&]() -> Result<std::int64_t> {
+    STORE_TRY_ASSIGN(auto query,
+                     impl_->q("INSERT INTO webhook_outbox (event, payload, url, next_attempt_at, "
+                              "created_at) VALUES (?, ?, ?, ?, ?)"));
+    STORE_TRY(query->bind_all(event, payload_json, url, now, now).run());
+    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db->handle()));
+  });
+}
+
+Result<std::vector<WebhookDelivery>> Store::due_webhooks(TimePoint now, std::size_t limit) {
+  STORE_TRY_ASSIGN(auto query,
+                   impl_->q("SELECT id, event, payload, url, attempts, next_attempt_at, "
+                            "delivered_at, last_error, created_at FROM webhook_outbox WHERE "
+                            "delivered_at IS NULL AND next_attempt_at IS NOT NULL AND "
+                            "next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"));
+  query->bind_all(now, static_cast<std::int64_t>(limit));
+  std::vector<WebhookDelivery> out;
+  while (true) {
+    STORE_TRY_ASSIGN(const bool row, query->step());
+    if (!row) break;
+    WebhookDelivery d;
+    d.id = query->integer(0);
+    d.event = query->text(1);
+    d.payload_json = query->text(2);
+    d.url = query->text(3);
+    d.attempts = static_cast<int>(query->integer(4));
+    d.next_attempt_at = query->optional_time(5);
+    d.delivered_at = query->optional_time(6);
+    d.last_error = query->optional_text(7);
+    d.created_at = query->time(8);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Result<void> Store::webhook_delivered(std::int64_t id, TimePoint now) {
+  return impl_->transaction([&]() -> Result<void> {
+    STORE_TRY_ASSIGN(auto query,
+                     impl_->q("UPDATE webhook_outbox SET delivered_at = ?, next_attempt_at = NULL, "
+                              "attempts = attempts + 1 WHERE id = ?"));
+    STORE_TRY(query->bind_all(now, id).run());
+    if (impl_->db->changes() == 0) {
+      return make_error("not_found", "webhook delivery " + std::to_string(id) + " does not exist");
+    }
+    return {};
+  });
+}
+
+Result<void> Store::webhook_failed(std::int64_t id, const std::string& error,
+                                   std::optional<TimePoint> next_attempt_at) {
+  return impl_->transaction([&]() -> Result<void> {
+    STORE_TRY_ASSIGN(auto query,
+                     impl_->q("UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, "
+                              "next_attempt_at = ? WHERE id = ?"));
+    STORE_TRY(query->bind_all(error, next_attempt_at, id).run());
+    if (impl_->db->changes() == 0) {
+      return make_error("not_found", "webhook delivery " + std::to_string(id) + " does not exist");
+    }
+    return {};
+  });
+}
+
+}  // namespace smsgw::store
