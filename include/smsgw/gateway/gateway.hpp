@@ -13,8 +13,8 @@
 //   back-off; a receiver that is down loses nothing.
 // - Balance checks run on request and every [[operator]] balance.interval; a SIM below its
 //   operator's low_balance is paused for sending and raises `sim.low_balance`.
-// - stop(): no new send starts; once the sends in flight have ended, the modems close; run()
-//   returns when every part has ended (no timer is waited for).
+// - stop(): no new send starts; once the sends in flight have ended the modems close, and
+//   run() returns when the loops have ended (it waits for them, never for a timer).
 // Single-threaded: everything runs on the io_context given at construction (the store's
 // thread excepted, behind StoreWorker).
 #pragma once
