@@ -20,40 +20,6 @@ constexpr auto kStoreRetry = std::chrono::seconds(1);
 
 }  // namespace
 
-QueuedMessage queued_from(const store::StoredMessage& m) {
-  auto q = queued_from(m.id, m.priority, static_cast<std::uint32_t>(std::max(1, m.part_count)),
-                       m.destination_operator, m.pinned_modem, m.pinned_operator, m.send_at,
-                       m.expires_at, m.created_at);
-  q.not_before = std::max(q.not_before, m.next_attempt_at.value_or(TimePoint{}));
-  q.attempts = static_cast<std::uint32_t>(std::max(0, m.attempts));
-  return q;
-}
-
-QueuedMessage queued_from(const store::NewMessage& m, TimePoint accepted_at) {
-  return queued_from(m.id, m.priority, static_cast<std::uint32_t>(m.parts.size()),
-                     m.destination_operator, m.pinned_modem, m.pinned_operator, m.send_at,
-                     m.expires_at, accepted_at);
-}
-
-QueuedMessage queued_from(std::string id, int priority, std::uint32_t parts,
-                          const std::optional<std::string>& destination_operator,
-                          const std::optional<std::string>& pinned_modem,
-                          const std::optional<std::string>& pinned_operator,
-                          std::optional<TimePoint> send_at, std::optional<TimePoint> expires_at,
-                          TimePoint created_at) {
-  QueuedMessage q;
-  q.id = std::move(id);
-  q.priority = priority;
-  q.parts = parts;
-  q.destination_operator = destination_operator.value_or("");
-  q.pinned_modem = pinned_modem.value_or("");
-  q.pinned_operator = pinned_operator.value_or("");
-  q.eligible_since = send_at ? std::max(*send_at, created_at) : created_at;
-  q.not_before = send_at.value_or(TimePoint{});
-  q.expires_at = expires_at;
-  return q;
-}
-
 struct Dispatcher::Slot {
   modem::ModemActor* actor = nullptr;
   scheduler::Limits own_limits;
@@ -76,7 +42,9 @@ Dispatcher::Dispatcher(asio::any_io_executor executor, store::StoreWorker& store
       observer_(observer),
       policy_(options_.routing),
       retry_(options_.retry),
-      wake_(executor) {}
+      wake_(executor),
+      sends_(executor),
+      jobs_(executor) {}
 
 Dispatcher::~Dispatcher() = default;
 
@@ -136,17 +104,15 @@ void Dispatcher::refresh_operator(Slot& slot) {
     // Per-day limits survive a restart: count what this SIM already sent today.
     const auto now = std::chrono::system_clock::now();
     const auto day = options_.calendar.day_of(now);
-    asio::co_spawn(
-        executor_,
-        [this, id = snap.id, iccid = snap.iccid, day, now]() -> awaitable<void> {
-          auto job = [iccid, day](Store& s) { return s.daily_sent(iccid, day); };
-          auto sent = co_await store_.call(job);
-          auto it = slots_.find(id);
-          if (sent && it != slots_.end() && it->second->iccid == iccid) {
-            it->second->limiter.restore_sent_today(now, static_cast<std::uint32_t>(*sent));
-          }
-        },
-        asio::detached);
+    jobs_.spawn("dispatcher: counting today's sends of SIM " + snap.iccid,
+                [this, id = snap.id, iccid = snap.iccid, day, now]() -> awaitable<void> {
+                  auto job = [iccid, day](Store& s) { return s.daily_sent(iccid, day); };
+                  auto sent = co_await store_.call(job);
+                  auto it = slots_.find(id);
+                  if (sent && it != slots_.end() && it->second->iccid == iccid) {
+                    it->second->limiter.restore_sent_today(now, static_cast<std::uint32_t>(*sent));
+                  }
+                });
   }
 }
 
@@ -287,7 +253,7 @@ std::optional<TimePoint> Dispatcher::dispatch_round(TimePoint now) {
     auto& slot = *slots_.at(view.id);
     slot.busy = true;
     slot.limiter.record(now, message.parts);
-    asio::co_spawn(executor_, send(view.id, std::move(message)), asio::detached);
+    sends_.spawn("dispatcher: send of " + message.id, send(view.id, std::move(message)));
   }
   // Messages remain that no free SIM could take now: look again soon (a limit, a bench or
   // a fallback wait may end), unless every SIM is busy (a send's end wakes the loop).
@@ -536,24 +502,18 @@ awaitable<void> Dispatcher::run() {
     if (!sweeping_ && now - last_sweep >= options_.expiry_sweep) {
       sweeping_ = true;
       last_sweep = now;
-      asio::co_spawn(
-          executor_,
-          [this, now]() -> awaitable<void> {
-            co_await sweep_expired(now);
-            sweeping_ = false;
-          },
-          asio::detached);
+      jobs_.spawn("dispatcher: expiry sweep", [this, now]() -> awaitable<void> {
+        co_await sweep_expired(now);
+        sweeping_ = false;
+      });
     }
     if (!loading_ && now >= next_store_check_) {
       loading_ = true;
       next_store_check_ = TimePoint::max();
-      asio::co_spawn(
-          executor_,
-          [this]() -> awaitable<void> {
-            co_await load_from_store();
-            loading_ = false;
-          },
-          asio::detached);
+      jobs_.spawn("dispatcher: queue load", [this]() -> awaitable<void> {
+        co_await load_from_store();
+        loading_ = false;
+      });
     }
 
     std::optional<TimePoint> deadline = dispatch_round(now);
@@ -569,11 +529,9 @@ awaitable<void> Dispatcher::run() {
                  : std::chrono::duration_cast<std::chrono::system_clock::duration>(kIdleWait);
     co_await wake_.wait(std::chrono::duration_cast<std::chrono::steady_clock::duration>(timeout));
   }
-  // Let the sends in flight finish (each is bounded by the modem's send timeout).
-  while (!in_flight_.empty()) {
-    wake_.reset();
-    co_await wake_.wait(std::chrono::seconds(1));
-  }
+  // The sends in flight go on to their end (each is bounded by its modem's send timeout).
+  co_await sends_.join();
+  co_await jobs_.join();
 }
 
 }  // namespace smsgw::gateway

@@ -24,7 +24,7 @@ ModemPool::ModemPool(asio::any_io_executor executor, std::vector<config::ModemCo
       hooks_(std::move(hooks)),
       opener_(std::move(opener)),
       wake_(executor),
-      all_stopped_(executor) {}
+      actors_running_(executor) {}
 
 ModemPool::~ModemPool() = default;
 
@@ -48,27 +48,27 @@ void ModemPool::start(const config::ModemConfig& config, const std::string& path
   auto& actor = *entry->actor;
   entries_[id] = std::move(entry);
   id_by_path_[path] = id;
-  ++running_;
   spdlog::info("modem {}: watching {}", id, path);
   if (hooks_.attach) {
     hooks_.attach(actor, scheduler::Limits{config.limits.per_minute, config.limits.per_day});
   }
-  asio::co_spawn(
-      executor_,
-      [this, id, &actor]() -> awaitable<void> {
-        try {
-          co_await actor.run();
-        } catch (const std::exception& e) {
-          spdlog::error("modem {}: actor stopped by a bug: {}", id, e.what());
-        }
-        if (auto it = entries_.find(id); it != entries_.end()) it->second->running = false;
-        if (--running_ == 0) all_stopped_.set();
-        // A retired actor is destroyed only after its coroutine has returned.
-        if (auto it = entries_.find(id); it != entries_.end() && it->second->retiring) {
-          entries_.erase(it);
-        }
-      },
-      asio::detached);
+  actors_running_.spawn("modem " + id + ": actor", [this, id, &actor]() -> awaitable<void> {
+    try {
+      co_await actor.run();
+    } catch (...) {
+      actor_ended(id);
+      throw;
+    }
+    actor_ended(id);
+  });
+}
+
+void ModemPool::actor_ended(const std::string& id) {
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return;
+  it->second->running = false;
+  // A retired actor is destroyed only after its coroutine has returned.
+  if (it->second->retiring) entries_.erase(it);
 }
 
 void ModemPool::scan() {
@@ -147,7 +147,7 @@ awaitable<void> ModemPool::run() {
     co_await wake_.wait(
         std::chrono::duration_cast<std::chrono::steady_clock::duration>(polling_.rescan_interval));
   }
-  if (running_ > 0) co_await all_stopped_.wait();
+  co_await actors_running_.join();
 }
 
 }  // namespace smsgw::gateway

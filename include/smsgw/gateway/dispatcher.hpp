@@ -30,6 +30,9 @@
 
 #include "smsgw/common/event.hpp"
 #include "smsgw/common/net.hpp"
+#include "smsgw/common/task_group.hpp"
+#include "smsgw/gateway/queued_message.hpp"
+#include "smsgw/store/store_worker.hpp"
 #include "smsgw/modem/modem.hpp"
 #include "smsgw/scheduler/local_calendar.hpp"
 #include "smsgw/scheduler/operators.hpp"
@@ -40,34 +43,6 @@
 #include "smsgw/store/store_worker.hpp"
 
 namespace smsgw::gateway {
-
-using TimePoint = std::chrono::system_clock::time_point;
-
-// A queued message as the dispatcher keeps it in memory.
-struct QueuedMessage {
-  std::string id;  // ULID: orders by age
-  int priority = 0;
-  std::uint32_t parts = 1;
-  std::string destination_operator;
-  std::string pinned_modem;
-  std::string pinned_operator;
-  TimePoint eligible_since{};
-  TimePoint not_before{};
-  std::optional<TimePoint> expires_at;
-  std::vector<std::string> avoid_sims;
-  std::uint32_t attempts = 0;
-};
-
-// The queue entry of a message loaded from the store, or of one just accepted at
-// `accepted_at`; both go through the last overload, so the two never disagree.
-QueuedMessage queued_from(const store::StoredMessage& message);
-QueuedMessage queued_from(const store::NewMessage& message, TimePoint accepted_at);
-QueuedMessage queued_from(std::string id, int priority, std::uint32_t parts,
-                          const std::optional<std::string>& destination_operator,
-                          const std::optional<std::string>& pinned_modem,
-                          const std::optional<std::string>& pinned_operator,
-                          std::optional<TimePoint> send_at, std::optional<TimePoint> expires_at,
-                          TimePoint created_at);
 
 // What the dispatcher reports about sends (metrics, webhooks).
 struct DispatchObserver {
@@ -103,12 +78,14 @@ class Dispatcher {
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
-  // Loads the store's queue (after its restart recovery) and dispatches until stop().
+  // Loads the store's queue (after its restart recovery) and dispatches until stop();
+  // returns once the sends in flight and its store jobs have ended.
   awaitable<void> run();
   // No new sends start; those in flight go on to their end.
   void stop();
-  // Messages claimed and being written to a modem.
-  [[nodiscard]] std::size_t sends_in_flight() const { return in_flight_.size(); }
+  // Returns once no send is in flight: at once when none is, else when the last one has
+  // ended (its outcome recorded). After stop() that is the end of sending.
+  awaitable<void> sends_ended() { co_await sends_.join(); }
 
   // A modem joins or leaves the pool. The actor must outlive its attachment.
   void attach(modem::ModemActor& actor, scheduler::Limits limits);
@@ -164,6 +141,8 @@ class Dispatcher {
   scheduler::SelectionPolicy policy_;
   scheduler::RetryPolicy retry_;
   Event wake_;
+  TaskGroup sends_;  // one per message being sent
+  TaskGroup jobs_;   // store reads off the loop: queue loads, expiry sweeps, daily counts
   bool stopping_ = false;
   bool sweeping_ = false;
   bool loading_ = false;

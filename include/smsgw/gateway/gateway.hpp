@@ -1,7 +1,7 @@
 // Gateway: the running smsgw. It implements the facade the HTTP API serves
 // (http::GatewayApi), listens to the modems (modem::ModemListener) and to the dispatcher
 // (DispatchObserver), and owns what connects them: the message builder, the dispatcher, the
-// modem pool, balance checks, metrics and the webhook outbox.
+// modem pool, the balance monitor, metrics and the webhook outbox.
 //
 // Contract:
 // - A submission is answered only after the store committed it (StoreWorker), then the
@@ -13,6 +13,8 @@
 //   back-off; a receiver that is down loses nothing.
 // - Balance checks run on request and every [[operator]] balance.interval; a SIM below its
 //   operator's low_balance is paused for sending and raises `sim.low_balance`.
+// - stop(): no new send starts; once the sends in flight have ended the modems close, and
+//   run() returns when the loops have ended (it waits for them, never for a timer).
 // Single-threaded: everything runs on the io_context given at construction (the store's
 // thread excepted, behind StoreWorker).
 #pragma once
@@ -25,13 +27,15 @@
 #include <string>
 #include <vector>
 
-#include "smsgw/common/event.hpp"
 #include "smsgw/common/net.hpp"
+#include "smsgw/common/task_group.hpp"
 #include "smsgw/config/config.hpp"
+#include "smsgw/gateway/balance_monitor.hpp"
 #include "smsgw/gateway/dispatcher.hpp"
 #include "smsgw/gateway/message_builder.hpp"
 #include "smsgw/gateway/metrics.hpp"
 #include "smsgw/gateway/modem_pool.hpp"
+#include "smsgw/gateway/webhook_outbox.hpp"
 #include "smsgw/http/gateway_api.hpp"
 #include "smsgw/modem/modem.hpp"
 #include "smsgw/scheduler/operators.hpp"
@@ -49,8 +53,8 @@ class Gateway final : public http::GatewayApi,
           std::shared_ptr<modem::PortOpener> opener = modem::make_tty_port_opener());
   ~Gateway() override;
 
-  // Applies the store's restart rule, then runs the modems, the dispatcher, balance checks
-  // and webhook delivery until stop(); returns when all of them have ended.
+  // Applies the store's restart rule, then runs the modems, the dispatcher, the balance
+  // monitor and the webhook outbox until stop(); returns when all of them have ended.
   awaitable<void> run();
   void stop();
 
@@ -86,11 +90,8 @@ class Gateway final : public http::GatewayApi,
   awaitable<Result<http::SubmitReply>> store_submission(std::vector<store::NewMessage> messages,
                                                         std::optional<http::IdempotencyKey> key);
   awaitable<void> record_sim(store::SimSeen sim);
-  awaitable<http::BalanceResult> balance_of(modem::ModemActor& actor);
-  awaitable<void> balance_loop();
-  awaitable<void> webhook_loop();
+  awaitable<void> close_modems_after_sends();
   void emit(const std::string& event, const std::string& payload_json);
-  const config::OperatorConfig* operator_config(const std::string& name) const;
 
   asio::any_io_executor executor_;
   config::Config config_;
@@ -100,11 +101,11 @@ class Gateway final : public http::GatewayApi,
   Metrics metrics_;
   Dispatcher dispatcher_;
   ModemPool pool_;
-  std::map<std::string, store::BalanceRecord> balances_;    // by ICCID
+  WebhookOutbox outbox_;
+  BalanceMonitor balances_;
   std::set<std::string> sims_seen_;                         // ICCIDs recorded this run
   std::map<std::string, std::string> operator_of_message_;  // id -> destination operator (metrics)
-  Event balance_wake_;                                      // stop, or a modem became ready
-  Event webhook_wake_;
+  TaskGroup tasks_;  // the loops above, SIM records, the closing of the modems
   bool stopping_ = false;
 };
 

@@ -20,6 +20,7 @@
 
 #include "smsgw/common/event.hpp"
 #include "smsgw/common/net.hpp"
+#include "smsgw/common/task_group.hpp"
 #include "smsgw/config/config.hpp"
 #include "smsgw/modem/modem.hpp"
 #include "smsgw/scheduler/rate_limiter.hpp"
@@ -55,6 +56,8 @@ class ModemPool {
   struct Entry;
   void scan();
   void start(const config::ModemConfig& config, const std::string& path, const std::string& id);
+  // The actor's run() returned (or threw): a retired actor is destroyed now.
+  void actor_ended(const std::string& id);
   void retire(const std::string& id);
 
   asio::any_io_executor executor_;
@@ -68,8 +71,7 @@ class ModemPool {
   std::map<std::string, std::string> id_by_path_;
   Event wake_;
   bool stopping_ = false;
-  std::size_t running_ = 0;
-  Event all_stopped_;
+  TaskGroup actors_running_;  // one per actor's run()
 };
 
 }  // namespace smsgw::gateway

@@ -110,8 +110,10 @@ struct MessagePart {
 // One entry of a message's append-only event log.
 struct MessageEvent {
   TimePoint at;
-  std::string kind;    // "queued", "attempt", "sent", "report", "failed", "cancelled", ...
-  std::string detail;  // free text for humans (may be empty)
+  // "queued", "claimed", "part_sending", "part_sent", "part_failed", "part_unknown",
+  // "requeued", "sent", "report", "delivered", "failed", "expired", "cancelled", "recovered"
+  std::string kind;
+  std::string detail;  // the event's details as a JSON object text; empty when it has none
 };
 
 struct Message {

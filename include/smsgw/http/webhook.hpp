@@ -12,7 +12,7 @@
 //   "webhook.rejected"  the receiver refused it (another 3xx/4xx): retrying will not help
 //   "webhook.url"       the URL is not an http:// URL this client can reach (https is not
 //                       supported: put a TLS proxy in front)
-// The durable outbox and its retry loop live in the gateway; this is one attempt.
+// The durable outbox and its retries are gateway::WebhookOutbox; this is one attempt.
 #pragma once
 
 #include <chrono>

@@ -1,0 +1,161 @@
+#include "smsgw/gateway/api_mapping.hpp"
+
+namespace smsgw::gateway {
+namespace {
+
+std::optional<std::string> opt(const std::string& v) {
+  return v.empty() ? std::nullopt : std::optional(v);
+}
+
+// +CUSD <m> (TS 27.007 7.15).
+std::string ussd_status_name(int m) {
+  switch (m) {
+    case 0:
+      return "done";
+    case 1:
+      return "action_required";
+    case 2:
+      return "terminated";
+    case 3:
+      return "other_client";
+    case 4:
+      return "unsupported";
+    case 5:
+      return "timeout";
+    default:
+      return "unknown";
+  }
+}
+
+// Maps modem-layer errors to the facade's codes (gateway_api.hpp).
+Error to_api_error(const Error& e) {
+  std::string code = "unavailable";
+  if (e.code == "modem.ussd_timeout" || e.code == "at.timeout") code = "timeout";
+  if (e.code == "modem.ussd_code") code = "validation";
+  return make_error(code, e.message);
+}
+
+}  // namespace
+
+http::Message to_api(const store::StoredMessage& m) {
+  http::Message out;
+  out.id = m.id;
+  out.to = m.to;
+  out.text = m.text;
+  out.status = std::string(store::to_string(m.status));
+  out.operator_name = m.destination_operator;
+  out.modem = m.assigned_modem;
+  for (const auto& p : m.parts) {
+    http::MessagePart part;
+    part.index = p.index;
+    part.status = std::string(store::to_string(p.status));
+    part.modem = p.modem;
+    part.mr = p.mr;
+    part.error = p.error;
+    part.sent_at = p.sent_at;
+    part.delivered_at = p.delivered_at;
+    out.parts.push_back(std::move(part));
+  }
+  out.attempts = m.attempts;
+  out.created_at = m.created_at;
+  out.sent_at = m.sent_at;
+  out.delivered_at = m.delivered_at;
+  out.error = m.last_error;
+  for (const auto& e : m.events) {
+    out.events.push_back(
+        http::MessageEvent{e.at, e.kind, e.detail_json == "{}" ? "" : e.detail_json});
+  }
+  return out;
+}
+
+http::InboundMessage to_api(const store::StoredInbound& m) {
+  http::InboundMessage msg;
+  msg.id = m.id;
+  msg.modem = m.modem;
+  msg.from = m.sender;
+  msg.text = m.text;
+  msg.parts = m.total;
+  msg.parts_received = m.parts_received;
+  msg.sent_at = m.smsc_time;
+  msg.received_at = m.received_at;
+  return msg;
+}
+
+http::ModemInfo modem_info(const modem::ModemSnapshot& s,
+                           const std::optional<Dispatcher::SimStatus>& sim,
+                           const store::BalanceRecord* balance) {
+  http::ModemInfo info;
+  info.id = s.id;
+  info.port = s.port;
+  info.state = std::string(modem::to_string(s.state));
+  info.imei = opt(s.imei);
+  info.imsi = opt(s.imsi);
+  info.iccid = opt(s.iccid);
+  info.mccmnc = opt(s.mccmnc);
+  if (s.csq && *s.csq != 99) info.csq = s.csq;
+  info.dbm = s.dbm;
+  info.registration = s.registration;
+  info.errors = s.errors_total;
+  if (s.last_error) info.last_error = s.last_error->message;
+  if (sim) {
+    if (!sim->operator_name.empty()) info.operator_name = sim->operator_name;
+    info.sent_today = sim->sent_today;
+    info.daily_limit = sim->per_day;
+    if (sim->paused) {
+      info.paused = "low_balance";
+    } else if (sim->benched) {
+      info.paused = "benched";
+    }
+    info.queue = sim->queue;
+  }
+  if (balance != nullptr) {
+    info.balance =
+        http::Balance{balance->amount, balance->currency, balance->raw, balance->checked_at};
+  }
+  return info;
+}
+
+http::ModemMetrics modem_metrics(const modem::ModemSnapshot& s,
+                                 const std::optional<Dispatcher::SimStatus>& sim,
+                                 const store::BalanceRecord* balance, std::uint64_t sent,
+                                 std::uint64_t failed) {
+  http::ModemMetrics m;
+  m.id = s.id;
+  if (sim && !sim->operator_name.empty()) m.operator_name = sim->operator_name;
+  m.state = std::string(modem::to_string(s.state));
+  m.up = s.state == modem::ModemState::ready || s.state == modem::ModemState::sending;
+  m.signal_dbm = s.dbm;
+  if (balance != nullptr) {
+    m.balance = balance->amount;
+    m.balance_currency = balance->currency;
+  }
+  m.sent = sent;
+  m.failed = failed;
+  m.errors = s.errors_total;
+  return m;
+}
+
+void add_status_counts(const std::vector<std::pair<store::MessageStatus, std::int64_t>>& counts,
+                       http::MetricsSnapshot& snapshot) {
+  for (const auto& [status, n] : counts) {
+    snapshot.messages_by_status.emplace_back(std::string(store::to_string(status)),
+                                             static_cast<std::uint64_t>(n));
+    if (status == store::MessageStatus::queued) {
+      snapshot.queue_depth = static_cast<std::uint64_t>(n);
+    }
+  }
+}
+
+Result<http::UssdReply> to_api(const Result<modem::UssdReply>& reply) {
+  // The network's own refusals are answers, not failures of the gateway (TS 27.007 +CUSD <m>).
+  if (!reply && reply.error().code == "modem.ussd_unsupported") {
+    return http::UssdReply{"", ussd_status_name(4)};
+  }
+  if (!reply && reply.error().code == "modem.ussd") {
+    return http::UssdReply{"", ussd_status_name(3)};
+  }
+  if (!reply) return to_api_error(reply.error());
+  return http::UssdReply{reply->text, ussd_status_name(reply->status)};
+}
+
+}  // namespace smsgw::gateway
