@@ -3,12 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <deque>
 #include <set>
 #include <tuple>
 #include <utility>
 
 #include "smsgw/at/channel.hpp"
+#include "smsgw/causes/causes.hpp"
 #include "smsgw/common/event.hpp"
 #include "smsgw/modem/parsers.hpp"
 #include "tracking_stream.hpp"
@@ -61,6 +63,20 @@ std::string identification_text(const at::Response& response) {
 }
 
 std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+// " (retry_soon)" etc. for a +CMS / +CME ERROR by the cause table (causes.hpp), for the
+// log; empty for other errors.
+std::string cause_class_note(const Error& error) {
+  const std::string_view code = error.code;
+  const bool cms = code.starts_with("cms.");
+  if (!cms && !code.starts_with("cme.")) return {};
+  const auto digits = code.substr(4);
+  int number = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+  if (ec != std::errc{} || end != digits.data() + digits.size()) return {};
+  const auto send_class = cms ? causes::cms_class(number) : causes::cme_class(number);
+  return " (" + std::string(causes::to_string(send_class)) + ")";
+}
 
 }  // namespace
 
@@ -1051,7 +1067,6 @@ struct ModemActor::Impl {
       refused.error =
           make_error("modem.not_ready", settings.id + " is " + std::string(to_string(snap.state)) +
                                             (send_in_flight ? " with a send in flight" : ""));
-      refused.action = ErrorAction::retry_other_sim;
       results.push_back(std::move(refused));
       co_return results;
     }
@@ -1086,10 +1101,7 @@ struct ModemActor::Impl {
           log->error("PDU written but no +CMGS ({}): outcome unknown", error.message);
         } else {
           result.outcome = PartResult::Outcome::failed;
-          const auto classification = classify_send_error(error);
-          result.action = classification.action;
-          log->warn("send failed: {} ({}, {})", error.message, classification.cause,
-                    to_string(classification.action));
+          log->warn("send failed: {}{}", error.message, cause_class_note(error));
         }
         if (error.code == "at.timeout") request_recovery();
         record_error(error);

@@ -52,8 +52,9 @@ std::span<const UrcPattern> urc_table();
 // `command_in_flight` is the command whose reply is being read ("AT+CREG?"), or empty.
 Classification classify(std::string_view line, std::string_view command_in_flight = {});
 
-// The Error for a "+CME ERROR: ..." / "+CMS ERROR: ..." argument: "cme.10" for "10" and
-// for "SIM not inserted"; "cme.unknown" with the text kept for text the tables lack.
+// The Error for a "+CME ERROR: ..." / "+CMS ERROR: ..." argument, by the cause table
+// (smsgw/causes/causes.hpp): "cme.10" for "10" and for "SIM not inserted", the message
+// naming the cause; "cme.unknown" with the text kept for text the table lacks.
 Error cme_error(std::string_view argument);
 Error cms_error(std::string_view argument);
 

@@ -26,7 +26,6 @@
 
 #include "smsgw/common/net.hpp"
 #include "smsgw/common/result.hpp"
-#include "smsgw/modem/cms_errors.hpp"
 #include "smsgw/modem/port_opener.hpp"
 #include "smsgw/modem/profile.hpp"
 #include "smsgw/pdu/pdu.hpp"
@@ -120,11 +119,11 @@ class ModemListener {  // implemented by the gateway
 struct PartResult {
   enum class Outcome { sent, failed, unknown };
   Outcome outcome = Outcome::failed;
-  std::uint8_t mr = 0;         // TP-MR from +CMGS (sent)
-  std::optional<Error> error;  // failed / unknown: what happened ("cms.38", "at.timeout")
-  // failed: what to do about it (cms_errors.hpp); unknown outcomes carry none: the caller
-  // must not resend silently.
-  std::optional<ErrorAction> action;
+  std::uint8_t mr = 0;  // TP-MR from +CMGS (sent)
+  // failed / unknown: what happened ("cms.38", "at.timeout"). What to do about a failure
+  // is the retry policy's decision (scheduler/retry_policy.hpp); an unknown outcome must
+  // not be resent silently.
+  std::optional<Error> error;
 };
 std::string_view to_string(PartResult::Outcome);  // "sent" | "failed" | "unknown"
 

@@ -249,19 +249,20 @@ TEST(ModemActorSend, CmsErrorFailsThePartAndStops) {
   ASSERT_EQ(results.size(), 1u);  // the second part is not attempted
   EXPECT_EQ(results[0].outcome, PartResult::Outcome::failed);
   EXPECT_EQ(results[0].error->code, "cms.38");
-  EXPECT_EQ(results[0].action, ErrorAction::retry_other_sim);
   EXPECT_TRUE(h.actor->can_send());
 }
 
-TEST(ModemActorSend, PermanentAndRetrySoonClasses) {
+TEST(ModemActorSend, EachCmsErrorFailsItsPart) {
   Harness h;
   h.modem->cmgs_errors = {"+CMS ERROR: 304", "+CMS ERROR: 42"};
   h.start();
   ASSERT_TRUE(h.ready());
   auto first = h.send_text("x");
-  EXPECT_EQ(first[0].action, ErrorAction::permanent);
+  EXPECT_EQ(first[0].outcome, PartResult::Outcome::failed);
+  EXPECT_EQ(first[0].error->code, "cms.304");
   auto second = h.send_text("y");
-  EXPECT_EQ(second[0].action, ErrorAction::retry_soon);
+  EXPECT_EQ(second[0].outcome, PartResult::Outcome::failed);
+  EXPECT_EQ(second[0].error->code, "cms.42");
   EXPECT_EQ(h.actor->snapshot().errors_total, 2u);
 }
 
@@ -283,7 +284,6 @@ TEST(ModemActorSend, LostAnswerIsUnknownAndTriggersRecovery) {
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].outcome, PartResult::Outcome::unknown);
   EXPECT_EQ(results[0].error->code, "at.timeout");
-  EXPECT_FALSE(results[0].action);
   // Rung 1: ESC + AT probe and a fresh init; then ready again.
   ASSERT_TRUE(h.run_until([&] { return h.actor->snapshot().recoveries_total == 1; }));
   EXPECT_TRUE(h.ready());
