@@ -1059,62 +1059,52 @@ struct ModemActor::Impl {
            !recovery_requested && !reinit_requested;
   }
 
-  awaitable<std::vector<PartResult>> send(std::vector<pdu::SubmitPart> parts) {
-    std::vector<PartResult> results;
-    if (parts.empty()) co_return results;
+  awaitable<PartResult> send(pdu::SubmitPart part) {
+    PartResult result;
     if (!can_send()) {
-      PartResult refused;
-      refused.error =
+      result.error =
           make_error("modem.not_ready", settings.id + " is " + std::string(to_string(snap.state)) +
                                             (send_in_flight ? " with a send in flight" : ""));
-      results.push_back(std::move(refused));
-      co_return results;
+      co_return result;
     }
     send_in_flight = true;
     set_state(ModemState::sending);
     const auto ch = channel;
     const auto counters = io;
-    for (auto& part : parts) {
-      co_await let_direct_deliveries_finish();
-      const auto bodies_before = counters->bodies_written;
-      auto reply =
-          co_await ch->command_with_body("AT+CMGS=" + std::to_string(part.length), part.pdu,
-                                         settings.prompt_timeout, settings.send_timeout);
-      PartResult result;
-      if (reply) {
-        result.outcome = PartResult::Outcome::sent;
-        if (auto mr = first_parsed(*reply, parse_cmgs)) {
-          result.mr = *mr;
-        } else {
-          result.error = make_error("modem.no_mr", "OK without +CMGS: <mr>");
-          log->warn("AT+CMGS answered OK without +CMGS: <mr>");
-        }
-        ++snap.sent_total;
-        recovery_level = 0;
-        log->debug("part sent, MR {}", result.mr);
+    co_await let_direct_deliveries_finish();
+    const auto bodies_before = counters->bodies_written;
+    auto reply = co_await ch->command_with_body("AT+CMGS=" + std::to_string(part.length), part.pdu,
+                                                settings.prompt_timeout, settings.send_timeout);
+    if (reply) {
+      result.outcome = PartResult::Outcome::sent;
+      if (auto mr = first_parsed(*reply, parse_cmgs)) {
+        result.mr = *mr;
       } else {
-        auto error = std::move(reply).error();
-        const bool body_written = counters->bodies_written > bodies_before;
-        const bool no_answer = error.code == "at.timeout" || is_port_failure(error);
-        if (no_answer && body_written) {
-          result.outcome = PartResult::Outcome::unknown;
-          log->error("PDU written but no +CMGS ({}): outcome unknown", error.message);
-        } else {
-          result.outcome = PartResult::Outcome::failed;
-          log->warn("send failed: {}{}", error.message, cause_class_note(error));
-        }
-        if (error.code == "at.timeout") request_recovery();
-        record_error(error);
-        result.error = std::move(error);
+        result.error = make_error("modem.no_mr", "OK without +CMGS: <mr>");
+        log->warn("AT+CMGS answered OK without +CMGS: <mr>");
       }
-      const bool sent = result.outcome == PartResult::Outcome::sent;
-      results.push_back(std::move(result));
-      if (!sent) break;
+      ++snap.sent_total;
+      recovery_level = 0;
+      log->debug("part sent, MR {}", result.mr);
+    } else {
+      auto error = std::move(reply).error();
+      const bool body_written = counters->bodies_written > bodies_before;
+      const bool no_answer = error.code == "at.timeout" || is_port_failure(error);
+      if (no_answer && body_written) {
+        result.outcome = PartResult::Outcome::unknown;
+        log->error("PDU written but no +CMGS ({}): outcome unknown", error.message);
+      } else {
+        result.outcome = PartResult::Outcome::failed;
+        log->warn("send failed: {}{}", error.message, cause_class_note(error));
+      }
+      if (error.code == "at.timeout") request_recovery();
+      record_error(error);
+      result.error = std::move(error);
     }
     send_in_flight = false;
     if (snap.state == ModemState::sending) set_state(ModemState::ready);
     wake->set();
-    co_return results;
+    co_return result;
   }
 
   // ---------------------------------------------------------------- USSD
@@ -1218,8 +1208,8 @@ const Profile& ModemActor::profile() const { return *impl_->profile; }
 
 bool ModemActor::can_send() const { return impl_->can_send(); }
 
-awaitable<std::vector<PartResult>> ModemActor::send(std::vector<pdu::SubmitPart> parts) {
-  co_return co_await impl_->send(std::move(parts));
+awaitable<PartResult> ModemActor::send(pdu::SubmitPart part) {
+  co_return co_await impl_->send(std::move(part));
 }
 
 awaitable<Result<UssdReply>> ModemActor::ussd(std::string code) {

@@ -22,7 +22,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "smsgw/common/net.hpp"
 #include "smsgw/common/result.hpp"
@@ -152,12 +151,12 @@ class ModemActor {
   // state == ready and no send in flight.
   [[nodiscard]] bool can_send() const;
 
-  // Sends the parts back to back, one AT+CMGS each, and stops at the first part that is
-  // not `sent`: the result has one entry per attempted part (so fewer entries than parts
-  // after a failure). A part whose PDU was written but whose +CMGS never came (timeout,
-  // port gone) is `unknown` (maybe sent); one refused or not fully written is `failed`.
-  // Not ready or a send already in flight: one `failed` entry, "modem.not_ready".
-  awaitable<std::vector<PartResult>> send(std::vector<pdu::SubmitPart> parts);
+  // Sends one part with AT+CMGS (TS 27.005 3.5.1). A part whose PDU was written but whose
+  // +CMGS never came (timeout, port gone) is `unknown` (maybe sent); one refused or not
+  // fully written is `failed`. Not ready or a send already in flight: `failed`,
+  // "modem.not_ready". The caller sends the parts of a message one by one and stops at the
+  // first that is not `sent`.
+  awaitable<PartResult> send(pdu::SubmitPart part);
 
   // Runs one USSD request (AT+CUSD=1) in the profile's encoding and waits for +CUSD
   // without holding the port (sends go on meanwhile). Errors: "modem.not_ready",
