@@ -35,74 +35,6 @@ constexpr std::array kFinals = {
 constexpr std::string_view kCmeErrorPrefix = "+CME ERROR:";
 constexpr std::string_view kCmsErrorPrefix = "+CMS ERROR:";
 
-// Unsolicited result codes. Sources: TS 27.005 3.4.1 (+CMTI, +CMT, +CDSI, +CDS, +CBM),
-// TS 27.007 (+CREG 7.2, +CGREG 10.1.20, +CEREG 10.1.22, +CUSD 7.15, RING/+CRING 6.11,
-// +CLIP 7.6, +CCWA 7.12, +CIEV 8.9, +CGEV 10.1.19, +CTZV/+CTZE 8.41), and what real modems
-// print (docs: at-protocol.md): boot lines of SIMCom, Quectel, Cinterion, u-blox; Huawei
-// "^" reports (ModemManager's Huawei plugin ignore list); ZTE "+Z" reports.
-constexpr std::array kUrcs = {
-    // SMS (TS 27.005 3.4.1)
-    UrcPattern{"+CMTI", false, false, ""},
-    UrcPattern{"+CMT", false, true, ""},
-    UrcPattern{"+CDSI", false, false, ""},
-    UrcPattern{"+CDS", false, true, ""},
-    UrcPattern{"+CBM", false, true, ""},
-    UrcPattern{"+CBMI", false, false, ""},
-    // USSD: always unsolicited, the answer to AT+CUSD=1 arrives after its OK.
-    UrcPattern{"+CUSD", false, false, "", true},
-    // Registration: the same text is the reply to the query.
-    UrcPattern{"+CREG", false, false, "+CREG"},
-    UrcPattern{"+CGREG", false, false, "+CGREG"},
-    UrcPattern{"+CEREG", false, false, "+CEREG"},
-    UrcPattern{"+C5GREG", false, false, "+C5GREG"},
-    // Calls and indicators
-    UrcPattern{"RING", true, false, ""},
-    UrcPattern{"+CRING", false, false, ""},
-    UrcPattern{"+CLIP", false, false, "+CLIP"},
-    UrcPattern{"+CCWA", false, false, "+CCWA"},
-    UrcPattern{"+CIEV", false, false, ""},
-    UrcPattern{"+CGEV", false, false, ""},
-    UrcPattern{"+CTZV", false, false, ""},
-    UrcPattern{"+CTZE", false, false, ""},
-    // Boot and SIM readiness
-    UrcPattern{"RDY", true, false, ""},
-    UrcPattern{"+CPIN", false, false, "+CPIN"},
-    UrcPattern{"+CFUN", false, false, "+CFUN"},
-    UrcPattern{"SMS Ready", true, false, ""},
-    UrcPattern{"Call Ready", true, false, ""},
-    UrcPattern{"SMS DONE", true, false, ""},
-    UrcPattern{"PB DONE", true, false, ""},
-    UrcPattern{"+QUSIM", false, false, ""},
-    UrcPattern{"+QIND", false, false, ""},
-    UrcPattern{"^SYSSTART", true, false, ""},
-    UrcPattern{"+PBREADY", true, false, ""},
-    UrcPattern{"*PSUTTZ", false, false, ""},
-    UrcPattern{"#QSS", false, false, "#QSS"},
-    UrcPattern{"NORMAL POWER DOWN", true, false, ""},
-    UrcPattern{"POWERED DOWN", true, false, ""},
-    // Huawei
-    UrcPattern{"^RSSI", false, false, "^RSSI"},
-    UrcPattern{"^HCSQ", false, false, "^HCSQ"},
-    UrcPattern{"^BOOT", false, false, ""},
-    UrcPattern{"^MODE", false, false, ""},
-    UrcPattern{"^DSFLOWRPT", false, false, ""},
-    UrcPattern{"^SRVST", false, false, ""},
-    UrcPattern{"^SIMST", false, false, ""},
-    UrcPattern{"^STIN", false, false, ""},
-    UrcPattern{"^RFSWITCH", false, false, "^RFSWITCH"},
-    UrcPattern{"^CEND", false, false, ""},
-    UrcPattern{"^ORIG", false, false, ""},
-    UrcPattern{"^CONF", false, false, ""},
-    UrcPattern{"^CONN", false, false, ""},
-    UrcPattern{"^NDISSTAT", false, false, ""},
-    UrcPattern{"^NWTIME", false, false, ""},
-    // ZTE
-    UrcPattern{"+ZDONR", false, false, ""},
-    UrcPattern{"+ZPASR", false, false, ""},
-    UrcPattern{"+ZUSIMR", false, false, ""},
-    UrcPattern{"+ZEND", false, false, ""},
-};
-
 char upper(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -167,8 +99,6 @@ Error in_reply_to(Error error, std::string_view command) {
 
 }  // namespace
 
-std::span<const UrcPattern> urc_table() { return kUrcs; }
-
 Error cme_error(std::string_view argument) {
   return table_error("cme", "+CME ERROR", argument, causes::find_cme, causes::cme_by_text);
 }
@@ -201,7 +131,7 @@ Classification classify(std::string_view line, std::string_view command_in_fligh
     result.error = in_reply_to(cms_error(line.substr(kCmsErrorPrefix.size())), command_in_flight);
     return result;
   }
-  for (const auto& pattern : kUrcs) {
+  for (const auto& pattern : urc_table()) {
     if (!matches(pattern, line)) continue;
     if (!pattern.solicited_by.empty() && names_command(command_in_flight, pattern.solicited_by)) {
       break;  // the reply to the query in flight

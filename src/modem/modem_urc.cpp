@@ -2,12 +2,13 @@
 #include <utility>
 
 #include "modem_impl.hpp"
+#include "smsgw/at/urc_table.hpp"
 
 namespace smsgw::modem {
 
-// Unsolicited result codes (at/classify.hpp recognises them): the ones the actor acts on
-// go through the table below; boot lines re-initialise a modem that was serving; noise is
-// logged at trace level; anything else at debug level.
+// Unsolicited result codes (at/urc_table.hpp): the ones the actor acts on go through the
+// table below; boot lines re-initialise a modem that was serving; noise is logged at trace
+// level; anything else at debug level.
 void ModemActor::Impl::on_urc(const at::Urc& urc) {
   struct Route {
     std::string_view name;
@@ -29,7 +30,7 @@ void ModemActor::Impl::on_urc(const at::Urc& urc) {
       return;
     }
   }
-  if (is_boot_urc(urc.name, urc.line)) {
+  if (at::is_boot_urc(urc.name, urc.line)) {
     if (snap.state == ModemState::ready || snap.state == ModemState::sending) {
       log->warn("the modem restarted ({}); initialising again", urc.line);
       reinit_requested = true;
@@ -37,7 +38,7 @@ void ModemActor::Impl::on_urc(const at::Urc& urc) {
     }
     return;
   }
-  if (is_noise_urc(*profile, urc.name)) {
+  if (at::is_noise_urc(urc.name)) {
     log->trace("noise {}", urc.line);
     return;
   }
