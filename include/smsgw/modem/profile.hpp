@@ -3,7 +3,7 @@
 // each entry naming the device family it comes from. Unsolicited lines (boot, noise) are
 // in the one URC table, smsgw/at/urc_table.hpp.
 //
-// Pure: no I/O. The modem actor runs the generic init (kInitSteps), then the profile's
+// Pure: no I/O. The modem actor runs the generic init (generic_init_steps()), then the profile's
 // CNMI variants and extra commands, reads the ICCID with the profile's commands in order,
 // and consults the quirk flags.
 #pragma once
