@@ -4,6 +4,9 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <optional>
+
+#include "smsgw/causes/causes.hpp"
 
 namespace smsgw::at {
 namespace {
@@ -31,163 +34,6 @@ constexpr std::array kFinals = {
 
 constexpr std::string_view kCmeErrorPrefix = "+CME ERROR:";
 constexpr std::string_view kCmsErrorPrefix = "+CMS ERROR:";
-
-// TS 27.007 9.2.1 (<err> values, numeric and verbose).
-struct ErrorText {
-  int number;
-  std::string_view text;
-};
-
-constexpr std::array kCmeErrors = {
-    ErrorText{0, "phone failure"},
-    ErrorText{1, "no connection to phone"},
-    ErrorText{2, "phone-adaptor link reserved"},
-    ErrorText{3, "operation not allowed"},
-    ErrorText{4, "operation not supported"},
-    ErrorText{5, "PH-SIM PIN required"},
-    ErrorText{6, "PH-FSIM PIN required"},
-    ErrorText{7, "PH-FSIM PUK required"},
-    ErrorText{10, "SIM not inserted"},
-    ErrorText{11, "SIM PIN required"},
-    ErrorText{12, "SIM PUK required"},
-    ErrorText{13, "SIM failure"},
-    ErrorText{14, "SIM busy"},
-    ErrorText{15, "SIM wrong"},
-    ErrorText{16, "incorrect password"},
-    ErrorText{17, "SIM PIN2 required"},
-    ErrorText{18, "SIM PUK2 required"},
-    ErrorText{20, "memory full"},
-    ErrorText{21, "invalid index"},
-    ErrorText{22, "not found"},
-    ErrorText{23, "memory failure"},
-    ErrorText{24, "text string too long"},
-    ErrorText{25, "invalid characters in text string"},
-    ErrorText{26, "dial string too long"},
-    ErrorText{27, "invalid characters in dial string"},
-    ErrorText{30, "no network service"},
-    ErrorText{31, "network timeout"},
-    ErrorText{32, "network not allowed - emergency calls only"},
-    ErrorText{40, "network personalization PIN required"},
-    ErrorText{100, "unknown"},
-};
-
-// TS 27.005 3.2.5 (<err> 300-500) and TS 24.011 Annex E-2 (RP causes 0-127).
-constexpr std::array kCmsErrors = {
-    ErrorText{1, "unassigned (unallocated) number"},
-    ErrorText{8, "operator determined barring"},
-    ErrorText{10, "call barred"},
-    ErrorText{21, "short message transfer rejected"},
-    ErrorText{27, "destination out of service"},
-    ErrorText{28, "unidentified subscriber"},
-    ErrorText{29, "facility rejected"},
-    ErrorText{30, "unknown subscriber"},
-    ErrorText{38, "network out of order"},
-    ErrorText{41, "temporary failure"},
-    ErrorText{42, "congestion"},
-    ErrorText{47, "resources unavailable, unspecified"},
-    ErrorText{50, "requested facility not subscribed"},
-    ErrorText{69, "requested facility not implemented"},
-    ErrorText{81, "invalid short message transfer reference value"},
-    ErrorText{95, "invalid message, unspecified"},
-    ErrorText{96, "invalid mandatory information"},
-    ErrorText{97, "message type non-existent or not implemented"},
-    ErrorText{98, "message not compatible with short message protocol state"},
-    ErrorText{99, "information element non-existent or not implemented"},
-    ErrorText{111, "protocol error, unspecified"},
-    ErrorText{127, "interworking, unspecified"},
-    ErrorText{300, "ME failure"},
-    ErrorText{301, "SMS service of ME reserved"},
-    ErrorText{302, "operation not allowed"},
-    ErrorText{303, "operation not supported"},
-    ErrorText{304, "invalid PDU mode parameter"},
-    ErrorText{305, "invalid text mode parameter"},
-    ErrorText{310, "SIM not inserted"},
-    ErrorText{310, "(U)SIM not inserted"},
-    ErrorText{311, "SIM PIN required"},
-    ErrorText{312, "PH-SIM PIN required"},
-    ErrorText{313, "SIM failure"},
-    ErrorText{314, "SIM busy"},
-    ErrorText{315, "SIM wrong"},
-    ErrorText{316, "SIM PUK required"},
-    ErrorText{317, "SIM PIN2 required"},
-    ErrorText{318, "SIM PUK2 required"},
-    ErrorText{320, "memory failure"},
-    ErrorText{321, "invalid memory index"},
-    ErrorText{322, "memory full"},
-    ErrorText{330, "SMSC address unknown"},
-    ErrorText{331, "no network service"},
-    ErrorText{332, "network timeout"},
-    ErrorText{340, "no +CNMA acknowledgement expected"},
-    ErrorText{500, "unknown error"},
-};
-
-// Unsolicited result codes. Sources: TS 27.005 3.4.1 (+CMTI, +CMT, +CDSI, +CDS, +CBM),
-// TS 27.007 (+CREG 7.2, +CGREG 10.1.20, +CEREG 10.1.22, +CUSD 7.15, RING/+CRING 6.11,
-// +CLIP 7.6, +CCWA 7.12, +CIEV 8.9, +CGEV 10.1.19, +CTZV/+CTZE 8.41), and what real modems
-// print (docs: at-protocol.md): boot lines of SIMCom, Quectel, Cinterion, u-blox; Huawei
-// "^" reports (ModemManager's Huawei plugin ignore list); ZTE "+Z" reports.
-constexpr std::array kUrcs = {
-    // SMS (TS 27.005 3.4.1)
-    UrcPattern{"+CMTI", false, false, ""},
-    UrcPattern{"+CMT", false, true, ""},
-    UrcPattern{"+CDSI", false, false, ""},
-    UrcPattern{"+CDS", false, true, ""},
-    UrcPattern{"+CBM", false, true, ""},
-    UrcPattern{"+CBMI", false, false, ""},
-    // USSD: always unsolicited, the answer to AT+CUSD=1 arrives after its OK.
-    UrcPattern{"+CUSD", false, false, "", true},
-    // Registration: the same text is the reply to the query.
-    UrcPattern{"+CREG", false, false, "+CREG"},
-    UrcPattern{"+CGREG", false, false, "+CGREG"},
-    UrcPattern{"+CEREG", false, false, "+CEREG"},
-    UrcPattern{"+C5GREG", false, false, "+C5GREG"},
-    // Calls and indicators
-    UrcPattern{"RING", true, false, ""},
-    UrcPattern{"+CRING", false, false, ""},
-    UrcPattern{"+CLIP", false, false, "+CLIP"},
-    UrcPattern{"+CCWA", false, false, "+CCWA"},
-    UrcPattern{"+CIEV", false, false, ""},
-    UrcPattern{"+CGEV", false, false, ""},
-    UrcPattern{"+CTZV", false, false, ""},
-    UrcPattern{"+CTZE", false, false, ""},
-    // Boot and SIM readiness
-    UrcPattern{"RDY", true, false, ""},
-    UrcPattern{"+CPIN", false, false, "+CPIN"},
-    UrcPattern{"+CFUN", false, false, "+CFUN"},
-    UrcPattern{"SMS Ready", true, false, ""},
-    UrcPattern{"Call Ready", true, false, ""},
-    UrcPattern{"SMS DONE", true, false, ""},
-    UrcPattern{"PB DONE", true, false, ""},
-    UrcPattern{"+QUSIM", false, false, ""},
-    UrcPattern{"+QIND", false, false, ""},
-    UrcPattern{"^SYSSTART", true, false, ""},
-    UrcPattern{"+PBREADY", true, false, ""},
-    UrcPattern{"*PSUTTZ", false, false, ""},
-    UrcPattern{"#QSS", false, false, "#QSS"},
-    UrcPattern{"NORMAL POWER DOWN", true, false, ""},
-    UrcPattern{"POWERED DOWN", true, false, ""},
-    // Huawei
-    UrcPattern{"^RSSI", false, false, "^RSSI"},
-    UrcPattern{"^HCSQ", false, false, "^HCSQ"},
-    UrcPattern{"^BOOT", false, false, ""},
-    UrcPattern{"^MODE", false, false, ""},
-    UrcPattern{"^DSFLOWRPT", false, false, ""},
-    UrcPattern{"^SRVST", false, false, ""},
-    UrcPattern{"^SIMST", false, false, ""},
-    UrcPattern{"^STIN", false, false, ""},
-    UrcPattern{"^RFSWITCH", false, false, "^RFSWITCH"},
-    UrcPattern{"^CEND", false, false, ""},
-    UrcPattern{"^ORIG", false, false, ""},
-    UrcPattern{"^CONF", false, false, ""},
-    UrcPattern{"^CONN", false, false, ""},
-    UrcPattern{"^NDISSTAT", false, false, ""},
-    UrcPattern{"^NWTIME", false, false, ""},
-    // ZTE
-    UrcPattern{"+ZDONR", false, false, ""},
-    UrcPattern{"+ZPASR", false, false, ""},
-    UrcPattern{"+ZUSIMR", false, false, ""},
-    UrcPattern{"+ZEND", false, false, ""},
-};
 
 char upper(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
 
@@ -221,26 +67,27 @@ bool matches(const UrcPattern& pattern, std::string_view line) {
   return !rest.empty() && rest.front() == ':';
 }
 
+// "cms.38" / "cme.10" with the table's text (smsgw/causes/causes.hpp); a verbose text
+// (AT+CMEE=2) is mapped back to its number; unknown text keeps "<family>.unknown".
+using FindRow = const causes::CauseRow* (*)(int);
+using FindByText = std::optional<int> (*)(std::string_view);
+
 Error table_error(std::string_view family, std::string_view shown, std::string_view argument,
-                  std::span<const ErrorText> table) {
+                  FindRow find_row, FindByText find_by_text) {
   argument = trim(argument);
   const std::string prefix = std::string(shown) + ": " + std::string(argument);
   int number = 0;
   const auto [end, ec] =
       std::from_chars(argument.data(), argument.data() + argument.size(), number);
   if (ec == std::errc{} && end == argument.data() + argument.size() && !argument.empty()) {
-    for (const auto& entry : table) {
-      if (entry.number == number) {
-        return make_error(std::string(family) + "." + std::to_string(number),
-                          prefix + " (" + std::string(entry.text) + ")");
-      }
+    const std::string code = std::string(family) + "." + std::to_string(number);
+    if (const auto* row = find_row(number)) {
+      return make_error(code, prefix + " (" + std::string(row->text) + ")");
     }
-    return make_error(std::string(family) + "." + std::to_string(number), prefix);
+    return make_error(code, prefix);
   }
-  for (const auto& entry : table) {
-    if (iequals(entry.text, argument)) {
-      return make_error(std::string(family) + "." + std::to_string(entry.number), prefix);
-    }
+  if (const auto by_text = find_by_text(argument)) {
+    return make_error(std::string(family) + "." + std::to_string(*by_text), prefix);
   }
   return make_error(std::string(family) + ".unknown", prefix);
 }
@@ -252,14 +99,12 @@ Error in_reply_to(Error error, std::string_view command) {
 
 }  // namespace
 
-std::span<const UrcPattern> urc_table() { return kUrcs; }
-
 Error cme_error(std::string_view argument) {
-  return table_error("cme", "+CME ERROR", argument, kCmeErrors);
+  return table_error("cme", "+CME ERROR", argument, causes::find_cme, causes::cme_by_text);
 }
 
 Error cms_error(std::string_view argument) {
-  return table_error("cms", "+CMS ERROR", argument, kCmsErrors);
+  return table_error("cms", "+CMS ERROR", argument, causes::find_cms, causes::cms_by_text);
 }
 
 Classification classify(std::string_view line, std::string_view command_in_flight) {
@@ -286,7 +131,7 @@ Classification classify(std::string_view line, std::string_view command_in_fligh
     result.error = in_reply_to(cms_error(line.substr(kCmsErrorPrefix.size())), command_in_flight);
     return result;
   }
-  for (const auto& pattern : kUrcs) {
+  for (const auto& pattern : urc_table()) {
     if (!matches(pattern, line)) continue;
     if (!pattern.solicited_by.empty() && names_command(command_in_flight, pattern.solicited_by)) {
       break;  // the reply to the query in flight

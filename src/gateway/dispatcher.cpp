@@ -324,12 +324,8 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
         co_return;
       }
     }
-    // (A local vector: GCC 12 cannot keep an initializer list alive across co_await.)
-    std::vector<pdu::SubmitPart> one_part;
-    one_part.push_back(pdu::SubmitPart{part.pdu_hex, static_cast<std::size_t>(part.tpdu_length)});
-    auto results = co_await slot->actor->send(std::move(one_part));
-    const modem::PartResult result =
-        results.empty() ? modem::PartResult{} : std::move(results.front());
+    pdu::SubmitPart submit{part.pdu_hex, static_cast<std::size_t>(part.tpdu_length)};
+    const modem::PartResult result = co_await slot->actor->send(std::move(submit));
     if (result.outcome == modem::PartResult::Outcome::sent) {
       unrecorded_sent = std::make_pair(part.index, static_cast<int>(result.mr));
       observer_.on_part_sent(

@@ -62,55 +62,22 @@ constexpr Names kIdQuectel[] = {"quectel"};
 constexpr Names kIdTelit[] = {"telit"};
 constexpr Names kIdCinterion[] = {"cinterion", "siemens", "gemalto", "thales"};
 
-// ---- noise URCs ----
-// Huawei (MM plugins/huawei; gammu#111 ^RSSI every 10 s, gammu#393 ^BOOT every 30 s).
-constexpr Names kNoiseHuawei[] = {"^RSSI",      "^BOOT",       "^MODE", "^DSFLOWRPT", "^SRVST",
-                                  "^SIMST",     "^STIN",       "^HCSQ", "^RFSWITCH",  "^CEND",
-                                  "^ORIG",      "^CONF",       "^CONN", "^NDISSTAT",  "^EONS",
-                                  "^SYSINFOEX", "^ACTIVEBAND", "^CSNR"};
-// ZTE sends these before "> " and before +CMGS (python-gsmmodem test_modem.py).
-constexpr Names kNoiseZte[] = {"+ZDONR", "+ZPASR", "+ZUSIMR", "+ZEND", "+ZSTR"};
-constexpr Names kNoiseQuectel[] = {"+QIND", "+QUSIM"};
-constexpr Names kNoiseSimcom[] = {"+CIEV", "*PSUTTZ", "DST", "+CTZV"};
-constexpr Names kNoiseCinterion[] = {"^SIS", "+CIEV", "^SBC"};
-constexpr Names kNoiseCommon[] = {"^RSSI",  "^BOOT",  "^MODE", "^DSFLOWRPT", "^HCSQ",
-                                  "+ZDONR", "+ZPASR", "RING",  "+CIEV"};
-
 constexpr std::array kProfiles{
-    Profile{"generic", kEmpty, kCnmiStored, kEmpty, kIccidGeneric, UssdEncoding::plain, false,
-            kEmpty},
+    Profile{"generic", kEmpty, kCnmiStored, kEmpty, kIccidGeneric, UssdEncoding::plain, false},
     Profile{"huawei", kIdHuawei, kCnmiStored, kHuaweiExtras, kIccidHuawei,
-            UssdEncoding::gsm7_packed_hex, false, kNoiseHuawei},
-    Profile{"zte", kIdZte, kCnmiStored, kZteExtras, kIccidZte, UssdEncoding::plain, false,
-            kNoiseZte},
+            UssdEncoding::gsm7_packed_hex, false},
+    Profile{"zte", kIdZte, kCnmiStored, kZteExtras, kIccidZte, UssdEncoding::plain, false},
     Profile{"simcom", kIdSimcom, kCnmiDirectReports, kEmpty, kIccidSimcom, UssdEncoding::plain,
-            false, kNoiseSimcom},
-    Profile{"quectel", kIdQuectel, kCnmiStored, kEmpty, kIccidQuectel, UssdEncoding::plain, true,
-            kNoiseQuectel},
-    Profile{"telit", kIdTelit, kCnmiTelit, kEmpty, kIccidTelit, UssdEncoding::plain, false, kEmpty},
+            false},
+    Profile{"quectel", kIdQuectel, kCnmiStored, kEmpty, kIccidQuectel, UssdEncoding::plain, true},
+    Profile{"telit", kIdTelit, kCnmiTelit, kEmpty, kIccidTelit, UssdEncoding::plain, false},
     Profile{"cinterion", kIdCinterion, kCnmiStored, kEmpty, kIccidCinterion, UssdEncoding::plain,
-            false, kNoiseCinterion},
+            false},
 };
-
-// Boot lines (at-protocol.md "Recovery ladder").
-constexpr Names kBootNames[] = {"RDY",     "SMS DONE",  "SMS READY", "CALL READY",
-                                "PB DONE", "^SYSSTART", "+PBREADY",  "+QUSIM"};
 
 std::string lower(std::string_view text) {
   std::string out(text);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string upper_trimmed(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -142,23 +109,6 @@ const Profile& detect_profile(std::string_view identification) {
     }
   }
   return generic_profile();
-}
-
-bool is_boot_urc(std::string_view urc_name, std::string_view line) {
-  const auto name = upper_trimmed(urc_name);
-  const auto whole = upper_trimmed(line);
-  if (whole == "+CPIN: READY" || whole == "+QIND: SMS DONE" || whole == "+CFUN: 1") return true;
-  return std::any_of(std::begin(kBootNames), std::end(kBootNames),
-                     [&](std::string_view boot) { return name == boot || whole == boot; });
-}
-
-bool is_noise_urc(const Profile& profile, std::string_view urc_name) {
-  const auto name = upper_trimmed(urc_name);
-  const auto in = [&](std::span<const std::string_view> list) {
-    return std::any_of(list.begin(), list.end(),
-                       [&](std::string_view noise) { return name == noise; });
-  };
-  return in(profile.noise_urcs) || in(kNoiseCommon);
 }
 
 }  // namespace smsgw::modem

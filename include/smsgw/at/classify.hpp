@@ -4,7 +4,7 @@
 // - Final results end a command: OK, ERROR, +CME ERROR: <n|text> (TS 27.007 9.2),
 //   +CMS ERROR: <n|text> (TS 27.005 3.2.5), V.250 finals (NO CARRIER, BUSY, NO ANSWER,
 //   NO DIALTONE) and vendor finals (Huawei "COMMAND NOT SUPPORT", "TOO MANY PARAMETERS").
-// - Unsolicited result codes come from a table (urc_table()). Some URCs look exactly like
+// - Unsolicited result codes come from the URC table (urc_table.hpp). Some URCs look exactly like
 //   a reply line ("+CREG: 2,1,..." is also the answer to AT+CREG?): such an entry names
 //   the query that solicits it, and while that query is in flight the line is an
 //   intermediate line. "+CUSD:" is always a URC (USSD answers arrive after OK).
@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "smsgw/at/urc_table.hpp"
 #include "smsgw/common/result.hpp"
 
 namespace smsgw::at {
@@ -38,22 +39,12 @@ struct Classification {
   std::optional<Error> error;  // for error: "at.error", "cme.<n>", "cms.<n>", "at.unsupported", ...
 };
 
-// One row of the URC table.
-struct UrcPattern {
-  std::string_view text;          // the prefix before ':' ("+CMTI"), or the whole line ("RDY")
-  bool whole_line;                // true: the line must equal `text`; false: `text` then ':'
-  bool two_line;                  // the next line is the PDU
-  std::string_view solicited_by;  // a query ("+CREG?") in whose reply the line is not a URC
-  bool quoted_text_spans_lines = false;  // a quoted string may hold CR/LF (+CUSD)
-};
-
-std::span<const UrcPattern> urc_table();
-
 // `command_in_flight` is the command whose reply is being read ("AT+CREG?"), or empty.
 Classification classify(std::string_view line, std::string_view command_in_flight = {});
 
-// The Error for a "+CME ERROR: ..." / "+CMS ERROR: ..." argument: "cme.10" for "10" and
-// for "SIM not inserted"; "cme.unknown" with the text kept for text the tables lack.
+// The Error for a "+CME ERROR: ..." / "+CMS ERROR: ..." argument, by the cause table
+// (smsgw/causes/causes.hpp): "cme.10" for "10" and for "SIM not inserted", the message
+// naming the cause; "cme.unknown" with the text kept for text the table lacks.
 Error cme_error(std::string_view argument);
 Error cms_error(std::string_view argument);
 

@@ -22,11 +22,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "smsgw/common/net.hpp"
 #include "smsgw/common/result.hpp"
-#include "smsgw/modem/cms_errors.hpp"
 #include "smsgw/modem/port_opener.hpp"
 #include "smsgw/modem/profile.hpp"
 #include "smsgw/pdu/pdu.hpp"
@@ -120,11 +118,11 @@ class ModemListener {  // implemented by the gateway
 struct PartResult {
   enum class Outcome { sent, failed, unknown };
   Outcome outcome = Outcome::failed;
-  std::uint8_t mr = 0;         // TP-MR from +CMGS (sent)
-  std::optional<Error> error;  // failed / unknown: what happened ("cms.38", "at.timeout")
-  // failed: what to do about it (cms_errors.hpp); unknown outcomes carry none: the caller
-  // must not resend silently.
-  std::optional<ErrorAction> action;
+  std::uint8_t mr = 0;  // TP-MR from +CMGS (sent)
+  // failed / unknown: what happened ("cms.38", "at.timeout"). What to do about a failure
+  // is the retry policy's decision (scheduler/retry_policy.hpp); an unknown outcome must
+  // not be resent silently.
+  std::optional<Error> error;
 };
 std::string_view to_string(PartResult::Outcome);  // "sent" | "failed" | "unknown"
 
@@ -153,12 +151,12 @@ class ModemActor {
   // state == ready and no send in flight.
   [[nodiscard]] bool can_send() const;
 
-  // Sends the parts back to back, one AT+CMGS each, and stops at the first part that is
-  // not `sent`: the result has one entry per attempted part (so fewer entries than parts
-  // after a failure). A part whose PDU was written but whose +CMGS never came (timeout,
-  // port gone) is `unknown` (maybe sent); one refused or not fully written is `failed`.
-  // Not ready or a send already in flight: one `failed` entry, "modem.not_ready".
-  awaitable<std::vector<PartResult>> send(std::vector<pdu::SubmitPart> parts);
+  // Sends one part with AT+CMGS (TS 27.005 3.5.1). A part whose PDU was written but whose
+  // +CMGS never came (timeout, port gone) is `unknown` (maybe sent); one refused or not
+  // fully written is `failed`. Not ready or a send already in flight: `failed`,
+  // "modem.not_ready". The caller sends the parts of a message one by one and stops at the
+  // first that is not `sent`.
+  awaitable<PartResult> send(pdu::SubmitPart part);
 
   // Runs one USSD request (AT+CUSD=1) in the profile's encoding and waits for +CUSD
   // without holding the port (sends go on meanwhile). Errors: "modem.not_ready",

@@ -1,8 +1,9 @@
 // Vendor profiles: what differs between modem families, as data.
-// Sources: shared/reference/at-protocol.md (Init, ICCID variants, USSD, Status reports,
-// URC noise), each entry naming the device family it comes from.
+// Sources: shared/reference/at-protocol.md (Init, ICCID variants, USSD, Status reports),
+// each entry naming the device family it comes from. Unsolicited lines (boot, noise) are
+// in the one URC table, smsgw/at/urc_table.hpp.
 //
-// Pure: no I/O. The modem actor runs the generic init (kInitSteps), then the profile's
+// Pure: no I/O. The modem actor runs the generic init (generic_init_steps()), then the profile's
 // CNMI variants and extra commands, reads the ICCID with the profile's commands in order,
 // and consults the quirk flags.
 #pragma once
@@ -38,8 +39,6 @@ struct Profile {
   // Quectel EC25/EG25: a status report is stored in "SR" but announced as
   // +CDSI: "SM",<n>; the index must be read (and deleted) in "SR".
   bool status_report_announced_in_sm_stored_in_sr = false;
-  // URC names this family sends periodically that mean nothing to the gateway.
-  std::span<const std::string_view> noise_urcs;
 };
 
 // The generic init after ESC / AT / ATE0 (TS 27.007, TS 27.005; Gammu ATGEN_Initialise):
@@ -58,14 +57,5 @@ Result<const Profile*> find_profile(std::string_view name);
 // The profile whose fragments occur in `identification` (AT+CGMI and/or ATI text, any
 // case); generic when none matches.
 const Profile& detect_profile(std::string_view identification);
-
-// Lines a modem prints when it (re)starts: RDY, +CPIN: READY, +CFUN: 1, +QUSIM: 1,
-// SMS DONE (also "+QIND: SMS DONE"), SMS Ready, Call Ready, PB DONE, ^SYSSTART, +PBREADY. Matched
-// by the URC name or the whole line.
-bool is_boot_urc(std::string_view urc_name, std::string_view line);
-
-// True when `urc_name` is in the profile's noise list or the common noise list
-// (^RSSI, ^BOOT, ^MODE, ... from every family).
-bool is_noise_urc(const Profile& profile, std::string_view urc_name);
 
 }  // namespace smsgw::modem

@@ -37,9 +37,11 @@ enum class FailureClass {
 };
 std::string_view to_string(FailureClass);  // "retry_soon", "retry_other_sim", ...
 
-// The class of a send error by its Error code: "cms.<n>" (3GPP TS 27.005 3.2.5, with
-// TS 24.011 8.2.5.4 RP-causes and TS 23.040 9.2.3.22 TP-FCS), "cme.<n>", "at.*", "pdu.*".
-// Codes the tables do not know are retry_other_sim.
+// The class of a send error by its Error code: "cms.<n>" and "cme.<n>" by the cause table
+// (smsgw/causes/causes.hpp: TS 24.011 Annex E-2, TS 23.040 9.2.3.22, TS 27.005 3.2.5,
+// TS 27.007 9.2.1); "at.timeout", "at.io", "at.closed" unknown_outcome; "at.error"
+// retry_other_sim; "pdu.*", "route.*", "number.*" permanent. Anything else, and codes the
+// cause table lacks, retry_other_sim.
 FailureClass classify_send_error(std::string_view error_code);
 
 struct RetryOptions {

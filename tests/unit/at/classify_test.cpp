@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <set>
 #include <string>
 
 namespace smsgw::at {
@@ -162,13 +161,6 @@ TEST(Classify, OnlyUssdTextMayContinueOverLines) {
   EXPECT_TRUE(classify("+CUSD: 1,\"Menu", "").may_continue);
   EXPECT_FALSE(classify("+CMTI: \"SM\",3", "").may_continue);
   EXPECT_FALSE(classify("+CMT: ,23", "").may_continue);
-}
-
-TEST(Classify, UrcTableHasNoDuplicateRows) {
-  std::set<std::string_view> seen;
-  for (const auto& row : urc_table()) {
-    EXPECT_TRUE(seen.insert(row.text).second) << row.text;
-  }
 }
 
 }  // namespace

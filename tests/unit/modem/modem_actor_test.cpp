@@ -66,10 +66,12 @@ class Harness : public testing::ActorRig {
     return std::move(*result);
   }
 
-  std::vector<PartResult> send_text(std::string_view text) {
+  // A text of one part.
+  PartResult send_text(std::string_view text) {
     auto encoded = pdu::encode_submit("+4917012345678", text);
     EXPECT_TRUE(encoded);
-    return await(actor->send(encoded->parts));
+    EXPECT_EQ(encoded->parts.size(), 1u);
+    return await(actor->send(encoded->parts.front()));
   }
 
   bool saw(std::string_view command) const {
@@ -212,12 +214,12 @@ TEST(ModemActorSend, PartsBackToBackWithMessageReferences) {
   ASSERT_TRUE(h.ready());
   auto encoded = pdu::encode_submit("+4917012345678", std::string(200, 'a')).value();
   ASSERT_EQ(encoded.parts.size(), 2u);
-  const auto results = h.await(h.actor->send(encoded.parts));
-  ASSERT_EQ(results.size(), 2u);
-  EXPECT_EQ(results[0].outcome, PartResult::Outcome::sent);
-  EXPECT_EQ(results[0].mr, 254);
-  EXPECT_EQ(results[1].outcome, PartResult::Outcome::sent);
-  EXPECT_EQ(results[1].mr, 255);
+  const auto first = h.await(h.actor->send(encoded.parts[0]));
+  const auto second = h.await(h.actor->send(encoded.parts[1]));
+  EXPECT_EQ(first.outcome, PartResult::Outcome::sent);
+  EXPECT_EQ(first.mr, 254);
+  EXPECT_EQ(second.outcome, PartResult::Outcome::sent);
+  EXPECT_EQ(second.mr, 255);
   ASSERT_EQ(h.modem->bodies.size(), 2u);
   EXPECT_EQ(h.modem->bodies[0], encoded.parts[0].pdu);
   EXPECT_TRUE(h.saw("AT+CMGS=" + std::to_string(encoded.parts[0].length)));
@@ -233,44 +235,41 @@ TEST(ModemActorSend, NoiseAroundThePromptAndInsideTheReply) {
   h.modem->inside_cmgs_reply = "\r\n^RSSI:25\r\n\r\n+CREG: 1\r\n";
   h.start();
   ASSERT_TRUE(h.ready());
-  const auto results = h.send_text("hello");
-  ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[0].outcome, PartResult::Outcome::sent);
-  EXPECT_EQ(results[0].mr, 0);
+  const auto result = h.send_text("hello");
+  EXPECT_EQ(result.outcome, PartResult::Outcome::sent);
+  EXPECT_EQ(result.mr, 0);
 }
 
-TEST(ModemActorSend, CmsErrorFailsThePartAndStops) {
+TEST(ModemActorSend, CmsErrorFailsThePart) {
   Harness h;
   h.modem->cmgs_errors = {"+CMS ERROR: 38"};
   h.start();
   ASSERT_TRUE(h.ready());
-  auto encoded = pdu::encode_submit("+4917012345678", std::string(200, 'b')).value();
-  const auto results = h.await(h.actor->send(encoded.parts));
-  ASSERT_EQ(results.size(), 1u);  // the second part is not attempted
-  EXPECT_EQ(results[0].outcome, PartResult::Outcome::failed);
-  EXPECT_EQ(results[0].error->code, "cms.38");
-  EXPECT_EQ(results[0].action, ErrorAction::retry_other_sim);
+  const auto result = h.send_text("b");
+  EXPECT_EQ(result.outcome, PartResult::Outcome::failed);
+  EXPECT_EQ(result.error->code, "cms.38");
   EXPECT_TRUE(h.actor->can_send());
 }
 
-TEST(ModemActorSend, PermanentAndRetrySoonClasses) {
+TEST(ModemActorSend, EachCmsErrorFailsItsPart) {
   Harness h;
   h.modem->cmgs_errors = {"+CMS ERROR: 304", "+CMS ERROR: 42"};
   h.start();
   ASSERT_TRUE(h.ready());
   auto first = h.send_text("x");
-  EXPECT_EQ(first[0].action, ErrorAction::permanent);
+  EXPECT_EQ(first.outcome, PartResult::Outcome::failed);
+  EXPECT_EQ(first.error->code, "cms.304");
   auto second = h.send_text("y");
-  EXPECT_EQ(second[0].action, ErrorAction::retry_soon);
+  EXPECT_EQ(second.outcome, PartResult::Outcome::failed);
+  EXPECT_EQ(second.error->code, "cms.42");
   EXPECT_EQ(h.actor->snapshot().errors_total, 2u);
 }
 
 TEST(ModemActorSend, NotReadyRefusesAtOnce) {
   Harness h;
-  const auto results = h.send_text("x");
-  ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[0].outcome, PartResult::Outcome::failed);
-  EXPECT_EQ(results[0].error->code, "modem.not_ready");
+  const auto result = h.send_text("x");
+  EXPECT_EQ(result.outcome, PartResult::Outcome::failed);
+  EXPECT_EQ(result.error->code, "modem.not_ready");
   EXPECT_TRUE(h.modem->bodies.empty());
 }
 
@@ -279,11 +278,9 @@ TEST(ModemActorSend, LostAnswerIsUnknownAndTriggersRecovery) {
   h.modem->cmgs_hang = true;
   h.start();
   ASSERT_TRUE(h.ready());
-  const auto results = h.send_text("maybe");
-  ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[0].outcome, PartResult::Outcome::unknown);
-  EXPECT_EQ(results[0].error->code, "at.timeout");
-  EXPECT_FALSE(results[0].action);
+  const auto result = h.send_text("maybe");
+  EXPECT_EQ(result.outcome, PartResult::Outcome::unknown);
+  EXPECT_EQ(result.error->code, "at.timeout");
   // Rung 1: ESC + AT probe and a fresh init; then ready again.
   ASSERT_TRUE(h.run_until([&] { return h.actor->snapshot().recoveries_total == 1; }));
   EXPECT_TRUE(h.ready());
@@ -308,7 +305,7 @@ TEST(ModemActorSend, RecoveryLadderClimbsWhileSendsKeepHanging) {
   EXPECT_EQ(h.modem->opens, opens + 1);  // reopened after the reboot
   // A successful send resets the ladder.
   h.modem->cmgs_hang = false;
-  EXPECT_EQ(h.send_text("4")[0].outcome, PartResult::Outcome::sent);
+  EXPECT_EQ(h.send_text("4").outcome, PartResult::Outcome::sent);
 }
 
 TEST(ModemActorSend, UnplugBeforeThePduIsFailedThenRecovers) {
@@ -316,16 +313,15 @@ TEST(ModemActorSend, UnplugBeforeThePduIsFailedThenRecovers) {
   h.modem->unplug_on_cmgs = true;
   h.start();
   ASSERT_TRUE(h.ready());
-  const auto results = h.send_text("x");
-  ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[0].outcome, PartResult::Outcome::failed);
-  EXPECT_EQ(results[0].error->code, "at.io");
+  const auto result = h.send_text("x");
+  EXPECT_EQ(result.outcome, PartResult::Outcome::failed);
+  EXPECT_EQ(result.error->code, "at.io");
   ASSERT_TRUE(h.run_until([&] { return h.actor->snapshot().state == ModemState::absent; }));
   h.modem->unplug_on_cmgs = false;
   h.modem->replug();
   ASSERT_TRUE(h.ready());
   EXPECT_EQ(h.actor->snapshot().identity_changes, 0u);
-  EXPECT_EQ(h.send_text("y")[0].outcome, PartResult::Outcome::sent);
+  EXPECT_EQ(h.send_text("y").outcome, PartResult::Outcome::sent);
 }
 
 TEST(ModemActorSend, UnplugAfterThePduIsUnknown) {
@@ -333,10 +329,9 @@ TEST(ModemActorSend, UnplugAfterThePduIsUnknown) {
   h.modem->unplug_on_body = true;
   h.start();
   ASSERT_TRUE(h.ready());
-  const auto results = h.send_text("x");
-  ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[0].outcome, PartResult::Outcome::unknown);
-  EXPECT_EQ(results[0].error->code, "at.io");
+  const auto result = h.send_text("x");
+  EXPECT_EQ(result.outcome, PartResult::Outcome::unknown);
+  EXPECT_EQ(result.error->code, "at.io");
 }
 
 TEST(ModemActorSend, AnotherModemOnTheSamePortIsReported) {
@@ -359,9 +354,9 @@ TEST(ModemActorSend, TotalHangIsRecoveredByReopening) {
   ASSERT_TRUE(h.ready());
   h.modem->hung = true;  // answers nothing until the port is reopened
   const int opens = h.modem->opens;
-  const auto results = h.send_text("x");
-  EXPECT_EQ(results[0].outcome, PartResult::Outcome::failed);  // no prompt: PDU not written
-  EXPECT_EQ(results[0].error->code, "at.timeout");
+  const auto result = h.send_text("x");
+  EXPECT_EQ(result.outcome, PartResult::Outcome::failed);  // no prompt: PDU not written
+  EXPECT_EQ(result.error->code, "at.timeout");
   ASSERT_TRUE(h.run_until([&] { return h.modem->opens > opens && h.actor->can_send(); }));
 }
 
@@ -649,7 +644,7 @@ TEST(ModemActorUssd, WaitingForTheAnswerDoesNotBlockSends) {
   h.start();
   ASSERT_TRUE(h.ready());
   std::optional<Result<UssdReply>> ussd;
-  std::optional<std::vector<PartResult>> sent;
+  std::optional<PartResult> sent;
   std::vector<std::string> order;
   asio::co_spawn(
       h.io,
@@ -662,13 +657,13 @@ TEST(ModemActorUssd, WaitingForTheAnswerDoesNotBlockSends) {
       h.io,
       [&]() -> awaitable<void> {
         auto encoded = pdu::encode_submit("+4917012345678", "during ussd").value();
-        sent.emplace(co_await h.actor->send(encoded.parts));
+        sent.emplace(co_await h.actor->send(encoded.parts.front()));
         order.push_back("send");
       },
       asio::detached);
   ASSERT_TRUE(h.run_until([&] { return ussd && sent; }));
   EXPECT_EQ(order, (std::vector<std::string>{"send", "ussd"}));
-  EXPECT_EQ((*sent)[0].outcome, PartResult::Outcome::sent);
+  EXPECT_EQ(sent->outcome, PartResult::Outcome::sent);
   ASSERT_TRUE(*ussd);
   EXPECT_EQ((*ussd)->text, "Your balance is 12.34 EUR");
 }

@@ -99,9 +99,6 @@ TEST(ModemProfiles, HuaweiQuirks) {
   EXPECT_TRUE(contains(huawei.extra_commands, "AT^USSDMODE=0"));
   EXPECT_EQ(huawei.ussd_encoding, UssdEncoding::gsm7_packed_hex);
   EXPECT_EQ(huawei.iccid_commands[0], "AT^ICCID?");
-  EXPECT_TRUE(is_noise_urc(huawei, "^RSSI"));
-  EXPECT_TRUE(is_noise_urc(huawei, "^DSFLOWRPT"));
-  EXPECT_FALSE(is_noise_urc(huawei, "+CMTI"));
   // The reply form its ICCID command gives is understood.
   EXPECT_TRUE(parse_iccid("^ICCID: 984402003576012594F9"));
 }
@@ -110,8 +107,6 @@ TEST(ModemProfiles, ZteQuectelSimcomQuirks) {
   const auto& zte = *find_profile("zte").value();
   EXPECT_TRUE(contains(zte.extra_commands, "AT+ZCDRUN=8"));
   EXPECT_TRUE(contains(zte.extra_commands, "AT+ZOPRT=5"));
-  EXPECT_TRUE(is_noise_urc(zte, "+ZDONR"));
-  EXPECT_TRUE(is_noise_urc(zte, "+ZPASR"));
 
   const auto& quectel = *find_profile("quectel").value();
   EXPECT_TRUE(quectel.status_report_announced_in_sm_stored_in_sr);
@@ -121,18 +116,6 @@ TEST(ModemProfiles, ZteQuectelSimcomQuirks) {
   const auto& simcom = *find_profile("simcom").value();
   EXPECT_EQ(simcom.iccid_commands[0], "AT+CICCID");
   EXPECT_EQ(simcom.cnmi_variants[0], "AT+CNMI=2,1,0,1,0");  // +CDS direct (SIM800)
-}
-
-TEST(ModemBootUrcs, RecognisedByNameOrLine) {
-  EXPECT_TRUE(is_boot_urc("RDY", "RDY"));
-  EXPECT_TRUE(is_boot_urc("+CPIN", "+CPIN: READY"));
-  EXPECT_TRUE(is_boot_urc("+QUSIM", "+QUSIM: 1"));
-  EXPECT_TRUE(is_boot_urc("SMS DONE", "SMS DONE"));
-  EXPECT_TRUE(is_boot_urc("SMS Ready", "SMS Ready"));
-  EXPECT_TRUE(is_boot_urc("^SYSSTART", "^SYSSTART"));
-  EXPECT_TRUE(is_boot_urc("+PBREADY", "+PBREADY"));
-  EXPECT_FALSE(is_boot_urc("+CPIN", "+CPIN: SIM PIN"));
-  EXPECT_FALSE(is_boot_urc("+CMTI", "+CMTI: \"SM\",1"));
 }
 
 }  // namespace

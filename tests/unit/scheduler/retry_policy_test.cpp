@@ -41,10 +41,15 @@ INSTANTIATE_TEST_SUITE_P(
         ClassCase{"+CMS ERROR: 330", "cms.330", FailureClass::retry_other_sim},  // ZTE, no SMSC
         ClassCase{"+CMS ERROR: 332", "cms.332", FailureClass::retry_soon},
         ClassCase{"+CMS ERROR: 340", "cms.340", FailureClass::retry_other_sim},  // Quectel EC25
-        ClassCase{"+CMS ERROR: 500", "cms.500", FailureClass::retry_other_sim},  // SIM800
+        // SIM800. Unknown: retry soon, limited (the cause table's decision; the retry
+        // policy's former copy moved it to another SIM).
+        ClassCase{"+CMS ERROR: 500", "cms.500", FailureClass::retry_soon},
+        ClassCase{"+CMS ERROR: 331", "cms.331", FailureClass::retry_other_sim},  // sim: searching
         ClassCase{"+CMS ERROR: 515", "cms.515", FailureClass::retry_soon},
         ClassCase{"+CME ERROR: 14", "cme.14", FailureClass::retry_soon},
         ClassCase{"+CME ERROR: 10", "cme.10", FailureClass::retry_other_sim},  // SIM not inserted
+        ClassCase{"+CME ERROR: 31", "cme.31", FailureClass::retry_soon},       // network timeout
+        ClassCase{"+CME ERROR: 9999", "cme.9999", FailureClass::retry_other_sim},
         ClassCase{"ERROR", "at.error", FailureClass::retry_other_sim},
         ClassCase{"(no reply to the PDU)", "at.timeout", FailureClass::unknown_outcome},
         ClassCase{"(port vanished)", "at.io", FailureClass::unknown_outcome},
