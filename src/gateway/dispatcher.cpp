@@ -392,6 +392,7 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
       return s.requeue(id, now, error.message, now);
     };
     (void)co_await store_.call(job);
+    --message.attempts;  // send() counted the claim as an attempt
     message.not_before = now;
     place(std::move(message));
     co_return;

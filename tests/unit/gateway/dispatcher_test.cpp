@@ -387,6 +387,25 @@ TEST_F(DispatcherTest, UnknownOutcomeLeavesThePartUnknownAndIsNotResent) {
   EXPECT_EQ(stored.parts[0].status, PartStatus::unknown);
 }
 
+TEST_F(DispatcherTest, NotReadyRequeuesWithoutChargingAnAttempt) {
+  ASSERT_EQ(scheduler::classify_send_error("cms.17"), scheduler::FailureClass::retry_soon);
+  add_modem("m1");
+  network_.script = {failed("modem.not_ready"), failed("modem.not_ready"), failed("cms.17")};
+  auto options = quick_options();
+  options.retry.max_attempts = 2;  // one real failure may be retried once
+  start(options);
+  const auto id = submit();
+
+  ASSERT_TRUE(run_until([&] {
+    return observer_.saw(id, MessageStatus::sent) || observer_.saw(id, MessageStatus::failed);
+  }));
+  EXPECT_FALSE(observer_.saw(id, MessageStatus::failed))
+      << "the not-ready sends were charged as attempts: " << message(id).last_error.value_or("");
+  EXPECT_TRUE(observer_.saw(id, MessageStatus::sent));
+  EXPECT_EQ(total_calls(), 4u);
+  EXPECT_EQ(message(id).status, MessageStatus::sent);
+}
+
 TEST_F(DispatcherTest, ValidityEndingDuringBackOffExpiresTheMessage) {
   add_modem("m1");
   network_.script = {failed("cms.17")};
