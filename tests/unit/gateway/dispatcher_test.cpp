@@ -429,7 +429,7 @@ TEST_F(DispatcherTest, ValidityEndingWhileQueuedForRetryExpiresTheMessage) {
   m1.absent_after_send = true;  // no modem can take the retry before the validity ends
   network_.script = {failed("cms.17")};
   start();  // back-off 100 ms
-  const auto id = submit(1, Clock::now() + 300ms);
+  const auto id = submit(1, Clock::now() + 1s);
 
   ASSERT_TRUE(reaches(id, MessageStatus::queued));
   ASSERT_TRUE(reaches(id, MessageStatus::expired));
