@@ -21,7 +21,7 @@ constexpr auto kStoreRetry = std::chrono::seconds(1);
 }  // namespace
 
 struct Dispatcher::Slot {
-  modem::ModemActor* actor = nullptr;
+  modem::PartSender* modem = nullptr;
   scheduler::Limits own_limits;
   scheduler::RateLimiter limiter;
   scheduler::SimHealth health;
@@ -53,13 +53,13 @@ void Dispatcher::stop() {
   wake();
 }
 
-void Dispatcher::attach(modem::ModemActor& actor, scheduler::Limits limits) {
+void Dispatcher::attach(modem::PartSender& modem, scheduler::Limits limits) {
   auto slot = std::make_unique<Slot>();
-  slot->actor = &actor;
+  slot->modem = &modem;
   slot->own_limits = limits;
   slot->limiter = scheduler::RateLimiter(limits, options_.calendar);
   slot->health = scheduler::SimHealth(options_.health);
-  const auto id = actor.snapshot().id;
+  const auto id = modem.snapshot().id;
   slots_[id] = std::move(slot);
   refresh_operator(*slots_[id]);
   wake();
@@ -83,7 +83,7 @@ void Dispatcher::set_paused(const std::string& modem_id, bool paused) {
 }
 
 void Dispatcher::refresh_operator(Slot& slot) {
-  const auto& snap = slot.actor->snapshot();
+  const auto& snap = slot.modem->snapshot();
   const scheduler::Operator* op = nullptr;
   if (!snap.imsi.empty()) op = operators_.for_imsi(snap.imsi);
   if (op == nullptr && !snap.mccmnc.empty()) op = operators_.for_imsi(snap.mccmnc);
@@ -192,7 +192,7 @@ std::vector<scheduler::SimView> Dispatcher::sim_views(TimePoint /*now*/) const {
     scheduler::SimView v;
     v.id = id;
     v.operator_name = slot->operator_name;
-    const auto state = slot->actor->snapshot().state;
+    const auto state = slot->modem->snapshot().state;
     v.ready = !slot->detached &&
               (state == modem::ModemState::ready || state == modem::ModemState::sending);
     v.busy = slot->busy;
@@ -325,7 +325,7 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
       }
     }
     pdu::SubmitPart submit{part.pdu_hex, static_cast<std::size_t>(part.tpdu_length)};
-    const modem::PartResult result = co_await slot->actor->send(std::move(submit));
+    const modem::PartResult result = co_await slot->modem->send(std::move(submit));
     if (result.outcome == modem::PartResult::Outcome::sent) {
       unrecorded_sent = std::make_pair(part.index, static_cast<int>(result.mr));
       observer_.on_part_sent(
@@ -380,7 +380,7 @@ void Dispatcher::release(const std::string& modem_id, const std::string& id) {
 awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
                                           const modem::PartResult& result, int part_index) {
   const auto now = std::chrono::system_clock::now();
-  const std::string modem_id = slot.actor->snapshot().id;
+  const std::string modem_id = slot.modem->snapshot().id;
   const Error error = result.error.value_or(make_error("modem.failed", "the send failed"));
   const bool unknown = result.outcome == modem::PartResult::Outcome::unknown;
   observer_.on_part_failed(modem_id, error);
@@ -392,6 +392,7 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
       return s.requeue(id, now, error.message, now);
     };
     (void)co_await store_.call(job);
+    --message.attempts;  // send() counted the claim as an attempt
     message.not_before = now;
     place(std::move(message));
     co_return;

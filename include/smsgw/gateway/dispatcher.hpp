@@ -33,7 +33,7 @@
 #include "smsgw/common/task_group.hpp"
 #include "smsgw/gateway/queued_message.hpp"
 #include "smsgw/store/store_worker.hpp"
-#include "smsgw/modem/modem.hpp"
+#include "smsgw/modem/part_sender.hpp"
 #include "smsgw/scheduler/local_calendar.hpp"
 #include "smsgw/scheduler/operators.hpp"
 #include "smsgw/scheduler/policy.hpp"
@@ -87,8 +87,9 @@ class Dispatcher {
   // ended (its outcome recorded). After stop() that is the end of sending.
   awaitable<void> sends_ended() { co_await sends_.join(); }
 
-  // A modem joins or leaves the pool. The actor must outlive its attachment.
-  void attach(modem::ModemActor& actor, scheduler::Limits limits);
+  // A modem joins or leaves the pool. The modem must outlive its attachment: until detach()
+  // and the end of its send in flight (sends_ended()).
+  void attach(modem::PartSender& modem, scheduler::Limits limits);
   void detach(const std::string& modem_id);
   // The modem's snapshot changed (state, identity): re-evaluate its SIM.
   void modem_changed(const modem::ModemSnapshot& snapshot);

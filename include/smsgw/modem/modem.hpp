@@ -25,14 +25,12 @@
 
 #include "smsgw/common/net.hpp"
 #include "smsgw/common/result.hpp"
+#include "smsgw/modem/part_sender.hpp"
 #include "smsgw/modem/port_opener.hpp"
 #include "smsgw/modem/profile.hpp"
 #include "smsgw/pdu/pdu.hpp"
 
 namespace smsgw::modem {
-
-enum class ModemState { absent, opening, initialising, ready, sending, backoff };
-std::string_view to_string(ModemState);  // the contract names
 
 struct ModemSettings {
   std::string id;    // stable name (logger "modem.<id>", events)
@@ -62,33 +60,6 @@ struct ModemSettings {
   std::chrono::milliseconds sim_ready_wait{10000};  // after the PIN, until +CPIN: READY
 };
 
-struct ModemSnapshot {
-  std::string id;
-  std::string port;
-  ModemState state = ModemState::absent;
-  std::string imei;
-  std::string imsi;
-  std::string iccid;   // digits as the SIM reports them, padding F removed
-  std::string mccmnc;  // "26201"
-  std::string manufacturer;
-  std::string model;
-  std::string revision;
-  std::string profile;        // the profile in use ("generic", "huawei", ...)
-  std::string operator_name;  // +COPS as the modem names it
-  std::string smsc;           // +CSCA
-  std::optional<int> csq;     // 0..31, 99
-  std::optional<int> dbm;
-  std::string registration = "unknown";  // home | roaming | searching | denied | unknown
-  std::optional<Error> last_error;
-  std::uint64_t errors_total = 0;
-  std::uint64_t sent_total = 0;        // parts with +CMGS
-  std::uint64_t received_total = 0;    // inbound messages handed to the listener
-  std::uint64_t reports_total = 0;     // status reports handed to the listener
-  std::uint64_t recoveries_total = 0;  // recovery ladder runs
-  std::uint64_t identity_changes = 0;  // reopened port showed another IMEI/ICCID
-  std::chrono::system_clock::time_point state_since{};
-};
-
 struct InboundSms {
   std::string modem_id;
   std::string storage;  // "SM", "ME", ...; empty for direct delivery (+CMT)
@@ -115,17 +86,6 @@ class ModemListener {  // implemented by the gateway
   virtual awaitable<bool> on_status_report(StatusReportEvent) = 0;
 };
 
-struct PartResult {
-  enum class Outcome { sent, failed, unknown };
-  Outcome outcome = Outcome::failed;
-  std::uint8_t mr = 0;  // TP-MR from +CMGS (sent)
-  // failed / unknown: what happened ("cms.38", "at.timeout"). What to do about a failure
-  // is the retry policy's decision (scheduler/retry_policy.hpp); an unknown outcome must
-  // not be resent silently.
-  std::optional<Error> error;
-};
-std::string_view to_string(PartResult::Outcome);  // "sent" | "failed" | "unknown"
-
 struct UssdReply {
   int status = 0;    // +CUSD <m>: 0 done, 1 further action (session closed), 2 ended
   std::string text;  // decoded UTF-8
@@ -133,11 +93,11 @@ struct UssdReply {
   std::string raw;  // the string as the modem sent it
 };
 
-class ModemActor {
+class ModemActor final : public PartSender {
  public:
   ModemActor(asio::any_io_executor executor, ModemSettings settings, ModemListener& listener,
              std::shared_ptr<PortOpener> opener = make_tty_port_opener());
-  ~ModemActor();
+  ~ModemActor() override;
   ModemActor(const ModemActor&) = delete;
   ModemActor& operator=(const ModemActor&) = delete;
 
@@ -146,7 +106,7 @@ class ModemActor {
   // Ends run() promptly: closes the port; pending commands fail with "at.closed".
   void stop();
 
-  [[nodiscard]] const ModemSnapshot& snapshot() const;
+  [[nodiscard]] const ModemSnapshot& snapshot() const override;
   [[nodiscard]] const Profile& profile() const;
   // state == ready and no send in flight.
   [[nodiscard]] bool can_send() const;
@@ -156,7 +116,7 @@ class ModemActor {
   // fully written is `failed`. Not ready or a send already in flight: `failed`,
   // "modem.not_ready". The caller sends the parts of a message one by one and stops at the
   // first that is not `sent`.
-  awaitable<PartResult> send(pdu::SubmitPart part);
+  awaitable<PartResult> send(pdu::SubmitPart part) override;
 
   // Runs one USSD request (AT+CUSD=1) in the profile's encoding and waits for +CUSD
   // without holding the port (sends go on meanwhile). Errors: "modem.not_ready",

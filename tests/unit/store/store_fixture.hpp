@@ -3,14 +3,12 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <filesystem>
 #include <set>
 #include <string>
 
 #include "smsgw/store/store.hpp"
+#include "temp_dir.hpp"
 
 namespace smsgw::store::testing {
 
@@ -20,22 +18,7 @@ inline TimePoint at(std::int64_t seconds) {
   return TimePoint(std::chrono::seconds(1'700'000'000 + seconds));
 }
 
-// A fresh folder under the system temp dir, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("smsgw-store-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using test_support::TempDir;
 
 inline NewMessage message_to(std::string to, int parts = 1, int priority = 0) {
   NewMessage m;
