@@ -64,7 +64,7 @@ int serve(const std::string& config_path) {
   if (!server) {
     std::fprintf(stderr, "smsgw: %s: http.listen: %s\n", config_path.c_str(),
                  server.error().message.c_str());
-    return server.error().code == "config" ? 2 : 1;
+    return server.error().kind == ErrorCode::config ? 2 : 1;
   }
   spdlog::info("smsgw: listening on http://{}:{} with {} modem port pattern(s), store {}",
                (*server)->local_endpoint().address().to_string(),

@@ -271,7 +271,7 @@ struct Channel::State {
     if (failure) co_return *failure;
     auto written = co_await stream->write_all(bytes);
     if (!written) {
-      fail(make_error("at.io", written.error().message));
+      fail(make_error(ErrorCode::at_io, written.error().message));
       co_return *failure;
     }
     co_return Result<void>{};
@@ -299,8 +299,9 @@ struct Channel::State {
     const bool answered = co_await wait_for([this] { return final_result.has_value(); }, timeout);
     if (!answered) {
       end();
-      co_return failure_or(make_error(
-          "at.timeout", command + ": no final result within " + milliseconds_text(timeout) + when));
+      co_return failure_or(
+          make_error(ErrorCode::at_timeout,
+                     command + ": no final result within " + milliseconds_text(timeout) + when));
     }
     auto reply = take_reply();
     end();
@@ -321,7 +322,7 @@ Channel::Clock::time_point Channel::last_activity() const { return state_->last_
 
 void Channel::close() {
   if (state_->failure) return;
-  state_->fail(make_error("at.closed", "the AT channel was closed"));
+  state_->fail(make_error(ErrorCode::at_closed, "the AT channel was closed"));
 }
 
 awaitable<void> Channel::run() {
@@ -332,7 +333,7 @@ awaitable<void> Channel::run() {
   while (!state->failure) {
     auto received = co_await state->stream->read_some(buffer);
     if (!received) {
-      state->fail(make_error("at.io", received.error().message));
+      state->fail(make_error(ErrorCode::at_io, received.error().message));
       break;
     }
     if (state->failure) break;  // closed while the read completed
@@ -397,9 +398,9 @@ awaitable<Result<Response>> Channel::command_with_body(std::string_view command,
       co_await state->wait_for([&] { return state->final_result.has_value(); }, prompt_timeout);
     }
     state->end();
-    co_return state->failure_or(make_error("at.timeout", text + ": no > prompt within " +
-                                                             milliseconds_text(prompt_timeout) +
-                                                             "; sent ESC to abort"));
+    co_return state->failure_or(make_error(
+        ErrorCode::at_timeout, text + ": no > prompt within " + milliseconds_text(prompt_timeout) +
+                                   "; sent ESC to abort"));
   }
 
   // Phase 2: the body and Ctrl-Z, then the final result.

@@ -72,7 +72,7 @@ bool matches(const UrcPattern& pattern, std::string_view line) {
 using FindRow = const causes::CauseRow* (*)(int);
 using FindByText = std::optional<int> (*)(std::string_view);
 
-Error table_error(std::string_view family, std::string_view shown, std::string_view argument,
+Error table_error(ErrorCode family, std::string_view shown, std::string_view argument,
                   FindRow find_row, FindByText find_by_text) {
   argument = trim(argument);
   const std::string prefix = std::string(shown) + ": " + std::string(argument);
@@ -80,16 +80,15 @@ Error table_error(std::string_view family, std::string_view shown, std::string_v
   const auto [end, ec] =
       std::from_chars(argument.data(), argument.data() + argument.size(), number);
   if (ec == std::errc{} && end == argument.data() + argument.size() && !argument.empty()) {
-    const std::string code = std::string(family) + "." + std::to_string(number);
     if (const auto* row = find_row(number)) {
-      return make_error(code, prefix + " (" + std::string(row->text) + ")");
+      return make_error(family, number, prefix + " (" + std::string(row->text) + ")");
     }
-    return make_error(code, prefix);
+    return make_error(family, number, prefix);
   }
   if (const auto by_text = find_by_text(argument)) {
-    return make_error(std::string(family) + "." + std::to_string(*by_text), prefix);
+    return make_error(family, *by_text, prefix);
   }
-  return make_error(std::string(family) + ".unknown", prefix);
+  return make_error(std::string(to_string(family)) + ".unknown", prefix);
 }
 
 Error in_reply_to(Error error, std::string_view command) {
@@ -100,11 +99,11 @@ Error in_reply_to(Error error, std::string_view command) {
 }  // namespace
 
 Error cme_error(std::string_view argument) {
-  return table_error("cme", "+CME ERROR", argument, causes::find_cme, causes::cme_by_text);
+  return table_error(ErrorCode::cme, "+CME ERROR", argument, causes::find_cme, causes::cme_by_text);
 }
 
 Error cms_error(std::string_view argument) {
-  return table_error("cms", "+CMS ERROR", argument, causes::find_cms, causes::cms_by_text);
+  return table_error(ErrorCode::cms, "+CMS ERROR", argument, causes::find_cms, causes::cms_by_text);
 }
 
 Classification classify(std::string_view line, std::string_view command_in_flight) {

@@ -187,17 +187,22 @@ ApiFailure failure_of(const HttpReply& reply, bool token_sent) {
   const auto body = nlohmann::json::parse(reply.body, nullptr, false);
   if (body.is_object() && body.contains("error") && body["error"].is_object()) {
     const auto& error = body["error"];
+    std::string code;
+    std::string message;
     if (error.contains("code") && error["code"].is_string()) {
-      failure.error.code = error["code"].get<std::string>();
+      code = error["code"].get<std::string>();
     }
     if (error.contains("message") && error["message"].is_string()) {
-      failure.error.message = error["message"].get<std::string>();
+      message = error["message"].get<std::string>();
     }
+    failure.error = Error{std::move(code), std::move(message)};
     if (error.contains("field") && error["field"].is_string()) {
       failure.field = error["field"].get<std::string>();
     }
   }
-  if (failure.error.code.empty()) failure.error.code = "http." + std::to_string(reply.status);
+  if (failure.error.code.empty()) {
+    failure.error = Error{"http." + std::to_string(reply.status), failure.error.message};
+  }
   if (failure.error.message.empty()) {
     failure.error.message = "the gateway answered HTTP " + std::to_string(reply.status);
     const auto reason = http::obsolete_reason(static_cast<http::status>(reply.status));

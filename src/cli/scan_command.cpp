@@ -87,7 +87,7 @@ awaitable<ProbeResult> probe_port(std::string path, ScanOptions options) {
   auto hello = co_await channel.command("AT", timeout);
   if (!hello) hello = co_await channel.command("AT", timeout);
   if (!hello) {
-    if (hello.error().code != "at.timeout") result.error = hello.error();
+    if (hello.error().kind != ErrorCode::at_timeout) result.error = hello.error();
     channel.close();
     co_return result;
   }
@@ -104,7 +104,7 @@ awaitable<ProbeResult> probe_port(std::string path, ScanOptions options) {
   }
   if (auto reply = co_await channel.command("AT+CGSN", timeout)) {
     result.imei = reply_value(*reply, "+CGSN:");
-  } else if (reply.error().code == "at.io") {
+  } else if (reply.error().kind == ErrorCode::at_io) {
     result.error = reply.error();
   }
   channel.close();
@@ -284,7 +284,7 @@ int run_scan(const ScanOptions& options) {
     for (const auto& port : ports) {
       // A port named on the command line that cannot be opened is a failure.
       if (!options.ports.empty() && port.probe && port.probe->error &&
-          port.probe->error->code.starts_with("serial.")) {
+          family_of(port.probe->error->kind) == ErrorCode::serial) {
         std::cerr << "smsgw scan: " << port.probe->error->message << '\n';
         exit_code = 1;
       }

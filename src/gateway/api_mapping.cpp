@@ -30,8 +30,8 @@ std::string ussd_status_name(int m) {
 // Maps modem-layer errors to the facade's codes (gateway_api.hpp).
 Error to_api_error(const Error& e) {
   std::string code = "unavailable";
-  if (e.code == "modem.ussd_timeout" || e.code == "at.timeout") code = "timeout";
-  if (e.code == "modem.ussd_code") code = "validation";
+  if (e.kind == ErrorCode::modem_ussd_timeout || e.kind == ErrorCode::at_timeout) code = "timeout";
+  if (e.kind == ErrorCode::modem_ussd_code) code = "validation";
   return make_error(code, e.message);
 }
 
@@ -148,10 +148,10 @@ void add_status_counts(const std::vector<std::pair<store::MessageStatus, std::in
 
 Result<http::UssdReply> to_api(const Result<modem::UssdReply>& reply) {
   // The network's own refusals are answers, not failures of the gateway (TS 27.007 +CUSD <m>).
-  if (!reply && reply.error().code == "modem.ussd_unsupported") {
+  if (!reply && reply.error().kind == ErrorCode::modem_ussd_unsupported) {
     return http::UssdReply{"", ussd_status_name(4)};
   }
-  if (!reply && reply.error().code == "modem.ussd") {
+  if (!reply && reply.error().kind == ErrorCode::modem_ussd) {
     return http::UssdReply{"", ussd_status_name(3)};
   }
   if (!reply) return to_api_error(reply.error());

@@ -97,7 +97,7 @@ awaitable<Result<std::vector<http::BalanceResult>>> BalanceMonitor::check(
   if (modem_id) {
     auto* actor = pool_.find(*modem_id);
     if (actor == nullptr) {
-      co_return make_error("not_found", "no modem with id \"" + *modem_id + "\"");
+      co_return make_error(ErrorCode::not_found, "no modem with id \"" + *modem_id + "\"");
     }
     targets.push_back(actor);
   } else {

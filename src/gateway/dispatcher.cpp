@@ -281,7 +281,8 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
   auto claimed = co_await store_.call(claim);
 
   if (!claimed) {
-    if (claimed.error().code != "conflict" && claimed.error().code != "not_found") {
+    if (claimed.error().kind != ErrorCode::conflict &&
+        claimed.error().kind != ErrorCode::not_found) {
       spdlog::warn("dispatcher: cannot claim message {}: {}", id, claimed.error().message);
       message.not_before = std::chrono::system_clock::now() + kStoreRetry;
       place(std::move(message));
@@ -387,7 +388,7 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
 
   // The modem went away between the choice and the send: nothing was written, no attempt
   // is charged to the message or the SIM; it goes straight back to the queue.
-  if (!unknown && error.code == "modem.not_ready") {
+  if (!unknown && error.kind == ErrorCode::modem_not_ready) {
     auto job = [id = message.id, now, error](Store& s) {
       return s.requeue(id, now, error.message, now);
     };
@@ -401,8 +402,8 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
   // The modem reports `unknown` whenever the PDU was written; a timeout or a lost port it
   // reports as `failed` came before the body (no "> " prompt), so nothing left: another SIM
   // may carry it (retry_policy.hpp), it must not be left as an unknown outcome.
-  auto failure = unknown ? scheduler::FailureClass::unknown_outcome
-                         : scheduler::classify_send_error(error.code);
+  auto failure =
+      unknown ? scheduler::FailureClass::unknown_outcome : scheduler::classify_send_error(error);
   if (!unknown && failure == scheduler::FailureClass::unknown_outcome) {
     failure = scheduler::FailureClass::retry_other_sim;
   }

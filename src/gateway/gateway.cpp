@@ -154,8 +154,10 @@ awaitable<Result<http::SubmitReply>> Gateway::store_submission(
   auto job = [&messages, &record](Store& s) { return s.insert_messages(messages, record); };
   auto stored = co_await store_.call(job);
   if (!stored) {
-    co_return make_error(stored.error().code == "conflict" ? "conflict" : "unavailable",
-                         stored.error().message);
+    if (stored.error().kind == ErrorCode::conflict) {
+      co_return make_error(ErrorCode::conflict, stored.error().message);
+    }
+    co_return make_error("unavailable", stored.error().message);
   }
   if (stored->replay) {
     http::SubmitReply replay;
@@ -227,7 +229,8 @@ awaitable<Result<std::vector<http::ModemInfo>>> Gateway::list_modems() {
 
 awaitable<Result<http::UssdReply>> Gateway::ussd(std::string modem_id, std::string code) {
   auto* actor = pool_.find(modem_id);
-  if (actor == nullptr) co_return make_error("not_found", "no modem with id \"" + modem_id + "\"");
+  if (actor == nullptr)
+    co_return make_error(ErrorCode::not_found, "no modem with id \"" + modem_id + "\"");
   auto reply = co_await actor->ussd(std::move(code));
   co_return to_api(reply);
 }

@@ -44,8 +44,7 @@ Result<store::NewMessage> MessageBuilder::build(const http::SubmitRequest& reque
   encode.concat_reference = next_concat_reference_;
   auto encoded = pdu::encode_submit(*to, request.text, encode);
   if (!encoded) {
-    const auto& code = encoded.error().code;
-    const bool about_number = code == "pdu.bad_address";
+    const bool about_number = encoded.error().kind == ErrorCode::pdu_bad_address;
     return invalid(about_number ? "to" : "text", encoded.error().message);
   }
   if (encoded->parts.size() > 1) ++next_concat_reference_;

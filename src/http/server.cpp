@@ -267,7 +267,7 @@ void spawn_logged(asio::any_io_executor executor, awaitable<void> task, const ch
 Result<ListenAddress> parse_listen(std::string_view listen) {
   auto address = parse_listen_address(listen);
   if (!address) {
-    return Error{"config",
+    return Error{ErrorCode::config,
                  "http.listen = \"" + std::string(listen) + "\": " + address.error().message};
   }
   return address;
@@ -279,11 +279,11 @@ Result<std::unique_ptr<Server>> Server::create(asio::any_io_executor executor, G
   if (!address) return std::move(address).error();
   for (std::size_t i = 0; i < options.tokens.size(); ++i) {
     if (options.tokens[i].empty()) {
-      return Error{"config", "http.tokens[" + std::to_string(i) + "]: must not be empty"};
+      return Error{ErrorCode::config, "http.tokens[" + std::to_string(i) + "]: must not be empty"};
     }
   }
   if (options.max_connections == 0) {
-    return Error{"config", "http.max_connections: must be at least 1"};
+    return Error{ErrorCode::config, "http.max_connections: must be at least 1"};
   }
 
   error_code ec;
@@ -291,15 +291,16 @@ Result<std::unique_ptr<Server>> Server::create(asio::any_io_executor executor, G
   const auto endpoints =
       resolver.resolve(address->host, std::to_string(address->port), tcp::resolver::passive, ec);
   if (ec || endpoints.empty()) {
-    return Error{"config", "http.listen = \"" + options.listen +
-                               "\": cannot resolve the host: " + ec.message()};
+    return Error{ErrorCode::config, "http.listen = \"" + options.listen +
+                                        "\": cannot resolve the host: " + ec.message()};
   }
   const tcp::endpoint endpoint = endpoints.begin()->endpoint();
   if (options.tokens.empty() && !endpoint.address().is_loopback()) {
-    return Error{"config", "http.listen = \"" + options.listen +
-                               "\" is not a loopback address and http.tokens is empty: refusing "
-                               "to serve the API without authentication (add a token to "
-                               "http.tokens, or listen on 127.0.0.1)"};
+    return Error{ErrorCode::config,
+                 "http.listen = \"" + options.listen +
+                     "\" is not a loopback address and http.tokens is empty: refusing "
+                     "to serve the API without authentication (add a token to "
+                     "http.tokens, or listen on 127.0.0.1)"};
   }
 
   auto state = std::make_shared<State>(executor, gateway, std::move(options));

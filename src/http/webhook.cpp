@@ -23,7 +23,7 @@ namespace {
 
 constexpr std::size_t kMaxAnswerBody = 64 * 1024;
 
-Error retry(std::string message) { return Error{"webhook.retry", std::move(message)}; }
+Error retry(std::string message) { return Error{ErrorCode::webhook_retry, std::move(message)}; }
 
 bool retryable_status(unsigned status) {
   return status == 408 || status == 425 || status == 429 || status >= 500;
@@ -116,7 +116,9 @@ Result<WebhookUrl> parse_webhook_url(std::string_view url) {
   return result;
 }
 
-bool webhook_error_is_retryable(const Error& error) { return error.code == "webhook.retry"; }
+bool webhook_error_is_retryable(const Error& error) {
+  return error.kind == ErrorCode::webhook_retry;
+}
 
 awaitable<Result<void>> post_webhook(std::string url, std::string body, std::string secret,
                                      std::chrono::milliseconds timeout) {

@@ -128,7 +128,8 @@ awaitable<void> ModemActor::Impl::wait_for_port() {
 
 awaitable<Result<at::Response>> ModemActor::Impl::command(std::string text, milliseconds timeout) {
   auto ch = channel;
-  if (!ch) co_return make_error("at.closed", "the port of " + settings.id + " is not open");
+  if (!ch)
+    co_return make_error(ErrorCode::at_closed, "the port of " + settings.id + " is not open");
   if (resync_needed) {
     // The answer of a timed-out command may still come and would be taken for this
     // command's (at/channel.hpp, "Limits"): let an "AT" absorb it first.
@@ -148,7 +149,7 @@ awaitable<Result<at::Response>> ModemActor::Impl::command(std::string text, mill
   }
   if (reply) {
     command_timeouts = 0;
-  } else if (reply.error().code == "at.timeout") {
+  } else if (reply.error().kind == ErrorCode::at_timeout) {
     resync_needed = true;
     log->warn("{}", reply.error().message);
     if (++command_timeouts >= settings.timeouts_before_recovery &&
@@ -168,8 +169,8 @@ awaitable<Result<at::Response>> ModemActor::Impl::command(std::string text) {
 // "AT" until it answers OK, up to probe_attempts times.
 awaitable<Result<void>> ModemActor::Impl::probe() {
   auto ch = channel;
-  if (!ch) co_return make_error("at.closed", "the port is not open");
-  Error last = make_error("at.timeout", "no answer");
+  if (!ch) co_return make_error(ErrorCode::at_closed, "the port is not open");
+  Error last = make_error(ErrorCode::at_timeout, "no answer");
   for (int attempt = 0; attempt < settings.probe_attempts; ++attempt) {
     auto reply = co_await ch->command("AT", settings.probe_timeout);
     if (reply) co_return Result<void>{};
@@ -248,7 +249,7 @@ awaitable<void> ModemActor::Impl::run() {
       const auto& error = connected.error();
       log->warn("{}", error.message);
       record_error(error);
-      if (error.code == "serial.missing") continue;  // vanished meanwhile: wait for it
+      if (error.kind == ErrorCode::serial_missing) continue;  // vanished meanwhile: wait for it
       set_state(ModemState::backoff);
       co_await sleep_unless_stopped(backoff);
       backoff = std::min(backoff * 2, settings.backoff_max);
@@ -278,7 +279,7 @@ awaitable<void> ModemActor::Impl::run() {
         break;
       case Exit::port_lost:
         log->warn("lost {}", settings.port);
-        record_error(make_error("at.io", "lost " + settings.port));
+        record_error(make_error(ErrorCode::at_io, "lost " + settings.port));
         break;
       case Exit::reboot:
         set_state(ModemState::backoff);

@@ -176,7 +176,7 @@ struct ModemActor::Impl {
 
   // ---- helpers
   static bool is_port_failure(const Error& error) {
-    return error.code == "at.io" || error.code == "at.closed";
+    return error.kind == ErrorCode::at_io || error.kind == ErrorCode::at_closed;
   }
 
   static std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }

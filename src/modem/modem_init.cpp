@@ -72,7 +72,7 @@ awaitable<Result<void>> ModemActor::Impl::initialise() {
     if (auto centre = first_parsed(*reply, parse_csca)) snap.smsc = centre->number;
   }
   if (!channel || !channel->is_open()) {
-    co_return make_error("at.io", "the port of " + settings.id + " closed during init");
+    co_return make_error(ErrorCode::at_io, "the port of " + settings.id + " closed during init");
   }
   co_await sweep();
   co_return Result<void>{};
@@ -146,7 +146,7 @@ awaitable<void> ModemActor::Impl::check_indications() {
 }
 
 awaitable<Result<void>> ModemActor::Impl::run_step(InitStep step) {
-  Error last = make_error("at.error", "no alternative");
+  Error last = make_error(ErrorCode::at_error, "no alternative");
   for (auto alternative : step.alternatives) {
     auto reply = co_await command(std::string(alternative));
     if (reply) co_return Result<void>{};
@@ -165,7 +165,7 @@ awaitable<Result<void>> ModemActor::Impl::unlock_sim() {
   if (!reply) {
     const auto& error = reply.error();
     if (is_port_failure(error)) co_return error;
-    if (error.code == "cme.10") {
+    if (error.kind == ErrorCode::cme && error.number == 10) {
       co_return make_error("modem.no_sim", "no SIM in the modem on " + settings.port);
     }
     // Wavecom answers +CPIN without OK (python-gsmmodem fakemodems): go on and let the

@@ -1,5 +1,3 @@
-#include <charconv>
-
 #include "modem_impl.hpp"
 #include "smsgw/causes/causes.hpp"
 
@@ -9,14 +7,9 @@ namespace {
 // " (retry_soon)" etc. for a +CMS / +CME ERROR by the cause table (causes.hpp), for the
 // log; empty for other errors.
 std::string cause_class_note(const Error& error) {
-  const std::string_view code = error.code;
-  const bool cms = code.starts_with("cms.");
-  if (!cms && !code.starts_with("cme.")) return {};
-  const auto digits = code.substr(4);
-  int number = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
-  if (ec != std::errc{} || end != digits.data() + digits.size()) return {};
-  const auto send_class = cms ? causes::cms_class(number) : causes::cme_class(number);
+  const bool cms = error.kind == ErrorCode::cms;
+  if ((!cms && error.kind != ErrorCode::cme) || !error.number) return {};
+  const auto send_class = cms ? causes::cms_class(*error.number) : causes::cme_class(*error.number);
   return " (" + std::string(causes::to_string(send_class)) + ")";
 }
 
@@ -31,9 +24,9 @@ bool ModemActor::Impl::can_send() const {
 awaitable<PartResult> ModemActor::Impl::send(pdu::SubmitPart part) {
   PartResult result;
   if (!can_send()) {
-    result.error =
-        make_error("modem.not_ready", settings.id + " is " + std::string(to_string(snap.state)) +
-                                          (send_in_flight ? " with a send in flight" : ""));
+    result.error = make_error(ErrorCode::modem_not_ready,
+                              settings.id + " is " + std::string(to_string(snap.state)) +
+                                  (send_in_flight ? " with a send in flight" : ""));
     co_return result;
   }
   send_in_flight = true;
@@ -58,7 +51,7 @@ awaitable<PartResult> ModemActor::Impl::send(pdu::SubmitPart part) {
   } else {
     auto error = std::move(reply).error();
     const bool body_written = counters->bodies_written > bodies_before;
-    const bool no_answer = error.code == "at.timeout" || is_port_failure(error);
+    const bool no_answer = error.kind == ErrorCode::at_timeout || is_port_failure(error);
     if (no_answer && body_written) {
       result.outcome = PartResult::Outcome::unknown;
       log->error("PDU written but no +CMGS ({}): outcome unknown", error.message);
@@ -66,7 +59,7 @@ awaitable<PartResult> ModemActor::Impl::send(pdu::SubmitPart part) {
       result.outcome = PartResult::Outcome::failed;
       log->warn("send failed: {}{}", error.message, cause_class_note(error));
     }
-    if (error.code == "at.timeout") request_recovery();
+    if (error.kind == ErrorCode::at_timeout) request_recovery();
     record_error(error);
     result.error = std::move(error);
   }

@@ -6,7 +6,7 @@ namespace smsgw::modem {
 
 awaitable<Result<UssdReply>> ModemActor::Impl::ussd(std::string code) {
   if ((snap.state != ModemState::ready && snap.state != ModemState::sending) || !channel) {
-    co_return make_error("modem.not_ready",
+    co_return make_error(ErrorCode::modem_not_ready,
                          settings.id + " is " + std::string(to_string(snap.state)));
   }
   if (ussd_in_flight) {
@@ -32,7 +32,7 @@ awaitable<Result<UssdReply>> ModemActor::Impl::ussd(std::string code) {
   const auto deadline = Clock::now() + settings.ussd_timeout;
   std::optional<UssdNotification> answer;
   while (!answer) {
-    if (stopping) co_return make_error("at.closed", "stopped");
+    if (stopping) co_return make_error(ErrorCode::at_closed, "stopped");
     if (!ussd_notes.empty()) {
       auto note = std::move(ussd_notes.front());
       ussd_notes.pop_front();
@@ -55,19 +55,19 @@ awaitable<Result<UssdReply>> ModemActor::Impl::ussd(std::string code) {
     if (!arrived) {
       log->warn("no +CUSD for {} within {} ms; cancelling", code, settings.ussd_timeout.count());
       (void)co_await command("AT+CUSD=2");
-      co_return make_error("modem.ussd_timeout", "no USSD answer to " + code + " within " +
-                                                     std::to_string(settings.ussd_timeout.count()) +
-                                                     " ms");
+      co_return make_error(ErrorCode::modem_ussd_timeout,
+                           "no USSD answer to " + code + " within " +
+                               std::to_string(settings.ussd_timeout.count()) + " ms");
     }
   }
   switch (answer->status) {
     case 3:
-      co_return make_error("modem.ussd", "another local client answered the USSD request");
+      co_return make_error(ErrorCode::modem_ussd, "another local client answered the USSD request");
     case 4:
-      co_return make_error("modem.ussd_unsupported",
+      co_return make_error(ErrorCode::modem_ussd_unsupported,
                            "the network does not support the USSD request " + code);
     case 5:
-      co_return make_error("modem.ussd_timeout", "the network timed out on " + code);
+      co_return make_error(ErrorCode::modem_ussd_timeout, "the network timed out on " + code);
     default:
       break;
   }

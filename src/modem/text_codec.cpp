@@ -178,13 +178,13 @@ Result<std::string> decode_ussd_text(std::string_view text, std::optional<int> d
 }
 
 Result<std::string> encode_ussd_request(std::string_view code, UssdEncoding encoding) {
-  if (code.empty()) return make_error("modem.ussd_code", "the USSD code is empty");
+  if (code.empty()) return make_error(ErrorCode::modem_ussd_code, "the USSD code is empty");
   switch (encoding) {
     case UssdEncoding::gsm7_packed_hex: {
       auto packed = pdu::pack_gsm7_text(code);
       if (!packed) {
         return make_error(
-            "modem.ussd_code",
+            ErrorCode::modem_ussd_code,
             "\"" + std::string(code) + "\" cannot be sent in GSM 7-bit: " + packed.error().message);
       }
       return pdu::to_hex(*packed);
@@ -192,10 +192,10 @@ Result<std::string> encode_ussd_request(std::string_view code, UssdEncoding enco
     case UssdEncoding::plain:
       for (unsigned char c : code) {
         if (c == '"' || c < 0x20 || c >= 0x7F) {
-          return make_error("modem.ussd_code", "\"" + std::string(code) +
-                                                   "\" has a character that cannot be "
-                                                   "quoted in AT+CUSD (quote, control or "
-                                                   "non-ASCII)");
+          return make_error(ErrorCode::modem_ussd_code, "\"" + std::string(code) +
+                                                            "\" has a character that cannot be "
+                                                            "quoted in AT+CUSD (quote, control or "
+                                                            "non-ASCII)");
         }
       }
       return std::string(code);

@@ -24,7 +24,7 @@ bool has_letter(std::string_view text) {
 }
 
 Error bad_address(std::string_view text, std::string_view why) {
-  return make_error("pdu.bad_address",
+  return make_error(ErrorCode::pdu_bad_address,
                     "address \"" + std::string(text) + "\": " + std::string(why));
 }
 

@@ -13,7 +13,8 @@ Result<std::vector<std::string>> encode_deliver(std::string_view from, std::stri
   if (!options.smsc.empty()) {
     PDU_TRY(parsed, parse_address(options.smsc));
     if (parsed.type == Address::Type::alphanumeric) {
-      return make_error("pdu.bad_address", "SMSC \"" + options.smsc + "\" must be a number");
+      return make_error(ErrorCode::pdu_bad_address,
+                        "SMSC \"" + options.smsc + "\" must be a number");
     }
     smsc = std::move(parsed);
   }

@@ -1,7 +1,6 @@
 #include "smsgw/scheduler/retry_policy.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 #include "smsgw/causes/causes.hpp"
@@ -11,7 +10,7 @@ namespace {
 
 using FC = FailureClass;
 
-// "cms.<n>" / "cme.<n>": the one cause table (smsgw/causes/causes.hpp) decides.
+// Kinds `cms` / `cme` with a number: the one cause table (smsgw/causes/causes.hpp) decides.
 FailureClass from_cause(causes::SendClass send_class) {
   switch (send_class) {
     case causes::SendClass::retry_soon:
@@ -24,29 +23,20 @@ FailureClass from_cause(causes::SendClass send_class) {
   return FC::retry_other_sim;
 }
 
-// Error codes of other layers, whole code or "prefix." for a family.
-struct NamedClass {
-  std::string_view code;
+// Error kinds of other layers; a family (pdu, route, number) covers all its codes.
+struct KindClass {
+  ErrorCode kind;
   FailureClass failure;
 };
-constexpr NamedClass kNamedClasses[] = {
-    {"at.timeout", FC::unknown_outcome},  // the PDU may have gone out before the silence
-    {"at.io", FC::unknown_outcome},       // port lost mid-send (unplugged)
-    {"at.closed", FC::unknown_outcome},
-    {"at.error", FC::retry_other_sim},  // plain ERROR: the modem refused the command
-    {"pdu.", FC::permanent},            // the message cannot be encoded
-    {"route.", FC::permanent},
-    {"number.", FC::permanent},
+constexpr KindClass kKindClasses[] = {
+    {ErrorCode::at_timeout, FC::unknown_outcome},  // the PDU may have gone out before the silence
+    {ErrorCode::at_io, FC::unknown_outcome},       // port lost mid-send (unplugged)
+    {ErrorCode::at_closed, FC::unknown_outcome},
+    {ErrorCode::at_error, FC::retry_other_sim},  // plain ERROR: the modem refused the command
+    {ErrorCode::pdu, FC::permanent},             // the message cannot be encoded
+    {ErrorCode::route, FC::permanent},
+    {ErrorCode::number, FC::permanent},
 };
-
-std::optional<int> number_after(std::string_view code, std::string_view prefix) {
-  if (!code.starts_with(prefix)) return std::nullopt;
-  const auto digits = code.substr(prefix.size());
-  int value = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (ec != std::errc{} || end != digits.data() + digits.size()) return std::nullopt;
-  return value;
-}
 
 }  // namespace
 
@@ -64,18 +54,16 @@ std::string_view to_string(FailureClass failure) {
   return "retry_other_sim";
 }
 
-FailureClass classify_send_error(std::string_view error_code) {
-  if (const auto cms = number_after(error_code, "cms.")) {
-    return from_cause(causes::cms_class(*cms));
+FailureClass classify_send_error(const Error& error) {
+  if (error.kind == ErrorCode::cms && error.number) {
+    return from_cause(causes::cms_class(*error.number));
   }
-  if (const auto cme = number_after(error_code, "cme.")) {
-    return from_cause(causes::cme_class(*cme));
+  if (error.kind == ErrorCode::cme && error.number) {
+    return from_cause(causes::cme_class(*error.number));
   }
-  for (const auto& entry : kNamedClasses) {
-    const bool family = entry.code.ends_with('.');
-    if (family ? error_code.starts_with(entry.code) : error_code == entry.code) {
-      return entry.failure;
-    }
+  const ErrorCode family = family_of(error.kind);
+  for (const auto& entry : kKindClasses) {
+    if (entry.kind == family) return entry.failure;
   }
   return FC::retry_other_sim;  // unknown codes: this SIM/modem, not the message
 }

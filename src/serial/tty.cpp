@@ -62,8 +62,8 @@ Error open_error(const std::string& path, int error) {
     case ENOENT:
     case ENODEV:
     case ENXIO:
-      return make_error("serial.missing", path + " does not exist (" + errno_text(error) +
-                                              "): is the modem plugged in?");
+      return make_error(ErrorCode::serial_missing, path + " does not exist (" + errno_text(error) +
+                                                       "): is the modem plugged in?");
     case EACCES:
     case EPERM:
       return make_error("serial.permission",

@@ -24,8 +24,8 @@ Result<std::optional<IdempotencyRecord>> Store::Impl::claim_key(const Idempotenc
   STORE_TRY_ASSIGN(auto existing, find_key(record.key));
   if (existing) {
     if (existing->fingerprint != record.fingerprint) {
-      return make_error("conflict", "Idempotency-Key \"" + record.key +
-                                        "\" was already used with another request");
+      return make_error(ErrorCode::conflict, "Idempotency-Key \"" + record.key +
+                                                 "\" was already used with another request");
     }
     return existing;
   }

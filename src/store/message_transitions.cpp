@@ -84,9 +84,9 @@ Result<StoredMessage> Store::Impl::claim(const std::string& id, const std::strin
 Result<void> Store::Impl::record_part_sending(const std::string& id, int index, TimePoint now) {
   STORE_TRY_ASSIGN(auto message, require_message(id));
   if (message.status != MessageStatus::sending) {
-    return make_error("conflict", "message " + id + " is " +
-                                      std::string(to_string(message.status)) +
-                                      ", not sending: none of its parts may start");
+    return make_error(ErrorCode::conflict, "message " + id + " is " +
+                                               std::string(to_string(message.status)) +
+                                               ", not sending: none of its parts may start");
   }
   STORE_TRY(move_part(id, index, PartEvent::start_sending, std::nullopt));
   return add_event(

@@ -25,8 +25,8 @@ Result<std::string> Store::Impl::insert_one(const NewMessage& message, TimePoint
                    message.expires_at, message.flash, message.status_report, message.pinned_modem,
                    message.pinned_operator, message.destination_operator, created);
   if (auto done = insert->run(); !done) {
-    if (done.error().code == "conflict") {
-      return make_error("conflict", "message id " + id + " already exists");
+    if (done.error().kind == ErrorCode::conflict) {
+      return make_error(ErrorCode::conflict, "message id " + id + " already exists");
     }
     return done.error();
   }

@@ -24,7 +24,7 @@ Error make_sqlite_error(int code, std::string_view what, std::string_view detail
     case SQLITE_PROTOCOL:
       return make_error("unavailable", std::move(message));
     case SQLITE_CONSTRAINT:
-      return make_error("conflict", std::move(message));
+      return make_error(ErrorCode::conflict, std::move(message));
     default:
       return make_error("store.error", std::move(message));
   }

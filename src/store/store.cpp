@@ -90,16 +90,17 @@ std::string_view verb(MessageEvent event) {
 }  // namespace
 
 Error refused(const std::string& id, MessageStatus from, MessageEvent event) {
-  return make_error("conflict", "message " + id + " is " + std::string(to_string(from)) +
-                                    "; only " + allowed_from(message_transitions(), event) +
-                                    " messages can " + std::string(verb(event)));
+  return make_error(ErrorCode::conflict, "message " + id + " is " + std::string(to_string(from)) +
+                                             "; only " +
+                                             allowed_from(message_transitions(), event) +
+                                             " messages can " + std::string(verb(event)));
 }
 
 Error refused(const std::string& id, int index, PartStatus from, PartEvent event) {
-  return make_error("conflict", "part " + std::to_string(index) + " of message " + id + " is " +
-                                    std::string(to_string(from)) + "; " +
-                                    std::string(to_string(event)) + " applies only to " +
-                                    allowed_from(part_transitions(), event) + " parts");
+  return make_error(ErrorCode::conflict, "part " + std::to_string(index) + " of message " + id +
+                                             " is " + std::string(to_string(from)) + "; " +
+                                             std::string(to_string(event)) + " applies only to " +
+                                             allowed_from(part_transitions(), event) + " parts");
 }
 
 // ---- Impl: connection and message helpers -------------------------------------------------
@@ -127,7 +128,7 @@ Result<std::optional<StoredMessage>> Store::Impl::find_message(const std::string
 
 Result<StoredMessage> Store::Impl::require_message(const std::string& id) {
   STORE_TRY_ASSIGN(auto found, find_message(id));
-  if (!found) return make_error("not_found", "message " + id + " does not exist");
+  if (!found) return make_error(ErrorCode::not_found, "message " + id + " does not exist");
   return std::move(*found);
 }
 
@@ -156,7 +157,8 @@ Result<StoredPart> Store::Impl::require_part(const std::string& id, int index) {
   query->bind_all(id, index);
   STORE_TRY_ASSIGN(const bool row, query->step());
   if (!row) {
-    return make_error("not_found", "message " + id + " has no part " + std::to_string(index));
+    return make_error(ErrorCode::not_found,
+                      "message " + id + " has no part " + std::to_string(index));
   }
   return read_part(*query);
 }

@@ -49,7 +49,8 @@ Result<void> Store::webhook_delivered(std::int64_t id, TimePoint now) {
                               "attempts = attempts + 1 WHERE id = ?"));
     STORE_TRY(query->bind_all(now, id).run());
     if (impl_->db->changes() == 0) {
-      return make_error("not_found", "webhook delivery " + std::to_string(id) + " does not exist");
+      return make_error(ErrorCode::not_found,
+                        "webhook delivery " + std::to_string(id) + " does not exist");
     }
     return {};
   });
@@ -63,7 +64,8 @@ Result<void> Store::webhook_failed(std::int64_t id, const std::string& error,
                               "next_attempt_at = ? WHERE id = ?"));
     STORE_TRY(query->bind_all(error, next_attempt_at, id).run());
     if (impl_->db->changes() == 0) {
-      return make_error("not_found", "webhook delivery " + std::to_string(id) + " does not exist");
+      return make_error(ErrorCode::not_found,
+                        "webhook delivery " + std::to_string(id) + " does not exist");
     }
     return {};
   });

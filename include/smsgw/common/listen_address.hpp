@@ -31,7 +31,9 @@ struct ListenAddress {
 
 inline Result<ListenAddress> parse_listen_address(std::string_view text) {
   constexpr std::string_view kForm = "must be host:port or [ipv6]:port";
-  const auto invalid = [](std::string_view reason) { return Error{"config", std::string(reason)}; };
+  const auto invalid = [](std::string_view reason) {
+    return Error{ErrorCode::config, std::string(reason)};
+  };
   ListenAddress address;
   std::string_view host;
   std::string_view port;

@@ -71,8 +71,8 @@ struct SubmitRequest {
 //   key unknown                      -> store the messages, answer with replayed = false
 //   key known, same fingerprint      -> store nothing, answer the first answer again with
 //                                       replayed = true (same ids, parts, encodings)
-//   key known, different fingerprint -> Error{"conflict", "Idempotency-Key ... was used with
-//                                       another request"}
+//   key known, different fingerprint -> Error{ErrorCode::conflict, "Idempotency-Key ... was
+//                                       used with another request"}
 struct IdempotencyKey {
   std::string key;
   std::string fingerprint;

@@ -8,7 +8,7 @@
 // - Each SIM has a SimHealth. After `failures_to_bench` consecutive failures the SIM is
 //   benched (SimView::benched_until) and SelectionPolicy routes around it; the other SIMs
 //   carry on. A success resets the count; the SIM returns by itself when the bench ends.
-// - The failure class comes from classify_send_error(error.code); the dispatcher may pass
+// - The failure class comes from classify_send_error(error); the dispatcher may pass
 //   a better one when it knows more (a timeout before the "> " prompt means nothing was
 //   transmitted: retry_other_sim rather than unknown_outcome).
 //
@@ -37,12 +37,13 @@ enum class FailureClass {
 };
 std::string_view to_string(FailureClass);  // "retry_soon", "retry_other_sim", ...
 
-// The class of a send error by its Error code: "cms.<n>" and "cme.<n>" by the cause table
-// (smsgw/causes/causes.hpp: TS 24.011 Annex E-2, TS 23.040 9.2.3.22, TS 27.005 3.2.5,
-// TS 27.007 9.2.1); "at.timeout", "at.io", "at.closed" unknown_outcome; "at.error"
-// retry_other_sim; "pdu.*", "route.*", "number.*" permanent. Anything else, and codes the
-// cause table lacks, retry_other_sim.
-FailureClass classify_send_error(std::string_view error_code);
+// The class of a send error by its kind (error_code.hpp): `cms` and `cme` with a number
+// ("cms.<n>", "cme.<n>") by the cause table (smsgw/causes/causes.hpp: TS 24.011 Annex E-2,
+// TS 23.040 9.2.3.22, TS 27.005 3.2.5, TS 27.007 9.2.1); at_timeout, at_io, at_closed
+// unknown_outcome; at_error retry_other_sim; the families pdu ("pdu.*"), route ("route.*")
+// and number ("number.*") permanent. Anything else, and numbers the cause table lacks,
+// retry_other_sim.
+FailureClass classify_send_error(const Error& error);
 
 struct RetryOptions {
   std::uint32_t max_attempts = 5;  // sends of one message in all, the first included

@@ -3,14 +3,17 @@
 // Contract:
 // - Synchronous calls on one thread at a time: in the gateway, the StoreWorker's thread
 //   (store_worker.hpp), which owns the Store; no locking inside (the object is not
-//   thread-safe). Expected failures are Result values with Error.code:
-//     "not_found"    no such message / part
-//     "conflict"     the state forbids it (cancel once sending began, claim of a message that
-//                    is not queued, idempotency key reused with another fingerprint)
+//   thread-safe). Expected failures are Result values with Error.code (and Error.kind,
+//   error_code.hpp, for the codes callers branch on):
+//     "not_found"    ErrorCode::not_found: no such message / part
+//     "conflict"     ErrorCode::conflict: the state forbids it (cancel once sending began,
+//                    claim of a message that is not queued, idempotency key reused with
+//                    another fingerprint)
 //     "invalid"      a bad argument (a message without parts, an unknown part index)
 //     "unavailable"  the database is busy, full or failing I/O; try again later
 //     "store.schema" the file was written by a newer smsgw (refused at open)
 //     "store.error"  any other SQLite failure (the message carries SQLite's text)
+//   The last four are free-form (kind `other`): callers treat them alike.
 // - Durability: WAL journal, synchronous=FULL, foreign keys on. When a call that writes
 //   returns success, its rows survive a process kill and a power cut. Each public call
 //   that writes is one transaction (one fsync), or one savepoint of the StoreWorker's

@@ -27,7 +27,7 @@ class TestStream final : public ByteStream {
     error_code ec;
     const std::size_t received = co_await stream_.async_read_some(
         asio::buffer(buffer.data(), buffer.size()), asio::redirect_error(use_awaitable, ec));
-    if (ec) co_return make_error("at.io", "test stream read failed: " + ec.message());
+    if (ec) co_return make_error(ErrorCode::at_io, "test stream read failed: " + ec.message());
     co_return received;
   }
 
@@ -36,7 +36,7 @@ class TestStream final : public ByteStream {
     error_code ec;
     co_await asio::async_write(stream_, asio::buffer(copy),
                                asio::redirect_error(use_awaitable, ec));
-    if (ec) co_return make_error("at.io", "test stream write failed: " + ec.message());
+    if (ec) co_return make_error(ErrorCode::at_io, "test stream write failed: " + ec.message());
     if (on_write_) on_write_(copy);
     co_return Result<void>{};
   }

@@ -180,18 +180,18 @@ TEST(ApiMapping, UssdRepliesAndFailures) {
   EXPECT_EQ(done->status, "done");
 
   const auto unsupported =
-      to_api(Result<modem::UssdReply>(make_error("modem.ussd_unsupported", "+CUSD: 4")));
+      to_api(Result<modem::UssdReply>(make_error(ErrorCode::modem_ussd_unsupported, "+CUSD: 4")));
   ASSERT_TRUE(unsupported);
   EXPECT_EQ(unsupported->status, "unsupported");
 
-  const auto timeout =
-      to_api(Result<modem::UssdReply>(make_error("modem.ussd_timeout", "no reply in 30 s")));
+  const auto timeout = to_api(
+      Result<modem::UssdReply>(make_error(ErrorCode::modem_ussd_timeout, "no reply in 30 s")));
   ASSERT_FALSE(timeout);
   EXPECT_EQ(timeout.error().code, "timeout");
   EXPECT_EQ(timeout.error().message, "no reply in 30 s");
 
-  const auto not_ready =
-      to_api(Result<modem::UssdReply>(make_error("modem.not_ready", "the modem is absent")));
+  const auto not_ready = to_api(
+      Result<modem::UssdReply>(make_error(ErrorCode::modem_not_ready, "the modem is absent")));
   ASSERT_FALSE(not_ready);
   EXPECT_EQ(not_ready.error().code, "unavailable");
 }

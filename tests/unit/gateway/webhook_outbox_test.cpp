@@ -13,7 +13,7 @@ using namespace std::chrono_literals;
 
 const TimePoint kCreated = TimePoint{} + std::chrono::hours(24 * 365 * 50);
 
-Error retryable() { return make_error("webhook.retry", "connection refused"); }
+Error retryable() { return make_error(ErrorCode::webhook_retry, "connection refused"); }
 
 std::chrono::seconds delay_after(std::uint32_t earlier_failures) {
   const auto failed_at = kCreated + 1min;

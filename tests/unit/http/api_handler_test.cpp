@@ -182,8 +182,8 @@ TEST_F(ApiHandlerTest, BadIdempotencyKeyIs400) {
 TEST_F(ApiHandlerTest, FacadeErrorsMapToStatuses) {
   const std::pair<Error, unsigned> cases[] = {
       {Error{"validation", "to: no country code for 0151"}, 422},
-      {Error{"conflict", "taken"}, 409},
-      {Error{"not_found", "no modem"}, 404},
+      {Error{ErrorCode::conflict, "taken"}, 409},
+      {Error{ErrorCode::not_found, "no modem"}, 404},
       {Error{"unavailable", "modem0 is not ready"}, 503},
       {Error{"timeout", "no USSD reply within 30 s"}, 504},
       {Error{"store.io", "disk full"}, 500},

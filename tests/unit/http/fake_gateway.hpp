@@ -48,7 +48,7 @@ class FakeGateway final : public GatewayApi {
   awaitable<Result<Message>> get_message(std::string id) override {
     if (auto error = take_failure()) co_return *error;
     const auto it = messages.find(id);
-    if (it == messages.end()) co_return Error{"not_found", "no message " + id};
+    if (it == messages.end()) co_return Error{ErrorCode::not_found, "no message " + id};
     co_return it->second;
   }
 
@@ -70,10 +70,10 @@ class FakeGateway final : public GatewayApi {
   awaitable<Result<Message>> cancel_message(std::string id) override {
     if (auto error = take_failure()) co_return *error;
     const auto it = messages.find(id);
-    if (it == messages.end()) co_return Error{"not_found", "no message " + id};
+    if (it == messages.end()) co_return Error{ErrorCode::not_found, "no message " + id};
     if (it->second.status != "queued") {
-      co_return Error{"conflict", "message " + id + " is " + it->second.status +
-                                      "; only queued messages can be cancelled"};
+      co_return Error{ErrorCode::conflict, "message " + id + " is " + it->second.status +
+                                               "; only queued messages can be cancelled"};
     }
     it->second.status = "cancelled";
     co_return it->second;
@@ -100,7 +100,7 @@ class FakeGateway final : public GatewayApi {
   awaitable<Result<UssdReply>> ussd(std::string modem_id, std::string code) override {
     last_ussd_code = code;
     if (auto error = take_failure()) co_return *error;
-    if (modem_id != "modem0") co_return Error{"not_found", "no modem " + modem_id};
+    if (modem_id != "modem0") co_return Error{ErrorCode::not_found, "no modem " + modem_id};
     co_return UssdReply{"Your balance is 12.34 EUR", "done"};
   }
 
@@ -148,7 +148,7 @@ class FakeGateway final : public GatewayApi {
       const auto it = answers_.find(idempotency->key);
       if (it != answers_.end()) {
         if (it->second.first != idempotency->fingerprint) {
-          co_return Error{"conflict",
+          co_return Error{ErrorCode::conflict,
                           "Idempotency-Key " + idempotency->key + " was used with another request"};
         }
         SubmitReply replay = it->second.second;

@@ -275,8 +275,9 @@ class FakeStream final : public at::ByteStream {
 
   awaitable<Result<std::size_t>> read_some(std::span<char> buffer) override {
     while (true) {
-      if (closed_) co_return make_error("at.closed", "closed");
-      if (modem_->generation() != generation_) co_return make_error("at.io", "EIO: unplugged");
+      if (closed_) co_return make_error(ErrorCode::at_closed, "closed");
+      if (modem_->generation() != generation_)
+        co_return make_error(ErrorCode::at_io, "EIO: unplugged");
       auto& outbox = modem_->outbox();
       if (!outbox.empty()) {
         const auto n = std::min(buffer.size(), outbox.size());
@@ -290,8 +291,9 @@ class FakeStream final : public at::ByteStream {
   }
 
   awaitable<Result<void>> write_all(std::string_view bytes) override {
-    if (closed_) co_return make_error("at.closed", "closed");
-    if (modem_->generation() != generation_) co_return make_error("at.io", "EIO: unplugged");
+    if (closed_) co_return make_error(ErrorCode::at_closed, "closed");
+    if (modem_->generation() != generation_)
+      co_return make_error(ErrorCode::at_io, "EIO: unplugged");
     modem_->on_input(bytes);
     co_return Result<void>{};
   }
@@ -314,7 +316,7 @@ class FakeOpener final : public PortOpener {
   explicit FakeOpener(std::shared_ptr<FakeModem> modem) : modem_(std::move(modem)) {}
   Result<std::unique_ptr<at::ByteStream>> open(asio::any_io_executor executor,
                                                const std::string& port, int) override {
-    if (!modem_->present) return make_error("serial.missing", port + " does not exist");
+    if (!modem_->present) return make_error(ErrorCode::serial_missing, port + " does not exist");
     modem_->on_open();
     std::unique_ptr<at::ByteStream> stream =
         std::make_unique<FakeStream>(std::move(executor), modem_);

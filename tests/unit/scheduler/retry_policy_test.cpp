@@ -19,7 +19,9 @@ struct ClassCase {
 class ClassifySendError : public ::testing::TestWithParam<ClassCase> {};
 
 TEST_P(ClassifySendError, ByTable) {
-  EXPECT_EQ(to_string(classify_send_error(GetParam().error_code)), to_string(GetParam().expected))
+  EXPECT_EQ(
+      to_string(classify_send_error(make_error(GetParam().error_code, GetParam().device_reply))),
+      to_string(GetParam().expected))
       << GetParam().device_reply;
 }
 
@@ -148,7 +150,7 @@ TEST(RetryPolicy, ExpiresWhenValidityEndsBeforeTheNextAttempt) {
 TEST(RetryPolicy, UnknownOutcomeIsNotResentByDefault) {
   RetryPolicy policy;
   auto attempt = failure(FailureClass::unknown_outcome);
-  attempt.error = make_error("at.timeout", "no +CMGS within 60 s");
+  attempt.error = make_error(ErrorCode::at_timeout, "no +CMGS within 60 s");
   const auto d = policy.after_failure(attempt, kNow, 0.5);
   ASSERT_TRUE(std::holds_alternative<LeaveUnknown>(d));
   EXPECT_EQ(std::get<LeaveUnknown>(d).error.code, "send.unknown_outcome");
