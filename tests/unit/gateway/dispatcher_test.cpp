@@ -300,7 +300,8 @@ TEST_F(DispatcherTest, MultipartLeavesPartByPartThroughOneModem) {
 }
 
 TEST_F(DispatcherTest, RetryOtherSimRequeuesWithBackOffOnTheOtherModem) {
-  ASSERT_EQ(scheduler::classify_send_error("cms.38"), scheduler::FailureClass::retry_other_sim);
+  ASSERT_EQ(scheduler::classify_send_error(make_error("cms.38", "")),
+            scheduler::FailureClass::retry_other_sim);
   auto& m1 = add_modem("m1");
   auto& m2 = add_modem("m2");
   network_.script = {failed("cms.38")};
@@ -323,7 +324,8 @@ TEST_F(DispatcherTest, RetryOtherSimRequeuesWithBackOffOnTheOtherModem) {
 }
 
 TEST_F(DispatcherTest, PermanentErrorFailsTheMessage) {
-  ASSERT_EQ(scheduler::classify_send_error("cms.1"), scheduler::FailureClass::permanent);
+  ASSERT_EQ(scheduler::classify_send_error(make_error("cms.1", "")),
+            scheduler::FailureClass::permanent);
   add_modem("m1");
   add_modem("m2");
   network_.script = {failed("cms.1")};
@@ -388,7 +390,8 @@ TEST_F(DispatcherTest, UnknownOutcomeLeavesThePartUnknownAndIsNotResent) {
 }
 
 TEST_F(DispatcherTest, NotReadyRequeuesWithoutChargingAnAttempt) {
-  ASSERT_EQ(scheduler::classify_send_error("cms.17"), scheduler::FailureClass::retry_soon);
+  ASSERT_EQ(scheduler::classify_send_error(make_error("cms.17", "")),
+            scheduler::FailureClass::retry_soon);
   add_modem("m1");
   network_.script = {failed("modem.not_ready"), failed("modem.not_ready"), failed("cms.17")};
   auto options = quick_options();
