@@ -8,17 +8,8 @@
 
 namespace smsgw::modem {
 
-using parser_support::after_any_tag;
-using parser_support::all_digits;
-using parser_support::all_hex;
-using parser_support::looks_like_pdu_line;
-using parser_support::optional_text;
-using parser_support::parse_error;
-using parser_support::parse_message_header;
-using parser_support::to_int;
-using parser_support::trim;
-using parser_support::unquote;
-using parser_support::upper;
+// The shared helpers (parser_support.hpp): trim, to_int, parse_error...
+using namespace parser_support;  // NOLINT(google-build-using-namespace)
 
 Result<std::uint8_t> parse_cmgs(std::string_view line) {
   const auto params = strip_prefix(line, "+CMGS");
