@@ -1,7 +1,9 @@
-// The outbound message's state machine: every operation that changes a message's or a
-// part's status, each one transaction, each consulting the table in transitions.hpp.
+// The outbound message's state machine, from submission to the status report that settles
+// it: every operation that changes a message's or a part's status, each one transaction,
+// each consulting the table in transitions.hpp. Restart recovery is restart_recovery.cpp.
 #include <algorithm>
 
+#include "smsgw/scheduler/dlr_matcher.hpp"
 #include "store_impl.hpp"
 
 namespace smsgw::store {
@@ -9,6 +11,26 @@ namespace smsgw::store {
 using sqlite::to_millis;
 
 namespace {
+
+std::string hex_byte(int value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "0x";
+  out += kHex[(value >> 4) & 0xf];
+  out += kHex[value & 0xf];
+  return out;
+}
+
+std::string_view outcome_name(ReportOutcome outcome) {
+  switch (outcome) {
+    case ReportOutcome::delivered:
+      return "delivered";
+    case ReportOutcome::pending:
+      return "pending";
+    case ReportOutcome::failed:
+      return "failed";
+  }
+  return "failed";
+}
 
 constexpr const char* kValidityEnded = "validity period ended before it could be sent";
 
@@ -326,78 +348,139 @@ Result<StoredMessage> Store::cancel(const std::string& id, TimePoint now) {
   });
 }
 
-// ---- Restart --------------------------------------------------------------------------------
+// ---- Submission -----------------------------------------------------------------------------
 
-Result<RecoveryReport> Store::recover_after_restart(bool at_least_once, TimePoint now) {
-  return impl_->transaction([&]() -> Result<RecoveryReport> {
-    RecoveryReport report;
-    std::vector<std::string> sending;
-    {
-      STORE_TRY_ASSIGN(auto query,
-                       impl_->q("SELECT id FROM messages WHERE status = 'sending' ORDER BY id"));
-      while (true) {
-        STORE_TRY_ASSIGN(const bool row, query->step());
-        if (!row) break;
-        sending.push_back(query->text(0));
-      }
+// Inserts one message with its parts and "queued" event (inside a transaction).
+Result<std::string> Store::Impl::insert_one(const NewMessage& message, TimePoint now) {
+  if (message.parts.empty()) {
+    return make_error("invalid", "message to " + message.to + " has no parts");
+  }
+  const std::string id = message.id.empty() ? ids.next(now) : message.id;
+  const TimePoint created = or_now(message.created_at, now);
+  STORE_TRY_ASSIGN(auto insert,
+                   q("INSERT INTO messages (id, recipient, text, encoding, part_count, priority, "
+                     "send_at, expires_at, flash, status_report, pinned_modem, pinned_operator, "
+                     "destination_operator, status, attempts, created_at) VALUES "
+                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?)"));
+  insert->bind_all(id, message.to, message.text, message.encoding,
+                   static_cast<int>(message.parts.size()), message.priority, message.send_at,
+                   message.expires_at, message.flash, message.status_report, message.pinned_modem,
+                   message.pinned_operator, message.destination_operator, created);
+  if (auto done = insert->run(); !done) {
+    if (done.error().kind == ErrorCode::conflict) {
+      return make_error(ErrorCode::conflict, "message id " + id + " already exists");
     }
-    for (const auto& id : sending) {
-      STORE_TRY_ASSIGN(auto parts, impl_->parts_of(id));
-      std::string uncertain;  // parts that may have left: "2,3"
-      std::vector<int> uncertain_parts;
-      for (const auto& p : parts) {
-        if (p.status == PartStatus::sending || p.status == PartStatus::unknown) {
-          if (!uncertain.empty()) uncertain += ',';
-          uncertain += std::to_string(p.index);
-          uncertain_parts.push_back(p.index);
-        }
-      }
-      if (uncertain.empty() || at_least_once) {
-        // No PDU can have left, or the operator accepts duplicates: queue it again.
-        STORE_TRY(impl_->requeue_message(id, std::nullopt, std::nullopt));
-        JsonObject detail;
-        detail.text("action", "requeued");
-        if (uncertain.empty()) {
-          detail.text("reason", "the process stopped before any part of this attempt was written");
-        } else {
-          detail.text("parts", uncertain)
-              .text("reason",
-                    "the process stopped while these parts were being sent; at_least_once is "
-                    "set, so they are sent again and may arrive twice");
-        }
-        STORE_TRY(impl_->add_event(id, "recovered", detail.str(), now));
-        report.requeued.push_back(id);
-        continue;
-      }
-      const std::string error = "unknown outcome: the process stopped while part(s) " + uncertain +
-                                " were being sent; not resent because at_least_once is off";
-      STORE_TRY_ASSIGN(auto mark, impl_->q("UPDATE message_parts SET status = ?, error = ? "
-                                           "WHERE message_id = ? AND idx = ?"));
-      for (const auto& p : parts) {
-        if (std::find(uncertain_parts.begin(), uncertain_parts.end(), p.index) ==
-            uncertain_parts.end()) {
-          continue;
-        }
-        const auto to = next_status(p.status, PartEvent::outcome_unknown);
-        if (!to) return refused(id, p.index, p.status, PartEvent::outcome_unknown);
-        STORE_TRY(mark->bind_all(to_string(*to), error, id, p.index).run());
-      }
-      STORE_TRY_ASSIGN(auto message, impl_->require_transition(id, MessageEvent::fail));
-      STORE_TRY_ASSIGN(auto update, impl_->q("UPDATE messages SET status = ?, last_error = ?, "
-                                             "next_attempt_at = NULL WHERE id = ?"));
-      STORE_TRY(
-          update->bind_all(to_string(*next_status(message.status, MessageEvent::fail)), error, id)
-              .run());
-      STORE_TRY(impl_->add_event(id, "recovered",
-                                 JsonObject()
-                                     .text("action", "not_resent")
-                                     .text("parts", uncertain)
-                                     .text("error", error)
-                                     .str(),
-                                 now));
-      report.unknown.push_back(id);
+    return done.error();
+  }
+  STORE_TRY_ASSIGN(auto part_insert,
+                   q("INSERT INTO message_parts (message_id, idx, pdu, tpdu_length, status) "
+                     "VALUES (?, ?, ?, ?, 'queued')"));
+  for (std::size_t i = 0; i < message.parts.size(); ++i) {
+    STORE_TRY(part_insert
+                  ->bind_all(id, static_cast<int>(i + 1), message.parts[i].pdu_hex,
+                             message.parts[i].tpdu_length)
+                  .run());
+  }
+  STORE_TRY(add_event(id, "queued",
+                      JsonObject()
+                          .text("to", message.to)
+                          .number("parts", static_cast<std::int64_t>(message.parts.size()))
+                          .text("encoding", message.encoding)
+                          .number("priority", message.priority)
+                          .str(),
+                      created));
+  return id;
+}
+
+Result<SubmissionResult> Store::insert_messages(
+    std::span<const NewMessage> messages, const std::optional<IdempotencyRecord>& idempotency) {
+  const TimePoint now = std::chrono::system_clock::now();
+  return impl_->transaction([&]() -> Result<SubmissionResult> {
+    SubmissionResult result;
+    if (idempotency) {
+      STORE_TRY_ASSIGN(result.replay, impl_->claim_key(*idempotency, now));
+      if (result.replay) return result;
     }
-    return report;
+    if (messages.empty()) return make_error("invalid", "a submission needs at least one message");
+    for (const auto& message : messages) {
+      STORE_TRY_ASSIGN(auto id, impl_->insert_one(message, now));
+      result.ids.push_back(std::move(id));
+    }
+    return result;
+  });
+}
+
+// ---- Status reports (3GPP TS 23.040 9.2.2.3) -------------------------------------------------
+
+Result<MessageStatus> Store::record_report(const std::string& id, int index,
+                                           const DeliveryReport& report) {
+  const TimePoint now = or_now(report.received_at, std::chrono::system_clock::now());
+  return impl_->transaction([&]() -> Result<MessageStatus> {
+    STORE_TRY_ASSIGN(auto part, impl_->require_part(id, index));
+    const ReportOutcome outcome = classify_report_status(report.tp_status);
+    const std::string st = hex_byte(report.tp_status);
+    // A final part keeps its status (transitions.hpp); the report is still logged.
+    const auto to = next_status(part.status, report_event(outcome));
+    if (to && *to == PartStatus::delivered) {
+      STORE_TRY_ASSIGN(auto update,
+                       impl_->q("UPDATE message_parts SET status = ?, delivered_at = ?, "
+                                "report_status = ? WHERE message_id = ? AND idx = ?"));
+      STORE_TRY(update->bind_all(to_string(*to), now, report.tp_status, id, index).run());
+    } else if (to && *to == PartStatus::failed) {
+      STORE_TRY_ASSIGN(auto update,
+                       impl_->q("UPDATE message_parts SET status = ?, report_status = ?, "
+                                "error = ? WHERE message_id = ? AND idx = ?"));
+      STORE_TRY(update
+                    ->bind_all(to_string(*to), report.tp_status,
+                               "status report TP-ST " + st + ": the service centre gave up", id,
+                               index)
+                    .run());
+    } else if (to) {
+      STORE_TRY_ASSIGN(auto update,
+                       impl_->q("UPDATE message_parts SET report_status = ? WHERE message_id = ? "
+                                "AND idx = ?"));
+      STORE_TRY(update->bind_all(report.tp_status, id, index).run());
+    }
+    JsonObject detail;
+    detail.number("index", index)
+        .text("tp_st", st)
+        .text("outcome", outcome_name(outcome))
+        .text("modem", report.modem)
+        .number("mr", report.mr);
+    if (!to) detail.text("ignored", "the part is already " + std::string(to_string(part.status)));
+    STORE_TRY(impl_->add_event(id, "report", detail.str(), now));
+    STORE_TRY_ASSIGN(auto message, impl_->require_message(id));
+    if (message.status == MessageStatus::sending) return impl_->settle_if_done(id, now);
+    STORE_TRY_ASSIGN(auto parts, impl_->parts_of(id));
+    return impl_->apply_roll_up(id, message.status, parts, now);
+  });
+}
+
+Result<ReportSettlement> Store::settle_report(const DeliveryReport& report,
+                                              const scheduler::MatchOptions& options) {
+  const TimePoint received = or_now(report.received_at, std::chrono::system_clock::now());
+  return impl_->transaction([&]() -> Result<ReportSettlement> {
+    STORE_TRY_ASSIGN(auto candidates,
+                     report_candidates(report.modem, report.mr, received - options.window));
+    std::vector<scheduler::SentPart> sent;
+    sent.reserve(candidates.size());
+    for (const auto& c : candidates) {
+      sent.push_back(
+          scheduler::SentPart{c.modem, static_cast<std::uint8_t>(c.mr), c.to, c.sent_at});
+    }
+    const scheduler::StatusReportFacts facts{report.modem, static_cast<std::uint8_t>(report.mr),
+                                             report.recipient.value_or(""), report.scts, received};
+    const auto match = scheduler::match_status_report(facts, sent, options);
+    ReportSettlement settlement;
+    if (!match) {
+      STORE_TRY(store_unmatched_report(report));
+      return settlement;
+    }
+    const auto& part = candidates[*match];
+    STORE_TRY_ASSIGN(settlement.status, record_report(part.message_id, part.index, report));
+    settlement.message_id = part.message_id;
+    settlement.index = part.index;
+    return settlement;
   });
 }
 

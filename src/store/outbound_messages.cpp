@@ -1,72 +1,11 @@
-// Outbound messages and their parts: submission, the due queue, reading. Their status
-// changes are in message_transitions.cpp.
-#include <algorithm>
+// Outbound messages and their parts: the due queue and reading. Their submission and
+// every status change are in message_transitions.cpp.
 
 #include "store_impl.hpp"
 
 namespace smsgw::store {
 
 using sqlite::Query;
-
-// Inserts one message with its parts and "queued" event (inside a transaction).
-Result<std::string> Store::Impl::insert_one(const NewMessage& message, TimePoint now) {
-  if (message.parts.empty()) {
-    return make_error("invalid", "message to " + message.to + " has no parts");
-  }
-  const std::string id = message.id.empty() ? ids.next(now) : message.id;
-  const TimePoint created = or_now(message.created_at, now);
-  STORE_TRY_ASSIGN(auto insert,
-                   q("INSERT INTO messages (id, recipient, text, encoding, part_count, priority, "
-                     "send_at, expires_at, flash, status_report, pinned_modem, pinned_operator, "
-                     "destination_operator, status, attempts, created_at) VALUES "
-                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?)"));
-  insert->bind_all(id, message.to, message.text, message.encoding,
-                   static_cast<int>(message.parts.size()), message.priority, message.send_at,
-                   message.expires_at, message.flash, message.status_report, message.pinned_modem,
-                   message.pinned_operator, message.destination_operator, created);
-  if (auto done = insert->run(); !done) {
-    if (done.error().kind == ErrorCode::conflict) {
-      return make_error(ErrorCode::conflict, "message id " + id + " already exists");
-    }
-    return done.error();
-  }
-  STORE_TRY_ASSIGN(auto part_insert,
-                   q("INSERT INTO message_parts (message_id, idx, pdu, tpdu_length, status) "
-                     "VALUES (?, ?, ?, ?, 'queued')"));
-  for (std::size_t i = 0; i < message.parts.size(); ++i) {
-    STORE_TRY(part_insert
-                  ->bind_all(id, static_cast<int>(i + 1), message.parts[i].pdu_hex,
-                             message.parts[i].tpdu_length)
-                  .run());
-  }
-  STORE_TRY(add_event(id, "queued",
-                      JsonObject()
-                          .text("to", message.to)
-                          .number("parts", static_cast<std::int64_t>(message.parts.size()))
-                          .text("encoding", message.encoding)
-                          .number("priority", message.priority)
-                          .str(),
-                      created));
-  return id;
-}
-
-Result<SubmissionResult> Store::insert_messages(
-    std::span<const NewMessage> messages, const std::optional<IdempotencyRecord>& idempotency) {
-  const TimePoint now = std::chrono::system_clock::now();
-  return impl_->transaction([&]() -> Result<SubmissionResult> {
-    SubmissionResult result;
-    if (idempotency) {
-      STORE_TRY_ASSIGN(result.replay, impl_->claim_key(*idempotency, now));
-      if (result.replay) return result;
-    }
-    if (messages.empty()) return make_error("invalid", "a submission needs at least one message");
-    for (const auto& message : messages) {
-      STORE_TRY_ASSIGN(auto id, impl_->insert_one(message, now));
-      result.ids.push_back(std::move(id));
-    }
-    return result;
-  });
-}
 
 // ---- Queue ------------------------------------------------------------------------------
 

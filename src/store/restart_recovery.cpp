@@ -1,0 +1,83 @@
+// What a restart does with the messages a previous process left in "sending": each one is
+// queued again, or, when a part may already have left and at_least_once is off, settled
+// without a resend (transitions.hpp, PartEvent::outcome_unknown).
+#include <algorithm>
+
+#include "store_impl.hpp"
+
+namespace smsgw::store {
+
+Result<RecoveryReport> Store::recover_after_restart(bool at_least_once, TimePoint now) {
+  return impl_->transaction([&]() -> Result<RecoveryReport> {
+    RecoveryReport report;
+    std::vector<std::string> sending;
+    {
+      STORE_TRY_ASSIGN(auto query,
+                       impl_->q("SELECT id FROM messages WHERE status = 'sending' ORDER BY id"));
+      while (true) {
+        STORE_TRY_ASSIGN(const bool row, query->step());
+        if (!row) break;
+        sending.push_back(query->text(0));
+      }
+    }
+    for (const auto& id : sending) {
+      STORE_TRY_ASSIGN(auto parts, impl_->parts_of(id));
+      std::string uncertain;  // parts that may have left: "2,3"
+      std::vector<int> uncertain_parts;
+      for (const auto& p : parts) {
+        if (p.status == PartStatus::sending || p.status == PartStatus::unknown) {
+          if (!uncertain.empty()) uncertain += ',';
+          uncertain += std::to_string(p.index);
+          uncertain_parts.push_back(p.index);
+        }
+      }
+      if (uncertain.empty() || at_least_once) {
+        // No PDU can have left, or the operator accepts duplicates: queue it again.
+        STORE_TRY(impl_->requeue_message(id, std::nullopt, std::nullopt));
+        JsonObject detail;
+        detail.text("action", "requeued");
+        if (uncertain.empty()) {
+          detail.text("reason", "the process stopped before any part of this attempt was written");
+        } else {
+          detail.text("parts", uncertain)
+              .text("reason",
+                    "the process stopped while these parts were being sent; at_least_once is "
+                    "set, so they are sent again and may arrive twice");
+        }
+        STORE_TRY(impl_->add_event(id, "recovered", detail.str(), now));
+        report.requeued.push_back(id);
+        continue;
+      }
+      const std::string error = "unknown outcome: the process stopped while part(s) " + uncertain +
+                                " were being sent; not resent because at_least_once is off";
+      STORE_TRY_ASSIGN(auto mark, impl_->q("UPDATE message_parts SET status = ?, error = ? "
+                                           "WHERE message_id = ? AND idx = ?"));
+      for (const auto& p : parts) {
+        if (std::find(uncertain_parts.begin(), uncertain_parts.end(), p.index) ==
+            uncertain_parts.end()) {
+          continue;
+        }
+        const auto to = next_status(p.status, PartEvent::outcome_unknown);
+        if (!to) return refused(id, p.index, p.status, PartEvent::outcome_unknown);
+        STORE_TRY(mark->bind_all(to_string(*to), error, id, p.index).run());
+      }
+      STORE_TRY_ASSIGN(auto message, impl_->require_transition(id, MessageEvent::fail));
+      STORE_TRY_ASSIGN(auto update, impl_->q("UPDATE messages SET status = ?, last_error = ?, "
+                                             "next_attempt_at = NULL WHERE id = ?"));
+      STORE_TRY(
+          update->bind_all(to_string(*next_status(message.status, MessageEvent::fail)), error, id)
+              .run());
+      STORE_TRY(impl_->add_event(id, "recovered",
+                                 JsonObject()
+                                     .text("action", "not_resent")
+                                     .text("parts", uncertain)
+                                     .text("error", error)
+                                     .str(),
+                                 now));
+      report.unknown.push_back(id);
+    }
+    return report;
+  });
+}
+
+}  // namespace smsgw::store
