@@ -38,6 +38,15 @@ constexpr KindClass kKindClasses[] = {
     {ErrorCode::number, FC::permanent},
 };
 
+// The cause row's retry_limit for a `cms` / `cme` error with a number, else 0 (none).
+int same_sim_retry_limit(const Error& error) {
+  if (!error.number) return 0;
+  const causes::CauseRow* row = nullptr;
+  if (error.kind == ErrorCode::cms) row = causes::find_cms(*error.number);
+  if (error.kind == ErrorCode::cme) row = causes::find_cme(*error.number);
+  return row != nullptr ? row->retry_limit : 0;
+}
+
 }  // namespace
 
 std::string_view to_string(FailureClass failure) {
@@ -111,7 +120,11 @@ RetryDecision RetryPolicy::after_failure(const FailedAttempt& attempt, TimePoint
         make_error("send.expired", "validity ends before the next attempt; last: " + last)};
   }
   std::vector<std::string> avoid = attempt.avoid_sims;
-  const bool move = attempt.failure != FC::retry_soon;
+  // retry_soon stays on this SIM, unless its cause row has a retry_limit that the attempts
+  // so far have reached: then the SIM is as suspect as the message, and it moves.
+  const int limit = same_sim_retry_limit(attempt.error);
+  const bool move = attempt.failure != FC::retry_soon ||
+                    (limit > 0 && attempt.attempts_made >= static_cast<std::uint32_t>(limit));
   if (move && !attempt.sim.empty() &&
       std::find(avoid.begin(), avoid.end(), attempt.sim) == avoid.end()) {
     avoid.push_back(attempt.sim);

@@ -42,8 +42,9 @@ struct CauseRow {
   int last = 0;
   std::string_view text;  // the specification's wording, used by verbose error mode too
   SendClass send_class = SendClass::retry_other_sim;
-  // Quick retries on the same SIM that make sense before moving on (retry_soon rows only);
-  // 0 = no limit of its own (the retry policy's max_attempts and SIM benching apply).
+  // retry_soon rows: the attempts after which the message stops retrying on the same SIM
+  // and moves to another (RetryPolicy::after_failure); 0 = no limit of its own (the retry
+  // policy's max_attempts and SIM benching apply).
   int retry_limit = 0;
   Source source = Source::me_ta;
   std::string_view also_spelled;  // another verbose text modems print for the same code

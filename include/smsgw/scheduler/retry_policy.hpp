@@ -66,7 +66,9 @@ struct FailedAttempt {
   std::optional<TimePoint> expires_at;  // validity end, if any
 };
 
-// Queue it again: not before `at`, avoiding `avoid_sims` (SelectionPolicy rule 5).
+// Queue it again: not before `at`, avoiding `avoid_sims` (SelectionPolicy rule 5). The
+// failed SIM joins avoid_sims unless the failure is retry_soon and the cause row's
+// retry_limit (causes.hpp), if it has one, is not yet reached by attempts_made.
 struct RetryAt {
   TimePoint at;
   std::vector<std::string> avoid_sims;

@@ -101,6 +101,24 @@ TEST(RetryPolicy, RetrySoonKeepsTheSimAllowed) {
   EXPECT_TRUE(std::get<RetryAt>(d).avoid_sims.empty());
 }
 
+// +CMS ERROR: 500 is retry_soon with a retry limit of 2 in the causes table: the second
+// failure on the SIM moves the message; a cause without a limit (42) never does by itself.
+TEST(RetryPolicy, RetrySoonMovesOnceTheCausesRetryLimitIsReached) {
+  RetryPolicy policy(RetryOptions{.jitter = 0.0});
+  auto attempt = failure(FailureClass::retry_soon, 1);
+  attempt.error = make_error(ErrorCode::cms, 500, "unknown error");
+  EXPECT_TRUE(std::get<RetryAt>(policy.after_failure(attempt, kNow, 0.5)).avoid_sims.empty());
+  attempt.attempts_made = 2;
+  EXPECT_EQ(std::get<RetryAt>(policy.after_failure(attempt, kNow, 0.5)).avoid_sims,
+            (std::vector<std::string>{"t1"}));
+  attempt.error = make_error(ErrorCode::cme, 100, "unknown");
+  EXPECT_EQ(std::get<RetryAt>(policy.after_failure(attempt, kNow, 0.5)).avoid_sims,
+            (std::vector<std::string>{"t1"}));
+  attempt.error = make_error(ErrorCode::cms, 42, "congestion");
+  attempt.attempts_made = 4;
+  EXPECT_TRUE(std::get<RetryAt>(policy.after_failure(attempt, kNow, 0.5)).avoid_sims.empty());
+}
+
 TEST(RetryPolicy, RetryOtherSimAddsItToTheAvoidListOnce) {
   RetryPolicy policy(RetryOptions{.jitter = 0.0});
   auto attempt = failure(FailureClass::retry_other_sim, 2);
