@@ -59,9 +59,11 @@ void StoreWorker::loop() {
       for (auto& job : batch) job->run(*store_);
       if (auto committed = store_->commit_batch(); !committed) failure = committed.error();
     }
-    for (auto& job : batch) job->complete(failure);
+    // Counted before any caller resumes: a caller that reads batches() after its call
+    // returned sees its own batch.
     batches_.fetch_add(1);
     jobs_done_.fetch_add(batch.size());
+    for (auto& job : batch) job->complete(failure);
     batch.clear();
   }
 }

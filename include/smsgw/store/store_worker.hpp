@@ -65,6 +65,7 @@ class StoreWorker {
 
   void stop();
 
+  // Batches committed (or failed) and jobs run; a batch counts before its callers resume.
   std::uint64_t batches() const { return batches_.load(); }
   std::uint64_t jobs() const { return jobs_done_.load(); }
 
