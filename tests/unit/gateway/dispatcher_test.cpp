@@ -244,6 +244,17 @@ class DispatcherTest : public ::testing::Test {
     return n;
   }
 
+  // After one send that failed, the message `id` ended expired, and no part of it is left
+  // `sending`.
+  void expect_expired_after_one_send(const std::string& id) {
+    settle();
+    EXPECT_EQ(total_calls(), 1u);
+    const auto stored = message(id);
+    EXPECT_EQ(stored.status, MessageStatus::expired);
+    ASSERT_EQ(stored.parts.size(), 1u);
+    EXPECT_NE(stored.parts[0].status, PartStatus::sending);
+  }
+
   asio::io_context io_;
   test_support::TempDir dir_;
   std::unique_ptr<store::StoreWorker> worker_;
@@ -419,12 +430,7 @@ TEST_F(DispatcherTest, ValidityEndingDuringBackOffExpiresTheMessage) {
   const auto id = submit(1, Clock::now() + 1s);
 
   ASSERT_TRUE(reaches(id, MessageStatus::expired));
-  settle();
-  EXPECT_EQ(total_calls(), 1u);
-  const auto stored = message(id);
-  EXPECT_EQ(stored.status, MessageStatus::expired);
-  ASSERT_EQ(stored.parts.size(), 1u);
-  EXPECT_NE(stored.parts[0].status, PartStatus::sending);
+  expect_expired_after_one_send(id);
 }
 
 TEST_F(DispatcherTest, ValidityEndingWhileQueuedForRetryExpiresTheMessage) {
@@ -436,12 +442,7 @@ TEST_F(DispatcherTest, ValidityEndingWhileQueuedForRetryExpiresTheMessage) {
 
   ASSERT_TRUE(reaches(id, MessageStatus::queued));
   ASSERT_TRUE(reaches(id, MessageStatus::expired));
-  settle();
-  EXPECT_EQ(total_calls(), 1u);
-  const auto stored = message(id);
-  EXPECT_EQ(stored.status, MessageStatus::expired);
-  ASSERT_EQ(stored.parts.size(), 1u);
-  EXPECT_NE(stored.parts[0].status, PartStatus::sending);
+  expect_expired_after_one_send(id);
 }
 
 TEST_F(DispatcherTest, StopLetsTheSendInFlightFinish) {

@@ -17,6 +17,28 @@ using ME = MessageEvent;
 using P = PartStatus;
 using PE = PartEvent;
 
+// Walks every (status, event): allowed exactly when `expected` lists it, to the listed
+// status; refused otherwise.
+template <class Status, class Event, class AllStatuses, class AllEvents>
+void expect_exactly(const std::set<std::tuple<Status, Event, Status>>& expected,
+                    const AllStatuses& statuses, const AllEvents& events) {
+  for (const Status from : statuses) {
+    for (const Event event : events) {
+      const std::optional<Status> to = next_status(from, event);
+      bool listed = false;
+      for (const auto& [f, e, t] : expected) {
+        if (f == from && e == event) {
+          listed = true;
+          EXPECT_EQ(to, t) << to_string(from) << " x " << to_string(event);
+        }
+      }
+      if (!listed) {
+        EXPECT_FALSE(to) << to_string(from) << " x " << to_string(event) << " must be refused";
+      }
+    }
+  }
+}
+
 TEST(MessageTransitions, TheTableIsTheContract) {
   const std::set<std::tuple<M, ME, M>> expected{
       {M::queued, ME::claim, M::sending},
@@ -31,22 +53,7 @@ TEST(MessageTransitions, TheTableIsTheContract) {
       {M::sent, ME::parts_delivered, M::delivered},
       {M::sent, ME::part_failed_by_report, M::failed},
   };
-  // Walk every (status, event): allowed exactly when listed, to the listed status.
-  for (const auto from : kAllMessageStatuses) {
-    for (const auto event : kAllMessageEvents) {
-      const auto to = next_status(from, event);
-      bool listed = false;
-      for (const auto& [f, e, t] : expected) {
-        if (f == from && e == event) {
-          listed = true;
-          EXPECT_EQ(to, t) << to_string(from) << " x " << to_string(event);
-        }
-      }
-      if (!listed) {
-        EXPECT_FALSE(to) << to_string(from) << " x " << to_string(event) << " must be refused";
-      }
-    }
-  }
+  expect_exactly(expected, kAllMessageStatuses, kAllMessageEvents);
   EXPECT_EQ(message_transitions().size(), expected.size());
 }
 
@@ -85,21 +92,7 @@ TEST(PartTransitions, TheTableIsTheContract) {
       {P::sent, PE::report_failed, P::failed},
       {P::unknown, PE::report_failed, P::failed},
   };
-  for (const auto from : kAllPartStatuses) {
-    for (const auto event : kAllPartEvents) {
-      const auto to = next_status(from, event);
-      bool listed = false;
-      for (const auto& [f, e, t] : expected) {
-        if (f == from && e == event) {
-          listed = true;
-          EXPECT_EQ(to, t) << to_string(from) << " x " << to_string(event);
-        }
-      }
-      if (!listed) {
-        EXPECT_FALSE(to) << to_string(from) << " x " << to_string(event) << " must be refused";
-      }
-    }
-  }
+  expect_exactly(expected, kAllPartStatuses, kAllPartEvents);
   EXPECT_EQ(part_transitions().size(), expected.size());
 }
 
