@@ -34,6 +34,9 @@ int serve(const std::string& config_path) {
     std::fprintf(stderr, "smsgw: %s: %s\n", config_path.c_str(), logging.error().message.c_str());
     return 2;
   }
+  if (auto exposed = config::exposed_secrets_warning(config_path, cfg)) {
+    spdlog::warn("config: {}", *exposed);
+  }
   std::vector<scheduler::OperatorSpec> specs;
   for (const auto& op : cfg.operators) specs.push_back({op.name, op.mccmnc, op.prefixes});
   auto operators =

@@ -1,10 +1,12 @@
 #include "smsgw/config/config.hpp"
 
+#include <sys/stat.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -476,6 +478,21 @@ Result<Config> load_config(const std::filesystem::path& path) {
     return make_error("config.io", path.string() + ": read failed");
   }
   return parse_config(text.str(), path);
+}
+
+std::optional<std::string> exposed_secrets_warning(const std::filesystem::path& path,
+                                                   const Config& config) {
+  const bool webhook_secret = std::any_of(config.webhooks.begin(), config.webhooks.end(),
+                                          [](const WebhookConfig& w) { return !w.secret.empty(); });
+  if (config.http.tokens.empty() && !webhook_secret) return std::nullopt;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || (st.st_mode & S_IROTH) == 0) return std::nullopt;
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  return path.string() + " holds " + (config.http.tokens.empty() ? "" : "API tokens") +
+         (!config.http.tokens.empty() && webhook_secret ? " and " : "") +
+         (webhook_secret ? "webhook secrets" : "") + " and is readable by every user (mode " +
+         mode + "); chmod 640 it (or 600)";
 }
 
 }  // namespace smsgw::config

@@ -1,6 +1,60 @@
 #include "sqlite.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
 namespace smsgw::store::sqlite {
+namespace {
+
+// Modes a store file may keep: the owner's, and read for the group (0640, for a service
+// group an operator set up on purpose). Anything more is cut back to 0600.
+constexpr mode_t kAllowedModeBits = 0740;
+
+std::string octal(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+// Opens (creating it, mode 0600 whatever the umask, when `create`) the file at `path` and
+// cuts its mode back to what kAllowedModeBits allows.
+Result<void> make_private(const std::filesystem::path& path, bool create) {
+  const int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0);
+  const int fd = ::open(path.c_str(), flags, 0600);
+  if (fd < 0) {
+    if (!create && errno == ENOENT) return {};
+    return make_error("unavailable", "cannot open " + path.string() + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  Result<void> result;
+  if (::fstat(fd, &st) != 0) {
+    result = make_error("unavailable", "cannot stat " + path.string() + ": " + std::strerror(errno));
+  } else if ((st.st_mode & 0777 & ~kAllowedModeBits) != 0 && ::fchmod(fd, 0600) != 0) {
+    result = make_error("unavailable", path.string() + " is mode " + octal(st.st_mode) +
+                                           ", more open than 0640, and cannot be made 0600: " +
+                                           std::strerror(errno) +
+                                           " (chown it to the user smsgw runs as)");
+  }
+  ::close(fd);
+  return result;
+}
+
+}  // namespace
+
+Result<void> restrict_to_owner(const std::filesystem::path& path) {
+  const std::string name = path.string();
+  if (name.empty() || name == ":memory:" || name.rfind("file:", 0) == 0) return {};
+  if (auto made = make_private(path, true); !made) return made;
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    if (auto made = make_private(name + suffix, false); !made) return made;
+  }
+  return {};
+}
 
 std::int64_t to_millis(TimePoint time) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
@@ -132,6 +186,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path
     return true;
   }();
   (void)memstatus_off;
+  if (auto restricted = restrict_to_owner(path); !restricted) return restricted.error();
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -79,6 +79,13 @@ class Query {
   int bind_error_ = SQLITE_OK;
 };
 
+// The database holds every message text (one-time codes among them). Creates the file at
+// `path` mode 0600 whatever the umask, and cuts an existing file, -wal, -shm or -journal
+// that others may read back to 0600 (0640 stays: a service group). SQLite creates -wal and
+// -shm with the database file's mode (os_unix.c, robust_open), so they follow it.
+// ":memory:" and "file:" URIs are left alone.
+Result<void> restrict_to_owner(const std::filesystem::path& path);
+
 class Connection {
  public:
   static Result<std::unique_ptr<Connection>> open(const std::filesystem::path& path);

@@ -175,6 +175,12 @@ Result<Config> parse_config(std::string_view toml, const std::filesystem::path& 
 // Reads and parses the file at `path`.
 Result<Config> load_config(const std::filesystem::path& path);
 
+// A warning when the file at `path` holds secrets (http.tokens, a [[webhook]] secret) and
+// users other than its owner and group may read it; nullopt otherwise. Names the file, its
+// mode and the fix.
+std::optional<std::string> exposed_secrets_warning(const std::filesystem::path& path,
+                                                   const Config& config);
+
 // Parses a duration as written in the config ("30s", "5m", "1h30m", "500ms"); for tests
 // and for command-line flags that take the same form.
 Result<Duration> parse_duration(std::string_view text);
