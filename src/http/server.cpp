@@ -6,6 +6,8 @@
 #include <charconv>
 #include <ctime>
 #include <list>
+#include <string>
+#include <vector>
 
 #include "smsgw/common/event.hpp"
 #include "smsgw/common/net.hpp"
@@ -157,6 +159,43 @@ std::optional<ApiResponse> answer_for_read_error(const error_code& ec) {
   return {};
 }
 
+// RFC 9112 6.1, 6.3: the only transfer coding the server decodes is "chunked", alone. A
+// request with any other is refused before its body is read: when chunked is not last
+// its body's length is unknown (reading on would take the next request's bytes as body,
+// the request-smuggling case), and a coding before it would leave the body undecoded.
+std::optional<ApiResponse> answer_for_framing(const bhttp::fields& header) {
+  std::vector<std::string_view> codings;
+  const auto [first, last] = header.equal_range(bhttp::field::transfer_encoding);
+  for (auto field = first; field != last; ++field) {
+    std::string_view list = field->value();
+    while (!list.empty()) {
+      const auto comma = list.find(',');
+      std::string_view coding = list.substr(0, comma);
+      while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) {
+        coding.remove_prefix(1);
+      }
+      while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) {
+        coding.remove_suffix(1);
+      }
+      if (!coding.empty()) codings.push_back(coding);
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    }
+  }
+  if (codings.empty() || (codings.size() == 1 && iequals(codings[0], "chunked"))) {
+    return std::nullopt;
+  }
+  if (!iequals(codings.back(), "chunked")) {
+    return error_response("invalid", "malformed HTTP request: Transfer-Encoding \"" +
+                                         std::string(codings.back()) +
+                                         "\" does not end in chunked, so the body's length is "
+                                         "unknown (RFC 9112 6.3)");
+  }
+  return error_response("invalid", "malformed HTTP request: transfer coding \"" +
+                                       std::string(codings.front()) +
+                                       "\" is not supported; send the body chunked alone or "
+                                       "with a Content-Length");
+}
+
 // Closes after an error answer without losing it (RFC 9112 9.6, staged tear-down): a close
 // with unread request bytes in the socket makes the kernel send a reset, which can destroy
 // the answer before the client reads it. So shut down sending, then read and drop what the
@@ -192,6 +231,13 @@ awaitable<void> serve(std::shared_ptr<State> state, tcp::socket socket) {
     co_await bhttp::async_read_header(connection.stream, buffer, parser,
                                       asio::redirect_error(use_awaitable, ec));
     connection.idle = false;
+    if (!ec) {
+      if (auto refused = answer_for_framing(parser.get())) {
+        co_await write_response(*state, connection.stream, *refused, 11, false, ec);
+        if (!ec) co_await linger_close(connection.stream);
+        break;
+      }
+    }
     if (!ec && !parser.is_done()) {
       // RFC 9110 10.1.1: a client waiting for "100 Continue" gets it before the body.
       if (iequals(parser.get()[bhttp::field::expect], "100-continue")) {

@@ -355,6 +355,46 @@ TEST_F(ServerTest, MalformedHttpIs400AndCloses) {
   });
 }
 
+// Requests the parser cannot frame get a 400 with a one-line reason, then the connection
+// closes (RFC 9112 6.3: Content-Length with Transfer-Encoding is a smuggling attempt).
+TEST_F(ServerTest, UnframeableRequestsAre400WithAReasonAndClose) {
+  const std::string kPost = "POST /api/v1/messages HTTP/1.1\r\nHost: gw\r\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"Content-Length with chunked",
+       kPost + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+      {"malformed chunk size",
+       kPost + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"},
+      {"two Content-Lengths", kPost + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}"},
+      // Without chunked last the body has no length; reading on would take the next bytes
+      // ("abc" here) for a request of their own.
+      {"Transfer-Encoding not ending in chunked",
+       kPost + "Transfer-Encoding: gzip\r\n\r\nabc"},
+      {"a transfer coding before chunked",
+       kPost + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"},
+      {"chunked then another on a second line",
+       kPost + "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n0\r\n\r\n"},
+      {"bad start line", "HELLO\r\n\r\n"},
+      {"header without colon", "GET /healthz HTTP/1.1\r\nHost gw\r\n\r\n"},
+  };
+  start();
+  run([&]() -> awaitable<void> {
+    for (const auto& c : cases) {
+      const std::string& what = c.first;
+      auto* client = co_await connect();
+      const auto response = co_await exchange(*client, c.second);
+      EXPECT_EQ(response.status, 400u) << what;
+      if (response.status == 400u) {
+        EXPECT_EQ(response.body_json().at("error").at("code"), "invalid") << what;
+        const std::string reason = response.body_json().at("error").at("message");
+        EXPECT_EQ(reason.find('\n'), std::string::npos) << what << ": " << reason;
+        EXPECT_NE(reason.find("malformed HTTP request"), std::string::npos) << what;
+      }
+      const bool closed = co_await closed_by_server(*client, 5s);
+      EXPECT_TRUE(closed) << what;
+    }
+  });
+}
+
 TEST_F(ServerTest, SilentConnectionIsClosedAfterTheRequestTimeout) {
   ServerOptions options;
   options.request_timeout = 200ms;
