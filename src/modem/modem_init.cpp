@@ -79,22 +79,26 @@ awaitable<Result<void>> ModemActor::Impl::initialise() {
 }
 
 // The first +CNMI variant of the profile the modem accepts. Before a variant that
-// delivers messages directly (+CMT) it asks for +CSMS=1, so a +CMT is acknowledged
-// (AT+CNMA) only once the listener stored it: with service 0 the modem acknowledges it
-// by itself and a message the gateway fails to store is lost (TS 27.005 3.2.1, 3.4.4).
+// delivers messages (+CMT) or status reports (+CDS) directly it asks for +CSMS=1, so each
+// is acknowledged (AT+CNMA) only once the listener stored it: with service 0 the modem
+// acknowledges it by itself, and one that arrives while the gateway is down or fails to
+// store it is lost. Under service 1 an unacknowledged one goes back to the network, which
+// delivers it again, stored, and the start-up sweep reads it (TS 27.005 3.2.1, 3.4.4).
 awaitable<Result<void>> ModemActor::Impl::select_indications() {
   indications = false;
   cnmi_command.clear();
   bool asked_for_acknowledgement = false;
   for (auto cnmi : profile->cnmi_variants) {
     const auto setting = parse_cnmi(cnmi);
-    if (setting && setting->delivers_messages_directly() && !asked_for_acknowledgement) {
+    const bool direct =
+        setting && (setting->delivers_messages_directly() || setting->delivers_reports_directly());
+    if (direct && !asked_for_acknowledgement) {
       asked_for_acknowledgement = true;
       if (auto service = co_await command("AT+CSMS=1"); !service) {
         if (is_port_failure(service.error())) co_return service.error();
         log->warn(
-            "AT+CSMS=1 refused ({}): the modem acknowledges +CMT by itself; a message "
-            "the gateway fails to store is lost",
+            "AT+CSMS=1 refused ({}): the modem acknowledges +CMT and +CDS by itself; one "
+            "that arrives while the gateway is down or cannot store it is lost",
             service.error().code);
       }
     }

@@ -139,6 +139,8 @@ struct CnmiSetting {
   int bfr = 0;
   // +CMT: the PDU comes with the indication and is never stored.
   [[nodiscard]] bool delivers_messages_directly() const { return mt == 2 || mt == 3; }
+  // +CDS: the status report comes with the indication and is never stored.
+  [[nodiscard]] bool delivers_reports_directly() const { return ds == 1; }
   friend bool operator==(const CnmiSetting&, const CnmiSetting&) = default;
 };
 // The reply to AT+CNMI? ("+CNMI: 2,1,0,2,0") or the set command itself

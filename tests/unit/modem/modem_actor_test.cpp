@@ -512,6 +512,27 @@ TEST(ModemActorInbound, StatusReportsDirectAndStoredInSr) {
   EXPECT_EQ(h.actor->snapshot().reports_total, 2u);
 }
 
+// SIMCom routes reports only directly (+CDS, ds=1): the actor runs it under +CSMS=1 so a
+// report is acknowledged only after the listener stored it; one the gateway misses goes
+// back to the network and arrives again, stored (TS 27.005 3.4.4).
+TEST(ModemActorInbound, DirectReportsRunUnderServiceOneAndAreAcknowledged) {
+  Harness h;
+  h.modem->manufacturer = "SIMCOM_Ltd";
+  auto modem = h.modem.get();
+  h.modem->hook = [modem](const std::string& command) -> std::optional<std::string> {
+    if (command == "AT+CSMS=1") modem->csms_service = 1;
+    return std::nullopt;
+  };
+  h.start();
+  ASSERT_TRUE(h.ready());
+  ASSERT_GE(h.position("AT+CSMS=1"), 0);
+  EXPECT_LT(h.position("AT+CSMS=1"), h.position("AT+CNMI=2,1,0,1,0"));
+  h.modem->urc("+CDS: 25\r\n" + report_pdu(64));
+  ASSERT_TRUE(h.run_until([&] { return h.modem->count("AT+CNMA") == 1; }));
+  ASSERT_EQ(h.listener.reports.size(), 1u);
+  EXPECT_EQ(h.listener.reports[0].report.message_reference, 64);
+}
+
 TEST(ModemActorInbound, QuectelAnnouncesSmButStoresInSr) {
   Harness h;
   h.modem->manufacturer = "Quectel";
