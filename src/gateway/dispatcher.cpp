@@ -130,13 +130,17 @@ std::string Dispatcher::group_of(const QueuedMessage& m) const {
   return "any";
 }
 
+Dispatcher::QueueKey Dispatcher::key_of(const QueuedMessage& message) {
+  return {-message.priority, -static_cast<std::int64_t>(message.parts), message.id};
+}
+
 void Dispatcher::place(QueuedMessage message) {
   const auto now = std::chrono::system_clock::now();
   const std::string id = message.id;
   if (message.not_before > now) {
     deferred_.emplace(message.not_before, id);
   } else {
-    ready_[group_of(message)].emplace(-message.priority, id);
+    ready_[group_of(message)].insert(key_of(message));
   }
   messages_.insert_or_assign(id, std::move(message));
 }
@@ -144,7 +148,7 @@ void Dispatcher::place(QueuedMessage message) {
 void Dispatcher::unqueue(const QueuedMessage& message) {
   auto group = ready_.find(group_of(message));
   if (group != ready_.end()) {
-    group->second.erase({-message.priority, message.id});
+    group->second.erase(key_of(message));
     if (group->second.empty()) ready_.erase(group);
   }
   for (auto it = deferred_.lower_bound(message.not_before);
@@ -223,7 +227,7 @@ std::optional<TimePoint> Dispatcher::dispatch_round(TimePoint now) {
     for (const auto& [group, queue] : ready_) {
       std::size_t taken = 0;
       for (auto it = queue.begin(); it != queue.end() && taken < kHeadsPerGroup; ++it, ++taken) {
-        heads.emplace_back(*it, &messages_.at(it->second));
+        heads.emplace_back(*it, &messages_.at(std::get<2>(*it)));
       }
     }
     std::sort(heads.begin(), heads.end(),
@@ -494,7 +498,7 @@ awaitable<void> Dispatcher::run() {
       const auto id = deferred_.begin()->second;
       deferred_.erase(deferred_.begin());
       if (auto it = messages_.find(id); it != messages_.end()) {
-        ready_[group_of(it->second)].emplace(-it->second.priority, id);
+        ready_[group_of(it->second)].insert(key_of(it->second));
       }
     }
     if (!sweeping_ && now - last_sweep >= options_.expiry_sweep) {

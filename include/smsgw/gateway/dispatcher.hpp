@@ -1,5 +1,7 @@
 // Dispatcher: carries out the scheduler's decisions. It keeps the queued messages in memory
-// (grouped by destination operator and pinned modem, ordered by priority then age), hands
+// (grouped by destination operator and pinned modem, ordered by priority, then the most
+// parts first, then age: when the backlog is more than the modems take in one round, the
+// long messages start early and the last round is short ones spread over every SIM), hands
 // each free modem the message the selection policy picks for it, writes every step to the
 // store before it happens on the modem, and applies the retry policy to failures.
 //
@@ -25,6 +27,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -32,7 +35,6 @@
 #include "smsgw/common/net.hpp"
 #include "smsgw/common/task_group.hpp"
 #include "smsgw/gateway/queued_message.hpp"
-#include "smsgw/store/store_worker.hpp"
 #include "smsgw/modem/part_sender.hpp"
 #include "smsgw/scheduler/local_calendar.hpp"
 #include "smsgw/scheduler/operators.hpp"
@@ -115,8 +117,9 @@ class Dispatcher {
 
  private:
   struct Slot;
-  using QueueKey = std::pair<int, std::string>;  // (-priority, id)
+  using QueueKey = std::tuple<int, std::int64_t, std::string>;  // (-priority, -parts, id)
   using Queue = std::set<QueueKey>;
+  static QueueKey key_of(const QueuedMessage& message);
 
   std::string group_of(const QueuedMessage& message) const;
   void place(QueuedMessage message);

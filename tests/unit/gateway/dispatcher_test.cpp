@@ -445,6 +445,24 @@ TEST_F(DispatcherTest, ValidityEndingWhileQueuedForRetryExpiresTheMessage) {
   expect_expired_after_one_send(id);
 }
 
+// A backlog at one priority goes out the most parts first (then oldest first), so the
+// last round is not one long message on one SIM while the others idle.
+TEST_F(DispatcherTest, ABacklogGoesOutLongestFirst) {
+  auto& m1 = add_modem("m1");
+  m1.hold();
+  start();
+  const auto first = submit(1);
+  ASSERT_TRUE(run_until([&] { return m1.in_flight == 1; }));
+  const auto one = submit(1);
+  const auto three = submit(3);
+  const auto two = submit(2);
+  m1.release();
+  for (const auto& id : {first, one, three, two}) ASSERT_TRUE(reaches(id, MessageStatus::sent));
+  std::vector<std::size_t> lengths;  // tpdu length 20 + part index (submit)
+  for (const auto& c : m1.calls) lengths.push_back(c.length);
+  EXPECT_EQ(lengths, (std::vector<std::size_t>{21, 21, 22, 23, 21, 22, 21}));
+}
+
 TEST_F(DispatcherTest, StopLetsTheSendInFlightFinish) {
   auto& m1 = add_modem("m1");
   m1.hold();
