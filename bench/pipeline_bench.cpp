@@ -5,10 +5,15 @@
 // N * 1000 / L messages per second. Also reports the gateway's peak resident memory.
 //
 // Usage: pipeline_bench [--modems 64] [--latency-ms 200] [--jitter-ms 0] [--messages N*50]
-//          [--batch 500] [--status-reports] [--dir DIR] [--log-level info] [--smsgw PATH]
-//          [--serve-cpus LIST] [--sim-cpus LIST] [--poll-ms 20] [--keep]
+//          [--batch 500] [--status-reports] [--mixed] [--dir DIR] [--log-level info]
+//          [--smsgw PATH] [--serve-cpus LIST] [--sim-cpus LIST] [--poll-ms 20] [--keep]
 //   --status-reports  messages ask for a delivery report and every modem answers one
 //                     1 s after the +CMGS (default: no reports, the modems only send)
+//   --mixed           messages of 1, 2, 3 and 5 parts (6:2:1:1 in every ten, interleaved)
+//                     instead of all single-part; the limit then counts parts (PDUs)
+// Two rates are printed as fractions of the limit: "whole batch", first submit to the last
+// message final, and "steady", the PDUs the modems accepted between 10 % and 90 % of all
+// of them (from the simulator's sent.jsonl) over the time between.
 #include <unistd.h>
 
 #include <algorithm>
@@ -38,6 +43,7 @@ struct Options {
   int messages = 0;  // 0: modems * 50
   int batch = 500;
   bool status_reports = false;
+  bool mixed = false;
   std::filesystem::path dir;
   std::string log_level = "info";
   std::vector<int> serve_cpus;
@@ -47,14 +53,32 @@ struct Options {
   std::string smsgw = smsgw_binary();
 };
 
-std::string batch_body(int first, int count, bool status_report) {
+// The parts of message `index`: 1 without --mixed; with it 1, 2, 3 or 5, six of every ten
+// single-part, spread through the batch rather than sorted.
+int parts_of(int index, bool mixed) {
+  static constexpr int kMix[] = {1, 2, 1, 1, 3, 1, 2, 1, 5, 1};
+  return mixed ? kMix[index % 10] : 1;
+}
+
+// A GSM 7-bit text that needs exactly `parts` parts: 160 characters fit one, 153 a part of
+// a concatenated message (3GPP TS 23.040 9.2.3.24.1, the 6-octet header).
+std::string text_of(int index, int parts) {
+  std::string text = "Pipeline message " + std::to_string(index);
+  const std::size_t length = parts == 1 ? text.size() : 153 * static_cast<std::size_t>(parts) - 20;
+  text.resize(length, '.');
+  return text;
+}
+
+std::string batch_body(int first, int count, bool status_report, bool mixed) {
   std::string body = R"({"messages":[)";
   for (int i = 0; i < count; ++i) {
-    char text[128];
-    std::snprintf(text, sizeof text,
-                  R"(%s{"to":"+49176%08d","text":"Pipeline message %d","status_report":%s})",
-                  i > 0 ? "," : "", first + i, first + i, status_report ? "true" : "false");
-    body += text;
+    const int index = first + i;
+    char to[32];
+    std::snprintf(to, sizeof to, "+49176%08d", index);
+    if (i > 0) body += ',';
+    body += R"({"to":")" + std::string(to) + R"(","text":")" +
+            text_of(index, parts_of(index, mixed)) + R"(","status_report":)" +
+            (status_report ? "true" : "false") + "}";
   }
   body += "]}";
   return body;
@@ -71,8 +95,8 @@ int usage(const char* self) {
   std::fprintf(
       stderr,
       "usage: %s [--modems 64] [--latency-ms 200] [--jitter-ms 0] [--messages N*50]\n"
-      "          [--batch 500] [--status-reports] [--dir DIR] [--log-level info] [--smsgw PATH]\n"
-      "          [--serve-cpus LIST] [--sim-cpus LIST] [--poll-ms 20] [--keep]\n",
+      "          [--batch 500] [--status-reports] [--mixed] [--dir DIR] [--log-level info]\n"
+      "          [--smsgw PATH] [--serve-cpus LIST] [--sim-cpus LIST] [--poll-ms 20] [--keep]\n",
       self);
   return 2;
 }
@@ -93,6 +117,8 @@ int main(int argc, char** argv) {
     try {
       if (arg == "--status-reports") {
         o.status_reports = true;
+      } else if (arg == "--mixed") {
+        o.mixed = true;
       } else if (arg == "--keep") {
         o.keep = true;
       } else if (i + 1 >= argc) {
@@ -149,17 +175,20 @@ int main(int argc, char** argv) {
   }
   const auto endpoint = gateway->endpoint();
   const double limit = o.modems * 1000.0 / o.latency_ms;
-  const double ideal_seconds = o.messages / limit;
+  std::size_t total_parts = 0;
+  for (int i = 0; i < o.messages; ++i) total_parts += static_cast<std::size_t>(parts_of(i, o.mixed));
+  const double ideal_seconds = static_cast<double>(total_parts) / limit;
   std::printf(
-      "%d modems ready, send latency %d ms (jitter %d), status reports %s; %d messages in "
-      "batches of %d\n",
-      o.modems, o.latency_ms, o.jitter_ms, o.status_reports ? "on" : "off", o.messages, o.batch);
+      "%d modems ready, send latency %d ms (jitter %d), status reports %s; %d messages "
+      "(%zu parts%s) in batches of %d\n",
+      o.modems, o.latency_ms, o.jitter_ms, o.status_reports ? "on" : "off", o.messages,
+      total_parts, o.mixed ? ", mixed 1/2/3/5" : "", o.batch);
   std::printf("folder %s (%s), %ld CPUs, %s, log level %s\n", o.dir.c_str(),
               filesystem_type(o.dir).c_str(), sysconf(_SC_NPROCESSORS_ONLN), load_average().c_str(),
               o.log_level.c_str());
   std::printf("disk: %s\n", describe(fsync_probe(o.dir)).c_str());
-  std::printf("limit N*1000/L = %.1f messages/s: %d messages take at least %.2f s\n", limit,
-              o.messages, ideal_seconds);
+  std::printf("limit N*1000/L = %.1f parts/s: %zu parts take at least %.2f s\n", limit,
+              total_parts, ideal_seconds);
   std::fflush(stdout);
 
   const auto memory_before = process_memory(gateway->serve_pid());
@@ -182,7 +211,8 @@ int main(int argc, char** argv) {
           for (int first = 0; first < o.messages && !failed; first += o.batch) {
             const int count = std::min(o.batch, o.messages - first);
             auto reply = co_await connection.exchange(
-                post_request("/api/v1/messages", batch_body(first, count, o.status_reports)));
+                post_request("/api/v1/messages",
+                             batch_body(first, count, o.status_reports, o.mixed)));
             if (reply.status != 202) {
               std::fprintf(stderr, "batch at %d refused: %d %s %s\n", first, reply.status,
                            reply.body.substr(0, 300).c_str(), reply.error.message().c_str());
@@ -200,12 +230,15 @@ int main(int argc, char** argv) {
   // every 500 ms, then every --poll-ms from 95 % of the ideal time on.
   double done_at = 0;
   double sent = 0;
+  std::vector<std::pair<double, std::size_t>> progress;  // (seconds, PDUs in sent.jsonl)
   double failed = 0;
   const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(ideal_seconds * 3 + 60));
   for (;;) {
     const auto reply = http_once(endpoint, get_request("/metrics"), std::chrono::seconds(10));
     const auto now = Clock::now();
+    progress.emplace_back(std::chrono::duration<double>(now - start).count(),
+                          count_lines(sent_log) - sent_lines_before);
     if (reply.status == 200) {
       sent = prometheus_sum(reply.body, "smsgw_messages", R"(status="sent")") +
              prometheus_sum(reply.body, "smsgw_messages", R"(status="delivered")");
@@ -224,19 +257,37 @@ int main(int argc, char** argv) {
     // Every poll is a store job on the gateway: poll rarely until the end is near.
     const bool near_end =
         std::chrono::duration<double>(now - start).count() >= 0.95 * ideal_seconds;
-    std::this_thread::sleep_for(std::chrono::milliseconds(near_end ? o.poll_ms : 500));
+    const int pause_ms = near_end ? o.poll_ms : 500;
+    // sent.jsonl is sampled every --poll-ms meanwhile (a file read, no load on the gateway).
+    for (int waited = 0; waited < pause_ms; waited += o.poll_ms) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(o.poll_ms, pause_ms)));
+      progress.emplace_back(std::chrono::duration<double>(Clock::now() - start).count(),
+                            count_lines(sent_log) - sent_lines_before);
+    }
   }
 
   const double serve_cpu = process_cpu_seconds(gateway->serve_pid()) - serve_cpu_before;
   const double sim_cpu = process_cpu_seconds(gateway->sim_pid()) - sim_cpu_before;
   const auto memory = process_memory(gateway->serve_pid());
   const auto pdus = count_lines(sent_log) - sent_lines_before;
-  const double rate = sent / done_at;
+  const double rate = static_cast<double>(total_parts) / done_at;
+  // Steady: from the first sample at 10 % of the PDUs to the last at or below 90 %.
+  const auto lo = static_cast<std::size_t>(0.1 * static_cast<double>(total_parts));
+  const auto hi = static_cast<std::size_t>(0.9 * static_cast<double>(total_parts));
+  const auto from = std::find_if(progress.begin(), progress.end(),
+                                 [&](const auto& p) { return p.second >= lo; });
+  const auto upto = std::find_if(progress.rbegin(), progress.rend(),
+                                 [&](const auto& p) { return p.second <= hi; });
+  double steady = 0;
+  if (from != progress.end() && upto != progress.rend() && upto->first > from->first) {
+    steady = static_cast<double>(upto->second - from->second) / (upto->first - from->first);
+  }
   std::printf(
       "submitted in %.3f s; all %d final after %.3f s (%.0f sent, %.0f failed, %zu PDUs "
       "in sent.jsonl)\n",
       submitted_at, o.messages, done_at, sent, failed, pdus);
-  std::printf("rate %.1f messages/s = %.4f of the limit %.1f/s\n", rate, rate / limit, limit);
+  std::printf("whole batch %.1f parts/s = %.4f of the limit %.1f/s; steady %.1f parts/s = %.4f\n",
+              rate, rate / limit, limit, steady, steady / limit);
   std::printf(
       "CPU during the run: smsgw serve %.2f s (%.0f%% of a core), smsgw-sim %.2f s "
       "(%.0f%%)\n",
