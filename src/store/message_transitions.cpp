@@ -148,6 +148,14 @@ Result<void> Store::Impl::record_part_failure(const std::string& id, const PartF
                    now);
 }
 
+Result<void> Store::Impl::mark_failed(const std::string& id, const std::string& error) {
+  STORE_TRY_ASSIGN(auto message, require_transition(id, MessageEvent::fail));
+  STORE_TRY_ASSIGN(auto update, q("UPDATE messages SET status = ?, last_error = ?, "
+                                  "next_attempt_at = NULL WHERE id = ?"));
+  return update->bind_all(to_string(*next_status(message.status, MessageEvent::fail)), error, id)
+      .run();
+}
+
 Result<void> Store::Impl::requeue_message(const std::string& id,
                                           std::optional<TimePoint> next_attempt_at,
                                           const std::optional<std::string>& error) {
@@ -287,12 +295,7 @@ Result<void> Store::fail(const std::string& id, const std::string& error, TimePo
                          const std::optional<PartFailure>& part) {
   return impl_->transaction([&]() -> Result<void> {
     if (part) STORE_TRY(impl_->record_part_failure(id, *part, now));
-    STORE_TRY_ASSIGN(auto message, impl_->require_transition(id, MessageEvent::fail));
-    STORE_TRY_ASSIGN(auto update, impl_->q("UPDATE messages SET status = ?, last_error = ?, "
-                                           "next_attempt_at = NULL WHERE id = ?"));
-    STORE_TRY(
-        update->bind_all(to_string(*next_status(message.status, MessageEvent::fail)), error, id)
-            .run());
+    STORE_TRY(impl_->mark_failed(id, error));
     STORE_TRY(impl_->move_parts(id, PartEvent::message_failed, error));
     return impl_->add_event(id, "failed", JsonObject().text("error", error).str(), now);
   });

@@ -61,12 +61,7 @@ Result<RecoveryReport> Store::recover_after_restart(bool at_least_once, TimePoin
         if (!to) return refused(id, p.index, p.status, PartEvent::outcome_unknown);
         STORE_TRY(mark->bind_all(to_string(*to), error, id, p.index).run());
       }
-      STORE_TRY_ASSIGN(auto message, impl_->require_transition(id, MessageEvent::fail));
-      STORE_TRY_ASSIGN(auto update, impl_->q("UPDATE messages SET status = ?, last_error = ?, "
-                                             "next_attempt_at = NULL WHERE id = ?"));
-      STORE_TRY(
-          update->bind_all(to_string(*next_status(message.status, MessageEvent::fail)), error, id)
-              .run());
+      STORE_TRY(impl_->mark_failed(id, error));
       STORE_TRY(impl_->add_event(id, "recovered",
                                  JsonObject()
                                      .text("action", "not_resent")

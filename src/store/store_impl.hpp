@@ -128,6 +128,9 @@ struct Store::Impl {
   Result<MessageStatus> record_part_sent(const std::string& id, int index, int mr, TimePoint now);
   Result<void> record_part_failure(const std::string& id, const PartFailure& failure,
                                    TimePoint now);
+  // The message -> failed with `error` as its last_error ("conflict" when the table
+  // refuses); its parts and its event are the caller's.
+  Result<void> mark_failed(const std::string& id, const std::string& error);
   // The message queued again (status, modem, next attempt, parts, pinning; no event).
   // `error` replaces last_error when given.
   Result<void> requeue_message(const std::string& id, std::optional<TimePoint> next_attempt_at,

@@ -244,15 +244,20 @@ class DispatcherTest : public ::testing::Test {
     return n;
   }
 
-  // After one send that failed, the message `id` ended expired, and no part of it is left
-  // `sending`.
-  void expect_expired_after_one_send(const std::string& id) {
+  // After one send and nothing more, the single-part message `id` is `status`; returns its
+  // stored part (empty when the message has no part).
+  store::StoredPart one_send_ended(const std::string& id, MessageStatus status) {
     settle();
     EXPECT_EQ(total_calls(), 1u);
     const auto stored = message(id);
-    EXPECT_EQ(stored.status, MessageStatus::expired);
-    ASSERT_EQ(stored.parts.size(), 1u);
-    EXPECT_NE(stored.parts[0].status, PartStatus::sending);
+    EXPECT_EQ(stored.status, status);
+    EXPECT_EQ(stored.parts.size(), 1u);
+    return stored.parts.empty() ? store::StoredPart{} : stored.parts[0];
+  }
+
+  // ... expired, and its part is not left `sending`.
+  void expect_expired_after_one_send(const std::string& id) {
+    EXPECT_NE(one_send_ended(id, MessageStatus::expired).status, PartStatus::sending);
   }
 
   asio::io_context io_;
@@ -344,13 +349,9 @@ TEST_F(DispatcherTest, PermanentErrorFailsTheMessage) {
   const auto id = submit();
 
   ASSERT_TRUE(reaches(id, MessageStatus::failed));
-  settle();
-  EXPECT_EQ(total_calls(), 1u);
-  const auto stored = message(id);
-  EXPECT_EQ(stored.status, MessageStatus::failed);
-  ASSERT_EQ(stored.parts.size(), 1u);
-  EXPECT_EQ(stored.parts[0].status, PartStatus::failed);
-  EXPECT_NE(stored.parts[0].error.value_or("").find("cms.1"), std::string::npos);
+  const auto part = one_send_ended(id, MessageStatus::failed);
+  EXPECT_EQ(part.status, PartStatus::failed);
+  EXPECT_NE(part.error.value_or("").find("cms.1"), std::string::npos);
 }
 
 TEST_F(DispatcherTest, FailureOnALaterPartPinsTheRetryToTheSameModem) {
@@ -392,12 +393,7 @@ TEST_F(DispatcherTest, UnknownOutcomeLeavesThePartUnknownAndIsNotResent) {
   const auto id = submit();
 
   ASSERT_TRUE(reaches(id, MessageStatus::failed));
-  settle();
-  EXPECT_EQ(total_calls(), 1u);
-  const auto stored = message(id);
-  EXPECT_EQ(stored.status, MessageStatus::failed);
-  ASSERT_EQ(stored.parts.size(), 1u);
-  EXPECT_EQ(stored.parts[0].status, PartStatus::unknown);
+  EXPECT_EQ(one_send_ended(id, MessageStatus::failed).status, PartStatus::unknown);
 }
 
 TEST_F(DispatcherTest, NotReadyRequeuesWithoutChargingAnAttempt) {
