@@ -155,5 +155,31 @@ TEST(ServeRestart, AtLeastOnceResendsAfterACrashMidMessageThroughTheSameSim) {
   EXPECT_EQ(std::set<int>(parts.begin(), parts.end()), (std::set<int>{1, 2, 3}));
 }
 
+// SIMCom routes status reports only directly (+CDS). One that arrives while the gateway is
+// down is not lost: under +CSMS=1 nothing acknowledges it, so the modem hands it back to
+// the network, which delivers it again, stored in "SR" (TS 27.005 3.4.4); the start-up
+// sweep reads it. Under +CSMS=0 the modem acknowledged it by itself and it was gone.
+TEST(ServeRestart, AReportThatArrivesWhileTheGatewayIsDownIsReadAfterTheRestart) {
+  harness::HarnessOptions options;
+  options.sim.modems = 1;
+  options.sim.personality = "simcom";
+  options.sim.defaults = {{"status_report_latency_ms", 3000}, {"cnma_timeout_ms", 300}};
+  Gateway gw(options);
+  const std::string to = "+491511400001";
+  const auto id = gw.submit_ok(to, "report while down");
+  gw.wait_status(id, {"sent"}, 10s);
+  gw.kill_gateway();
+  harness::wait_until([&] { return gw.sim().stats(0).value("sr_used", 0) == 1; }, 10s,
+                      "the unacknowledged report to come back stored in SR");
+  EXPECT_EQ(gw.sim().stats(0).value("unacknowledged", 0), 1) << gw.sim().stats(0).dump();
+
+  gw.start_gateway();
+  const auto message = gw.wait_status(id, {"delivered", "failed"}, 20s);
+  EXPECT_EQ(message.value("status", ""), "delivered") << message.dump();
+  harness::wait_until([&] { return gw.sim().stats(0).value("sr_used", 0) == 0; }, 10s,
+                      "the report to be deleted from SR once stored");
+  EXPECT_EQ(sent_to(gw.sim(), to).size(), 1u);
+}
+
 }  // namespace
 }  // namespace smsgw::serve_test
