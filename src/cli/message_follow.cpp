@@ -8,6 +8,7 @@ std::optional<int> final_exit_code(std::string_view status, bool status_report_r
   if (status == "delivered") return 0;
   if (status == "failed" || status == "expired" || status == "cancelled") return 1;
   if (status == "sent" && !status_report_requested) return 0;
+  if (status == "unknown" && !status_report_requested) return kUnknownOutcomeExit;
   return std::nullopt;
 }
 

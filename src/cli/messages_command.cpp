@@ -60,7 +60,7 @@ void add_messages_command(CLI::App& app) {
   add_client_options(*messages, list->client);
   messages->add_option("--status", list->status, "only messages with this status")
       ->check(CLI::IsMember(
-          {"queued", "sending", "sent", "delivered", "failed", "expired", "cancelled"}));
+          {"queued", "sending", "sent", "delivered", "failed", "expired", "cancelled", "unknown"}));
   messages->add_option("--limit", list->limit, "how many")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();

@@ -5,7 +5,8 @@
 //
 // --wait follows the message (GET /api/v1/messages/{id}, polling with back-off) and prints
 // each status change; it ends at a final status (message_follow.hpp): exit 0 on delivered
-// (or sent, with --no-status-report), 1 on failed, expired or cancelled.
+// (or sent, with --no-status-report), 1 on failed, expired or cancelled, 3 on unknown with
+// --no-status-report (a part may or may not have arrived; nothing can settle it).
 //
 // --csv validates every record locally (csv_messages.hpp) and reports bad ones with their
 // line numbers; the good ones go in batches (bulk_submit.hpp), each with its own generated

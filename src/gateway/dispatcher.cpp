@@ -444,13 +444,20 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
     status = give_up->status;
     final_error = give_up->error;
   } else if (const auto* leave = std::get_if<scheduler::LeaveUnknown>(&decision)) {
+    status = MessageStatus::unknown;  // it may have arrived: not `failed`
     final_error = leave->error;
   }
   const std::string final_text = final_error.message;
   auto job = [id = message.id, failed = store::PartFailure{part_index, unknown, text}, final_text,
               status, now](Store& s) {
-    return status == MessageStatus::expired ? s.expire(id, now, failed)
-                                            : s.fail(id, final_text, now, failed);
+    switch (status) {
+      case MessageStatus::expired:
+        return s.expire(id, now, failed);
+      case MessageStatus::unknown:
+        return s.leave_unknown(id, final_text, now, failed);
+      default:
+        return s.fail(id, final_text, now, failed);
+    }
   };
   auto stored = co_await store_.call(job);
   if (!stored) spdlog::error("dispatcher: message {}: {}", message.id, stored.error().message);

@@ -265,8 +265,8 @@ Result<int> parse_limit(std::string_view text) {
   return value;
 }
 
-constexpr std::array<std::string_view, 7> kMessageStatuses{
-    "queued", "sending", "sent", "delivered", "failed", "expired", "cancelled",
+constexpr std::array<std::string_view, 8> kMessageStatuses{
+    "queued", "sending", "sent", "delivered", "failed", "expired", "cancelled", "unknown",
 };
 
 }  // namespace
@@ -369,7 +369,7 @@ Result<MessageQuery> parse_message_query(std::string_view query) {
       if (!known) {
         return validation("", "status",
                           "must be one of queued, sending, sent, delivered, failed, expired, "
-                          "cancelled");
+                          "cancelled, unknown");
       }
       result.status = std::move(value);
     } else if (name == "limit") {

@@ -6,8 +6,9 @@
 namespace smsgw::scheduler {
 namespace {
 
-constexpr std::string_view kMessageStatusNames[] = {"queued", "sending", "sent",     "delivered",
-                                                    "failed", "expired", "cancelled"};
+constexpr std::string_view kMessageStatusNames[] = {"queued",  "sending",   "sent",
+                                                    "delivered", "failed", "expired",
+                                                    "cancelled", "unknown"};
 constexpr std::string_view kPartStatusNames[] = {"queued",    "sending", "sent",
                                                  "delivered", "failed",  "unknown"};
 

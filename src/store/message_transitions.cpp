@@ -156,6 +156,15 @@ Result<void> Store::Impl::mark_failed(const std::string& id, const std::string& 
       .run();
 }
 
+Result<void> Store::Impl::mark_unknown(const std::string& id, const std::string& error) {
+  STORE_TRY_ASSIGN(auto message, require_transition(id, MessageEvent::outcome_unknown));
+  STORE_TRY_ASSIGN(auto update, q("UPDATE messages SET status = ?, last_error = ?, "
+                                  "next_attempt_at = NULL WHERE id = ?"));
+  return update
+      ->bind_all(to_string(*next_status(message.status, MessageEvent::outcome_unknown)), error, id)
+      .run();
+}
+
 Result<void> Store::Impl::requeue_message(const std::string& id,
                                           std::optional<TimePoint> next_attempt_at,
                                           const std::optional<std::string>& error) {
@@ -298,6 +307,17 @@ Result<void> Store::fail(const std::string& id, const std::string& error, TimePo
     STORE_TRY(impl_->mark_failed(id, error));
     STORE_TRY(impl_->move_parts(id, PartEvent::message_failed, error));
     return impl_->add_event(id, "failed", JsonObject().text("error", error).str(), now);
+  });
+}
+
+Result<void> Store::leave_unknown(const std::string& id, const std::string& error, TimePoint now,
+                                  const PartFailure& part) {
+  return impl_->transaction([&]() -> Result<void> {
+    STORE_TRY(impl_->record_part_failure(id, part, now));
+    STORE_TRY(impl_->mark_unknown(id, error));
+    return impl_->add_event(
+        id, "unknown",
+        JsonObject().number("index", part.index).text("error", error).str(), now);
   });
 }
 

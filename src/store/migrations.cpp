@@ -151,7 +151,43 @@ CREATE INDEX webhook_due ON webhook_outbox (next_attempt_at)
   WHERE delivered_at IS NULL AND next_attempt_at IS NOT NULL;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kVersion1, kVersion2};
+// A message may be `unknown` (message_status.hpp). SQLite cannot change a CHECK in place:
+// the table is rebuilt (https://www.sqlite.org/lang_altertable.html#otheralter, the 12
+// steps; Impl::migrate runs migrations with foreign keys off and checks them after).
+constexpr std::string_view kVersion3 = R"sql(
+CREATE TABLE messages_v3 (
+  id                   TEXT PRIMARY KEY,
+  recipient            TEXT NOT NULL,
+  text                 TEXT NOT NULL,
+  encoding             TEXT NOT NULL,
+  part_count           INTEGER NOT NULL CHECK (part_count >= 1),
+  priority             INTEGER NOT NULL DEFAULT 0,
+  send_at              INTEGER,
+  expires_at           INTEGER,
+  flash                INTEGER NOT NULL DEFAULT 0,
+  status_report        INTEGER NOT NULL DEFAULT 1,
+  pinned_modem         TEXT,
+  pinned_operator      TEXT,
+  destination_operator TEXT,
+  status               TEXT NOT NULL CHECK (status IN
+                         ('queued','sending','sent','delivered','failed','expired','cancelled',
+                          'unknown')),
+  assigned_modem       TEXT,
+  attempts             INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at      INTEGER,
+  created_at           INTEGER NOT NULL,
+  sent_at              INTEGER,
+  delivered_at         INTEGER,
+  last_error           TEXT
+);
+INSERT INTO messages_v3 SELECT * FROM messages;
+DROP TABLE messages;
+ALTER TABLE messages_v3 RENAME TO messages;
+CREATE INDEX messages_queue ON messages (priority DESC, id) WHERE status = 'queued';
+CREATE INDEX messages_by_status ON messages (status, id);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kVersion1, kVersion2, kVersion3};
 
 }  // namespace
 

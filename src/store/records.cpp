@@ -11,7 +11,9 @@ ReportOutcome classify_report_status(int tp_status) {
 }
 
 MessageStatus roll_up(MessageStatus current, std::span<const PartStatus> parts) {
-  if (current != MessageStatus::sent || parts.empty()) return current;
+  if ((current != MessageStatus::sent && current != MessageStatus::unknown) || parts.empty()) {
+    return current;
+  }
   if (std::any_of(parts.begin(), parts.end(),
                   [](PartStatus p) { return p == PartStatus::failed; })) {
     return MessageStatus::failed;

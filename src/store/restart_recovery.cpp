@@ -1,6 +1,7 @@
 // What a restart does with the messages a previous process left in "sending": each one is
-// queued again, or, when a part may already have left and at_least_once is off, settled
-// without a resend (transitions.hpp, PartEvent::outcome_unknown).
+// queued again, or, when a part may already have left and at_least_once is off, left
+// `unknown` without a resend (transitions.hpp, outcome_unknown): a status report may still
+// settle it.
 #include <algorithm>
 
 #include "store_impl.hpp"
@@ -61,7 +62,7 @@ Result<RecoveryReport> Store::recover_after_restart(bool at_least_once, TimePoin
         if (!to) return refused(id, p.index, p.status, PartEvent::outcome_unknown);
         STORE_TRY(mark->bind_all(to_string(*to), error, id, p.index).run());
       }
-      STORE_TRY(impl_->mark_failed(id, error));
+      STORE_TRY(impl_->mark_unknown(id, error));
       STORE_TRY(impl_->add_event(id, "recovered",
                                  JsonObject()
                                      .text("action", "not_resent")

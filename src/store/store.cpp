@@ -83,6 +83,8 @@ std::string_view verb(MessageEvent event) {
       return "become delivered";
     case MessageEvent::part_failed_by_report:
       return "fail by a status report";
+    case MessageEvent::outcome_unknown:
+      return "become unknown";
   }
   return "change";
 }
@@ -176,7 +178,11 @@ Result<void> Store::Impl::migrate(int target) {
                           "); use a newer smsgw or another database file");
   }
   if (version >= target) return {};
-  return transaction([&]() -> Result<void> {
+  // A migration may rebuild a table that others reference: foreign keys are off while the
+  // migrations run (the pragma is a no-op inside a transaction) and checked before the
+  // commit (https://www.sqlite.org/lang_altertable.html#otheralter).
+  STORE_TRY(db->exec("PRAGMA foreign_keys = OFF"));
+  auto migrated = transaction([&]() -> Result<void> {
     for (int v = version; v < target; ++v) {
       if (auto applied = db->exec(all[static_cast<std::size_t>(v)]); !applied) {
         return make_error(applied.error().code, "migration to schema version " +
@@ -184,10 +190,19 @@ Result<void> Store::Impl::migrate(int target) {
                                                     " failed: " + applied.error().message);
       }
     }
+    STORE_TRY_ASSIGN(auto check, q("PRAGMA foreign_key_check"));
+    STORE_TRY_ASSIGN(const bool broken, check->step());
+    check.reset();
+    if (broken) {
+      return make_error("store.schema", "migration to schema version " + std::to_string(target) +
+                                            " left rows whose references point nowhere");
+    }
     STORE_TRY(db->exec("PRAGMA user_version = " + std::to_string(target)));
     version = target;
     return {};
   });
+  STORE_TRY(db->exec("PRAGMA foreign_keys = ON"));
+  return migrated;
 }
 
 // ---- Store: open, batches ------------------------------------------------------------------

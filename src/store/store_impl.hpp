@@ -131,6 +131,9 @@ struct Store::Impl {
   // The message -> failed with `error` as its last_error ("conflict" when the table
   // refuses); its parts and its event are the caller's.
   Result<void> mark_failed(const std::string& id, const std::string& error);
+  // The message -> unknown with `error` as its last_error ("conflict" unless sending); its
+  // parts and its event are the caller's.
+  Result<void> mark_unknown(const std::string& id, const std::string& error);
   // The message queued again (status, modem, next attempt, parts, pinning; no event).
   // `error` replaces last_error when given.
   Result<void> requeue_message(const std::string& id, std::optional<TimePoint> next_attempt_at,

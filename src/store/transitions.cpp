@@ -22,6 +22,9 @@ constexpr MessageTransition kMessageTable[] = {
     {M::queued, ME::cancel, M::cancelled},
     {M::sent, ME::parts_delivered, M::delivered},
     {M::sent, ME::part_failed_by_report, M::failed},
+    {M::sending, ME::outcome_unknown, M::unknown},
+    {M::unknown, ME::parts_delivered, M::delivered},
+    {M::unknown, ME::part_failed_by_report, M::failed},
 };
 
 constexpr PartTransition kPartTable[] = {
@@ -69,6 +72,8 @@ std::string_view to_string(MessageEvent event) {
       return "parts_delivered";
     case ME::part_failed_by_report:
       return "part_failed_by_report";
+    case ME::outcome_unknown:
+      return "outcome_unknown";
   }
   return "unknown";
 }

@@ -160,7 +160,8 @@ struct Config {
 // The tables the PDU codec implements (pdu::national_language_from_name).
 inline constexpr std::string_view kShiftTableNames[] = {"turkish", "spanish", "portuguese"};
 
-// message.status: a message reached sent, delivered, failed, expired or cancelled;
+// message.status: a message reached sent, delivered, failed, expired, cancelled or unknown
+// (and again when a report settles an unknown one);
 // message.received: an inbound message is complete; sim.low_balance: a SIM's balance fell
 // below its operator's low_balance and the SIM was paused.
 inline constexpr std::string_view kWebhookEvents[] = {"message.status", "message.received",

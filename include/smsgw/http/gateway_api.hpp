@@ -120,7 +120,7 @@ struct Message {
   std::string id;
   std::string to;  // normalised +E.164
   std::string text;
-  std::string status;  // queued|sending|sent|delivered|failed|expired|cancelled
+  std::string status;  // queued|sending|sent|delivered|failed|expired|cancelled|unknown
   std::optional<std::string> operator_name;  // destination operator ("operator")
   std::optional<std::string> modem;          // the modem it was (or is being) sent through
   std::vector<MessagePart> parts;

@@ -2,7 +2,10 @@
 // every module uses (the store persists them by name, the retry policy decides final ones,
 // the gateway reports them).
 //
-// A message: queued -> sending -> sent -> delivered | failed; also expired and cancelled.
+// A message: queued -> sending -> sent -> delivered | failed; also expired and cancelled;
+// `unknown` when a part's outcome is unknown and it is not sent again: it may have arrived,
+// so the message is not `failed` (that means the network or the modem said no); a status
+// report on its parts can still settle it.
 // A part: queued -> sending -> sent -> delivered | failed; `unknown` = the PDU may or may
 // not have left (a timeout after the PDU was written, or the process stopped mid-send).
 // Which moves are allowed is written down once, in store/transitions.hpp.
@@ -13,7 +16,7 @@
 
 namespace smsgw::scheduler {
 
-enum class MessageStatus { queued, sending, sent, delivered, failed, expired, cancelled };
+enum class MessageStatus { queued, sending, sent, delivered, failed, expired, cancelled, unknown };
 enum class PartStatus { queued, sending, sent, delivered, failed, unknown };
 
 // The names of the contract ("queued", "sending", ...), as stored and as the API shows them.
@@ -25,13 +28,14 @@ std::optional<PartStatus> parse_part_status(std::string_view text);
 inline constexpr MessageStatus kAllMessageStatuses[] = {
     MessageStatus::queued,    MessageStatus::sending, MessageStatus::sent,
     MessageStatus::delivered, MessageStatus::failed,  MessageStatus::expired,
-    MessageStatus::cancelled};
+    MessageStatus::cancelled, MessageStatus::unknown};
 inline constexpr PartStatus kAllPartStatuses[] = {PartStatus::queued, PartStatus::sending,
                                                   PartStatus::sent,   PartStatus::delivered,
                                                   PartStatus::failed, PartStatus::unknown};
 
 // True for delivered, failed, expired and cancelled: nothing changes such a message except
-// (for failed) late delivery reports on its parts.
+// (for failed) late delivery reports on its parts. `unknown` is not final: a report may
+// settle it.
 bool is_final(MessageStatus status);
 
 }  // namespace smsgw::scheduler

@@ -36,9 +36,10 @@ using ReportOutcome = pdu::StatusClass;
 ReportOutcome classify_report_status(int tp_status);
 
 // Message status from its parts' statuses (pure roll-up, applied after each delivery
-// report). Only a `sent` message changes: to `delivered` when every part is delivered, to
-// `failed` when any part failed; it stays `sent` while reports are pending. Any other
-// `current` is returned unchanged (the dispatcher owns queued/sending; final stays final).
+// report). Only a `sent` or `unknown` message changes: to `delivered` when every part is
+// delivered, to `failed` when any part failed; it stays as it is while reports are pending
+// (or a part's outcome is still unknown). Any other `current` is returned unchanged (the
+// dispatcher owns queued/sending; final stays final).
 MessageStatus roll_up(MessageStatus current, std::span<const PartStatus> parts);
 
 // ---------------------------------------------------------------------------------------

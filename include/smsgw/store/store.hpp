@@ -26,7 +26,7 @@
 //
 // Restart rule (docs/store.md): call recover_after_restart() once at start, before the
 // dispatcher runs. Parts left `sending` by the previous process may have left the modem.
-//   at_least_once = false (default): those parts become `unknown`, their message `failed`
+//   at_least_once = false (default): those parts become `unknown`, their message `unknown`
 //     with error "unknown outcome: ...", an event "recovered" says so; nothing is resent.
 //   at_least_once = true: those parts are requeued with the message (event "recovered"
 //     saying they may be sent twice).
@@ -162,6 +162,11 @@ class Store {
   // "conflict" if final.
   Result<void> fail(const std::string& id, const std::string& error, TimePoint now,
                     const std::optional<PartFailure>& part = std::nullopt);
+  // sending -> unknown: `part` (outcome unknown) recorded first; the message's parts not
+  // yet sent stay queued, so it is not `failed` for something that may have arrived.
+  // Event "unknown". "conflict" unless sending.
+  Result<void> leave_unknown(const std::string& id, const std::string& error, TimePoint now,
+                             const PartFailure& part);
   // queued/sending -> expired (the validity period ended), `part` recorded first.
   // "conflict" otherwise.
   Result<void> expire(const std::string& id, TimePoint now,

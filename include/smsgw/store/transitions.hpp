@@ -12,6 +12,9 @@
 //   queued  --cancel-->                cancelled
 //   sent    --parts_delivered-->       delivered every part delivered
 //   sent    --part_failed_by_report--> failed    a report's TP-ST says the SC gave up
+//   sending --outcome_unknown-->       unknown   a part may have left and is not resent
+//   unknown --parts_delivered-->       delivered reports for every part, all delivered
+//   unknown --part_failed_by_report--> failed
 //
 // Part:
 //   queued --start_sending-->                      sending   committed before the PDU is
@@ -45,6 +48,7 @@ enum class MessageEvent {
   cancel,
   parts_delivered,
   part_failed_by_report,
+  outcome_unknown,
 };
 
 enum class PartEvent {
@@ -63,7 +67,8 @@ inline constexpr MessageEvent kAllMessageEvents[] = {
     MessageEvent::claim,           MessageEvent::all_parts_left,
     MessageEvent::requeue,         MessageEvent::fail,
     MessageEvent::expire,          MessageEvent::cancel,
-    MessageEvent::parts_delivered, MessageEvent::part_failed_by_report};
+    MessageEvent::parts_delivered, MessageEvent::part_failed_by_report,
+    MessageEvent::outcome_unknown};
 inline constexpr PartEvent kAllPartEvents[] = {
     PartEvent::start_sending,    PartEvent::sent,           PartEvent::send_failed,
     PartEvent::outcome_unknown,  PartEvent::requeue,        PartEvent::message_failed,

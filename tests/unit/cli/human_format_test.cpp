@@ -63,6 +63,9 @@ TEST(MessageFollow, FinalStatusesAndExitCodes) {
   EXPECT_EQ(final_exit_code("cancelled", true), 1);
   EXPECT_EQ(final_exit_code("queued", false), std::nullopt);
   EXPECT_EQ(final_exit_code("sending", false), std::nullopt);
+  // unknown: a status report may still settle it; without one nothing will.
+  EXPECT_EQ(final_exit_code("unknown", true), std::nullopt);
+  EXPECT_EQ(final_exit_code("unknown", false), kUnknownOutcomeExit);
 }
 
 TEST(MessageFollow, PollingBacksOffUpToFiveSeconds) {

@@ -255,7 +255,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadQuery{"limit=-1", "validation", "limit: must be an integer from 1 to 1000"},
         BadQuery{"status=done", "validation",
                  "status: must be one of queued, sending, sent, delivered, failed, expired, "
-                 "cancelled"},
+                 "cancelled, unknown"},
         BadQuery{"before=", "validation", "before: must not be empty"},
         BadQuery{"sort=asc", "validation", "sort: unknown query parameter"},
         BadQuery{"limit=1&limit=2", "validation", "limit: given twice"},

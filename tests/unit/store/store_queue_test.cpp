@@ -129,6 +129,39 @@ TEST_F(StoreQueue, TemporaryReportKeepsSentAndPermanentFailsTheMessage) {
   EXPECT_EQ(message->last_error, "part 2: status report TP-ST 0x41: the service centre gave up");
 }
 
+// A part whose answer never came is left unknown: the message is `unknown`, not `failed`
+// (it may have arrived); its unsent parts stay queued and it is not due. Reports on its
+// parts still roll it up: `failed` when one failed, `delivered` when all were delivered.
+TEST_F(StoreQueue, AnUnknownOutcomeLeavesTheMessageUnknownAndReportsSettleIt) {
+  const auto id = add(message_to("+491511234567", 3));
+  ASSERT_TRUE(store_->claim_message(id, "m", at(1)).ok());
+  ASSERT_TRUE(store_->part_sent(id, 1, 7, at(2), 2).ok());
+  ASSERT_TRUE(store_->leave_unknown(id, "the modem may have sent it", at(3),
+                                    PartFailure{2, true, "at.timeout"})
+                  .ok());
+  auto message = store_->get_message(id);
+  EXPECT_EQ(message->status, MessageStatus::unknown);
+  EXPECT_EQ(message->parts[1].status, PartStatus::unknown);
+  EXPECT_EQ(message->parts[2].status, PartStatus::queued);
+  EXPECT_EQ(message->events.back().kind, "unknown");
+  EXPECT_TRUE(store_->due_messages(at(4), 10)->empty());
+  // Only a sending message can become unknown.
+  EXPECT_EQ(store_->leave_unknown(id, "again", at(4), PartFailure{2, true, "x"}).error().kind,
+            ErrorCode::conflict);
+
+  DeliveryReport delivered{"m", 7, std::nullopt, 0x00, {}, {}, "", at(5)};
+  EXPECT_EQ(*store_->record_report(id, 1, delivered), MessageStatus::unknown);
+  DeliveryReport failed{"m", 7, std::nullopt, 0x41, {}, {}, "", at(6)};
+  const auto other = add(message_to("+491511234568", 1));
+  ASSERT_TRUE(store_->claim_message(other, "m", at(1)).ok());
+  ASSERT_TRUE(store_->leave_unknown(other, "lost answer", at(2), PartFailure{1, true, "x"}).ok());
+  EXPECT_EQ(*store_->record_report(other, 1, failed), MessageStatus::failed);
+  const auto third = add(message_to("+491511234569", 1));
+  ASSERT_TRUE(store_->claim_message(third, "m", at(1)).ok());
+  ASSERT_TRUE(store_->leave_unknown(third, "lost answer", at(2), PartFailure{1, true, "x"}).ok());
+  EXPECT_EQ(*store_->record_report(third, 1, delivered), MessageStatus::delivered);
+}
+
 TEST_F(StoreQueue, FailedPartThenRequeueResendsOnlyUnsentParts) {
   const auto id = add(message_to("+491", 3));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
@@ -324,7 +357,7 @@ TEST_F(StoreQueue, ListingIsNewestFirstWithStatusFilterAndCursor) {
 
   auto counts = store_->count_by_status();
   ASSERT_TRUE(counts.ok());
-  ASSERT_EQ(counts->size(), 7u);
+  ASSERT_EQ(counts->size(), 8u);
   EXPECT_EQ((*counts)[0], std::make_pair(MessageStatus::queued, std::int64_t{3}));
   EXPECT_EQ((*counts)[6], std::make_pair(MessageStatus::cancelled, std::int64_t{2}));
   EXPECT_EQ((*counts)[2].second, 0);

@@ -74,8 +74,15 @@ TEST(StoreSchema, UpgradesFromThePreviousVersionKeepingRows) {
   auto message = (*upgraded)->get_message(id);
   ASSERT_TRUE(message.ok());
   EXPECT_EQ(message->parts.size(), 2u);
-  // Tables of the newest version work.
+  // Tables of the newest version work; version 3 lets a message be `unknown`.
   EXPECT_TRUE((*upgraded)->add_daily_sent("8949", 1, 1).ok());
+  ASSERT_TRUE((*upgraded)->claim_message(id, "m", std::chrono::system_clock::now()).ok());
+  EXPECT_TRUE((*upgraded)
+                  ->leave_unknown(id, "lost answer", std::chrono::system_clock::now(),
+                                  PartFailure{1, true, "at.timeout"})
+                  .ok());
+  EXPECT_EQ((*upgraded)->get_message(id)->status, MessageStatus::unknown);
+  EXPECT_EQ((*upgraded)->get_message(id)->parts.size(), 2u);  // the rebuild kept the parts
 }
 
 TEST(StoreSchema, EveryVersionUpgradesToTheNext) {

@@ -52,6 +52,9 @@ TEST(MessageTransitions, TheTableIsTheContract) {
       {M::queued, ME::cancel, M::cancelled},
       {M::sent, ME::parts_delivered, M::delivered},
       {M::sent, ME::part_failed_by_report, M::failed},
+      {M::sending, ME::outcome_unknown, M::unknown},
+      {M::unknown, ME::parts_delivered, M::delivered},
+      {M::unknown, ME::part_failed_by_report, M::failed},
   };
   expect_exactly(expected, kAllMessageStatuses, kAllMessageEvents);
   EXPECT_EQ(message_transitions().size(), expected.size());
