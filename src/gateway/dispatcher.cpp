@@ -449,19 +449,35 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
   }
   const std::string final_text = final_error.message;
   auto job = [id = message.id, failed = store::PartFailure{part_index, unknown, text}, final_text,
-              status, now](Store& s) {
+              status, now, matching = options_.report_matching](Store& s) -> Result<MessageStatus> {
+    Result<void> done;
     switch (status) {
       case MessageStatus::expired:
-        return s.expire(id, now, failed);
+        done = s.expire(id, now, failed);
+        break;
       case MessageStatus::unknown:
-        return s.leave_unknown(id, final_text, now, failed);
+        // A report that arrived before the answer was given up on may settle it at once.
+        return s.leave_unknown(id, final_text, now, failed, matching);
       default:
-        return s.fail(id, final_text, now, failed);
+        done = s.fail(id, final_text, now, failed);
+        break;
     }
+    if (!done) return done.error();
+    return status;
   };
   auto stored = co_await store_.call(job);
-  if (!stored) spdlog::error("dispatcher: message {}: {}", message.id, stored.error().message);
-  observer_.on_message_status(message.id, status, modem_id);
+  if (!stored) {
+    spdlog::error("dispatcher: message {}: {}", message.id, stored.error().message);
+    observer_.on_message_status(message.id, status, modem_id);
+    co_return;
+  }
+  if (*stored == MessageStatus::queued) {
+    // Settled by a report, with parts left to send: they go on through the same SIM.
+    auto read = [id = message.id](Store& s) { return s.get_message(id); };
+    auto reread = co_await store_.call(read);
+    if (reread) place(queued_from(*reread));
+  }
+  observer_.on_message_status(message.id, *stored, modem_id);
 }
 
 awaitable<void> Dispatcher::load_from_store() {

@@ -33,6 +33,7 @@ DispatcherOptions dispatcher_options(const config::Config& c) {
   o.retry.resend_unknown_outcome = c.store.at_least_once;
   o.health.failures_to_bench = c.retry.bench_after_failures;
   o.health.cooldown = c.retry.bench_cooldown;
+  o.report_matching.window = c.sms.report_window;
   for (const auto& op : c.operators) {
     o.operator_limits[op.name] = scheduler::Limits{op.limits.per_minute, op.limits.per_day};
   }
@@ -86,16 +87,22 @@ awaitable<void> Gateway::close_modems_after_sends() {
 awaitable<void> Gateway::run() {
   const auto now = std::chrono::system_clock::now();
   const bool at_least_once = config_.store.at_least_once;
-  auto job = [at_least_once, now](Store& s) { return s.recover_after_restart(at_least_once, now); };
+  scheduler::MatchOptions matching;
+  matching.window = config_.sms.report_window;
+  auto job = [at_least_once, now, matching](Store& s) {
+    return s.recover_after_restart(at_least_once, now, matching);
+  };
   auto recovered = co_await store_.call(job);
   if (!recovered) {
     spdlog::error("store: restart recovery failed: {}", recovered.error().message);
-  } else if (!recovered->unknown.empty() || !recovered->requeued.empty()) {
+  } else if (!recovered->unknown.empty() || !recovered->requeued.empty() ||
+             !recovered->settled.empty()) {
     spdlog::warn(
-        "store: after restart {} message(s) have parts of unknown outcome (not resent{}), "
-        "{} requeued",
+        "store: after restart {} message(s) have parts of unknown outcome (not resent{}; a "
+        "status report may still settle them), {} settled by a report that had arrived, {} "
+        "requeued",
         recovered->unknown.size(), at_least_once ? "" : "; store.at_least_once is off",
-        recovered->requeued.size());
+        recovered->settled.size(), recovered->requeued.size());
   }
 
   tasks_.spawn("gateway: modem pool", pool_.run());
@@ -354,9 +361,29 @@ awaitable<bool> Gateway::on_status_report(modem::StatusReportEvent event) {
   if (!applied->message_id) {
     spdlog::info("modem {}: status report for MR {} matches no sent part; kept as unmatched",
                  event.modem_id, report.mr);
-  } else if (applied->status == store::MessageStatus::delivered ||
-             applied->status == store::MessageStatus::failed) {
-    on_message_status(*applied->message_id, applied->status, event.modem_id);
+    co_return true;
+  }
+  const std::string id = *applied->message_id;
+  if (applied->settled_unknown) {
+    spdlog::info("modem {}: status report MR {} settles part {} of message {}, whose answer "
+                 "never came: it left; the message is now {}",
+                 event.modem_id, report.mr, applied->index, id, store::to_string(applied->status));
+  }
+  if (applied->status == store::MessageStatus::queued) {
+    // Its remaining parts go on through the same SIM (the store pinned it).
+    auto read = [id](Store& s) { return s.get_message(id); };
+    auto message = co_await store_.call(read);
+    if (message) {
+      dispatcher_.enqueue(queued_from(*message));
+    } else {
+      spdlog::error("message {}: cannot read it to send its remaining parts: {}", id,
+                    message.error().message);
+    }
+  }
+  if (applied->status == store::MessageStatus::delivered ||
+      applied->status == store::MessageStatus::failed ||
+      (applied->settled_unknown && applied->status == store::MessageStatus::sent)) {
+    on_message_status(id, applied->status, event.modem_id);
   }
   co_return true;
 }

@@ -31,4 +31,24 @@ std::optional<std::size_t> match_status_report(const StatusReportFacts& report,
   return latest_before ? latest_before : earliest_after;
 }
 
+std::optional<std::size_t> match_unknown_part(const StatusReportFacts& report,
+                                              std::span<const UnknownPart> parts,
+                                              const MatchOptions& options) {
+  const bool has_recipient = std::any_of(report.recipient.begin(), report.recipient.end(),
+                                         [](char c) { return c >= '1' && c <= '9'; });
+  if (!has_recipient) return std::nullopt;
+  std::optional<std::size_t> earliest;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const UnknownPart& part = parts[i];
+    if (part.sim != report.sim || !same_subscriber(report.recipient, part.recipient)) continue;
+    if (report.received_at < part.sending_at ||
+        report.received_at - part.sending_at > options.window) {
+      continue;
+    }
+    if (report.scts && *report.scts < part.sending_at - options.clock_skew) continue;
+    if (!earliest || part.sending_at < parts[*earliest].sending_at) earliest = i;
+  }
+  return earliest;
+}
+
 }  // namespace smsgw::scheduler

@@ -111,6 +111,9 @@ Result<void> Store::Impl::record_part_sending(const std::string& id, int index, 
                                                ", not sending: none of its parts may start");
   }
   STORE_TRY(move_part(id, index, PartEvent::start_sending, std::nullopt));
+  STORE_TRY_ASSIGN(auto began, q("UPDATE message_parts SET sending_at = ? WHERE message_id = ? "
+                                 "AND idx = ?"));
+  STORE_TRY(began->bind_all(now, id, index).run());
   return add_event(
       id, "part_sending",
       JsonObject().number("index", index).text("modem", message.assigned_modem.value_or("")).str(),
@@ -178,6 +181,115 @@ Result<void> Store::Impl::requeue_message(const std::string& id,
                 .run());
   STORE_TRY(pin_to_sim_of_sent_parts(id));
   return move_parts(id, PartEvent::requeue, std::nullopt);
+}
+
+Result<std::vector<Store::Impl::UnknownCandidate>> Store::Impl::unknown_parts_on(
+    const std::string& modem, TimePoint since) {
+  STORE_TRY_ASSIGN(auto query,
+                   q("SELECT p.message_id, p.idx, m.recipient, p.sending_at FROM message_parts p "
+                     "INDEXED BY parts_unknown JOIN messages m ON m.id = p.message_id "
+                     "WHERE p.status = 'unknown' AND p.modem = ? AND p.sending_at >= ? "
+                     "ORDER BY p.sending_at, p.message_id, p.idx"));
+  query->bind_all(modem, since);
+  std::vector<UnknownCandidate> out;
+  while (true) {
+    STORE_TRY_ASSIGN(const bool row, query->step());
+    if (!row) break;
+    out.push_back(UnknownCandidate{query->text(0), static_cast<int>(query->integer(1)),
+                                   query->text(2), query->time(3)});
+  }
+  return out;
+}
+
+Result<void> Store::Impl::settle_unknown_part(const std::string& id, int index, int mr,
+                                              TimePoint sending_at, const std::string& modem,
+                                              TimePoint now) {
+  STORE_TRY(move_part(id, index, PartEvent::sent, std::nullopt));
+  STORE_TRY_ASSIGN(auto update, q("UPDATE message_parts SET mr = ?, sent_at = ?, error = NULL "
+                                  "WHERE message_id = ? AND idx = ?"));
+  STORE_TRY(update->bind_all(mr, sending_at, id, index).run());
+  // The uncertainty is resolved; the message's event log keeps the story.
+  STORE_TRY_ASSIGN(auto cleared, q("UPDATE messages SET last_error = NULL WHERE id = ?"));
+  STORE_TRY(cleared->bind_all(id).run());
+  return add_event(id, "settled",
+                   JsonObject()
+                       .number("index", index)
+                       .number("mr", mr)
+                       .text("modem", modem)
+                       .text("reason",
+                             "its +CMGS answer never came; the network's status report for it "
+                             "shows it left")
+                       .str(),
+                   now);
+}
+
+Result<std::optional<MessageStatus>> Store::Impl::settle_from_unmatched(
+    const std::string& id, const scheduler::MatchOptions& matching, TimePoint now) {
+  STORE_TRY_ASSIGN(auto message, require_message(id));
+  STORE_TRY_ASSIGN(auto parts, parts_of(id));
+  std::optional<MessageStatus> status;
+  for (const auto& part : parts) {
+    if (part.status != PartStatus::unknown || !part.modem || !part.sending_at) continue;
+    STORE_TRY_ASSIGN(auto query,
+                     q("SELECT id, mr, recipient, tp_status, scts, discharge, pdu, received_at "
+                       "FROM unmatched_reports WHERE modem = ? AND received_at >= ? "
+                       "ORDER BY received_at, id"));
+    query->bind_all(*part.modem, *part.sending_at);
+    const scheduler::UnknownPart candidate{*part.modem, message.to, *part.sending_at};
+    std::optional<std::pair<std::int64_t, DeliveryReport>> found;
+    while (!found) {
+      STORE_TRY_ASSIGN(const bool row, query->step());
+      if (!row) break;
+      DeliveryReport r;
+      r.modem = *part.modem;
+      r.mr = static_cast<int>(query->integer(1));
+      r.recipient = query->optional_text(2);
+      r.tp_status = static_cast<int>(query->integer(3));
+      r.scts = query->optional_time(4);
+      r.discharge = query->optional_time(5);
+      r.pdu_hex = query->text(6);
+      r.received_at = query->time(7);
+      const scheduler::StatusReportFacts facts{r.modem, static_cast<std::uint8_t>(r.mr),
+                                               r.recipient.value_or(""), r.scts, r.received_at};
+      if (scheduler::match_unknown_part(facts, std::span(&candidate, 1), matching)) {
+        found.emplace(query->integer(0), std::move(r));
+      }
+    }
+    query.reset();
+    if (!found) continue;
+    STORE_TRY_ASSIGN(auto taken, q("DELETE FROM unmatched_reports WHERE id = ?"));
+    STORE_TRY(taken->bind_all(found->first).run());
+    STORE_TRY(settle_unknown_part(id, part.index, found->second.mr, *part.sending_at, *part.modem,
+                                  now));
+    STORE_TRY_ASSIGN(status, apply_report(id, part.index, found->second));
+  }
+  return status;
+}
+
+Result<MessageStatus> Store::Impl::resolve_unknown(const std::string& id, TimePoint now) {
+  STORE_TRY_ASSIGN(auto parts, parts_of(id));
+  const auto any = [&](auto&& predicate) {
+    return std::any_of(parts.begin(), parts.end(), predicate);
+  };
+  if (any([](const StoredPart& p) { return p.status == PartStatus::failed; })) {
+    return apply_roll_up(id, MessageStatus::unknown, parts, now);
+  }
+  if (any([](const StoredPart& p) { return p.status == PartStatus::unknown; })) {
+    return MessageStatus::unknown;
+  }
+  if (any([](const StoredPart& p) { return p.status == PartStatus::queued; })) {
+    // The rest of a multipart message goes on, through the SIM its parts left by.
+    STORE_TRY(requeue_message(id, std::nullopt, std::nullopt));
+    STORE_TRY(add_event(id, "requeued",
+                        JsonObject()
+                            .text("reason",
+                                  "its unknown part was settled by a status report; the parts "
+                                  "not yet sent follow through the same SIM")
+                            .str(),
+                        now));
+    return MessageStatus::queued;
+  }
+  return settle_if_done(id, now);
 }
 
 Result<MessageStatus> Store::Impl::settle_if_done(const std::string& id, TimePoint now) {
@@ -310,14 +422,17 @@ Result<void> Store::fail(const std::string& id, const std::string& error, TimePo
   });
 }
 
-Result<void> Store::leave_unknown(const std::string& id, const std::string& error, TimePoint now,
-                                  const PartFailure& part) {
-  return impl_->transaction([&]() -> Result<void> {
+Result<MessageStatus> Store::leave_unknown(const std::string& id, const std::string& error,
+                                           TimePoint now, const PartFailure& part,
+                                           const scheduler::MatchOptions& options) {
+  return impl_->transaction([&]() -> Result<MessageStatus> {
     STORE_TRY(impl_->record_part_failure(id, part, now));
     STORE_TRY(impl_->mark_unknown(id, error));
-    return impl_->add_event(
-        id, "unknown",
-        JsonObject().number("index", part.index).text("error", error).str(), now);
+    STORE_TRY(impl_->add_event(
+        id, "unknown", JsonObject().number("index", part.index).text("error", error).str(),
+        now));
+    STORE_TRY_ASSIGN(const auto settled, impl_->settle_from_unmatched(id, options, now));
+    return settled.value_or(MessageStatus::unknown);
   });
 }
 
@@ -435,48 +550,52 @@ Result<SubmissionResult> Store::insert_messages(
 
 // ---- Status reports (3GPP TS 23.040 9.2.2.3) -------------------------------------------------
 
+Result<MessageStatus> Store::Impl::apply_report(const std::string& id, int index,
+                                                const DeliveryReport& report) {
+  const TimePoint now = or_now(report.received_at, std::chrono::system_clock::now());
+  STORE_TRY_ASSIGN(auto part, require_part(id, index));
+  const ReportOutcome outcome = classify_report_status(report.tp_status);
+  const std::string st = hex_byte(report.tp_status);
+  // A final part keeps its status (transitions.hpp); the report is still logged.
+  const auto to = next_status(part.status, report_event(outcome));
+  if (to && *to == PartStatus::delivered) {
+    STORE_TRY_ASSIGN(auto update,
+                     q("UPDATE message_parts SET status = ?, delivered_at = ?, "
+                              "report_status = ? WHERE message_id = ? AND idx = ?"));
+    STORE_TRY(update->bind_all(to_string(*to), now, report.tp_status, id, index).run());
+  } else if (to && *to == PartStatus::failed) {
+    STORE_TRY_ASSIGN(auto update,
+                     q("UPDATE message_parts SET status = ?, report_status = ?, "
+                              "error = ? WHERE message_id = ? AND idx = ?"));
+    STORE_TRY(update
+                  ->bind_all(to_string(*to), report.tp_status,
+                             "status report TP-ST " + st + ": the service centre gave up", id,
+                             index)
+                  .run());
+  } else if (to) {
+    STORE_TRY_ASSIGN(auto update,
+                     q("UPDATE message_parts SET report_status = ? WHERE message_id = ? "
+                              "AND idx = ?"));
+    STORE_TRY(update->bind_all(report.tp_status, id, index).run());
+  }
+  JsonObject detail;
+  detail.number("index", index)
+      .text("tp_st", st)
+      .text("outcome", outcome_name(outcome))
+      .text("modem", report.modem)
+      .number("mr", report.mr);
+  if (!to) detail.text("ignored", "the part is already " + std::string(to_string(part.status)));
+  STORE_TRY(add_event(id, "report", detail.str(), now));
+  STORE_TRY_ASSIGN(auto message, require_message(id));
+  if (message.status == MessageStatus::sending) return settle_if_done(id, now);
+  if (message.status == MessageStatus::unknown) return resolve_unknown(id, now);
+  STORE_TRY_ASSIGN(auto parts, parts_of(id));
+  return apply_roll_up(id, message.status, parts, now);
+}
+
 Result<MessageStatus> Store::record_report(const std::string& id, int index,
                                            const DeliveryReport& report) {
-  const TimePoint now = or_now(report.received_at, std::chrono::system_clock::now());
-  return impl_->transaction([&]() -> Result<MessageStatus> {
-    STORE_TRY_ASSIGN(auto part, impl_->require_part(id, index));
-    const ReportOutcome outcome = classify_report_status(report.tp_status);
-    const std::string st = hex_byte(report.tp_status);
-    // A final part keeps its status (transitions.hpp); the report is still logged.
-    const auto to = next_status(part.status, report_event(outcome));
-    if (to && *to == PartStatus::delivered) {
-      STORE_TRY_ASSIGN(auto update,
-                       impl_->q("UPDATE message_parts SET status = ?, delivered_at = ?, "
-                                "report_status = ? WHERE message_id = ? AND idx = ?"));
-      STORE_TRY(update->bind_all(to_string(*to), now, report.tp_status, id, index).run());
-    } else if (to && *to == PartStatus::failed) {
-      STORE_TRY_ASSIGN(auto update,
-                       impl_->q("UPDATE message_parts SET status = ?, report_status = ?, "
-                                "error = ? WHERE message_id = ? AND idx = ?"));
-      STORE_TRY(update
-                    ->bind_all(to_string(*to), report.tp_status,
-                               "status report TP-ST " + st + ": the service centre gave up", id,
-                               index)
-                    .run());
-    } else if (to) {
-      STORE_TRY_ASSIGN(auto update,
-                       impl_->q("UPDATE message_parts SET report_status = ? WHERE message_id = ? "
-                                "AND idx = ?"));
-      STORE_TRY(update->bind_all(report.tp_status, id, index).run());
-    }
-    JsonObject detail;
-    detail.number("index", index)
-        .text("tp_st", st)
-        .text("outcome", outcome_name(outcome))
-        .text("modem", report.modem)
-        .number("mr", report.mr);
-    if (!to) detail.text("ignored", "the part is already " + std::string(to_string(part.status)));
-    STORE_TRY(impl_->add_event(id, "report", detail.str(), now));
-    STORE_TRY_ASSIGN(auto message, impl_->require_message(id));
-    if (message.status == MessageStatus::sending) return impl_->settle_if_done(id, now);
-    STORE_TRY_ASSIGN(auto parts, impl_->parts_of(id));
-    return impl_->apply_roll_up(id, message.status, parts, now);
-  });
+  return impl_->transaction([&]() { return impl_->apply_report(id, index, report); });
 }
 
 Result<ReportSettlement> Store::settle_report(const DeliveryReport& report,
@@ -496,7 +615,26 @@ Result<ReportSettlement> Store::settle_report(const DeliveryReport& report,
     const auto match = scheduler::match_status_report(facts, sent, options);
     ReportSettlement settlement;
     if (!match) {
-      STORE_TRY(store_unmatched_report(report));
+      // No known part: perhaps a part whose +CMGS never came (its MR is unknown).
+      STORE_TRY_ASSIGN(auto unknown, impl_->unknown_parts_on(report.modem, received - options.window));
+      std::vector<scheduler::UnknownPart> parts;
+      parts.reserve(unknown.size());
+      for (const auto& u : unknown) {
+        parts.push_back(scheduler::UnknownPart{report.modem, u.recipient, u.sending_at});
+      }
+      const auto settles = scheduler::match_unknown_part(facts, parts, options);
+      if (!settles) {
+        STORE_TRY(store_unmatched_report(report));
+        return settlement;
+      }
+      const auto& part = unknown[*settles];
+      STORE_TRY(impl_->settle_unknown_part(part.message_id, part.index, report.mr, part.sending_at,
+                                           report.modem, received));
+      STORE_TRY_ASSIGN(settlement.status,
+                       impl_->apply_report(part.message_id, part.index, report));
+      settlement.message_id = part.message_id;
+      settlement.index = part.index;
+      settlement.settled_unknown = true;
       return settlement;
     }
     const auto& part = candidates[*match];

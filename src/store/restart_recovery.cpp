@@ -8,7 +8,8 @@
 
 namespace smsgw::store {
 
-Result<RecoveryReport> Store::recover_after_restart(bool at_least_once, TimePoint now) {
+Result<RecoveryReport> Store::recover_after_restart(bool at_least_once, TimePoint now,
+                                                   const scheduler::MatchOptions& options) {
   return impl_->transaction([&]() -> Result<RecoveryReport> {
     RecoveryReport report;
     std::vector<std::string> sending;
@@ -70,7 +71,12 @@ Result<RecoveryReport> Store::recover_after_restart(bool at_least_once, TimePoin
                                      .text("error", error)
                                      .str(),
                                  now));
-      report.unknown.push_back(id);
+      STORE_TRY_ASSIGN(const auto settled, impl_->settle_from_unmatched(id, options, now));
+      if (settled) {
+        report.settled.push_back(id);
+      } else {
+        report.unknown.push_back(id);
+      }
     }
     return report;
   });

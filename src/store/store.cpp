@@ -48,6 +48,7 @@ StoredPart read_part(const Query& q) {
   p.delivered_at = q.optional_time(8);
   p.report_status = q.optional_int(9);
   p.error = q.optional_text(10);
+  p.sending_at = q.optional_time(11);
   return p;
 }
 

@@ -40,7 +40,7 @@
 
 #define PART_COLUMNS                                                                             \
   "message_id, idx, pdu, tpdu_length, status, modem, mr, sent_at, delivered_at, report_status, " \
-  "error"
+  "error, sending_at"
 
 namespace smsgw::store {
 
@@ -134,6 +134,33 @@ struct Store::Impl {
   // The message -> unknown with `error` as its last_error ("conflict" unless sending); its
   // parts and its event are the caller's.
   Result<void> mark_unknown(const std::string& id, const std::string& error);
+  // Parts of unknown outcome sent through `modem` whose send began at or after `since`,
+  // earliest first.
+  struct UnknownCandidate {
+    std::string message_id;
+    int index = 0;
+    std::string recipient;
+    TimePoint sending_at;
+  };
+  Result<std::vector<UnknownCandidate>> unknown_parts_on(const std::string& modem,
+                                                         TimePoint since);
+  // unknown -> sent for the part, with the MR the status report carries; event "settled".
+  Result<void> settle_unknown_part(const std::string& id, int index, int mr,
+                                   TimePoint sending_at, const std::string& modem, TimePoint now);
+  // Applies a status report to part `index` of `id` (record_report's body).
+  Result<MessageStatus> apply_report(const std::string& id, int index,
+                                     const DeliveryReport& report);
+  // A report may arrive before its part is known to be unknown (the +CMGS was late or
+  // lost, or the process died): it waits in unmatched_reports. Settles each unknown part
+  // of `id` with the earliest such report that scheduler::match_unknown_part() accepts
+  // (the report is taken out of unmatched_reports). Returns the message's status after,
+  // or nullopt when no report settled anything.
+  Result<std::optional<MessageStatus>> settle_from_unmatched(
+      const std::string& id, const scheduler::MatchOptions& matching, TimePoint now);
+  // After a report on a part of an `unknown` message: failed when a report says a part
+  // failed; unknown while a part is; queued again (pinned) when parts are left to send;
+  // else sent, then delivered when every part is. Returns the resulting status.
+  Result<MessageStatus> resolve_unknown(const std::string& id, TimePoint now);
   // The message queued again (status, modem, next attempt, parts, pinning; no event).
   // `error` replaces last_error when given.
   Result<void> requeue_message(const std::string& id, std::optional<TimePoint> next_attempt_at,

@@ -25,6 +25,8 @@ constexpr MessageTransition kMessageTable[] = {
     {M::sending, ME::outcome_unknown, M::unknown},
     {M::unknown, ME::parts_delivered, M::delivered},
     {M::unknown, ME::part_failed_by_report, M::failed},
+    {M::unknown, ME::all_parts_left, M::sent},
+    {M::unknown, ME::requeue, M::queued},
 };
 
 constexpr PartTransition kPartTable[] = {

@@ -69,6 +69,9 @@ struct DispatcherOptions {
   // While messages wait for a limit or the fallback wait and nothing else happens, how
   // often the loop looks again.
   std::chrono::milliseconds recheck{200};
+  // How a status report that arrived before a part was given up on is matched to it
+  // (config sms.report_window).
+  scheduler::MatchOptions report_matching;
 };
 
 class Dispatcher {

@@ -53,4 +53,24 @@ std::optional<std::size_t> match_status_report(const StatusReportFacts& report,
                                                std::span<const SentPart> candidates,
                                                const MatchOptions& options = {});
 
+// A part whose +CMGS never came back (status `unknown`): its MR is not known.
+struct UnknownPart {
+  std::string sim;
+  std::string recipient;  // E.164 as sent
+  TimePoint sending_at;   // when the send began (the PDU was about to be written)
+};
+
+// Settling an unknown outcome by the network's own evidence: a report that matched no
+// known part (match_status_report found none) is about an unknown part when
+//   - it arrived on the same SIM and names the same subscriber (a report without a
+//     recipient settles nothing: too little evidence);
+//   - it arrived after the part's send began and within `window` of it;
+//   - its SCTS, when usable, is not before the send began less `clock_skew` (the SC
+//     cannot have received the part before we wrote it; its clock may be off by minutes).
+// Two unknown parts to the same subscriber through the same SIM settle in send order: the
+// earliest send first. Returns the index in `parts`, or std::nullopt.
+std::optional<std::size_t> match_unknown_part(const StatusReportFacts& report,
+                                              std::span<const UnknownPart> parts,
+                                              const MatchOptions& options = {});
+
 }  // namespace smsgw::scheduler

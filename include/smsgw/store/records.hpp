@@ -80,6 +80,7 @@ struct StoredPart {
   std::optional<TimePoint> delivered_at;  // time the report arrived with a final TP-ST
   std::optional<int> report_status;       // last TP-ST
   std::optional<std::string> error;
+  std::optional<TimePoint> sending_at;  // when its (last) send began
 };
 
 // One entry of a message's append-only log. `detail_json` is a JSON object ("{}" if none).
@@ -171,6 +172,9 @@ struct ReportSettlement {
   std::optional<std::string> message_id;
   int index = 0;
   MessageStatus status = MessageStatus::sent;
+  // The report settled a part of unknown outcome (scheduler::match_unknown_part): the
+  // message may now be sent, delivered, failed, or queued again for its remaining parts.
+  bool settled_unknown = false;
 };
 
 struct DeliveryReport {
@@ -282,6 +286,7 @@ struct DueCursor {
 
 struct RecoveryReport {
   std::vector<std::string> unknown;   // messages whose parts may have left; not resent
+  std::vector<std::string> settled;   // ... settled at once by a report that had arrived
   std::vector<std::string> requeued;  // messages queued again (at_least_once, or no part left)
 };
 

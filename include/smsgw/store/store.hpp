@@ -164,9 +164,13 @@ class Store {
                     const std::optional<PartFailure>& part = std::nullopt);
   // sending -> unknown: `part` (outcome unknown) recorded first; the message's parts not
   // yet sent stay queued, so it is not `failed` for something that may have arrived.
-  // Event "unknown". "conflict" unless sending.
-  Result<void> leave_unknown(const std::string& id, const std::string& error, TimePoint now,
-                             const PartFailure& part);
+  // Event "unknown". A status report that already arrived for the part (kept unmatched:
+  // its MR was not known) settles it at once (scheduler::match_unknown_part). Returns the
+  // message's status after: unknown, or what the report made it (sent, delivered,
+  // failed, queued for its remaining parts). "conflict" unless sending.
+  Result<MessageStatus> leave_unknown(const std::string& id, const std::string& error,
+                                      TimePoint now, const PartFailure& part,
+                                      const scheduler::MatchOptions& options = {});
   // queued/sending -> expired (the validity period ended), `part` recorded first.
   // "conflict" otherwise.
   Result<void> expire(const std::string& id, TimePoint now,
@@ -202,8 +206,10 @@ class Store {
 
   // ---- Restart -------------------------------------------------------------------------
 
-  // Applies the restart rule in the header comment. One transaction.
-  Result<RecoveryReport> recover_after_restart(bool at_least_once, TimePoint now);
+  // Applies the restart rule in the header comment. One transaction. A part left unknown
+  // is settled at once by a report that arrived for it meanwhile (see leave_unknown).
+  Result<RecoveryReport> recover_after_restart(bool at_least_once, TimePoint now,
+                                               const scheduler::MatchOptions& options = {});
 
   // ---- Reading -------------------------------------------------------------------------
 

@@ -15,6 +15,9 @@
 //   sending --outcome_unknown-->       unknown   a part may have left and is not resent
 //   unknown --parts_delivered-->       delivered reports for every part, all delivered
 //   unknown --part_failed_by_report--> failed
+//   unknown --all_parts_left-->        sent      a report settled the unknown part(s)
+//   unknown --requeue-->               queued    ... and parts not yet sent go on through
+//                                                the same SIM
 //
 // Part:
 //   queued --start_sending-->                      sending   committed before the PDU is

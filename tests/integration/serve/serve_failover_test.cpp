@@ -126,26 +126,51 @@ TEST(ServeFailover, TotallyHungModemIsRoutedAroundAndRecoversByItself) {
   EXPECT_GE(on_modem0, 1) << "modem0 was not used again after it recovered";
 }
 
+// The PDU is taken and logged, but +CMGS never comes: it may have left. Without a status
+// report nothing can tell: the message stays `unknown` and is never resent by default.
 TEST(ServeFailover, SendThatNeverAnswersIsUnknownAndNotResentByDefault) {
   auto options = telekom_sims(2);
   options.configure = [](harness::GatewayConfig& config) {
     config.modems.at(0)["send_timeout"] = harness::toml_string("1s");
   };
   Gateway gw(options);
-  // The PDU is taken and logged, but +CMGS never comes: it may have left.
   gw.sim().fault(0, {{"lost_answer_next", 1}});
   const std::string to = "+491516200001";
-  const auto id = gw.submit_ok(to, "did it leave?", {{"modem", "modem0"}});
+  const auto id =
+      gw.submit_ok(to, "did it leave?", {{"modem", "modem0"}, {"status_report", false}});
   const auto message = gw.wait_status(id, {"delivered", "failed", "unknown"});
   EXPECT_EQ(message.value("status", ""), "unknown") << message.dump();
   ASSERT_EQ(message.at("parts").size(), 1u);
   EXPECT_EQ(message.at("parts").at(0).value("status", ""), "unknown") << message.dump();
   std::this_thread::sleep_for(500ms);
   EXPECT_EQ(sent_to(gw.sim(), to).size(), 1u) << "an unknown outcome was resent";
+  EXPECT_EQ(gw.message(id).value("status", ""), "unknown");
 
   // The modem answers again after the lost answer and carries the next message.
   const auto next = gw.submit_ok("+491516200002", "after the silence", {{"modem", "modem0"}});
   EXPECT_EQ(gw.wait_status(next, {"delivered", "failed"}).value("status", ""), "delivered");
+}
+
+// The same lost answer with a status report asked for: the network's report (an MR no
+// known part has, same SIM, same recipient, after the send began) settles the part, and
+// the message ends as the network says, `delivered`, sent once.
+TEST(ServeFailover, ALostAnswerIsSettledByTheNetworksStatusReport) {
+  auto options = telekom_sims(2);
+  options.configure = [](harness::GatewayConfig& config) {
+    config.modems.at(0)["send_timeout"] = harness::toml_string("1s");
+  };
+  Gateway gw(options);
+  gw.sim().fault(0, {{"lost_answer_next", 1}});
+  const std::string to = "+491516200003";
+  const auto id = gw.submit_ok(to, "did it leave?", {{"modem", "modem0"}});
+  const auto message = gw.wait_status(id, {"delivered", "failed"}, 20s);
+  EXPECT_EQ(message.value("status", ""), "delivered") << message.dump();
+  EXPECT_EQ(message.at("parts").at(0).value("status", ""), "delivered") << message.dump();
+  EXPECT_TRUE(message.value("error", nlohmann::json()).is_null()) << message.dump();
+  bool settled = false;
+  for (const auto& event : message.at("events")) settled = settled || event.value("kind", "") == "settled";
+  EXPECT_TRUE(settled) << message.dump();
+  EXPECT_EQ(sent_to(gw.sim(), to).size(), 1u);
 }
 
 TEST(ServeFailover, SendThatNeverAnswersIsResentElsewhereWithAtLeastOnce) {

@@ -84,5 +84,39 @@ TEST(MatchStatusReport, IgnoresPartsOutsideTheWindow) {
   EXPECT_EQ(match_status_report(report("+919790197346"), parts, wide), 0U);
 }
 
+// An unknown part (its +CMGS never came) is settled by a report on the same SIM for the same
+// subscriber that arrived after the send began, within the window.
+TEST(MatchUnknownPart, SameSimSameSubscriberAfterTheSendBegan) {
+  const std::vector<UnknownPart> parts{{"m2", "+919790197346", kScts - seconds(2)},
+                                       {"m1", "+919790197347", kScts - seconds(2)},
+                                       {"m1", "+919790197346", kScts - seconds(2)}};
+  EXPECT_EQ(match_unknown_part(report("+919790197346"), parts), 2U);
+  EXPECT_EQ(match_unknown_part(report("09790197346"), parts), 2U);  // national form
+  EXPECT_EQ(match_unknown_part(report(""), parts), std::nullopt);  // no recipient: no evidence
+}
+
+TEST(MatchUnknownPart, NotBeforeTheSendBeganNorOutsideTheWindow) {
+  // The report arrived before the send began: it is about something else.
+  std::vector<UnknownPart> parts{{"m1", "+919790197346", kScts + seconds(10)}};
+  EXPECT_EQ(match_unknown_part(report("+919790197346"), parts), std::nullopt);
+  // The SC's timestamp is well before the send began (beyond the clock skew).
+  parts = {{"m1", "+919790197346", kScts + minutes(6) - seconds(10)}};
+  auto late = report("+919790197346");
+  late.received_at = kScts + minutes(7);
+  EXPECT_EQ(match_unknown_part(late, parts), std::nullopt);
+  // Within the skew it matches: the SC's clock may be off by minutes.
+  parts = {{"m1", "+919790197346", kScts + minutes(4)}};
+  EXPECT_EQ(match_unknown_part(late, parts), 0U);
+  // Older than the window.
+  parts = {{"m1", "+919790197346", kScts - hours(73)}};
+  EXPECT_EQ(match_unknown_part(report("+919790197346", std::nullopt), parts), std::nullopt);
+}
+
+TEST(MatchUnknownPart, TwoUnknownPartsToTheSameSubscriberSettleInSendOrder) {
+  const std::vector<UnknownPart> parts{{"m1", "+919790197346", kScts - seconds(1)},
+                                       {"m1", "+919790197346", kScts - seconds(3)}};
+  EXPECT_EQ(match_unknown_part(report("+919790197346"), parts), 1U);
+}
+
 }  // namespace
 }  // namespace smsgw::scheduler

@@ -162,6 +162,75 @@ TEST_F(StoreQueue, AnUnknownOutcomeLeavesTheMessageUnknownAndReportsSettleIt) {
   EXPECT_EQ(*store_->record_report(third, 1, delivered), MessageStatus::delivered);
 }
 
+// Settling an unknown outcome by the network's own evidence (scheduler::match_unknown_part):
+// a report on the part's SIM for its recipient with an MR no known part has.
+DeliveryReport report_for_unknown(int mr, int tp_status, TimePoint received) {
+  return DeliveryReport{"m", mr, "+491511234567", tp_status, {}, {}, "", received};
+}
+
+TEST_F(StoreQueue, AReportWithAnUnknownMrSettlesTheUnknownPart) {
+  const auto id = add(message_to("+491511234567"));
+  ASSERT_TRUE(store_->claim_message(id, "m", at(1)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
+  EXPECT_EQ(*store_->leave_unknown(id, "lost answer", at(2), PartFailure{1, true, "at.timeout"}),
+            MessageStatus::unknown);
+  // Another SIM's report, or one for another number, settles nothing.
+  auto other = report_for_unknown(99, 0x00, at(3));
+  other.modem = "m2";
+  EXPECT_FALSE(store_->settle_report(other)->message_id);
+  other = report_for_unknown(99, 0x00, at(3));
+  other.recipient = "+491519999999";
+  EXPECT_FALSE(store_->settle_report(other)->message_id);
+
+  const auto settled = store_->settle_report(report_for_unknown(99, 0x00, at(4)));
+  ASSERT_TRUE(settled.ok()) << settled.error().message;
+  EXPECT_EQ(settled->message_id, id);
+  EXPECT_TRUE(settled->settled_unknown);
+  EXPECT_EQ(settled->status, MessageStatus::delivered);
+  const auto message = store_->get_message(id);
+  EXPECT_EQ(message->status, MessageStatus::delivered);
+  EXPECT_EQ(message->parts[0].status, PartStatus::delivered);
+  EXPECT_EQ(message->parts[0].mr, 99);
+  const bool logged = std::any_of(message->events.begin(), message->events.end(),
+                                  [](const StoredEvent& e) { return e.kind == "settled"; });
+  EXPECT_TRUE(logged);
+}
+
+// A multipart message whose unknown part turns out to have left goes on with its remaining
+// parts through the same SIM, so that it arrives whole.
+TEST_F(StoreQueue, ASettledMultipartMessageGoesOnThroughTheSameSim) {
+  const auto id = add(message_to("+491511234567", 3));
+  ASSERT_TRUE(store_->claim_message(id, "m", at(1)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
+  ASSERT_TRUE(store_->part_sent(id, 1, 7, at(2), 2).ok());
+  ASSERT_TRUE(store_->leave_unknown(id, "lost answer", at(3), PartFailure{2, true, "x"}).ok());
+  const auto settled = store_->settle_report(report_for_unknown(8, 0x00, at(5)));
+  ASSERT_TRUE(settled.ok()) << settled.error().message;
+  EXPECT_EQ(settled->index, 2);
+  EXPECT_EQ(settled->status, MessageStatus::queued);
+  const auto message = store_->get_message(id);
+  EXPECT_EQ(message->pinned_modem, "m");
+  EXPECT_EQ(message->parts[1].status, PartStatus::delivered);
+  EXPECT_EQ(message->parts[2].status, PartStatus::queued);
+  const auto due = store_->due_messages(at(6), 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].id, id);
+}
+
+// The report can come before the part is given up on (the +CMGS was late or lost): it
+// waits as unmatched, and giving up on the part settles it with that report at once.
+TEST_F(StoreQueue, AReportThatCameFirstSettlesThePartWhenItIsGivenUpOn) {
+  const auto id = add(message_to("+491511234567"));
+  ASSERT_TRUE(store_->claim_message(id, "m", at(1)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
+  EXPECT_FALSE(store_->settle_report(report_for_unknown(42, 0x00, at(2)))->message_id);
+  EXPECT_EQ(store_->unmatched_reports(10)->size(), 1u);
+  EXPECT_EQ(*store_->leave_unknown(id, "no answer", at(30), PartFailure{1, true, "at.timeout"}),
+            MessageStatus::delivered);
+  EXPECT_TRUE(store_->unmatched_reports(10)->empty());
+  EXPECT_EQ(store_->get_message(id)->parts[0].mr, 42);
+}
+
 TEST_F(StoreQueue, FailedPartThenRequeueResendsOnlyUnsentParts) {
   const auto id = add(message_to("+491", 3));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());

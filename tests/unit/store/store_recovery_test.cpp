@@ -48,6 +48,25 @@ TEST_F(StoreRecovery, PartsLeftSendingBecomeUnknownAndAreNotResent) {
   EXPECT_TRUE(report->requeued.empty());
 }
 
+// The process died mid-send; the part's report arrived (unmatched: no MR was recorded)
+// before the restart. Recovery settles the part with it: the message is what the network
+// reported, not unknown.
+TEST_F(StoreRecovery, APartLeftSendingIsSettledByAReportThatArrivedMeanwhile) {
+  const auto id = add(message_to("+491511234567"));
+  ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
+  const DeliveryReport report{"m1", 17, "+491511234567", 0x00, {}, {}, "", at(3)};
+  EXPECT_FALSE(store_->settle_report(report)->message_id);
+  auto reopened = Store::open(store_->path());
+  ASSERT_TRUE(reopened.ok());
+  store_.reset();
+  auto recovered = (*reopened)->recover_after_restart(/*at_least_once=*/false, at(100));
+  ASSERT_TRUE(recovered.ok()) << recovered.error().message;
+  EXPECT_EQ(recovered->settled, std::vector<std::string>{id});
+  EXPECT_TRUE(recovered->unknown.empty());
+  EXPECT_EQ((*reopened)->get_message(id)->status, MessageStatus::delivered);
+}
+
 TEST_F(StoreRecovery, AtLeastOnceRequeuesThePartsLeftSending) {
   const auto id = add(message_to("+491", 2));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());

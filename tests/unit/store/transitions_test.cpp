@@ -55,6 +55,8 @@ TEST(MessageTransitions, TheTableIsTheContract) {
       {M::sending, ME::outcome_unknown, M::unknown},
       {M::unknown, ME::parts_delivered, M::delivered},
       {M::unknown, ME::part_failed_by_report, M::failed},
+      {M::unknown, ME::all_parts_left, M::sent},
+      {M::unknown, ME::requeue, M::queued},
   };
   expect_exactly(expected, kAllMessageStatuses, kAllMessageEvents);
   EXPECT_EQ(message_transitions().size(), expected.size());
