@@ -182,8 +182,8 @@ void SimulatedModem::power_off() {
   reply_.clear();
   urc_queue_.clear();
   out_.clear();
-  // Unacknowledged +CMT go back to the network, which delivers them once the modem is
-  // back; reports for an unreachable modem are dropped (deliver_status_report).
+  // Unacknowledged +CMT and +CDS go back to the network, which delivers them once the
+  // modem is back.
   if (awaiting_ack_) held_direct_.push_front(std::move(*awaiting_ack_));
   awaiting_ack_.reset();
   for (auto& delivery : held_direct_) return_to_network(std::move(delivery));
@@ -222,6 +222,13 @@ void SimulatedModem::on_port_opened() {
     config_.faults.hang = FaultConfig::Hang::none;
     line_.clear();
   }
+}
+
+void SimulatedModem::network_after(int ms, std::function<void()> action) {
+  host_.schedule(std::chrono::milliseconds(std::max(0, ms)), [this, action = std::move(action)] {
+    action();
+    flush();
+  });
 }
 
 void SimulatedModem::after(int ms, std::function<void()> action) {
@@ -590,7 +597,9 @@ void SimulatedModem::finish_pdu() {
   SentRecord record{config_.index, config_.imei, host_.now(), mr, !lost, hex, submit};
   host_.record_sent(record);
   const pdu::Timestamp scts = timestamp_now();
-  after(latency, [this, mr, lost, submit, scts] {
+  // The network has the message: its reports come whatever becomes of the modem.
+  if (submit.status_report_request) schedule_status_reports(mr, submit.to, scts, latency);
+  after(latency, [this, mr, lost] {
     if (personality_->send_noise) emit_noise("+ZPASR: \"UMTS\"");
     if (lost) {
       reply_.clear();
@@ -599,12 +608,11 @@ void SimulatedModem::finish_pdu() {
       info("+CMGS: " + std::to_string(mr));
       finish("OK");
     }
-    if (submit.status_report_request) schedule_status_reports(mr, submit.to, scts);
   });
 }
 
 void SimulatedModem::schedule_status_reports(std::uint8_t mr, const pdu::Address& recipient,
-                                             pdu::Timestamp scts) {
+                                             pdu::Timestamp scts, int answer_ms) {
   const int delay = config_.status_report_latency_ms;
   auto report = [this, mr, recipient, scts](int status) {
     deliver_status_report(pdu::encode_status_report(
@@ -614,22 +622,23 @@ void SimulatedModem::schedule_status_reports(std::uint8_t mr, const pdu::Address
     case ReportOutcome::none:
       return;
     case ReportOutcome::delivered:
-      after(delay, [report] { report(0x00); });
+      network_after(answer_ms + delay, [report] { report(0x00); });
       return;
     case ReportOutcome::failed:
-      after(delay, [report, status = config_.failed_status] { report(status); });
+      network_after(answer_ms + delay,
+                    [report, status = config_.failed_status] { report(status); });
       return;
     case ReportOutcome::pending_then_delivered:
-      after(delay, [report, status = config_.pending_status] { report(status); });
-      after(2 * delay, [report] { report(0x00); });
+      network_after(answer_ms + delay,
+                    [report, status = config_.pending_status] { report(status); });
+      network_after(answer_ms + 2 * delay, [report] { report(0x00); });
       return;
   }
 }
 
 void SimulatedModem::deliver_status_report(const std::string& pdu_hex) {
-  if (power_ != Power::on) return;  // the network gives up on an unreachable modem
-  ++counters_.status_reports;
-  route_status_report(pdu_hex);
+  pending_reports_.push_back(pdu_hex);
+  deliver_pending_inbound();
 }
 
 void SimulatedModem::route_status_report(const std::string& pdu_hex) {
@@ -696,11 +705,8 @@ void SimulatedModem::acknowledged() {
 }
 
 void SimulatedModem::return_to_network(DirectDelivery delivery) {
-  if (delivery.report) {
-    if (power_ == Power::on) route_status_report(delivery.pdu_hex);
-    return;
-  }
-  pending_inbound_.push_back(std::move(delivery.pdu_hex));
+  auto& pending = delivery.report ? pending_reports_ : pending_inbound_;
+  pending.push_back(std::move(delivery.pdu_hex));
   deliver_pending_inbound();
 }
 
@@ -726,6 +732,12 @@ Result<int> SimulatedModem::inject_message(const InjectRequest& request,
 }
 
 void SimulatedModem::deliver_pending_inbound() {
+  while (!pending_reports_.empty() && power_ == Power::on && registered()) {
+    ++counters_.status_reports;
+    const std::string hex = std::move(pending_reports_.front());
+    pending_reports_.pop_front();
+    route_status_report(hex);
+  }
   while (!pending_inbound_.empty()) {
     // The network holds messages while the modem is off, unregistered or full.
     if (power_ != Power::on || !registered()) return;
@@ -814,6 +826,7 @@ nlohmann::json SimulatedModem::stats() const {
       {"sm_used", store_.used("SM")},
       {"sr_used", store_.used("SR")},
       {"pending_inbound", pending_inbound_.size()},
+      {"pending_reports", pending_reports_.size()},
       {"balance", config_.balance},
       {"faults", faults_to_json(config_.faults)},
   };

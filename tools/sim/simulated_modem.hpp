@@ -160,7 +160,10 @@ class SimulatedModem {
   Status fail_unsupported();
 
   // Time.
+  // `action` in `ms`, unless the modem was powered off or rebooted meanwhile.
   void after(int ms, std::function<void()> action);
+  // `action` in `ms` whatever becomes of the modem: the network's doing.
+  void network_after(int ms, std::function<void()> action);
   void boot_complete();
   void reboot(bool reply_ok);
   void schedule_noise();
@@ -179,7 +182,10 @@ class SimulatedModem {
   void deliver_direct_once(DirectDelivery delivery);
   void acknowledged();
   void return_to_network(DirectDelivery delivery);
-  void schedule_status_reports(std::uint8_t mr, const pdu::Address& recipient, pdu::Timestamp scts);
+  // The reports for a message the network took; the first comes `answer_ms` (when the
+  // +CMGS answer is due) plus status_report_latency_ms later.
+  void schedule_status_reports(std::uint8_t mr, const pdu::Address& recipient, pdu::Timestamp scts,
+                               int answer_ms);
   pdu::Timestamp timestamp_now();
   [[nodiscard]] bool registered() const;
   [[nodiscard]] int effective_registration() const;
@@ -245,6 +251,10 @@ class SimulatedModem {
   std::string error_final_;
   std::vector<std::string> urc_queue_;
   std::deque<std::string> pending_inbound_;
+  // Status reports the network holds while the modem is off or unregistered: an SMSC
+  // delivers an SMS-STATUS-REPORT as it does any mobile-terminated message, again once
+  // the mobile is reachable (3GPP TS 23.040 3.2.5, the SC alert).
+  std::deque<std::string> pending_reports_;
   // +CSMS=1 (TS 27.005 3.4.1): the delivery waiting for AT+CNMA, and those held back
   // until it is acknowledged (no new +CMT/+CDS before the previous one is).
   std::optional<DirectDelivery> awaiting_ack_;
