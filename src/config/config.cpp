@@ -26,6 +26,7 @@ constexpr std::uint32_t kStandardBauds[] = {1200,   2400,    4800,    9600,    1
 constexpr std::string_view kLogLevels[] = {"trace", "debug",    "info", "warn",
                                            "error", "critical", "off"};
 constexpr std::string_view kLogFormats[] = {"text", "json"};
+constexpr std::string_view kAfterSettle[] = {"keep", "resend"};
 
 bool all_digits(std::string_view text) {
   return !text.empty() &&
@@ -324,7 +325,9 @@ void read_retry(TomlReader& reader, const toml::table& root, RetryConfig& retry)
 void read_sms(TomlReader& reader, const toml::table& root, SmsConfig& sms) {
   const auto* table = reader.table(root, "sms", "");
   if (table == nullptr) return;
-  reader.allow_keys(*table, "sms", {"max_parts", "shift_tables", "status_report", "report_window"});
+  reader.allow_keys(*table, "sms",
+                    {"max_parts", "shift_tables", "status_report", "report_window",
+                     "settle_unknown", "after_settle"});
   sms.max_parts = static_cast<std::uint32_t>(
       reader.integer(*table, "max_parts", "sms.", 1, 255, sms.max_parts));
   sms.shift_tables = reader.string_array(
@@ -334,6 +337,15 @@ void read_sms(TomlReader& reader, const toml::table& root, SmsConfig& sms) {
       });
   sms.status_report = reader.boolean(*table, "status_report", "sms.", sms.status_report);
   sms.report_window = reader.duration(*table, "report_window", "sms.", sms.report_window, false);
+  sms.settle_unknown =
+      reader.duration(*table, "settle_unknown", "sms.", sms.settle_unknown, false);
+  sms.after_settle = reader.string(*table, "after_settle", "sms.", sms.after_settle,
+                                   [](const std::string& v) -> std::optional<std::string> {
+                                     if (!one_of(v, kAfterSettle)) {
+                                       return "must be " + list_names(kAfterSettle);
+                                     }
+                                     return std::nullopt;
+                                   });
 }
 
 void read_log(TomlReader& reader, const toml::table& root, LogConfig& log) {

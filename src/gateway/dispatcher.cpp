@@ -505,11 +505,32 @@ awaitable<void> Dispatcher::load_from_store() {
 awaitable<void> Dispatcher::sweep_expired(TimePoint now) {
   auto job = [now](Store& s) { return s.expire_due(now); };
   auto expired = co_await store_.call(job);
-  if (!expired) co_return;
-  for (const auto& id : *expired) {
-    forget(id);
-    observer_.on_message_status(id, MessageStatus::expired, "");
+  if (expired) {
+    for (const auto& id : *expired) {
+      forget(id);
+      observer_.on_message_status(id, MessageStatus::expired, "");
+    }
   }
+  if (!options_.resend_unsettled_after) co_return;
+  auto resend = [before = now - *options_.resend_unsettled_after, now](Store& s) {
+    return s.resend_unsettled(before, now);
+  };
+  auto resent = co_await store_.call(resend);
+  if (!resent) {
+    spdlog::error("dispatcher: cannot queue unsettled messages again: {}", resent.error().message);
+    co_return;
+  }
+  for (const auto& id : *resent) {
+    auto read = [id](Store& s) { return s.get_message(id); };
+    auto message = co_await store_.call(read);
+    if (!message) continue;
+    spdlog::warn("message {}: no status report settled its unknown part within "
+                 "sms.settle_unknown; sending it again through {} (sms.after_settle = resend)",
+                 id, message->pinned_modem.value_or("any SIM"));
+    place(queued_from(*message));
+    observer_.on_message_status(id, MessageStatus::queued, "");
+  }
+  if (!resent->empty()) wake();
 }
 
 awaitable<void> Dispatcher::run() {
@@ -544,7 +565,9 @@ awaitable<void> Dispatcher::run() {
     std::optional<TimePoint> deadline = dispatch_round(now);
     auto earlier = [&](TimePoint t) { deadline = deadline ? std::min(*deadline, t) : t; };
     if (!deferred_.empty()) earlier(deferred_.begin()->first);
-    if (!messages_.empty()) earlier(last_sweep + options_.expiry_sweep);
+    if (!messages_.empty() || options_.resend_unsettled_after) {
+      earlier(last_sweep + options_.expiry_sweep);
+    }
     if (next_store_check_ != TimePoint::max()) earlier(next_store_check_);
 
     wake_.reset();

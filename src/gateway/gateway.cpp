@@ -34,6 +34,7 @@ DispatcherOptions dispatcher_options(const config::Config& c) {
   o.health.failures_to_bench = c.retry.bench_after_failures;
   o.health.cooldown = c.retry.bench_cooldown;
   o.report_matching.window = c.sms.report_window;
+  if (c.sms.after_settle == "resend") o.resend_unsettled_after = c.sms.settle_unknown;
   for (const auto& op : c.operators) {
     o.operator_limits[op.name] = scheduler::Limits{op.limits.per_minute, op.limits.per_day};
   }

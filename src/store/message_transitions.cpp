@@ -436,6 +436,48 @@ Result<MessageStatus> Store::leave_unknown(const std::string& id, const std::str
   });
 }
 
+Result<std::vector<std::string>> Store::resend_unsettled(TimePoint began_before, TimePoint now) {
+  return impl_->transaction([&]() -> Result<std::vector<std::string>> {
+    std::vector<std::pair<std::string, std::string>> due;  // (message, the part's modem)
+    {
+      STORE_TRY_ASSIGN(auto query,
+                       impl_->q("SELECT p.message_id, MIN(p.modem) FROM message_parts p JOIN "
+                                "messages m ON m.id = p.message_id WHERE p.status = 'unknown' "
+                                "AND m.status = 'unknown' AND p.resent_unknown = 0 AND "
+                                "p.sending_at < ? GROUP BY p.message_id ORDER BY p.message_id"));
+      query->bind_all(began_before);
+      while (true) {
+        STORE_TRY_ASSIGN(const bool row, query->step());
+        if (!row) break;
+        due.emplace_back(query->text(0), query->optional_text(1).value_or(""));
+      }
+    }
+    std::vector<std::string> ids;
+    for (const auto& [id, modem] : due) {
+      STORE_TRY_ASSIGN(auto mark, impl_->q("UPDATE message_parts SET resent_unknown = 1 WHERE "
+                                           "message_id = ? AND status = 'unknown'"));
+      STORE_TRY(mark->bind_all(id).run());
+      if (!modem.empty()) {
+        STORE_TRY_ASSIGN(auto pin, impl_->q("UPDATE messages SET pinned_modem = ? WHERE id = ? "
+                                            "AND pinned_modem IS NULL"));
+        STORE_TRY(pin->bind_all(modem, id).run());
+      }
+      STORE_TRY(impl_->requeue_message(id, std::nullopt, std::nullopt));
+      STORE_TRY(impl_->add_event(
+          id, "resend",
+          JsonObject()
+              .text("modem", modem)
+              .text("reason",
+                    "no status report settled its unknown part(s) within sms.settle_unknown; "
+                    "sms.after_settle is resend: sent again through the same SIM, once")
+              .str(),
+          now));
+      ids.push_back(id);
+    }
+    return ids;
+  });
+}
+
 Result<void> Store::expire(const std::string& id, TimePoint now,
                            const std::optional<PartFailure>& part) {
   return impl_->transaction([&]() -> Result<void> {

@@ -155,7 +155,8 @@ CREATE INDEX webhook_due ON webhook_outbox (next_attempt_at)
 // the table is rebuilt (https://www.sqlite.org/lang_altertable.html#otheralter, the 12
 // steps; Impl::migrate runs migrations with foreign keys off and checks them after).
 // A part records when its send began (sending_at), so that a status report can settle a
-// part whose +CMGS never came (scheduler::match_unknown_part).
+// part whose +CMGS never came (scheduler::match_unknown_part), and whether it was sent
+// again after no report came (resent_unknown: sms.after_settle = "resend", once).
 constexpr std::string_view kVersion3 = R"sql(
 CREATE TABLE messages_v3 (
   id                   TEXT PRIMARY KEY,
@@ -188,6 +189,7 @@ ALTER TABLE messages_v3 RENAME TO messages;
 CREATE INDEX messages_queue ON messages (priority DESC, id) WHERE status = 'queued';
 CREATE INDEX messages_by_status ON messages (status, id);
 ALTER TABLE message_parts ADD COLUMN sending_at INTEGER;
+ALTER TABLE message_parts ADD COLUMN resent_unknown INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX parts_unknown ON message_parts (modem, sending_at) WHERE status = 'unknown';
 )sql";
 

@@ -115,6 +115,11 @@ struct SmsConfig {
   bool status_report = true;  // default of the API's status_report field
   // How long after sending a delivery report may still be matched to its part.
   Duration report_window = std::chrono::hours(72);
+  // How long a part of unknown outcome waits for the status report that settles it, and
+  // what then: "keep" (it stays unknown) or "resend" (sent again through the same SIM,
+  // once).
+  Duration settle_unknown = std::chrono::minutes(10);
+  std::string after_settle = "keep";
   friend bool operator==(const SmsConfig&, const SmsConfig&) = default;
 };
 

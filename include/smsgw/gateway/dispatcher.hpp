@@ -72,6 +72,10 @@ struct DispatcherOptions {
   // How a status report that arrived before a part was given up on is matched to it
   // (config sms.report_window).
   scheduler::MatchOptions report_matching;
+  // sms.after_settle = "resend": a part of unknown outcome no report settled within this
+  // long (sms.settle_unknown) is sent again through the same SIM, once; nullopt ("keep"):
+  // it stays unknown. Checked with the expiry sweep.
+  std::optional<scheduler::Clock::duration> resend_unsettled_after;
 };
 
 class Dispatcher {

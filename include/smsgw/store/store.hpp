@@ -171,6 +171,11 @@ class Store {
   Result<MessageStatus> leave_unknown(const std::string& id, const std::string& error,
                                       TimePoint now, const PartFailure& part,
                                       const scheduler::MatchOptions& options = {});
+  // sms.after_settle = "resend": every `unknown` message with a part of unknown outcome
+  // whose send began before `began_before` (no report settled it within settle_unknown)
+  // and that was not resent yet is queued again, pinned to the SIM the part went to; the
+  // part is marked so that it is resent once only. Event "resend". Returns their ids.
+  Result<std::vector<std::string>> resend_unsettled(TimePoint began_before, TimePoint now);
   // queued/sending -> expired (the validity period ended), `part` recorded first.
   // "conflict" otherwise.
   Result<void> expire(const std::string& id, TimePoint now,

@@ -160,6 +160,8 @@ max_parts = 4
 shift_tables = ["turkish", "portuguese"]
 status_report = false
 report_window = "1d"
+settle_unknown = "20s"
+after_settle = "resend"
 [log]
 level = "debug"
 format = "json"
@@ -209,6 +211,8 @@ rescan_interval = "500ms"
   EXPECT_EQ(config.sms.shift_tables, (std::vector<std::string>{"turkish", "portuguese"}));
   EXPECT_FALSE(config.sms.status_report);
   EXPECT_EQ(config.sms.report_window, 24h);
+  EXPECT_EQ(config.sms.settle_unknown, 20s);
+  EXPECT_EQ(config.sms.after_settle, "resend");
   EXPECT_EQ(config.log.level, "debug");
   EXPECT_EQ(config.log.format, "json");
   ASSERT_EQ(config.webhooks.size(), 1u);
@@ -498,6 +502,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "got \"klingon\" (line 2)"},
         Invalid{"[sms]\nstatus_report = \"true\"\n",
                 "sms.status_report: must be true or false, got \"true\" (line 2)"},
+        Invalid{"[sms]\nafter_settle = \"retry\"\n",
+                "sms.after_settle: must be \"keep\" or \"resend\", got \"retry\" (line 2)"},
+        Invalid{"[sms]\nsettle_unknown = \"0s\"\n",
+                "sms.settle_unknown: must be a positive duration in seconds or a string such as "
+                "\"30s\", \"5m\" or \"1h30m\", got \"0s\" (line 2)"},
         // log
         Invalid{"[log]\nlevel = \"verbose\"\n",
                 "log.level: must be \"trace\", \"debug\", \"info\", \"warn\", \"error\", "

@@ -231,6 +231,39 @@ TEST_F(StoreQueue, AReportThatCameFirstSettlesThePartWhenItIsGivenUpOn) {
   EXPECT_EQ(store_->get_message(id)->parts[0].mr, 42);
 }
 
+// sms.after_settle = "resend": a part no report settled in time is queued again, pinned
+// to the SIM it went to, only its unknown and unsent parts, and once only.
+TEST_F(StoreQueue, AnUnsettledPartIsResentOnceThroughTheSameSim) {
+  const auto id = add(message_to("+491511234567", 3));
+  const auto young = add(message_to("+491517654321"));
+  ASSERT_TRUE(store_->claim_message(id, "m", at(1)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
+  ASSERT_TRUE(store_->part_sent(id, 1, 7, at(2), 2).ok());
+  ASSERT_TRUE(store_->leave_unknown(id, "lost answer", at(4), PartFailure{2, true, "x"}).ok());
+  ASSERT_TRUE(store_->claim_message(young, "m2", at(20)).ok());
+  ASSERT_TRUE(store_->part_sending(young, 1, at(20)).ok());
+  ASSERT_TRUE(store_->leave_unknown(young, "no answer", at(21), PartFailure{1, true, "x"}).ok());
+
+  const auto resent = store_->resend_unsettled(at(10), at(30));
+  ASSERT_TRUE(resent.ok()) << resent.error().message;
+  EXPECT_EQ(*resent, std::vector<std::string>{id});  // `young` began after the cut-off
+  auto message = store_->get_message(id);
+  EXPECT_EQ(message->status, MessageStatus::queued);
+  EXPECT_EQ(message->pinned_modem, "m");
+  EXPECT_EQ(message->parts[0].status, PartStatus::sent);
+  EXPECT_EQ(message->parts[1].status, PartStatus::queued);
+  EXPECT_EQ(message->parts[2].status, PartStatus::queued);
+  EXPECT_EQ(kinds(*message).back(), "resend");
+  EXPECT_EQ(store_->get_message(young)->status, MessageStatus::unknown);
+
+  // Its answer is lost again: it stays unknown for good.
+  ASSERT_TRUE(store_->claim_message(id, "m", at(31)).ok());
+  ASSERT_TRUE(store_->part_sending(id, 2, at(31)).ok());
+  ASSERT_TRUE(store_->leave_unknown(id, "lost again", at(32), PartFailure{2, true, "x"}).ok());
+  EXPECT_EQ(*store_->resend_unsettled(at(100), at(100)), std::vector<std::string>{young});
+  EXPECT_EQ(store_->get_message(id)->status, MessageStatus::unknown);
+}
+
 TEST_F(StoreQueue, FailedPartThenRequeueResendsOnlyUnsentParts) {
   const auto id = add(message_to("+491", 3));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
