@@ -497,8 +497,9 @@ Result<std::vector<std::string>> Store::expire_due(TimePoint now) {
   return impl_->transaction([&]() -> Result<std::vector<std::string>> {
     std::vector<std::string> ids;
     {
-      STORE_TRY_ASSIGN(auto query, impl_->q("SELECT id FROM messages WHERE status = 'queued' "
-                                            "AND expires_at IS NOT NULL AND expires_at <= ?"));
+      STORE_TRY_ASSIGN(auto query, impl_->q("SELECT id FROM messages INDEXED BY messages_expiry "
+                                            "WHERE status = 'queued' AND expires_at IS NOT "
+                                            "NULL AND expires_at <= ?"));
       query->bind(1, now);
       while (true) {
         STORE_TRY_ASSIGN(const bool row, query->step());

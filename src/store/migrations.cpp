@@ -157,6 +157,9 @@ CREATE INDEX webhook_due ON webhook_outbox (next_attempt_at)
 // A part records when its send began (sending_at), so that a status report can settle a
 // part whose +CMGS never came (scheduler::match_unknown_part), and whether it was sent
 // again after no report came (resent_unknown: sms.after_settle = "resend", once).
+// The expiry sweep finds queued messages whose validity ended by index (messages_expiry),
+// not by reading every queued row, and the count of messages in each status is kept as it
+// changes (message_counts, by triggers), not counted, for /metrics.
 constexpr std::string_view kVersion3 = R"sql(
 CREATE TABLE messages_v3 (
   id                   TEXT PRIMARY KEY,
@@ -188,9 +191,30 @@ DROP TABLE messages;
 ALTER TABLE messages_v3 RENAME TO messages;
 CREATE INDEX messages_queue ON messages (priority DESC, id) WHERE status = 'queued';
 CREATE INDEX messages_by_status ON messages (status, id);
+CREATE INDEX messages_expiry ON messages (expires_at)
+  WHERE status = 'queued' AND expires_at IS NOT NULL;
 ALTER TABLE message_parts ADD COLUMN sending_at INTEGER;
 ALTER TABLE message_parts ADD COLUMN resent_unknown INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX parts_unknown ON message_parts (modem, sending_at) WHERE status = 'unknown';
+CREATE TABLE message_counts (
+  status TEXT PRIMARY KEY,
+  n      INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO message_counts (status, n) VALUES ('queued', 0), ('sending', 0), ('sent', 0),
+  ('delivered', 0), ('failed', 0), ('expired', 0), ('cancelled', 0), ('unknown', 0);
+UPDATE message_counts SET n = (SELECT COUNT(*) FROM messages m WHERE m.status =
+  message_counts.status);
+CREATE TRIGGER message_counts_insert AFTER INSERT ON messages BEGIN
+  UPDATE message_counts SET n = n + 1 WHERE status = NEW.status;
+END;
+CREATE TRIGGER message_counts_update AFTER UPDATE OF status ON messages
+  WHEN OLD.status IS NOT NEW.status BEGIN
+  UPDATE message_counts SET n = n - 1 WHERE status = OLD.status;
+  UPDATE message_counts SET n = n + 1 WHERE status = NEW.status;
+END;
+CREATE TRIGGER message_counts_delete AFTER DELETE ON messages BEGIN
+  UPDATE message_counts SET n = n - 1 WHERE status = OLD.status;
+END;
 )sql";
 
 constexpr std::string_view kMigrations[] = {kVersion1, kVersion2, kVersion3};

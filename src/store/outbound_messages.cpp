@@ -110,7 +110,7 @@ Result<MessagePage> Store::list_messages(const ListQuery& query_in) {
 Result<std::vector<std::pair<MessageStatus, std::int64_t>>> Store::count_by_status() {
   std::vector<std::pair<MessageStatus, std::int64_t>> counts;
   for (const auto status : kAllMessageStatuses) counts.emplace_back(status, 0);
-  STORE_TRY_ASSIGN(auto query, impl_->q("SELECT status, COUNT(*) FROM messages GROUP BY status"));
+  STORE_TRY_ASSIGN(auto query, impl_->q("SELECT status, n FROM message_counts"));
   while (true) {
     STORE_TRY_ASSIGN(const bool row, query->step());
     if (!row) break;

@@ -85,6 +85,36 @@ TEST(StoreSchema, UpgradesFromThePreviousVersionKeepingRows) {
   EXPECT_EQ((*upgraded)->get_message(id)->parts.size(), 2u);  // the rebuild kept the parts
 }
 
+// /metrics reads counts kept as messages change status (message_counts), not counted: they
+// start from the rows an older version left, and follow inserts, transitions and deletes.
+TEST(StoreSchema, StatusCountsAreKeptAsMessagesChange) {
+  TempDir dir;
+  const auto path = dir.path() / "old.db";
+  {
+    auto old = Store::open(path, StoreOptions{.schema_version = Store::latest_schema_version() - 1});
+    ASSERT_TRUE(old.ok()) << old.error().message;
+    for (const char* to : {"+491", "+492"}) {
+      NewMessage m = message_to(to);
+      ASSERT_TRUE((*old)->insert_messages(std::span<const NewMessage>(&m, 1)).ok());
+    }
+  }
+  auto store = Store::open(path);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto count = [&](MessageStatus status) {
+    return (*store->get()->count_by_status())[static_cast<std::size_t>(status)].second;
+  };
+  EXPECT_EQ(count(MessageStatus::queued), 2);
+  NewMessage m = message_to("+493");
+  const auto id = (*store)->insert_messages(std::span<const NewMessage>(&m, 1))->ids.at(0);
+  EXPECT_EQ(count(MessageStatus::queued), 3);
+  ASSERT_TRUE((*store)->cancel(id, std::chrono::system_clock::now()).ok());
+  EXPECT_EQ(count(MessageStatus::queued), 2);
+  EXPECT_EQ(count(MessageStatus::cancelled), 1);
+  exec(path, "DELETE FROM messages WHERE status = 'cancelled'");
+  EXPECT_EQ(count(MessageStatus::cancelled), 0);
+  EXPECT_EQ(count(MessageStatus::queued), 2);
+}
+
 TEST(StoreSchema, EveryVersionUpgradesToTheNext) {
   for (int from = 0; from < Store::latest_schema_version(); ++from) {
     TempDir dir;
