@@ -8,7 +8,6 @@ namespace smsgw::gateway {
 namespace {
 
 constexpr std::size_t kHeadsPerGroup = 4;  // candidates taken from the head of each group
-constexpr std::size_t kLoadPage = 1000;
 constexpr auto kIdleWait = std::chrono::hours(1);
 
 using store::MessageStatus;
@@ -124,10 +123,7 @@ void Dispatcher::modem_changed(const modem::ModemSnapshot& snapshot) {
 }
 
 std::string Dispatcher::group_of(const QueuedMessage& m) const {
-  if (!m.pinned_modem.empty()) return "modem:" + m.pinned_modem;
-  if (!m.pinned_operator.empty()) return "op:" + m.pinned_operator;
-  if (!m.destination_operator.empty()) return "op:" + m.destination_operator;
-  return "any";
+  return store::queue_group(m.pinned_modem, m.pinned_operator, m.destination_operator);
 }
 
 Dispatcher::QueueKey Dispatcher::key_of(const QueuedMessage& message) {
@@ -137,11 +133,33 @@ Dispatcher::QueueKey Dispatcher::key_of(const QueuedMessage& message) {
 void Dispatcher::place(QueuedMessage message) {
   const auto now = std::chrono::system_clock::now();
   const std::string id = message.id;
+  // Only a message with no history of its own may stay in the store alone: one that failed
+  // somewhere carries in memory which SIMs to avoid.
+  const bool fresh = message.avoid_sims.empty();
   if (message.not_before > now) {
+    if (fresh && deferred_.size() >= options_.deferred_window) {
+      next_store_check_ = std::min(next_store_check_, message.not_before);
+      return;
+    }
     deferred_.emplace(message.not_before, id);
-  } else {
-    ready_[group_of(message)].insert(key_of(message));
+    messages_.insert_or_assign(id, std::move(message));
+    return;
   }
+  const std::string group = group_of(message);
+  auto& queue = ready_[group];
+  const auto key = key_of(message);
+  if (queue.size() >= options_.group_window) {
+    // The window keeps the group's first messages in its order; the rest wait in the store.
+    spilled_.insert(group);
+    const auto last = std::prev(queue.end());
+    if (fresh && !(key < *last)) return;
+    auto evicted = messages_.find(std::get<2>(*last));
+    if (evicted != messages_.end() && evicted->second.avoid_sims.empty()) {
+      queue.erase(last);
+      messages_.erase(evicted);
+    }
+  }
+  queue.insert(key);
   messages_.insert_or_assign(id, std::move(message));
 }
 
@@ -482,24 +500,55 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
 
 awaitable<void> Dispatcher::load_from_store() {
   const auto now = std::chrono::system_clock::now();
-  std::optional<store::DueCursor> cursor;
-  for (;;) {
-    auto job = [now, cursor](Store& s) { return s.due_messages(now, kLoadPage, cursor); };
-    auto page = co_await store_.call(job);
-    if (!page) {
-      spdlog::error("dispatcher: cannot read the queue: {}", page.error().message);
-      break;
+  auto list = [](Store& s) { return s.queue_groups(); };
+  auto groups = co_await store_.call(list);
+  if (!groups) {
+    spdlog::error("dispatcher: cannot read the queue: {}", groups.error().message);
+  } else {
+    for (auto& group : *groups) {
+      if (stopping_) co_return;
+      co_await load_group(std::move(group), now);
     }
-    for (const auto& m : *page) {
-      if (!messages_.contains(m.id) && !in_flight_.contains(m.id)) place(queued_from(m));
-    }
-    if (page->size() < kLoadPage) break;
-    cursor = store::DueCursor{page->back().priority, page->back().id};
   }
   auto job = [now](Store& s) { return s.next_due_time(now); };
   auto next = co_await store_.call(job);
   next_store_check_ = next && *next ? **next : TimePoint::max();
   wake();
+}
+
+awaitable<void> Dispatcher::load_group(std::string group, TimePoint now) {
+  // The rows read include those already in memory and those chosen for a send whose claim
+  // is not committed yet; reading past the latter keeps every refill bringing new ones.
+  const std::size_t limit = options_.group_window + in_flight_.size();
+  auto job = [group, now, limit](Store& s) { return s.due_in_group(group, now, limit); };
+  auto page = co_await store_.call(job);
+  if (!page) {
+    spdlog::error("dispatcher: cannot read the queue of {}: {}", group, page.error().message);
+    co_return;
+  }
+  // Everything due in the group is in memory unless the read filled its limit.
+  if (page->size() < limit) {
+    spilled_.erase(group);
+  } else {
+    spilled_.insert(group);
+  }
+  for (const auto& m : *page) {
+    if (!messages_.contains(m.id) && !in_flight_.contains(m.id)) place(queued_from(m));
+  }
+  wake();
+}
+
+void Dispatcher::refill_low_groups() {
+  for (const auto& group : spilled_) {
+    if (refilling_.contains(group)) continue;
+    auto queue = ready_.find(group);
+    if (queue != ready_.end() && queue->second.size() > options_.group_window / 2) continue;
+    refilling_.insert(group);
+    jobs_.spawn("dispatcher: refill of " + group, [this, group]() -> awaitable<void> {
+      co_await load_group(group, std::chrono::system_clock::now());
+      refilling_.erase(group);
+    });
+  }
 }
 
 awaitable<void> Dispatcher::sweep_expired(TimePoint now) {
@@ -553,6 +602,7 @@ awaitable<void> Dispatcher::run() {
         sweeping_ = false;
       });
     }
+    if (!stopping_) refill_low_groups();
     if (!loading_ && now >= next_store_check_) {
       loading_ = true;
       next_store_check_ = TimePoint::max();
@@ -565,7 +615,8 @@ awaitable<void> Dispatcher::run() {
     std::optional<TimePoint> deadline = dispatch_round(now);
     auto earlier = [&](TimePoint t) { deadline = deadline ? std::min(*deadline, t) : t; };
     if (!deferred_.empty()) earlier(deferred_.begin()->first);
-    if (!messages_.empty() || options_.resend_unsettled_after) {
+    if (!messages_.empty() || !spilled_.empty() || next_store_check_ != TimePoint::max() ||
+        options_.resend_unsettled_after) {
       earlier(last_sweep + options_.expiry_sweep);
     }
     if (next_store_check_ != TimePoint::max()) earlier(next_store_check_);

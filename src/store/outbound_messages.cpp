@@ -1,6 +1,7 @@
 // Outbound messages and their parts: the due queue and reading. Their submission and
 // every status change are in message_transitions.cpp.
 
+#include "migrations.hpp"
 #include "store_impl.hpp"
 
 namespace smsgw::store {
@@ -26,6 +27,43 @@ Result<std::vector<StoredMessage>> Store::due_messages(TimePoint now, std::size_
     query->bind(2, std::nullopt).bind(3, std::nullopt);
   }
   query->bind(4, static_cast<std::int64_t>(limit));
+  std::vector<StoredMessage> out;
+  while (true) {
+    STORE_TRY_ASSIGN(const bool row, query->step());
+    if (!row) break;
+    out.push_back(read_message(*query));
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> Store::queue_groups() {
+  // A skip scan of messages_group_queue: each step seeks the next group.
+  std::vector<std::string> groups;
+  std::string after;  // every group name is longer
+  while (true) {
+    STORE_TRY_ASSIGN(auto query,
+                     impl_->q("SELECT " QUEUE_GROUP_SQL " FROM messages INDEXED BY "
+                              "messages_group_queue WHERE status = 'queued' AND " QUEUE_GROUP_SQL
+                              " > ?1 ORDER BY " QUEUE_GROUP_SQL " LIMIT 1"));
+    query->bind(1, after);
+    STORE_TRY_ASSIGN(const bool row, query->step());
+    if (!row) break;
+    groups.push_back(query->text(0));
+    after = groups.back();
+  }
+  return groups;
+}
+
+Result<std::vector<StoredMessage>> Store::due_in_group(const std::string& group, TimePoint now,
+                                                       std::size_t limit) {
+  STORE_TRY_ASSIGN(auto query,
+                   impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages INDEXED BY "
+                            "messages_group_queue WHERE status = 'queued' AND " QUEUE_GROUP_SQL
+                            " = ?2 AND (send_at IS NULL OR send_at <= ?1) "
+                            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) "
+                            "AND (expires_at IS NULL OR expires_at > ?1) "
+                            "ORDER BY priority DESC, part_count DESC, id ASC LIMIT ?3"));
+  query->bind(1, now).bind(2, group).bind(3, static_cast<std::int64_t>(limit));
   std::vector<StoredMessage> out;
   while (true) {
     STORE_TRY_ASSIGN(const bool row, query->step());

@@ -25,4 +25,12 @@ MessageStatus roll_up(MessageStatus current, std::span<const PartStatus> parts) 
   return current;
 }
 
+std::string queue_group(std::string_view pinned_modem, std::string_view pinned_operator,
+                        std::string_view destination_operator) {
+  if (!pinned_modem.empty()) return "modem:" + std::string(pinned_modem);
+  if (!pinned_operator.empty()) return "op:" + std::string(pinned_operator);
+  if (!destination_operator.empty()) return "op:" + std::string(destination_operator);
+  return "any";
+}
+
 }  // namespace smsgw::store

@@ -76,6 +76,13 @@ struct DispatcherOptions {
   // long (sms.settle_unknown) is sent again through the same SIM, once; nullopt ("keep"):
   // it stays unknown. Checked with the expiry sweep.
   std::optional<scheduler::Clock::duration> resend_unsettled_after;
+  // Memory stays bounded whatever the backlog: each queue group (store::queue_group) keeps
+  // at most this many ready messages in memory, in its order; the rest wait in the store
+  // and are read by index when the group's window runs below half.
+  std::size_t group_window = 2000;
+  // At most this many messages not yet due (send_at) are held in memory; the others are
+  // read from the store when they come due.
+  std::size_t deferred_window = 10000;
 };
 
 class Dispatcher {
@@ -120,7 +127,8 @@ class Dispatcher {
     std::string operator_name;
   };
   std::optional<SimStatus> sim_status(const std::string& modem_id) const;
-  std::size_t queue_depth() const { return messages_.size(); }
+  // Messages held in memory (bounded by the windows), for tests and benchmarks.
+  std::size_t messages_in_memory() const { return messages_.size(); }
 
  private:
   struct Slot;
@@ -133,7 +141,13 @@ class Dispatcher {
   void unqueue(const QueuedMessage& message);
   void wake() { wake_.set(); }
 
+  // Reads every queue group's window from the store (at start, and when a message that
+  // was left in the store comes due).
   awaitable<void> load_from_store();
+  // Reads up to group_window due messages of `group` by index, skipping those in memory.
+  awaitable<void> load_group(std::string group, TimePoint now);
+  // Starts a refill of each group that left messages in the store and runs low.
+  void refill_low_groups();
   awaitable<void> sweep_expired(TimePoint now);
   std::optional<TimePoint> dispatch_round(TimePoint now);
   std::vector<scheduler::SimView> sim_views(TimePoint now) const;
@@ -163,6 +177,8 @@ class Dispatcher {
   std::unordered_map<std::string, QueuedMessage> messages_;  // every queued message
   std::map<std::string, Queue> ready_;                       // group -> due messages
   std::multimap<TimePoint, std::string> deferred_;           // not yet due
+  std::set<std::string> spilled_;    // groups with due messages in the store, not in memory
+  std::set<std::string> refilling_;  // groups being read from the store
   std::set<std::string> in_flight_;                          // claimed, being sent
   std::uint64_t dispatch_cursor_ = 0;
   TimePoint next_store_check_{};

@@ -42,6 +42,13 @@ ReportOutcome classify_report_status(int tp_status);
 // dispatcher owns queued/sending; final stays final).
 MessageStatus roll_up(MessageStatus current, std::span<const PartStatus> parts);
 
+// The dispatcher's queue a message waits in: "modem:<id>" when pinned to a SIM, else
+// "op:<name>" for its pinned operator, else for its recipient's operator, else "any"
+// (empty means none). The store keeps the same rule as SQL (QUEUE_GROUP_SQL) to read a
+// group's queue by index.
+std::string queue_group(std::string_view pinned_modem, std::string_view pinned_operator,
+                        std::string_view destination_operator);
+
 // ---------------------------------------------------------------------------------------
 // Outbound messages
 

@@ -114,6 +114,13 @@ class Store {
   // are not filled. Page with `after` = (priority, id) of the last row of the previous page.
   Result<std::vector<StoredMessage>> due_messages(TimePoint now, std::size_t limit,
                                                   const std::optional<DueCursor>& after = {});
+  // The queue groups (queue_group()) that hold queued messages, in order; found by index
+  // (one step per group), not by reading the queue.
+  Result<std::vector<std::string>> queue_groups();
+  // Up to `limit` messages of one queue group ready to send at `now` (as due_messages), in
+  // the dispatcher's order: priority desc, parts desc (longest first), id asc; by index.
+  Result<std::vector<StoredMessage>> due_in_group(const std::string& group, TimePoint now,
+                                                  std::size_t limit);
   // The earliest future time a queued message becomes due (send_at / next_attempt_at), for
   // the dispatcher's sleep; none when nothing is waiting.
   Result<std::optional<TimePoint>> next_due_time(TimePoint now);

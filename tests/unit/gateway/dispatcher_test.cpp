@@ -176,8 +176,10 @@ class DispatcherTest : public ::testing::Test {
     asio::co_spawn(io_, std::move(runner), asio::detached);
   }
 
-  // Stores a message of `parts` parts and hands it to the dispatcher, as the API does.
-  std::string submit(int parts = 1, std::optional<Clock::time_point> expires_at = std::nullopt) {
+  // Stores a message of `parts` parts and hands it to the dispatcher, as the API does
+  // (unless `hand_over` is false: then it is only in the store, as after a restart).
+  std::string submit(int parts = 1, std::optional<Clock::time_point> expires_at = std::nullopt,
+                     bool hand_over = true) {
     store::NewMessage m;
     m.to = "+15125551234";
     m.text = "hello";
@@ -195,8 +197,7 @@ class DispatcherTest : public ::testing::Test {
     auto id = call(job);
     EXPECT_TRUE(id.ok()) << id.error().message;
     if (!id.ok()) return {};
-    auto read = message(*id);
-    dispatcher_->enqueue(queued_from(read));
+    if (hand_over) dispatcher_->enqueue(queued_from(message(*id)));
     return *id;
   }
 
@@ -457,6 +458,58 @@ TEST_F(DispatcherTest, ABacklogGoesOutLongestFirst) {
   std::vector<std::size_t> lengths;  // tpdu length 20 + part index (submit)
   for (const auto& c : m1.calls) lengths.push_back(c.length);
   EXPECT_EQ(lengths, (std::vector<std::size_t>{21, 21, 22, 23, 21, 22, 21}));
+}
+
+// Memory holds a bounded window of each queue group, its first messages in order; the rest
+// wait in the store and are read by index as the window drains. They leave in order.
+TEST_F(DispatcherTest, ABacklogBeyondTheWindowWaitsInTheStoreAndLeavesInOrder) {
+  auto& m1 = add_modem("m1");
+  m1.hold();
+  auto options = quick_options();
+  options.group_window = 4;
+  start(options);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i) ids.push_back(submit(1));
+  ASSERT_TRUE(run_until([&] { return m1.in_flight == 1; }));
+  std::size_t most = dispatcher_->messages_in_memory();
+  m1.release();
+  ASSERT_TRUE(run_until([&] {
+    most = std::max(most, dispatcher_->messages_in_memory());
+    return observer_.saw(ids.back(), MessageStatus::sent);
+  }));
+  EXPECT_LE(most, 4u);
+  std::vector<int> order;  // the network's MR of each message, in submission order
+  for (const auto& id : ids) {
+    ASSERT_TRUE(reaches(id, MessageStatus::sent)) << id;
+    order.push_back(message(id).parts.at(0).mr.value_or(-1));
+  }
+  EXPECT_TRUE(std::is_sorted(order.begin(), order.end()));
+  EXPECT_EQ(m1.calls.size(), 20u);
+}
+
+// After a restart the queue is read group by group, a window each, not whole.
+TEST_F(DispatcherTest, ARestartReadsAWindowOfEachGroup) {
+  auto& m1 = add_modem("m1");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 12; ++i) ids.push_back(submit(1 + i % 2, std::nullopt, false));
+  m1.hold();
+  auto options = quick_options();
+  options.group_window = 3;
+  start(options);
+  ASSERT_TRUE(run_until([&] { return m1.in_flight == 1; }));
+  settle(50ms);
+  EXPECT_LE(dispatcher_->messages_in_memory(), 3u);
+  m1.release();
+  for (const auto& id : ids) {
+    ASSERT_TRUE(reaches(id, MessageStatus::sent))
+        << id << " " << m1.calls.size() << " " << store::to_string(message(id).status) << " "
+        << dispatcher_->messages_in_memory();
+  }
+  // Longest first: the six two-part messages, then the six single ones.
+  std::vector<std::size_t> lengths;
+  for (const auto& c : m1.calls) lengths.push_back(c.length);
+  EXPECT_EQ(std::count(lengths.begin(), lengths.begin() + 12, 22u), 6);
+  EXPECT_EQ(lengths.size(), 18u);
 }
 
 TEST_F(DispatcherTest, StopLetsTheSendInFlightFinish) {

@@ -1,3 +1,6 @@
+#include <map>
+#include <set>
+
 #include "store_fixture.hpp"
 
 namespace smsgw::store::testing {
@@ -38,6 +41,53 @@ TEST_F(StoreQueue, DueMessagesAreOrderedByPriorityThenAgeAndFiltered) {
   auto next = store_->next_due_time(at(10));
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(*next, at(500));
+}
+
+// The dispatcher reads its queue group by group (store::queue_group, the same rule in C++
+// and SQL) and each group in its order: priority, then longest first, then age.
+TEST_F(StoreQueue, QueueGroupsAndTheirDueMessagesComeByIndexInTheDispatchersOrder) {
+  auto pinned = message_to("+491");
+  pinned.pinned_modem = "m2";
+  pinned.destination_operator = "Telekom";
+  auto by_operator = message_to("+492");
+  by_operator.pinned_operator = "Vodafone";
+  by_operator.destination_operator = "Telekom";
+  auto telekom_short = message_to("+493");
+  telekom_short.destination_operator = "Telekom";
+  auto telekom_long = message_to("+494", 3);
+  telekom_long.destination_operator = "Telekom";
+  auto telekom_urgent = message_to("+495", 1, 5);
+  telekom_urgent.destination_operator = "Telekom";
+  auto telekom_later = message_to("+496");
+  telekom_later.destination_operator = "Telekom";
+  telekom_later.send_at = at(100);
+  auto nobody = message_to("+497");
+  nobody.destination_operator = "";
+  std::map<std::string, std::string> ids;
+  for (auto* m : {&pinned, &by_operator, &telekom_short, &telekom_long, &telekom_urgent,
+                  &telekom_later, &nobody}) {
+    ids[m->to] = add(*m, at(ids.size()));
+    EXPECT_TRUE(store_->get_message(ids[m->to]).ok());
+  }
+  std::set<std::string> expected;
+  for (const auto* m : {&pinned, &by_operator, &telekom_short, &nobody}) {
+    expected.insert(queue_group(m->pinned_modem.value_or(""), m->pinned_operator.value_or(""),
+                                m->destination_operator.value_or("")));
+  }
+  const auto groups = store_->queue_groups();
+  ASSERT_TRUE(groups.ok()) << groups.error().message;
+  EXPECT_EQ(*groups, (std::vector<std::string>{"any", "modem:m2", "op:Telekom", "op:Vodafone"}));
+  EXPECT_EQ(std::set<std::string>(groups->begin(), groups->end()), expected);
+
+  const auto telekom = store_->due_in_group("op:Telekom", at(10), 10);
+  ASSERT_TRUE(telekom.ok()) << telekom.error().message;
+  EXPECT_EQ(ids_of(*telekom),
+            (std::vector<std::string>{ids["+495"], ids["+494"], ids["+493"]}));  // not +496 yet
+  EXPECT_EQ(ids_of(*store_->due_in_group("op:Telekom", at(10), 2)),
+            (std::vector<std::string>{ids["+495"], ids["+494"]}));
+  EXPECT_EQ(store_->due_in_group("op:Telekom", at(200), 10)->size(), 4u);
+  EXPECT_EQ(ids_of(*store_->due_in_group("modem:m2", at(10), 10)),
+            std::vector<std::string>{ids["+491"]});
 }
 
 TEST_F(StoreQueue, DueMessagesPageWithACursor) {
