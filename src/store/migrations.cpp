@@ -159,7 +159,8 @@ CREATE INDEX webhook_due ON webhook_outbox (next_attempt_at)
 // again after no report came (resent_unknown: sms.after_settle = "resend", once).
 // The expiry sweep finds queued messages whose validity ended by index (messages_expiry),
 // not by reading every queued row; the dispatcher reads a bounded window of each queue
-// group in its order by index (messages_group_queue); and the count of messages in each status is kept as it
+// group in its order by index (messages_group_queue) and finds when the next message not
+// yet due comes due by index (messages_due_time); and the count of messages in each status is kept as it
 // changes (message_counts, by triggers), not counted, for /metrics.
 constexpr std::string_view kVersion3 = R"sql(
 CREATE TABLE messages_v3 (
@@ -196,6 +197,8 @@ CREATE INDEX messages_expiry ON messages (expires_at)
   WHERE status = 'queued' AND expires_at IS NOT NULL;
 CREATE INDEX messages_group_queue ON messages ()sql" QUEUE_GROUP_SQL R"sql(,
   priority DESC, part_count DESC, id) WHERE status = 'queued';
+CREATE INDEX messages_due_time ON messages (MAX(COALESCE(send_at, 0),
+  COALESCE(next_attempt_at, 0))) WHERE status = 'queued';
 ALTER TABLE message_parts ADD COLUMN sending_at INTEGER;
 ALTER TABLE message_parts ADD COLUMN resent_unknown INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX parts_unknown ON message_parts (modem, sending_at) WHERE status = 'unknown';
