@@ -105,7 +105,10 @@ json ServeHarness::wait_modems_ready(int count, std::chrono::milliseconds timeou
     if (response.status == 200) {
       last = response.json();
       int ready = 0;
-      for (const auto& modem : last) ready += modem.value("state", "") == "ready";
+      for (const auto& modem : last) {
+        const auto state = modem.value("state", "");
+        ready += state == "ready" || state == "sending";  // in service (busy with a backlog)
+      }
       if (ready >= count) return last;
     }
     if (std::chrono::steady_clock::now() > deadline) {

@@ -87,7 +87,8 @@ class ServeHarness {
   // serve.log: everything serve printed, across restarts.
   [[nodiscard]] std::string gateway_log() const;
   [[nodiscard]] std::string gateway_log_tail(std::size_t lines = 60) const;
-  // Waits until GET /api/v1/modems lists at least `count` modems in state `ready`.
+  // Waits until GET /api/v1/modems lists at least `count` modems in service: `ready`, or
+  // `sending` (a modem busy with a backlog may never be seen idle).
   nlohmann::json wait_modems_ready(int count, std::chrono::milliseconds timeout = 15s);
 
   // ---- The API --------------------------------------------------------------------------
