@@ -231,24 +231,15 @@ Result<std::optional<MessageStatus>> Store::Impl::settle_from_unmatched(
   for (const auto& part : parts) {
     if (part.status != PartStatus::unknown || !part.modem || !part.sending_at) continue;
     STORE_TRY_ASSIGN(auto query,
-                     q("SELECT id, mr, recipient, tp_status, scts, discharge, pdu, received_at "
-                       "FROM unmatched_reports WHERE modem = ? AND received_at >= ? "
-                       "ORDER BY received_at, id"));
+                     q("SELECT id, " REPORT_COLUMNS " FROM unmatched_reports WHERE modem = ? "
+                       "AND received_at >= ? ORDER BY received_at, id"));
     query->bind_all(*part.modem, *part.sending_at);
     const scheduler::UnknownPart candidate{*part.modem, message.to, *part.sending_at};
     std::optional<std::pair<std::int64_t, DeliveryReport>> found;
     while (!found) {
       STORE_TRY_ASSIGN(const bool row, query->step());
       if (!row) break;
-      DeliveryReport r;
-      r.modem = *part.modem;
-      r.mr = static_cast<int>(query->integer(1));
-      r.recipient = query->optional_text(2);
-      r.tp_status = static_cast<int>(query->integer(3));
-      r.scts = query->optional_time(4);
-      r.discharge = query->optional_time(5);
-      r.pdu_hex = query->text(6);
-      r.received_at = query->time(7);
+      DeliveryReport r = read_report(*query, 1);
       const scheduler::StatusReportFacts facts{r.modem, static_cast<std::uint8_t>(r.mr),
                                                r.recipient.value_or(""), r.scts, r.received_at};
       if (scheduler::match_unknown_part(facts, std::span(&candidate, 1), matching)) {

@@ -34,8 +34,8 @@ Result<std::int64_t> Store::store_unmatched_report(const DeliveryReport& report)
   return impl_->transaction([&]() -> Result<std::int64_t> {
     STORE_TRY_ASSIGN(
         auto insert,
-        impl_->q("INSERT INTO unmatched_reports (modem, mr, recipient, tp_status, "
-                 "scts, discharge, pdu, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+        impl_->q("INSERT INTO unmatched_reports (" REPORT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, "
+                 "?, ?)"));
     STORE_TRY(insert
                   ->bind_all(report.modem, report.mr, report.recipient, report.tp_status,
                              report.scts, report.discharge, report.pdu_hex, now)
@@ -46,23 +46,14 @@ Result<std::int64_t> Store::store_unmatched_report(const DeliveryReport& report)
 
 Result<std::vector<DeliveryReport>> Store::unmatched_reports(std::size_t limit) {
   STORE_TRY_ASSIGN(auto query,
-                   impl_->q("SELECT modem, mr, recipient, tp_status, scts, discharge, pdu, "
-                            "received_at FROM unmatched_reports ORDER BY id DESC LIMIT ?"));
+                   impl_->q("SELECT " REPORT_COLUMNS " FROM unmatched_reports ORDER BY id "
+                            "DESC LIMIT ?"));
   query->bind(1, static_cast<std::int64_t>(limit));
   std::vector<DeliveryReport> out;
   while (true) {
     STORE_TRY_ASSIGN(const bool row, query->step());
     if (!row) break;
-    DeliveryReport r;
-    r.modem = query->text(0);
-    r.mr = static_cast<int>(query->integer(1));
-    r.recipient = query->optional_text(2);
-    r.tp_status = static_cast<int>(query->integer(3));
-    r.scts = query->optional_time(4);
-    r.discharge = query->optional_time(5);
-    r.pdu_hex = query->text(6);
-    r.received_at = query->time(7);
-    out.push_back(std::move(r));
+    out.push_back(read_report(*query));
   }
   return out;
 }

@@ -52,6 +52,19 @@ StoredPart read_part(const Query& q) {
   return p;
 }
 
+DeliveryReport read_report(const sqlite::Query& q, int first) {
+  DeliveryReport r;
+  r.modem = q.text(first);
+  r.mr = static_cast<int>(q.integer(first + 1));
+  r.recipient = q.optional_text(first + 2);
+  r.tp_status = static_cast<int>(q.integer(first + 3));
+  r.scts = q.optional_time(first + 4);
+  r.discharge = q.optional_time(first + 5);
+  r.pdu_hex = q.text(first + 6);
+  r.received_at = q.time(first + 7);
+  return r;
+}
+
 namespace {
 
 // "queued or sending": the statuses the table allows `event` from.

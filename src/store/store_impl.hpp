@@ -42,11 +42,16 @@
   "message_id, idx, pdu, tpdu_length, status, modem, mr, sent_at, delivered_at, report_status, " \
   "error, sending_at"
 
+// unmatched_reports
+#define REPORT_COLUMNS "modem, mr, recipient, tp_status, scts, discharge, pdu, received_at"
+
 namespace smsgw::store {
 
 // Rows of MESSAGE_COLUMNS / PART_COLUMNS as records.
 StoredMessage read_message(const sqlite::Query& q);
 StoredPart read_part(const sqlite::Query& q);
+// A row of REPORT_COLUMNS starting at column `first`.
+DeliveryReport read_report(const sqlite::Query& q, int first = 0);
 
 // `given`, or `now` when the caller left it at the epoch.
 inline TimePoint or_now(TimePoint given, TimePoint now) {
