@@ -43,6 +43,8 @@ void expect_whole_exactly_once(Gateway& gw, const std::vector<Submitted>& messag
   int intact = 0;
   int duplicated = 0;
   int lost = 0;
+  int settled = 0;  // an unknown outcome settled by a status report
+  int resent = 0;   // no report came: sent again (sms.after_settle = "resend")
   for (const auto& m : messages) {
     json message;
     try {
@@ -51,6 +53,13 @@ void expect_whole_exactly_once(Gateway& gw, const std::vector<Submitted>& messag
       message = gw.message(m.id);
     }
     ++statuses[message.value("status", "")];
+    const auto kinds = message.value("events", json::array());
+    auto logged = [&](const char* kind) {
+      return std::any_of(kinds.begin(), kinds.end(),
+                         [&](const json& e) { return e.value("kind", "") == kind; });
+    };
+    settled += logged("settled");
+    resent += logged("resend");
     EXPECT_EQ(message.value("status", ""), "delivered") << message.dump();
     std::map<int, int> copies;  // part number -> times the simulator took it
     for (const auto& record : sent_to(gw.sim(), m.to)) {
@@ -72,8 +81,20 @@ void expect_whole_exactly_once(Gateway& gw, const std::vector<Submitted>& messag
   }
   std::string by_status;
   for (const auto& [status, n] : statuses) by_status += " " + status + "=" + std::to_string(n);
-  std::printf("[ figures  ] %zu messages: %d intact, %d duplicated, %d lost; final status:%s\n",
-              messages.size(), intact, duplicated, lost, by_status.c_str());
+  long errors = 0;
+  long lost_answers = 0;
+  long swallowed = 0;
+  for (int modem = 0; modem < 4; ++modem) {
+    const auto stats = gw.sim().stats(modem);
+    errors += stats.value("send_errors", 0L);
+    lost_answers += stats.value("lost_answers", 0L);
+    swallowed += stats.value("swallowed", 0L);
+  }
+  std::printf("[ figures  ] %zu messages: %d intact, %d duplicated, %d lost; final status:%s; "
+              "%d settled by a status report, %d resent; the simulator answered %ld +CMS "
+              "ERRORs, lost %ld answers, swallowed %ld PDUs\n",
+              messages.size(), intact, duplicated, lost, by_status.c_str(), settled, resent,
+              errors, lost_answers, swallowed);
 }
 
 harness::HarnessOptions four_vendors() {

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "harness/webhook_receiver.hpp"
@@ -89,6 +90,44 @@ TEST(ServeWebhook, EveryEventArrivesSignedDespiteFailures) {
     }
   }
   EXPECT_TRUE(received);
+}
+
+// A lost +CMGS answer: the hook hears `unknown` first, then, when the network's status
+// report settles the part, `delivered`; each once.
+TEST(ServeWebhook, AnUnknownOutcomeIsToldAndAgainWhenItSettles) {
+  harness::WebhookReceiver receiver;
+  harness::HarnessOptions options;
+  options.sim.modems = 1;
+  options.sim.defaults = {{"status_report_latency_ms", 2500}};
+  options.configure = [&](harness::GatewayConfig& config) {
+    config.extra_toml = "[[webhook]]\nurl = " + harness::toml_string(receiver.url("/events")) + "\n";
+    config.modems.at(0)["send_timeout"] = harness::toml_string("1s");
+  };
+  Gateway gw(options);
+  gw.sim().fault(0, {{"lost_answer_next", 1}});
+  const auto id = gw.submit_ok("+491513000009", "did it leave?");
+  EXPECT_EQ(gw.wait_status(id, {"unknown", "delivered", "failed"}).value("status", ""), "unknown");
+  EXPECT_EQ(gw.wait_status(id, {"delivered", "failed"}, 20s).value("status", ""), "delivered");
+  const bool both = receiver.wait_until(
+      [&](const std::vector<harness::ReceivedRequest>& requests) {
+        return std::any_of(requests.begin(), requests.end(), [](const auto& r) {
+          return r.json().at("data").value("status", "") == "delivered";
+        });
+      },
+      10s);
+  ASSERT_TRUE(both) << gw.gateway_log_tail();
+  std::this_thread::sleep_for(300ms);  // nothing more should come
+  std::vector<std::string> statuses;
+  for (const auto& r : receiver.accepted()) {
+    const auto body = r.json();
+    EXPECT_EQ(body.at("data").value("id", ""), id);
+    statuses.push_back(body.at("data").value("status", ""));
+  }
+  ASSERT_FALSE(statuses.empty());
+  EXPECT_EQ(statuses.front(), "unknown");
+  EXPECT_EQ(statuses.back(), "delivered");
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), "unknown"), 1);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), "delivered"), 1);
 }
 
 TEST(ServeWebhook, EventFilterAndUnsignedHook) {
