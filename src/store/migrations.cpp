@@ -158,10 +158,11 @@ CREATE INDEX webhook_due ON webhook_outbox (next_attempt_at)
 // part whose +CMGS never came (scheduler::match_unknown_part), and whether it was sent
 // again after no report came (resent_unknown: sms.after_settle = "resend", once).
 // The expiry sweep finds queued messages whose validity ended by index (messages_expiry),
-// not by reading every queued row; the dispatcher reads a bounded window of each queue
-// group in its order by index (messages_group_queue) and finds when the next message not
-// yet due comes due by index (messages_due_time); and the count of messages in each status is kept as it
-// changes (message_counts, by triggers), not counted, for /metrics.
+// not by reading every queued row. The dispatcher reads a bounded window of each queue
+// group in its order by index (messages_group_queue, which replaces messages_queue) and
+// finds when the next message not yet due comes due by index (messages_due_time). The
+// count of messages in each status is kept as it changes (message_counts, by triggers),
+// not counted, for /metrics.
 constexpr std::string_view kVersion3 = R"sql(
 CREATE TABLE messages_v3 (
   id                   TEXT PRIMARY KEY,
@@ -191,7 +192,6 @@ CREATE TABLE messages_v3 (
 INSERT INTO messages_v3 SELECT * FROM messages;
 DROP TABLE messages;
 ALTER TABLE messages_v3 RENAME TO messages;
-CREATE INDEX messages_queue ON messages (priority DESC, id) WHERE status = 'queued';
 CREATE INDEX messages_by_status ON messages (status, id);
 CREATE INDEX messages_expiry ON messages (expires_at)
   WHERE status = 'queued' AND expires_at IS NOT NULL;

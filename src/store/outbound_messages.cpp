@@ -10,32 +10,6 @@ using sqlite::Query;
 
 // ---- Queue ------------------------------------------------------------------------------
 
-Result<std::vector<StoredMessage>> Store::due_messages(TimePoint now, std::size_t limit,
-                                                       const std::optional<DueCursor>& after) {
-  STORE_TRY_ASSIGN(auto query,
-                   impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages INDEXED BY messages_queue "
-                            "WHERE status = 'queued' "
-                            "AND (send_at IS NULL OR send_at <= ?1) "
-                            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) "
-                            "AND (expires_at IS NULL OR expires_at > ?1) "
-                            "AND (?2 IS NULL OR priority < ?2 OR (priority = ?2 AND id > ?3)) "
-                            "ORDER BY priority DESC, id ASC LIMIT ?4"));
-  query->bind(1, now);
-  if (after) {
-    query->bind(2, after->priority).bind(3, after->id);
-  } else {
-    query->bind(2, std::nullopt).bind(3, std::nullopt);
-  }
-  query->bind(4, static_cast<std::int64_t>(limit));
-  std::vector<StoredMessage> out;
-  while (true) {
-    STORE_TRY_ASSIGN(const bool row, query->step());
-    if (!row) break;
-    out.push_back(read_message(*query));
-  }
-  return out;
-}
-
 Result<std::vector<std::string>> Store::queue_groups() {
   // A skip scan of messages_group_queue: each step seeks the next group.
   std::vector<std::string> groups;

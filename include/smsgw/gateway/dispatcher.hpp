@@ -174,7 +174,7 @@ class Dispatcher {
   std::mt19937_64 random_{std::random_device{}()};
 
   std::map<std::string, std::unique_ptr<Slot>> slots_;       // by modem id
-  std::unordered_map<std::string, QueuedMessage> messages_;  // every queued message
+  std::unordered_map<std::string, QueuedMessage> messages_;  // queued, held in memory
   std::map<std::string, Queue> ready_;                       // group -> due messages
   std::multimap<TimePoint, std::string> deferred_;           // not yet due
   std::set<std::string> spilled_;    // groups with due messages in the store, not in memory

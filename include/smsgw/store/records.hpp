@@ -285,12 +285,6 @@ struct InboxPage {
   std::optional<std::string> next_before;
 };
 
-// Position after the last message of a due-queue page.
-struct DueCursor {
-  int priority = 0;
-  std::string id;
-};
-
 struct RecoveryReport {
   std::vector<std::string> unknown;   // messages whose parts may have left; not resent
   std::vector<std::string> settled;   // ... settled at once by a report that had arrived

@@ -109,16 +109,13 @@ class Store {
 
   // ---- Queue (dispatcher) --------------------------------------------------------------
 
-  // Messages ready to send at `now`: queued, send_at <= now (or none), next_attempt_at <=
-  // now (or none), not expired; ordered by priority desc, then id (creation) asc. Parts
-  // are not filled. Page with `after` = (priority, id) of the last row of the previous page.
-  Result<std::vector<StoredMessage>> due_messages(TimePoint now, std::size_t limit,
-                                                  const std::optional<DueCursor>& after = {});
   // The queue groups (queue_group()) that hold queued messages, in order; found by index
   // (one step per group), not by reading the queue.
   Result<std::vector<std::string>> queue_groups();
-  // Up to `limit` messages of one queue group ready to send at `now` (as due_messages), in
-  // the dispatcher's order: priority desc, parts desc (longest first), id asc; by index.
+  // Up to `limit` messages of one queue group ready to send at `now` (queued, send_at <=
+  // now or none, next_attempt_at <= now or none, not expired), in the dispatcher's order:
+  // priority desc, parts desc (longest first), id (creation) asc; by index. Parts are not
+  // filled.
   Result<std::vector<StoredMessage>> due_in_group(const std::string& group, TimePoint now,
                                                   std::size_t limit);
   // The earliest future time a queued message becomes due (send_at / next_attempt_at), for

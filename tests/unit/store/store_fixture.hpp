@@ -32,6 +32,21 @@ inline NewMessage message_to(std::string to, int parts = 1, int priority = 0) {
   return m;
 }
 
+// Every message due at `now`, group by group, as the dispatcher reads them.
+inline std::vector<StoredMessage> due_at(Store& store, TimePoint now) {
+  std::vector<StoredMessage> out;
+  const auto groups = store.queue_groups();
+  EXPECT_TRUE(groups.ok()) << groups.error().message;
+  if (!groups.ok()) return out;
+  for (const auto& group : groups.value()) {
+    auto due = store.due_in_group(group, now, 1000);
+    EXPECT_TRUE(due.ok()) << due.error().message;
+    if (!due.ok()) continue;
+    out.insert(out.end(), due->begin(), due->end());
+  }
+  return out;
+}
+
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {

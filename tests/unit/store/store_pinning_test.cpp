@@ -22,9 +22,9 @@ TEST_F(StorePinning, RequeueAfterAPartLeftPinsTheMessageToItsModem) {
   EXPECT_EQ(message->pinned_modem, std::optional<std::string>("m1"));
   EXPECT_EQ(message->parts[0].status, PartStatus::sent);
   EXPECT_EQ(message->parts[1].status, PartStatus::queued);
-  const auto due = store_->due_messages(at(10), 10);
-  ASSERT_EQ(due->size(), 1u);
-  EXPECT_EQ((*due)[0].pinned_modem, std::optional<std::string>("m1"));
+  const auto due = due_at(*store_, at(10));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].pinned_modem, std::optional<std::string>("m1"));
 }
 
 TEST_F(StorePinning, RequeueBeforeAnyPartLeftKeepsTheMessageFree) {

@@ -31,11 +31,11 @@ TEST_F(StoreQueue, DueMessagesAreOrderedByPriorityThenAgeAndFiltered) {
   short_lived.expires_at = at(50);
   const auto expiring = add(short_lived, at(5));
 
-  auto due = store_->due_messages(at(10), 100);
+  auto due = store_->due_in_group("any", at(10), 100);
   ASSERT_TRUE(due.ok()) << due.error().message;
   EXPECT_EQ(ids_of(*due), (std::vector<std::string>{high, low_old, low_new, expiring}));
   // Later: the scheduled one is due, the expired one is not.
-  due = store_->due_messages(at(600), 100);
+  due = store_->due_in_group("any", at(600), 100);
   ASSERT_TRUE(due.ok());
   EXPECT_EQ(ids_of(*due), (std::vector<std::string>{high, low_old, low_new, scheduled}));
   auto next = store_->next_due_time(at(10));
@@ -90,24 +90,6 @@ TEST_F(StoreQueue, QueueGroupsAndTheirDueMessagesComeByIndexInTheDispatchersOrde
             std::vector<std::string>{ids["+491"]});
 }
 
-TEST_F(StoreQueue, DueMessagesPageWithACursor) {
-  std::vector<std::string> expected;
-  for (int i = 0; i < 7; ++i) add(message_to("+49" + std::to_string(i), 1, i % 2), at(i));
-  auto all = store_->due_messages(at(100), 100);
-  ASSERT_TRUE(all.ok());
-  ASSERT_EQ(all->size(), 7u);
-  std::vector<std::string> paged;
-  std::optional<DueCursor> cursor;
-  while (true) {
-    auto page = store_->due_messages(at(100), 3, cursor);
-    ASSERT_TRUE(page.ok());
-    if (page->empty()) break;
-    for (const auto& m : *page) paged.push_back(m.id);
-    cursor = DueCursor{page->back().priority, page->back().id};
-  }
-  EXPECT_EQ(paged, ids_of(*all));
-}
-
 TEST_F(StoreQueue, ClaimSendAndRollUpToDelivered) {
   const auto id = add(message_to("+491511234567", 2));
   auto claimed = store_->claim_message(id, "modem1", at(10));
@@ -119,7 +101,7 @@ TEST_F(StoreQueue, ClaimSendAndRollUpToDelivered) {
   EXPECT_EQ(claimed->parts[0].modem, "modem1");
   EXPECT_EQ(claimed->parts[0].status, PartStatus::queued);
   // A claimed message is no longer due and cannot be claimed twice.
-  EXPECT_TRUE(store_->due_messages(at(10), 10)->empty());
+  EXPECT_TRUE(due_at(*store_, at(10)).empty());
   auto twice = store_->claim_message(id, "modem2", at(10));
   ASSERT_FALSE(twice.ok());
   EXPECT_EQ(twice.error().code, "conflict");
@@ -194,7 +176,7 @@ TEST_F(StoreQueue, AnUnknownOutcomeLeavesTheMessageUnknownAndReportsSettleIt) {
   EXPECT_EQ(message->parts[1].status, PartStatus::unknown);
   EXPECT_EQ(message->parts[2].status, PartStatus::queued);
   EXPECT_EQ(message->events.back().kind, "unknown");
-  EXPECT_TRUE(store_->due_messages(at(4), 10)->empty());
+  EXPECT_TRUE(due_at(*store_, at(4)).empty());
   // Only a sending message can become unknown.
   EXPECT_EQ(store_->leave_unknown(id, "again", at(4), PartFailure{2, true, "x"}).error().kind,
             ErrorCode::conflict);
@@ -262,9 +244,9 @@ TEST_F(StoreQueue, ASettledMultipartMessageGoesOnThroughTheSameSim) {
   EXPECT_EQ(message->pinned_modem, "m");
   EXPECT_EQ(message->parts[1].status, PartStatus::delivered);
   EXPECT_EQ(message->parts[2].status, PartStatus::queued);
-  const auto due = store_->due_messages(at(6), 10);
-  ASSERT_EQ(due->size(), 1u);
-  EXPECT_EQ((*due)[0].id, id);
+  const auto due = due_at(*store_, at(6));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].id, id);
 }
 
 // The report can come before the part is given up on (the +CMGS was late or lost): it
@@ -332,8 +314,8 @@ TEST_F(StoreQueue, FailedPartThenRequeueResendsOnlyUnsentParts) {
   EXPECT_EQ(message->parts[1].status, PartStatus::queued);
   EXPECT_EQ(message->parts[2].status, PartStatus::queued);
   // Not due before next_attempt_at.
-  EXPECT_TRUE(store_->due_messages(at(30), 10)->empty());
-  EXPECT_EQ(store_->due_messages(at(60), 10)->size(), 1u);
+  EXPECT_TRUE(due_at(*store_, at(30)).empty());
+  EXPECT_EQ(due_at(*store_, at(60)).size(), 1u);
   auto again = store_->claim_message(id, "m2", at(61));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->attempts, 2);
@@ -369,7 +351,7 @@ TEST_F(StoreQueue, CancelOnlyWhileQueued) {
   auto cancelled = store_->cancel(queued, at(1));
   ASSERT_TRUE(cancelled.ok());
   EXPECT_EQ(cancelled->status, MessageStatus::cancelled);
-  EXPECT_TRUE(store_->due_messages(at(2), 10)->empty());
+  EXPECT_TRUE(due_at(*store_, at(2)).empty());
 
   const auto sending = add(message_to("+492"));
   ASSERT_TRUE(store_->claim_message(sending, "m", at(1)).ok());

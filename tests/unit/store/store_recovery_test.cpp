@@ -39,9 +39,9 @@ TEST_F(StoreRecovery, PartsLeftSendingBecomeUnknownAndAreNotResent) {
             "because at_least_once is off");
   EXPECT_EQ(message->events.back().kind, "recovered");
   // Not resent: only the untouched queued message is due.
-  auto due = (*reopened)->due_messages(at(100), 10);
-  ASSERT_EQ(due->size(), 1u);
-  EXPECT_EQ((*due)[0].id, waiting);
+  const auto due = due_at(**reopened, at(100));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].id, waiting);
   // A second recovery finds nothing to do.
   report = (*reopened)->recover_after_restart(false, at(101));
   EXPECT_TRUE(report->unknown.empty());
@@ -80,7 +80,7 @@ TEST_F(StoreRecovery, AtLeastOnceRequeuesThePartsLeftSending) {
   EXPECT_EQ(message->parts[0].status, PartStatus::queued);
   EXPECT_NE(message->events.back().detail_json.find("may arrive twice"), std::string::npos)
       << message->events.back().detail_json;
-  EXPECT_EQ(store_->due_messages(at(100), 10)->size(), 1u);
+  EXPECT_EQ(due_at(*store_, at(100)).size(), 1u);
 }
 
 TEST_F(StoreRecovery, AClaimWithNoPartWrittenIsRequeuedInBothModes) {
