@@ -20,6 +20,7 @@ SendDecision FaultPlan::decide_send(FaultConfig& faults) {
   }
   if (chance(faults.cms_error_probability)) return cms();
   if (chance(faults.lost_answer_probability)) return {SendFault::lost_answer, 0};
+  if (chance(faults.swallow_probability)) return {SendFault::swallow, 0};
   return {};
 }
 

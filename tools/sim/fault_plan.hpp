@@ -10,7 +10,7 @@
 
 namespace smsgw::sim {
 
-enum class SendFault { none, cms_error, lost_answer };
+enum class SendFault { none, cms_error, lost_answer, swallow };
 
 struct SendDecision {
   SendFault fault = SendFault::none;

@@ -218,6 +218,7 @@ const std::map<std::string, Setter<FaultConfig>, std::less<>>& fault_setters() {
       {"cms_error_next", int_field(&FaultConfig::cms_error_next, 0, 1000000)},
       {"lost_answer_probability", probability_field(&FaultConfig::lost_answer_probability)},
       {"lost_answer_next", int_field(&FaultConfig::lost_answer_next, 0, 1000000)},
+      {"swallow_probability", probability_field(&FaultConfig::swallow_probability)},
       {"hang",
        [](FaultConfig& f, const json& value, std::string_view key) -> Result<void> {
          auto name = text(value, key);
@@ -500,6 +501,7 @@ json faults_to_json(const FaultConfig& f) {
               {"cms_error_next", f.cms_error_next},
               {"lost_answer_probability", f.lost_answer_probability},
               {"lost_answer_next", f.lost_answer_next},
+              {"swallow_probability", f.swallow_probability},
               {"hang", hang},
               {"garbage_probability", f.garbage_probability},
               {"urc_in_reply_probability", f.urc_in_reply_probability},

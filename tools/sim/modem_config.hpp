@@ -38,6 +38,7 @@ struct FaultConfig {
   int cms_error_next = 0;              // the next N sends fail
   double lost_answer_probability = 0;  // PDU sent and logged, +CMGS never printed
   int lost_answer_next = 0;
+  double swallow_probability = 0;  // PDU taken, never sent, never answered (hang: cmgs, once)
   Hang hang = Hang::none;
   double garbage_probability = 0;         // random bytes between the lines of a reply
   double urc_in_reply_probability = 0;    // a noise URC between the lines of a reply

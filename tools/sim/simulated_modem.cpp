@@ -577,6 +577,11 @@ void SimulatedModem::finish_pdu() {
     return;
   }
   const SendDecision decision = plan_.decide_send(config_.faults);
+  if (decision.fault == SendFault::swallow) {
+    ++counters_.swallowed;
+    mode_ = Mode::command;  // AT answers again; this send never will
+    return;
+  }
   const int latency = plan_.jittered(config_.send_latency_ms, config_.send_jitter_ms);
   mode_ = Mode::busy;
   if (decision.fault == SendFault::cms_error) {

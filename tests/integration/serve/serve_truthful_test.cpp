@@ -140,18 +140,18 @@ TEST(ServeTruthful, KillNineRoundsDeliverEveryMessageWholeExactlyOnce) {
   expect_whole_exactly_once(gw, messages, 60s);
 }
 
-// A fault mix: +CMS ERRORs and lost answers (the PDU left, its +CMGS is lost) on every
-// modem, and one modem that swallows PDUs for two seconds (a hang: it takes the PDU and
-// never answers, nothing left, so no report can come: resent after settle_unknown).
+// A fault mix on every modem: 5 % +CMS ERRORs (retried elsewhere), 2 % hangs (the modem
+// takes the PDU and never answers; nothing left, so no report can come: resent after
+// settle_unknown) and 2 % lost answers (the PDU left, its +CMGS is lost: the report
+// settles it). The sizes of issue 10's run: SMSGW_TRUTHFUL_MESSAGES=100.
 TEST(ServeTruthful, AFaultMixDeliversEveryMessageWholeExactlyOnce) {
   Gateway gw(four_vendors());
   for (int modem = 0; modem < 4; ++modem) {
-    gw.sim().fault(modem, {{"cms_error_probability", 0.05}, {"lost_answer_probability", 0.02}});
+    gw.sim().fault(modem, {{"cms_error_probability", 0.05},
+                           {"swallow_probability", 0.02},
+                           {"lost_answer_probability", 0.02}});
   }
-  gw.sim().fault(1, {{"hang", "cmgs"}});
   const auto messages = submit_mixed(gw, from_env("SMSGW_TRUTHFUL_MESSAGES", 40), 7100);
-  std::this_thread::sleep_for(2s);
-  gw.sim().fault(1, {{"hang", "none"}});
   expect_whole_exactly_once(gw, messages, 60s);
 }
 

@@ -539,6 +539,20 @@ TEST(SimulatedModem, CmgsHangTakesThePduAndNeverAnswersButAtWorks) {
   EXPECT_EQ(bench.modem.counters().swallowed, 1u);
 }
 
+TEST(SimulatedModem, ASwallowedSendIsNeitherSentNorAnsweredAndTheNextOneIs) {
+  ModemConfig config = quiet_config("generic");
+  config.faults.swallow_probability = 1.0;
+  Bench bench(config);
+  const Part part = submit_part("+4917612345678", "hello", false);
+  EXPECT_EQ(send_pdu(bench, part, 60000), "");
+  EXPECT_TRUE(bench.host.sent.empty());
+  EXPECT_EQ(bench.at("AT"), "\r\nOK\r\n");
+  EXPECT_EQ(bench.modem.counters().swallowed, 1u);
+  ASSERT_TRUE(bench.modem.set_faults({{"swallow_probability", 0}}).ok());
+  EXPECT_EQ(send_pdu(bench, part), "\r\n+CMGS: 0\r\n\r\nOK\r\n");
+  EXPECT_EQ(bench.host.sent.size(), 1u);
+}
+
 TEST(SimulatedModem, TotalHangAnswersNothingUntilCfunOrReopen) {
   ModemConfig config = quiet_config("generic");
   config.faults.hang = FaultConfig::Hang::total;
