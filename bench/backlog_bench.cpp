@@ -187,8 +187,8 @@ int run(const Options& options) {
   ChildProcess serve({options.smsgw, "serve", "--config", gw.config_path().string()},
                      options.dir / "serve-restarted.log");
   for (;;) {
-    const auto reply = http_once(endpoint, get_request("/api/v1/modems"),
-                                 std::chrono::milliseconds(500));
+    const auto reply =
+        http_once(endpoint, get_request("/api/v1/modems"), std::chrono::milliseconds(500));
     if (reply.status == 200) break;
     if (!serve.running()) {
       std::fprintf(stderr, "restart failed:\n%s\n", serve.log_tail().c_str());
@@ -262,8 +262,8 @@ int main(int argc, char** argv) {
     options.dir = pattern;
   }
   std::printf("backlog_bench: %llu messages, batches of %d over %d connections, in %s (%s)\n",
-              static_cast<unsigned long long>(options.messages), options.batch,
-              options.connections, options.dir.c_str(), filesystem_type(options.dir).c_str());
+              static_cast<unsigned long long>(options.messages), options.batch, options.connections,
+              options.dir.c_str(), filesystem_type(options.dir).c_str());
   int code = 1;
   try {
     code = run(options);

@@ -337,8 +337,7 @@ void read_sms(TomlReader& reader, const toml::table& root, SmsConfig& sms) {
       });
   sms.status_report = reader.boolean(*table, "status_report", "sms.", sms.status_report);
   sms.report_window = reader.duration(*table, "report_window", "sms.", sms.report_window, false);
-  sms.settle_unknown =
-      reader.duration(*table, "settle_unknown", "sms.", sms.settle_unknown, false);
+  sms.settle_unknown = reader.duration(*table, "settle_unknown", "sms.", sms.settle_unknown, false);
   sms.after_settle = reader.string(*table, "after_settle", "sms.", sms.after_settle,
                                    [](const std::string& v) -> std::optional<std::string> {
                                      if (!one_of(v, kAfterSettle)) {

@@ -573,9 +573,10 @@ awaitable<void> Dispatcher::sweep_expired(TimePoint now) {
     auto read = [id](Store& s) { return s.get_message(id); };
     auto message = co_await store_.call(read);
     if (!message) continue;
-    spdlog::warn("message {}: no status report settled its unknown part within "
-                 "sms.settle_unknown; sending it again through {} (sms.after_settle = resend)",
-                 id, message->pinned_modem.value_or("any SIM"));
+    spdlog::warn(
+        "message {}: no status report settled its unknown part within "
+        "sms.settle_unknown; sending it again through {} (sms.after_settle = resend)",
+        id, message->pinned_modem.value_or("any SIM"));
     place(queued_from(*message));
     observer_.on_message_status(id, MessageStatus::queued, "");
   }

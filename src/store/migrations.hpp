@@ -10,10 +10,10 @@
 // The dispatcher's queue group of a message row (store::queue_group, records.hpp), as an
 // SQL expression: indexed by messages_group_queue; a query must use it verbatim for that
 // index to serve.
-#define QUEUE_GROUP_SQL                                                                    \
-  "(CASE WHEN COALESCE(pinned_modem, '') <> '' THEN 'modem:' || pinned_modem "            \
-  "WHEN COALESCE(pinned_operator, '') <> '' THEN 'op:' || pinned_operator "               \
-  "WHEN COALESCE(destination_operator, '') <> '' THEN 'op:' || destination_operator "     \
+#define QUEUE_GROUP_SQL                                                               \
+  "(CASE WHEN COALESCE(pinned_modem, '') <> '' THEN 'modem:' || pinned_modem "        \
+  "WHEN COALESCE(pinned_operator, '') <> '' THEN 'op:' || pinned_operator "           \
+  "WHEN COALESCE(destination_operator, '') <> '' THEN 'op:' || destination_operator " \
   "ELSE 'any' END)"
 
 namespace smsgw::store {

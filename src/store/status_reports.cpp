@@ -32,10 +32,9 @@ Result<std::vector<ReportCandidate>> Store::report_candidates(const std::string&
 Result<std::int64_t> Store::store_unmatched_report(const DeliveryReport& report) {
   const TimePoint now = or_now(report.received_at, std::chrono::system_clock::now());
   return impl_->transaction([&]() -> Result<std::int64_t> {
-    STORE_TRY_ASSIGN(
-        auto insert,
-        impl_->q("INSERT INTO unmatched_reports (" REPORT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, "
-                 "?, ?)"));
+    STORE_TRY_ASSIGN(auto insert, impl_->q("INSERT INTO unmatched_reports (" REPORT_COLUMNS
+                                           ") VALUES (?, ?, ?, ?, ?, ?, "
+                                           "?, ?)"));
     STORE_TRY(insert
                   ->bind_all(report.modem, report.mr, report.recipient, report.tp_status,
                              report.scts, report.discharge, report.pdu_hex, now)

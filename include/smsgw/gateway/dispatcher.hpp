@@ -179,7 +179,7 @@ class Dispatcher {
   std::multimap<TimePoint, std::string> deferred_;           // not yet due
   std::set<std::string> spilled_;    // groups with due messages in the store, not in memory
   std::set<std::string> refilling_;  // groups being read from the store
-  std::set<std::string> in_flight_;                          // claimed, being sent
+  std::set<std::string> in_flight_;  // claimed, being sent
   std::uint64_t dispatch_cursor_ = 0;
   TimePoint next_store_check_{};
 };

@@ -75,8 +75,8 @@ void expect_whole_exactly_once(Gateway& gw, const std::vector<Submitted>& messag
     lost += !whole;
     EXPECT_TRUE(whole) << copies.size() << " of " << m.parts << " parts left: " << message.dump();
     for (const auto& [part, n] : copies) {
-      EXPECT_EQ(n, 1) << "part " << part << " of " << m.id << " was sent " << n << " times: "
-                       << message.dump();
+      EXPECT_EQ(n, 1) << "part " << part << " of " << m.id << " was sent " << n
+                      << " times: " << message.dump();
     }
   }
   std::string by_status;
@@ -90,11 +90,12 @@ void expect_whole_exactly_once(Gateway& gw, const std::vector<Submitted>& messag
     lost_answers += stats.value("lost_answers", 0L);
     swallowed += stats.value("swallowed", 0L);
   }
-  std::printf("[ figures  ] %zu messages: %d intact, %d duplicated, %d lost; final status:%s; "
-              "%d settled by a status report, %d resent; the simulator answered %ld +CMS "
-              "ERRORs, lost %ld answers, swallowed %ld PDUs\n",
-              messages.size(), intact, duplicated, lost, by_status.c_str(), settled, resent,
-              errors, lost_answers, swallowed);
+  std::printf(
+      "[ figures  ] %zu messages: %d intact, %d duplicated, %d lost; final status:%s; "
+      "%d settled by a status report, %d resent; the simulator answered %ld +CMS "
+      "ERRORs, lost %ld answers, swallowed %ld PDUs\n",
+      messages.size(), intact, duplicated, lost, by_status.c_str(), settled, resent, errors,
+      lost_answers, swallowed);
 }
 
 harness::HarnessOptions four_vendors() {
@@ -102,9 +103,8 @@ harness::HarnessOptions four_vendors() {
   options.sim.modems = 4;
   options.sim.personality = "mixed";  // generic, huawei, zte, simcom
   options.sim.mccmnc = {"26201", "26201", "26201", "26201"};
-  options.sim.defaults = {{"send_latency_ms", 250},
-                          {"status_report_latency_ms", 400},
-                          {"cnma_timeout_ms", 300}};
+  options.sim.defaults = {
+      {"send_latency_ms", 250}, {"status_report_latency_ms", 400}, {"cnma_timeout_ms", 300}};
   options.configure = [](harness::GatewayConfig& config) {
     config.tables["sms"]["settle_unknown"] = harness::toml_string("4s");
     config.tables["sms"]["after_settle"] = harness::toml_string("resend");

@@ -100,7 +100,8 @@ TEST(ServeWebhook, AnUnknownOutcomeIsToldAndAgainWhenItSettles) {
   options.sim.modems = 1;
   options.sim.defaults = {{"status_report_latency_ms", 2500}};
   options.configure = [&](harness::GatewayConfig& config) {
-    config.extra_toml = "[[webhook]]\nurl = " + harness::toml_string(receiver.url("/events")) + "\n";
+    config.extra_toml =
+        "[[webhook]]\nurl = " + harness::toml_string(receiver.url("/events")) + "\n";
     config.modems.at(0)["send_timeout"] = harness::toml_string("1s");
   };
   Gateway gw(options);

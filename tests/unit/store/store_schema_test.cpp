@@ -91,7 +91,8 @@ TEST(StoreSchema, StatusCountsAreKeptAsMessagesChange) {
   TempDir dir;
   const auto path = dir.path() / "old.db";
   {
-    auto old = Store::open(path, StoreOptions{.schema_version = Store::latest_schema_version() - 1});
+    auto old =
+        Store::open(path, StoreOptions{.schema_version = Store::latest_schema_version() - 1});
     ASSERT_TRUE(old.ok()) << old.error().message;
     for (const char* to : {"+491", "+492"}) {
       NewMessage m = message_to(to);
