@@ -59,6 +59,15 @@ class Harness : public testing::ActorRig {
   }
   ~Harness() override { shutdown(2s); }
 
+  // The modem takes AT+CSMS=1 (TS 27.005 3.2.1): +CMT/+CDS then wait for +CNMA.
+  void accept_service_one() {
+    auto* fake = modem.get();
+    modem->hook = [fake](const std::string& command) -> std::optional<std::string> {
+      if (command == "AT+CSMS=1") fake->csms_service = 1;
+      return std::nullopt;
+    };
+  }
+
   template <class T>
   T await(awaitable<T> task, std::chrono::milliseconds limit = 3s) {
     auto result = try_await(std::move(task), limit);
@@ -443,11 +452,7 @@ TEST(ModemActorInbound, DirectDeliveryFallbackAsksForAcknowledgementAndDropsRepe
   Harness h;
   h.modem->refused = {"AT+CNMI=2,1,0,2,0", "AT+CNMI=2,1,0,1,0", "AT+CNMI=2,1,2,1,0",
                       "AT+CNMI=2,1,0,0,0"};
-  auto modem = h.modem.get();
-  h.modem->hook = [modem](const std::string& command) -> std::optional<std::string> {
-    if (command == "AT+CSMS=1") modem->csms_service = 1;
-    return std::nullopt;
-  };
+  h.accept_service_one();
   h.start();
   ASSERT_TRUE(h.ready());
   ASSERT_GE(h.position("AT+CSMS=1"), 0);
@@ -518,11 +523,7 @@ TEST(ModemActorInbound, StatusReportsDirectAndStoredInSr) {
 TEST(ModemActorInbound, DirectReportsRunUnderServiceOneAndAreAcknowledged) {
   Harness h;
   h.modem->manufacturer = "SIMCOM_Ltd";
-  auto modem = h.modem.get();
-  h.modem->hook = [modem](const std::string& command) -> std::optional<std::string> {
-    if (command == "AT+CSMS=1") modem->csms_service = 1;
-    return std::nullopt;
-  };
+  h.accept_service_one();
   h.start();
   ASSERT_TRUE(h.ready());
   ASSERT_GE(h.position("AT+CSMS=1"), 0);

@@ -6,7 +6,21 @@
 namespace smsgw::store::testing {
 namespace {
 
-using StoreQueue = StoreTest;
+class StoreQueue : public StoreTest {
+ protected:
+  // Three sends through m1 got TP-MR 5 (the MR wrapped, 256 sends apart), the first two
+  // to +491511234567, the third to +447700900123, sent at 1, 101 and 201 s.
+  std::vector<std::string> three_sends_with_mr_5() {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 3; ++i) {
+      const auto id = add(message_to(i == 2 ? "+447700900123" : "+491511234567"), at(i));
+      EXPECT_TRUE(store_->claim_message(id, "m1", at(i * 100)).ok());
+      EXPECT_TRUE(store_->part_sent(id, 1, 5, at(i * 100 + 1)).ok());
+      ids.push_back(id);
+    }
+    return ids;
+  }
+};
 
 std::vector<std::string> ids_of(const std::vector<StoredMessage>& messages) {
   std::vector<std::string> ids;
@@ -376,13 +390,7 @@ TEST_F(StoreQueue, UnknownIdsAndPartsAreNotFound) {
 
 TEST_F(StoreQueue, ReportCandidatesHandleTheWrappingMessageReference) {
   // Three sends through one modem got TP-MR 5: the MR wrapped (256 sends apart).
-  std::vector<std::string> ids;
-  for (int i = 0; i < 3; ++i) {
-    const auto id = add(message_to(i == 2 ? "+447700900123" : "+491511234567"), at(i));
-    ASSERT_TRUE(store_->claim_message(id, "m1", at(i * 100)).ok());
-    ASSERT_TRUE(store_->part_sent(id, 1, 5, at(i * 100 + 1)).ok());
-    ids.push_back(id);
-  }
+  const auto ids = three_sends_with_mr_5();
   const auto other_modem = add(message_to("+491511234567"), at(5));
   ASSERT_TRUE(store_->claim_message(other_modem, "m2", at(250)).ok());
   ASSERT_TRUE(store_->part_sent(other_modem, 1, 5, at(251)).ok());
@@ -399,13 +407,7 @@ TEST_F(StoreQueue, ReportCandidatesHandleTheWrappingMessageReference) {
 
 TEST_F(StoreQueue, SettleReportAppliesTheMatcherToTheCandidates) {
   // Three sends through one modem got TP-MR 5 (the MR wrapped), two to one subscriber.
-  std::vector<std::string> ids;
-  for (int i = 0; i < 3; ++i) {
-    const auto id = add(message_to(i == 2 ? "+447700900123" : "+491511234567"), at(i));
-    ASSERT_TRUE(store_->claim_message(id, "m1", at(i * 100)).ok());
-    ASSERT_TRUE(store_->part_sent(id, 1, 5, at(i * 100 + 1)).ok());
-    ids.push_back(id);
-  }
+  const auto ids = three_sends_with_mr_5();
   const scheduler::MatchOptions options{std::chrono::hours(1), std::chrono::seconds(5)};
   auto report_to = [&](std::string recipient, TimePoint scts) {
     return DeliveryReport{"m1", 5, std::move(recipient), 0x00, scts, scts, "0006", at(300)};
