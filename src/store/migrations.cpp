@@ -159,8 +159,9 @@ CREATE INDEX webhook_due ON webhook_outbox (next_attempt_at)
 // again after no report came (resent_unknown: sms.after_settle = "resend", once).
 // The expiry sweep finds queued messages whose validity ended by index (messages_expiry),
 // not by reading every queued row. The dispatcher reads a bounded window of each queue
-// group in its order by index (messages_group_queue, which replaces messages_queue) and
-// finds when the next message not yet due comes due by index (messages_due_time). The
+// group by index (messages_group_ready: due at once, in its order; messages_group_timed:
+// by the time a message comes due; they replace messages_queue) and finds when the next
+// message not yet due comes due by index (messages_due_time). The
 // count of messages in each status is kept as it changes (message_counts, by triggers),
 // not counted, for /metrics.
 constexpr std::string_view kVersion3 = R"sql(
@@ -195,10 +196,13 @@ ALTER TABLE messages_v3 RENAME TO messages;
 CREATE INDEX messages_by_status ON messages (status, id);
 CREATE INDEX messages_expiry ON messages (expires_at)
   WHERE status = 'queued' AND expires_at IS NOT NULL;
-CREATE INDEX messages_group_queue ON messages ()sql" QUEUE_GROUP_SQL R"sql(,
-  priority DESC, part_count DESC, id) WHERE status = 'queued';
-CREATE INDEX messages_due_time ON messages (MAX(COALESCE(send_at, 0),
-  COALESCE(next_attempt_at, 0))) WHERE status = 'queued';
+CREATE INDEX messages_group_ready ON messages ()sql" QUEUE_GROUP_SQL R"sql(,
+  priority DESC, part_count DESC, id)
+  WHERE status = 'queued' AND send_at IS NULL AND next_attempt_at IS NULL;
+CREATE INDEX messages_group_timed ON messages ()sql" QUEUE_GROUP_SQL ", " DUE_TIME_SQL R"sql()
+  WHERE status = 'queued' AND )sql" HAS_DUE_TIME_SQL R"sql(;
+CREATE INDEX messages_due_time ON messages ()sql" DUE_TIME_SQL R"sql()
+  WHERE status = 'queued' AND )sql" HAS_DUE_TIME_SQL R"sql(;
 ALTER TABLE message_parts ADD COLUMN sending_at INTEGER;
 ALTER TABLE message_parts ADD COLUMN resent_unknown INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX parts_unknown ON message_parts (modem, sending_at) WHERE status = 'unknown';

@@ -1,6 +1,9 @@
 // Outbound messages and their parts: the due queue and reading. Their submission and
 // every status change are in message_transitions.cpp.
 
+#include <algorithm>
+#include <set>
+
 #include "migrations.hpp"
 #include "store_impl.hpp"
 
@@ -10,40 +13,61 @@ using sqlite::Query;
 
 // ---- Queue ------------------------------------------------------------------------------
 
+// The queue is two indexes, per group: messages due at once (no send_at, no retry time) in
+// the dispatcher's order, and messages with a time, by that time. (String literals: the
+// statement cache is keyed by the SQL's address.)
+#define READY_ROWS                                                                        \
+  "FROM messages INDEXED BY messages_group_ready WHERE status = 'queued' AND send_at IS " \
+  "NULL AND next_attempt_at IS NULL"
+#define TIMED_ROWS \
+  "FROM messages INDEXED BY messages_group_timed WHERE status = 'queued' AND " HAS_DUE_TIME_SQL
+
 Result<std::vector<std::string>> Store::queue_groups() {
-  // A skip scan of messages_group_queue: each step seeks the next group.
-  std::vector<std::string> groups;
-  std::string after;  // every group name is longer
-  while (true) {
-    STORE_TRY_ASSIGN(auto query,
-                     impl_->q("SELECT " QUEUE_GROUP_SQL " FROM messages INDEXED BY "
-                              "messages_group_queue WHERE status = 'queued' AND " QUEUE_GROUP_SQL
-                              " > ?1 ORDER BY " QUEUE_GROUP_SQL " LIMIT 1"));
-    query->bind(1, after);
-    STORE_TRY_ASSIGN(const bool row, query->step());
-    if (!row) break;
-    groups.push_back(query->text(0));
-    after = groups.back();
+  // A skip scan of each index: one step seeks the next group.
+  std::set<std::string> groups;
+  for (const char* sql : {"SELECT " QUEUE_GROUP_SQL " " READY_ROWS " AND " QUEUE_GROUP_SQL
+                          " > ?1 ORDER BY " QUEUE_GROUP_SQL " LIMIT 1",
+                          "SELECT " QUEUE_GROUP_SQL " " TIMED_ROWS " AND " QUEUE_GROUP_SQL
+                          " > ?1 ORDER BY " QUEUE_GROUP_SQL " LIMIT 1"}) {
+    std::string after;  // every group name is longer
+    while (true) {
+      STORE_TRY_ASSIGN(auto query, impl_->q(sql));
+      query->bind(1, after);
+      STORE_TRY_ASSIGN(const bool row, query->step());
+      if (!row) break;
+      after = query->text(0);
+      groups.insert(after);
+    }
   }
-  return groups;
+  return std::vector<std::string>(groups.begin(), groups.end());
 }
 
 Result<std::vector<StoredMessage>> Store::due_in_group(const std::string& group, TimePoint now,
                                                        std::size_t limit) {
-  STORE_TRY_ASSIGN(auto query,
-                   impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages INDEXED BY "
-                            "messages_group_queue WHERE status = 'queued' AND " QUEUE_GROUP_SQL
-                            " = ?2 AND (send_at IS NULL OR send_at <= ?1) "
-                            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) "
-                            "AND (expires_at IS NULL OR expires_at > ?1) "
-                            "ORDER BY priority DESC, part_count DESC, id ASC LIMIT ?3"));
-  query->bind(1, now).bind(2, group).bind(3, static_cast<std::int64_t>(limit));
+  // The first `limit` of those due at once, and the first `limit` of those whose time has
+  // come (by time): together they hold the group's first `limit` in the dispatcher's order,
+  // unless more than `limit` timed ones came due at once (then the earliest come first).
   std::vector<StoredMessage> out;
-  while (true) {
-    STORE_TRY_ASSIGN(const bool row, query->step());
-    if (!row) break;
-    out.push_back(read_message(*query));
+  for (const char* sql :
+       {"SELECT " MESSAGE_COLUMNS " " READY_ROWS " AND " QUEUE_GROUP_SQL " = ?2 AND "
+        "(expires_at IS NULL OR expires_at > ?1) ORDER BY priority DESC, part_count DESC, id "
+        "LIMIT ?3",
+        "SELECT " MESSAGE_COLUMNS " " TIMED_ROWS " AND " QUEUE_GROUP_SQL " = ?2 AND " DUE_TIME_SQL
+        " <= ?1 AND (expires_at IS NULL OR expires_at > ?1) ORDER BY " DUE_TIME_SQL " LIMIT ?3"}) {
+    STORE_TRY_ASSIGN(auto query, impl_->q(sql));
+    query->bind(1, now).bind(2, group).bind(3, static_cast<std::int64_t>(limit));
+    while (true) {
+      STORE_TRY_ASSIGN(const bool row, query->step());
+      if (!row) break;
+      out.push_back(read_message(*query));
+    }
   }
+  std::sort(out.begin(), out.end(), [](const StoredMessage& a, const StoredMessage& b) {
+    if (a.priority != b.priority) return a.priority > b.priority;
+    if (a.part_count != b.part_count) return a.part_count > b.part_count;
+    return a.id < b.id;
+  });
+  if (out.size() > limit) out.resize(limit);
   return out;
 }
 
@@ -51,9 +75,9 @@ Result<std::optional<TimePoint>> Store::next_due_time(TimePoint now) {
   // By index (messages_due_time); a message whose validity ends first still counts: the
   // dispatcher then wakes once for nothing and the expiry sweep takes it.
   STORE_TRY_ASSIGN(auto query,
-                   impl_->q("SELECT MIN(MAX(COALESCE(send_at, 0), COALESCE(next_attempt_at, 0))) "
+                   impl_->q("SELECT MIN(" DUE_TIME_SQL ") "
                             "FROM messages INDEXED BY messages_due_time WHERE status = 'queued' "
-                            "AND MAX(COALESCE(send_at, 0), COALESCE(next_attempt_at, 0)) > ?1"));
+                            "AND " HAS_DUE_TIME_SQL " AND " DUE_TIME_SQL " > ?1"));
   query->bind(1, now);
   STORE_TRY(query->step());
   return query->optional_time(0);

@@ -104,6 +104,33 @@ TEST_F(StoreQueue, QueueGroupsAndTheirDueMessagesComeByIndexInTheDispatchersOrde
             std::vector<std::string>{ids["+491"]});
 }
 
+// Scheduled messages are found by the time they come due (index), not by reading past
+// those not yet due, and join the group's order once due.
+TEST_F(StoreQueue, ScheduledMessagesComeDueByIndexAndJoinTheGroupsOrder) {
+  auto to_telekom = [](std::string to, int parts, int priority, std::optional<TimePoint> send_at) {
+    auto m = message_to(std::move(to), parts, priority);
+    m.destination_operator = "Telekom";
+    m.send_at = send_at;
+    return m;
+  };
+  for (int i = 0; i < 50; ++i) add(to_telekom("+4915" + std::to_string(i), 1, 9, at(1000)));
+  const auto now_low = add(to_telekom("+491", 1, 0, std::nullopt), at(1));
+  const auto timed_urgent = add(to_telekom("+492", 1, 5, at(5)), at(2));
+  const auto timed_long = add(to_telekom("+493", 2, 0, at(5)), at(3));
+  auto later_only = message_to("+494");
+  later_only.destination_operator = "Vodafone";
+  later_only.send_at = at(1000);
+  add(later_only, at(4));
+
+  EXPECT_EQ(*store_->queue_groups(), (std::vector<std::string>{"op:Telekom", "op:Vodafone"}));
+  EXPECT_EQ(ids_of(*store_->due_in_group("op:Telekom", at(10), 10)),
+            (std::vector<std::string>{timed_urgent, timed_long, now_low}));
+  EXPECT_EQ(store_->due_in_group("op:Telekom", at(2000), 10)->size(), 10u);
+  EXPECT_EQ(store_->due_in_group("op:Telekom", at(2000), 100)->size(), 53u);
+  EXPECT_TRUE(store_->due_in_group("op:Vodafone", at(10), 10)->empty());
+  EXPECT_EQ(*store_->next_due_time(at(10)), at(1000));
+}
+
 TEST_F(StoreQueue, ClaimSendAndRollUpToDelivered) {
   const auto id = add(message_to("+491511234567", 2));
   auto claimed = store_->claim_message(id, "modem1", at(10));
@@ -182,8 +209,9 @@ TEST_F(StoreQueue, AnUnknownOutcomeLeavesTheMessageUnknownAndReportsSettleIt) {
   const auto id = add(message_to("+491511234567", 3));
   ASSERT_TRUE(store_->claim_message(id, "m", at(1)).ok());
   ASSERT_TRUE(store_->part_sent(id, 1, 7, at(2), 2).ok());
-  ASSERT_TRUE(store_->leave_unknown(id, "the modem may have sent it", at(3),
-                                    PartFailure{2, true, "at.timeout"})
+  ASSERT_TRUE(store_
+                  ->leave_unknown(id, "the modem may have sent it", at(3),
+                                  PartFailure{2, true, "at.timeout"})
                   .ok());
   auto message = store_->get_message(id);
   EXPECT_EQ(message->status, MessageStatus::unknown);
