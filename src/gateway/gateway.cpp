@@ -372,14 +372,7 @@ awaitable<bool> Gateway::on_status_report(modem::StatusReportEvent event) {
   }
   if (applied->status == store::MessageStatus::queued) {
     // Its remaining parts go on through the same SIM (the store pinned it).
-    auto read = [id](Store& s) { return s.get_message(id); };
-    auto message = co_await store_.call(read);
-    if (message) {
-      dispatcher_.enqueue(queued_from(*message));
-    } else {
-      spdlog::error("message {}: cannot read it to send its remaining parts: {}", id,
-                    message.error().message);
-    }
+    co_await dispatcher_.enqueue_from_store(id);
   }
   if (applied->status == store::MessageStatus::delivered ||
       applied->status == store::MessageStatus::failed ||

@@ -114,6 +114,9 @@ class Dispatcher {
 
   // A message was stored as queued: dispatch it.
   void enqueue(QueuedMessage message);
+  // A message the store moved back to queued (a report settled its unknown part and parts
+  // are left): read it and dispatch it.
+  awaitable<void> enqueue_from_store(std::string id);
   // A queued message was cancelled: forget it.
   void forget(const std::string& id);
 
@@ -138,6 +141,8 @@ class Dispatcher {
 
   std::string group_of(const QueuedMessage& message) const;
   void place(QueuedMessage message);
+  // Reads message `id` from the store and places it (also while its send is ending).
+  awaitable<void> place_from_store(std::string id);
   void unqueue(const QueuedMessage& message);
   void wake() { wake_.set(); }
 
