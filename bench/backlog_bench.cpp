@@ -26,6 +26,7 @@
 
 #include "support/gateway_under_test.hpp"
 #include "support/http_connection.hpp"
+#include "support/percentile.hpp"
 #include "support/process.hpp"
 
 namespace {
@@ -46,13 +47,6 @@ struct Options {
 
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const auto k = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(k, values.size() - 1)];
 }
 
 std::string batch_body(std::uint64_t first, int count) {
@@ -136,6 +130,7 @@ void latency(const tcp::endpoint& endpoint, const std::string& what, int n,
       },
       asio::detached);
   io.run();
+  std::sort(ms.begin(), ms.end());
   std::printf("%-44s p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms%s\n", what.c_str(),
               percentile(ms, 0.5), percentile(ms, 0.99), percentile(ms, 1.0),
               errors ? "  (errors!)" : "");

@@ -28,6 +28,7 @@
 
 #include "support/gateway_under_test.hpp"
 #include "support/http_connection.hpp"
+#include "support/percentile.hpp"
 #include "support/process.hpp"
 
 namespace {
@@ -91,12 +92,6 @@ std::string request_body(std::uint64_t& next, int batch) {
   }
   body += "]}";
   return body;
-}
-
-double percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const auto k = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
-  return sorted[std::min(k, sorted.size() - 1)];
 }
 
 RunResult run(const tcp::endpoint& endpoint, int connections, int batch, const Options& options,
