@@ -1,6 +1,6 @@
-// The dispatcher's queue: a bounded window of each queue group in memory, in the group's
-// order (priority, longest first, age), refilled from the store by index; messages not
-// yet due; the expiry sweep. Sending is in dispatcher.cpp.
+// What the dispatcher reads back from the store: the queue groups' windows at start and
+// when they run low (by index), messages the store moved back to queued, and the expiry
+// and resend sweep. The in-memory queue and sending are in dispatcher.cpp.
 
 #include <spdlog/spdlog.h>
 
@@ -10,68 +10,6 @@ namespace smsgw::gateway {
 
 using store::MessageStatus;
 using store::Store;
-
-std::string Dispatcher::group_of(const QueuedMessage& m) const {
-  return store::queue_group(m.pinned_modem, m.pinned_operator, m.destination_operator);
-}
-
-Dispatcher::QueueKey Dispatcher::key_of(const QueuedMessage& message) {
-  return {-message.priority, -static_cast<std::int64_t>(message.parts), message.id};
-}
-
-void Dispatcher::place(QueuedMessage message) {
-  const auto now = std::chrono::system_clock::now();
-  const std::string id = message.id;
-  // Only a message with no history of its own may stay in the store alone: one that failed
-  // somewhere carries in memory which SIMs to avoid.
-  const bool fresh = message.avoid_sims.empty();
-  if (message.not_before > now) {
-    if (fresh && deferred_.size() >= options_.deferred_window) {
-      next_store_check_ = std::min(next_store_check_, message.not_before);
-      return;
-    }
-    deferred_.emplace(message.not_before, id);
-    messages_.insert_or_assign(id, std::move(message));
-    return;
-  }
-  const std::string group = group_of(message);
-  auto& queue = ready_[group];
-  const auto key = key_of(message);
-  if (queue.size() >= options_.group_window) {
-    // The window keeps the group's first messages in its order; the rest wait in the store.
-    spilled_.insert(group);
-    const auto last = std::prev(queue.end());
-    if (fresh && !(key < *last)) return;
-    auto evicted = messages_.find(std::get<2>(*last));
-    if (evicted != messages_.end() && evicted->second.avoid_sims.empty()) {
-      queue.erase(last);
-      messages_.erase(evicted);
-    }
-  }
-  queue.insert(key);
-  messages_.insert_or_assign(id, std::move(message));
-}
-
-void Dispatcher::unqueue(const QueuedMessage& message) {
-  auto group = ready_.find(group_of(message));
-  if (group != ready_.end()) {
-    group->second.erase(key_of(message));
-    if (group->second.empty()) ready_.erase(group);
-  }
-  for (auto it = deferred_.lower_bound(message.not_before);
-       it != deferred_.end() && it->first == message.not_before; ++it) {
-    if (it->second == message.id) {
-      deferred_.erase(it);
-      break;
-    }
-  }
-}
-
-void Dispatcher::enqueue(QueuedMessage message) {
-  if (messages_.contains(message.id) || in_flight_.contains(message.id)) return;
-  place(std::move(message));
-  wake();
-}
 
 awaitable<void> Dispatcher::enqueue_from_store(std::string id) {
   if (messages_.contains(id) || in_flight_.contains(id)) co_return;
@@ -88,13 +26,6 @@ awaitable<void> Dispatcher::place_from_store(std::string id) {
     co_return;
   }
   place(queued_from(*message));
-}
-
-void Dispatcher::forget(const std::string& id) {
-  auto it = messages_.find(id);
-  if (it == messages_.end()) return;
-  unqueue(it->second);
-  messages_.erase(it);
 }
 
 awaitable<void> Dispatcher::load_from_store() {
