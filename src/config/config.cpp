@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -15,6 +16,7 @@
 #include <sstream>
 
 #include "smsgw/common/listen_address.hpp"
+#include "table_readers.hpp"
 #include "toml_reader.hpp"
 
 namespace smsgw::config {
@@ -50,21 +52,28 @@ std::string list_names(const std::string_view (&names)[N]) {
   return out;
 }
 
+// Why `name` is not a time zone of the tz database this machine has; nothing when it is.
+std::optional<std::string> time_zone_problem(const std::string& name) {
+  const bool well_formed =
+      !name.empty() && name.front() != '/' && name.find("..") == std::string::npos &&
+      std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' ||
+               c == '+';
+      });
+  if (!well_formed) return "must be a tz database name such as \"Europe/Berlin\"";
+  const char* dir = std::getenv("TZDIR");
+  const std::filesystem::path zoneinfo = dir != nullptr && *dir != 0 ? dir : "/usr/share/zoneinfo";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(zoneinfo / name, ec)) {
+    return "is not a time zone in " + zoneinfo.string() + " (install tzdata, or check the name)";
+  }
+  return std::nullopt;
+}
+
 bool is_identifier(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
   });
-}
-
-Limits read_limits(TomlReader& reader, const toml::table& parent, const std::string& path) {
-  Limits limits;
-  const auto* table = reader.table(parent, "limits", path);
-  if (table == nullptr) return limits;
-  const auto limits_path = path + "limits";
-  reader.allow_keys(*table, limits_path, {"per_minute", "per_day"});
-  limits.per_minute = reader.optional_count(*table, "per_minute", limits_path + ".");
-  limits.per_day = reader.optional_count(*table, "per_day", limits_path + ".");
-  return limits;
 }
 
 void read_store(TomlReader& reader, const toml::table& root, StoreConfig& store) {
@@ -111,11 +120,17 @@ void read_http(TomlReader& reader, const toml::table& root, HttpConfig& http) {
         static_cast<std::size_t>(reader.integer(*table, "max_connections", "http.", 1, 1'000'000,
                                                 static_cast<std::int64_t>(http.max_connections)));
   }
-  if (http.tokens.empty() && !http.listen_is_loopback) {
-    reader.fail("http.tokens", table != nullptr ? table->get("tokens") : nullptr,
-                "must name at least one token when listen (\"" + http.listen +
-                    "\") is not a loopback address");
+}
+
+// Off loopback the API needs credentials: an [http] token or a [[client]].
+void check_credentials(TomlReader& reader, const toml::table& root, const Config& config) {
+  if (!config.http.tokens.empty() || !config.clients.empty() || config.http.listen_is_loopback) {
+    return;
   }
+  const auto* table = root.get_as<toml::table>("http");
+  reader.fail("http.tokens", table != nullptr ? table->get("tokens") : nullptr,
+              "must name at least one token (or add a [[client]]) when listen (\"" +
+                  config.http.listen + "\") is not a loopback address");
 }
 
 ModemConfig read_modem(TomlReader& reader, const toml::table& table, const std::string& path) {
@@ -280,7 +295,8 @@ void check_modems(TomlReader& reader, const toml::array* array,
 void read_routing(TomlReader& reader, const toml::table& root, RoutingConfig& routing) {
   const auto* table = reader.table(root, "routing", "");
   if (table == nullptr) return;
-  reader.allow_keys(*table, "routing", {"fallback", "fallback_wait", "default_country_code"});
+  reader.allow_keys(*table, "routing",
+                    {"fallback", "fallback_wait", "default_country_code", "timezone"});
   const auto fallback = reader.string(*table, "fallback", "routing.", "any",
                                       [](const std::string& v) -> std::optional<std::string> {
                                         if (v != "any" && v != "none")
@@ -299,6 +315,10 @@ void read_routing(TomlReader& reader, const toml::table& root, RoutingConfig& ro
                       }
                       return std::nullopt;
                     });
+  routing.timezone = reader.string(*table, "timezone", "routing.", routing.timezone,
+                                   [](const std::string& v) -> std::optional<std::string> {
+                                     return time_zone_problem(v);
+                                   });
 }
 
 void read_retry(TomlReader& reader, const toml::table& root, RetryConfig& retry) {
@@ -438,7 +458,7 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
     Config config;
     reader.allow_keys(root, "",
                       {"store", "http", "modem", "operator", "routing", "retry", "sms", "log",
-                       "webhook", "ussd", "modems"});
+                       "webhook", "ussd", "modems", "sim", "client"});
     read_store(reader, root, config.store);
     read_http(reader, root, config.http);
     const auto* modems = reader.array_of_tables(root, "modem");
@@ -470,6 +490,9 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
     }
     read_ussd(reader, root, config.ussd);
     read_modem_polling(reader, root, config.modem_polling);
+    config.sims = read_sims(reader, root, config.operators);
+    config.clients = read_clients(reader, root, config.http.tokens);
+    check_credentials(reader, root, config);
     resolve_paths(config, config_path);
     return config;
   } catch (const ConfigInvalid& invalid) {
@@ -493,16 +516,22 @@ Result<Config> load_config(const std::filesystem::path& path) {
 
 std::optional<std::string> exposed_secrets_warning(const std::filesystem::path& path,
                                                    const Config& config) {
-  const bool webhook_secret = std::any_of(config.webhooks.begin(), config.webhooks.end(),
-                                          [](const WebhookConfig& w) { return !w.secret.empty(); });
-  if (config.http.tokens.empty() && !webhook_secret) return std::nullopt;
+  const bool webhook_secret =
+      std::any_of(config.webhooks.begin(), config.webhooks.end(),
+                  [](const WebhookConfig& w) { return !w.secret.empty(); }) ||
+      std::any_of(config.clients.begin(), config.clients.end(),
+                  [](const ClientConfig& c) { return !c.secret.empty(); });
+  const bool tokens =
+      !config.http.tokens.empty() ||
+      std::any_of(config.clients.begin(), config.clients.end(),
+                  [](const ClientConfig& c) { return !c.token.empty(); });
+  if (!tokens && !webhook_secret) return std::nullopt;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || (st.st_mode & S_IROTH) == 0) return std::nullopt;
   char mode[8];
   std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-  return path.string() + " holds " + (config.http.tokens.empty() ? "" : "API tokens") +
-         (!config.http.tokens.empty() && webhook_secret ? " and " : "") +
-         (webhook_secret ? "webhook secrets" : "") + " and is readable by every user (mode " +
+  return path.string() + " holds " + (tokens ? "API tokens" : "") +
+         (tokens && webhook_secret ? " and " : "") + (webhook_secret ? "webhook secrets" : "") + " and is readable by every user (mode " +
          mode + "); chmod 640 it (or 600)";
 }
 

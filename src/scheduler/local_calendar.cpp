@@ -32,6 +32,21 @@ std::int64_t LocalCalendar::day_of(TimePoint t) const {
   return floor_div(local.count(), seconds(kDay).count());
 }
 
+std::int64_t LocalCalendar::month_of(TimePoint t) const {
+  const std::chrono::sys_days day{std::chrono::days(day_of(t))};
+  const std::chrono::year_month_day date{day};
+  return (static_cast<int>(date.year()) - 1970) * std::int64_t{12} +
+         static_cast<unsigned>(date.month()) - 1;
+}
+
+std::int64_t LocalCalendar::first_day_of_month(std::int64_t month) {
+  const auto year = static_cast<int>(1970 + floor_div(month, 12));
+  const auto month_of_year = static_cast<unsigned>(month - floor_div(month, 12) * 12 + 1);
+  const std::chrono::sys_days first{std::chrono::year{year} / std::chrono::month{month_of_year} /
+                                    std::chrono::day{1}};
+  return first.time_since_epoch().count();
+}
+
 TimePoint LocalCalendar::start_of_day(std::int64_t day) const {
   const TimePoint utc_midnight{std::chrono::duration_cast<Clock::duration>(kDay * day)};
   // Usual case: one refinement of the offset lands exactly on local midnight.

@@ -19,20 +19,21 @@ struct SimCheck {
   std::optional<TimePoint> at;  // when the blocker ends by the clock alone
 };
 
-SimCheck check(const SimView& sim, std::uint32_t parts, TimePoint now) {
+SimCheck check(const SimView& sim, std::uint32_t parts, TimePoint now,
+               std::string_view recipient = {}) {
   if (!sim.ready) return {Blocker::not_ready, std::nullopt};
   if (sim.paused) return {Blocker::paused, std::nullopt};
   TimePoint limit_at = now;
   if (sim.limiter != nullptr) {
-    const auto earliest = sim.limiter->earliest(now, parts);
+    const auto earliest = sim.limiter->earliest(now, parts, recipient);
     if (!earliest) return {Blocker::never, std::nullopt};
     limit_at = *earliest;
   }
   if (sim.benched_until > now) return {Blocker::benched, std::max(sim.benched_until, limit_at)};
   if (sim.busy) return {Blocker::busy, std::nullopt};
   if (limit_at > now) {
-    const auto remaining = sim.limiter->remaining_today(now);
-    const bool day_full = remaining && *remaining < parts;
+    // A wait until a local midnight (or later) is a daily or monthly limit, not the rate.
+    const bool day_full = limit_at >= sim.limiter->calendar().next_day_start(now);
     return {day_full ? Blocker::day_limit : Blocker::rate_limited, limit_at};
   }
   return {Blocker::none, now};
@@ -81,12 +82,13 @@ struct Tally {
     };
     item(Blocker::busy, "busy");
     item(Blocker::rate_limited, "rate-limited");
-    item(Blocker::day_limit, "at the per_day limit");
+    item(Blocker::day_limit, "at a daily or monthly limit");
     item(Blocker::benched, "benched");
     item(Blocker::paused, "paused");
     item(Blocker::not_ready, "not ready");
     item(Blocker::never,
-         "with a per_day limit below " + std::to_string(parts) + (parts == 1 ? " part" : " parts"));
+         "with a per_day or per_month limit below " + std::to_string(parts) +
+             (parts == 1 ? " part" : " parts"));
     return text;
   }
 };
@@ -100,7 +102,8 @@ std::string single_sim_reason(const SimView& sim, const SimCheck& c, std::uint32
     case Blocker::paused:
       return subject + " is paused";
     case Blocker::never:
-      return subject + " has a per_day limit below " + std::to_string(parts) + " parts";
+      return subject + " has a per_day or per_month limit below " + std::to_string(parts) +
+             " parts";
     case Blocker::benched:
       return subject + " is benched after repeated failures" + until;
     case Blocker::busy:
@@ -108,7 +111,7 @@ std::string single_sim_reason(const SimView& sim, const SimCheck& c, std::uint32
     case Blocker::rate_limited:
       return subject + " is rate-limited" + until;
     case Blocker::day_limit:
-      return subject + " has reached its per_day limit" + until;
+      return subject + " has reached a daily or monthly limit" + until;
     case Blocker::none:
       break;
   }
@@ -262,7 +265,7 @@ Decision SelectionPolicy::choose_sim(const MessageView& m, std::span<const SimVi
     const bool open = !tier.opens_at || now >= *tier.opens_at;
     std::vector<std::size_t> best;
     for (const auto i : tier.sims) {
-      const SimCheck c = check(sims[i], m.parts, now);
+      const SimCheck c = check(sims[i], m.parts, now, m.recipient);
       any_sim = true;
       if (c.blocker != Blocker::never) any_possible = true;
       if (route.pinned_modem) single_checks.push_back(c);
@@ -300,7 +303,7 @@ Decision SelectionPolicy::choose_sim(const MessageView& m, std::span<const SimVi
   if (any_sim && !any_possible) {
     return FailNow{make_error("route.too_many_parts",
                               "the message has " + std::to_string(m.parts) +
-                                  " parts, more than the per_day limit of every SIM that may "
+                                  " parts, more than the per_day or per_month limit of every SIM that may "
                                   "carry it")};
   }
   if (route.pinned_modem) {
@@ -383,7 +386,9 @@ std::optional<std::size_t> SelectionPolicy::choose_message(std::size_t sim_index
     if (it == free_by_operator.end()) return false;
     for (const auto i : it->second) {
       if (skip_avoided && contains(m.avoid_sims, sims[i].id)) continue;
-      if (sims[i].limiter == nullptr || sims[i].limiter->can_send(now, m.parts)) return true;
+      if (sims[i].limiter == nullptr || sims[i].limiter->can_send(now, m.parts, m.recipient)) {
+        return true;
+      }
     }
     return false;
   };
@@ -391,7 +396,7 @@ std::optional<std::size_t> SelectionPolicy::choose_message(std::size_t sim_index
   for (std::size_t c = 0; c < candidates.size(); ++c) {
     const MessageView& m = candidates[c];
     if (now < m.not_before) continue;
-    if (sim.limiter != nullptr && !sim.limiter->can_send(now, m.parts)) continue;
+    if (sim.limiter != nullptr && !sim.limiter->can_send(now, m.parts, m.recipient)) continue;
     if (!m.pinned_modem.empty()) {
       if (m.pinned_modem == sim.id && !pin_conflict(m, sim)) return c;
       continue;

@@ -247,7 +247,12 @@ Result<StoredMessage> Store::begin_send(const std::string& id, const std::string
                                         TimePoint now, const std::optional<DailyCount>& count) {
   return impl_->transaction([&]() -> Result<StoredMessage> {
     STORE_TRY_ASSIGN(auto message, impl_->claim(id, modem, now));
-    if (count) STORE_TRY(impl_->count_sent(count->iccid, count->day, count->parts));
+    if (count) {
+      STORE_TRY(impl_->count_sent(count->iccid, count->day, count->parts));
+      if (!count->recipient.empty()) {
+        STORE_TRY(impl_->note_recipient(count->iccid, count->day, count->recipient));
+      }
+    }
     for (auto& part : message.parts) {
       if (part.status != PartStatus::queued) continue;
       STORE_TRY(impl_->record_part_sending(id, part.index, now));

@@ -227,7 +227,18 @@ CREATE TRIGGER message_counts_delete AFTER DELETE ON messages BEGIN
 END;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kVersion1, kVersion2, kVersion3};
+// Version 4: the distinct recipients each SIM sent to per local day (limits
+// recipients_per_day; kept for the days still counted).
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE sim_recipients (
+  iccid     TEXT NOT NULL,
+  day       INTEGER NOT NULL,
+  recipient TEXT NOT NULL,
+  PRIMARY KEY (iccid, day, recipient)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::string_view kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4};
 
 }  // namespace
 

@@ -77,9 +77,45 @@ Result<std::int64_t> Store::Impl::count_sent(const std::string& iccid, std::int6
   return total;
 }
 
+Result<void> Store::Impl::note_recipient(const std::string& iccid, std::int64_t day,
+                                         const std::string& recipient) {
+  STORE_TRY_ASSIGN(auto query, q("INSERT OR IGNORE INTO sim_recipients (iccid, day, recipient) "
+                                 "VALUES (?, ?, ?)"));
+  query->bind_all(iccid, day, recipient);
+  return query->run();
+}
+
 Result<std::int64_t> Store::add_daily_sent(const std::string& iccid, std::int64_t day,
                                            std::int64_t count) {
   return impl_->transaction([&]() { return impl_->count_sent(iccid, day, count); });
+}
+
+Result<SimUsage> Store::sim_usage(const std::string& iccid, std::int64_t day,
+                                  std::int64_t month_first_day) {
+  return impl_->transaction([&]() -> Result<SimUsage> {
+    SimUsage usage;
+    STORE_TRY_ASSIGN(auto sums, impl_->q("SELECT coalesce(sum(sent), 0), "
+                                         "coalesce(sum(CASE WHEN day = ?2 THEN sent END), 0) "
+                                         "FROM daily_counters WHERE iccid = ?1 AND day BETWEEN ?3 AND ?2"));
+    sums->bind_all(iccid, day, month_first_day);
+    STORE_TRY(sums->step());
+    usage.sent_this_month = sums->integer(0);
+    usage.sent_today = sums->integer(1);
+    STORE_TRY(sums->run());
+    STORE_TRY_ASSIGN(auto seen, impl_->q("SELECT recipient FROM sim_recipients "
+                                         "WHERE iccid = ? AND day = ? ORDER BY recipient"));
+    seen->bind_all(iccid, day);
+    while (true) {
+      STORE_TRY_ASSIGN(const bool row, seen->step());
+      if (!row) break;
+      usage.recipients_today.push_back(seen->text(0));
+    }
+    STORE_TRY_ASSIGN(auto old,
+                     impl_->q("DELETE FROM sim_recipients WHERE iccid = ? AND day < ?"));
+    old->bind_all(iccid, month_first_day);
+    STORE_TRY(old->run());
+    return usage;
+  });
 }
 
 Result<std::int64_t> Store::daily_sent(const std::string& iccid, std::int64_t day) {

@@ -181,6 +181,9 @@ struct Store::Impl {
 
   // ---- SIMs (sims.cpp) -----------------------------------------------------------------
   Result<std::int64_t> count_sent(const std::string& iccid, std::int64_t day, std::int64_t count);
+  // Adds `recipient` to the SIM's distinct recipients of `day` (limits.recipients_per_day).
+  Result<void> note_recipient(const std::string& iccid, std::int64_t day,
+                              const std::string& recipient);
 
   // ---- Idempotency (idempotency.cpp) ---------------------------------------------------
   Result<std::optional<IdempotencyRecord>> find_key(const std::string& key);

@@ -30,9 +30,12 @@ namespace smsgw::config {
 using Duration = std::chrono::milliseconds;
 
 // Messages per SIM; an absent value means "no limit". Each SMS part counts as one message.
+// Days and months are local ([routing] timezone).
 struct Limits {
   std::optional<std::uint32_t> per_minute;
   std::optional<std::uint32_t> per_day;
+  std::optional<std::uint32_t> per_month;
+  std::optional<std::uint32_t> recipients_per_day;  // distinct recipients per local day
   friend bool operator==(const Limits&, const Limits&) = default;
 };
 
@@ -95,6 +98,9 @@ struct RoutingConfig {
   // How long a message waits for an on-net SIM before an off-net one may take it.
   Duration fallback_wait = std::chrono::seconds(5);
   std::string default_country_code;  // digits, e.g. "49"; empty = national numbers refused
+  // Whose midnight resets per_day (and whose month per_month): a tz database name such as
+  // "Europe/Berlin"; empty = the system's zone (TZ, else /etc/localtime).
+  std::string timezone;
   friend bool operator==(const RoutingConfig&, const RoutingConfig&) = default;
 };
 
@@ -147,6 +153,40 @@ struct ModemsConfig {
   friend bool operator==(const ModemsConfig&, const ModemsConfig&) = default;
 };
 
+// [[sim]]: settings that follow a SIM (by ICCID) to whatever port it is plugged into. They
+// override the port's [[modem]] settings, which override the [[operator]]'s, key by key.
+struct SimConfig {
+  std::string iccid;                         // digits as the modems list shows them
+  std::optional<std::string> pin;            // 4-8 digits
+  Limits limits;                             // key by key over [[modem]] and [[operator]]
+  std::optional<std::string> operator_name;  // "operator": an [[operator]] name over the IMSI's
+  std::optional<std::string> number;         // the SIM's own MSISDN, "+" and digits
+  std::string label;                         // free text for people
+  bool enabled = true;                       // false: the SIM carries nothing
+  friend bool operator==(const SimConfig&, const SimConfig&) = default;
+};
+
+// What an API client may do (scopes) and how much it may send (in SMS parts).
+inline constexpr std::string_view kClientScopes[] = {"send", "read", "modems", "admin"};
+
+struct ClientLimits {
+  std::optional<std::uint32_t> per_minute;
+  std::optional<std::uint32_t> per_day;  // local day ([routing] timezone)
+  friend bool operator==(const ClientLimits&, const ClientLimits&) = default;
+};
+
+// [[client]]: an API client. It authenticates with `token` (or the SHA-256 of it, so the
+// file need not hold the token itself) as a bearer token.
+struct ClientConfig {
+  std::string name;
+  std::string token;                                   // empty when token_sha256 is given
+  std::string token_sha256;                            // 64 lowercase hex digits
+  std::vector<std::string> scopes = {"send", "read"};  // names from kClientScopes
+  ClientLimits limits;
+  std::string secret;  // HMAC key for this client's per-message callbacks; empty = default
+  friend bool operator==(const ClientConfig&, const ClientConfig&) = default;
+};
+
 struct Config {
   StoreConfig store;
   HttpConfig http;
@@ -159,6 +199,8 @@ struct Config {
   std::vector<WebhookConfig> webhooks;  // [[webhook]]
   UssdConfig ussd;
   ModemsConfig modem_polling;  // [modems]
+  std::vector<SimConfig> sims;        // [[sim]]
+  std::vector<ClientConfig> clients;  // [[client]]
   friend bool operator==(const Config&, const Config&) = default;
 };
 

@@ -38,6 +38,15 @@ class LocalCalendar {
   // The first instant of the local day after the one containing `t`.
   [[nodiscard]] TimePoint next_day_start(TimePoint t) const { return start_of_day(day_of(t) + 1); }
 
+  // The local month containing `t`, counted in months since 1970-01 (local).
+  [[nodiscard]] std::int64_t month_of(TimePoint t) const;
+  // The local day number of the first day of `month`.
+  [[nodiscard]] static std::int64_t first_day_of_month(std::int64_t month);
+  // The first instant of the local month after the one containing `t`.
+  [[nodiscard]] TimePoint next_month_start(TimePoint t) const {
+    return start_of_day(first_day_of_month(month_of(t) + 1));
+  }
+
  private:
   explicit LocalCalendar(std::shared_ptr<const OffsetAt> offset_at);
   std::shared_ptr<const OffsetAt> offset_at_;  // shared: calendars are copied into limiters

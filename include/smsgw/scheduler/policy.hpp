@@ -69,6 +69,7 @@ struct SimView {
 struct MessageView {
   std::string destination_operator;  // OperatorTable::for_destination(); empty = none
   std::uint32_t parts = 1;
+  std::string recipient;                // normalised +E.164 (limits.recipients_per_day)
   std::string pinned_modem;             // empty = not pinned
   std::string pinned_operator;          // empty = not pinned
   TimePoint eligible_since{};           // first instant it could be sent (send_at or creation)

@@ -11,6 +11,11 @@
 // - per_day counts parts since the last LOCAL midnight (LocalCalendar). A message whose
 //   parts do not fit in today's remainder waits for the next local midnight; one with more
 //   parts than per_day can never be sent through this SIM (earliest() says std::nullopt).
+// - per_month counts parts since the first day of the local month; a message that does not
+//   fit waits for the next local month.
+// - recipients_per_day counts distinct recipients since local midnight: a message to a
+//   number this SIM already sent to today always fits; one to a new number waits for the
+//   next local midnight once the count is reached.
 // - A limit that is absent means "no limit"; 0 means "nothing may be sent".
 // - Effective limits are the operator's limits overridden key by key by the modem's
 //   (merge_limits).
@@ -21,6 +26,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "smsgw/scheduler/local_calendar.hpp"
 
@@ -29,6 +38,8 @@ namespace smsgw::scheduler {
 struct Limits {
   std::optional<std::uint32_t> per_minute;
   std::optional<std::uint32_t> per_day;
+  std::optional<std::uint32_t> per_month{};
+  std::optional<std::uint32_t> recipients_per_day{};
   friend bool operator==(const Limits&, const Limits&) = default;
 };
 
@@ -41,16 +52,21 @@ class RateLimiter {
   explicit RateLimiter(Limits limits = {}, LocalCalendar calendar = {});
 
   [[nodiscard]] const Limits& limits() const { return limits_; }
+  // New limits (a reload, a SIM's own settings); what was counted so far stays counted.
+  void set_limits(const Limits& limits) { limits_ = limits; }
 
-  // The earliest instant at or after `now` when a message of `parts` parts may start, or
-  // std::nullopt when it never can (parts > per_day, or a limit of 0).
-  [[nodiscard]] std::optional<TimePoint> earliest(TimePoint now, std::uint32_t parts = 1) const;
+  // The earliest instant at or after `now` when a message of `parts` parts to `recipient`
+  // (empty: a recipient already counted) may start, or std::nullopt when it never can
+  // (parts > per_day or per_month, or a limit of 0).
+  [[nodiscard]] std::optional<TimePoint> earliest(TimePoint now, std::uint32_t parts = 1,
+                                                  std::string_view recipient = {}) const;
 
-  // earliest(now, parts) == now.
-  [[nodiscard]] bool can_send(TimePoint now, std::uint32_t parts = 1) const;
+  // earliest(now, parts, recipient) == now.
+  [[nodiscard]] bool can_send(TimePoint now, std::uint32_t parts = 1,
+                              std::string_view recipient = {}) const;
 
-  // Charges `parts` sent at `now` to both limits.
-  void record(TimePoint now, std::uint32_t parts);
+  // Charges `parts` sent at `now` to `recipient` to every limit.
+  void record(TimePoint now, std::uint32_t parts, std::string_view recipient = {});
 
   // Parts sent on the local day containing `now`.
   [[nodiscard]] std::uint32_t sent_today(TimePoint now) const;
@@ -61,17 +77,30 @@ class RateLimiter {
   // Share of today's per_day still free, 0.0..1.0 (1.0 without per_day). For load balancing.
   [[nodiscard]] double day_headroom(TimePoint now) const;
 
+  // Parts sent in the local month containing `now`; distinct recipients today.
+  [[nodiscard]] std::uint32_t sent_this_month(TimePoint now) const;
+  [[nodiscard]] std::size_t recipients_today(TimePoint now) const;
+
   // After a restart: the store's count of parts this SIM sent today (local day of `now`).
   void restore_sent_today(TimePoint now, std::uint32_t parts);
+  // After a restart: this month's parts and today's recipients as the store counted them.
+  void restore_usage(TimePoint now, std::uint32_t sent_today, std::uint32_t sent_this_month,
+                     std::vector<std::string> recipients_today);
+
+  // The local calendar the limits count days and months in.
+  [[nodiscard]] const LocalCalendar& calendar() const { return calendar_; }
 
  private:
-  void roll_day(TimePoint now);
+  void roll(TimePoint now);
 
   Limits limits_;
   LocalCalendar calendar_;
   TimePoint next_start_{};  // GCRA theoretical arrival time
-  std::int64_t day_ = 0;    // local day that day_count_ belongs to
+  std::int64_t day_ = 0;    // local day that day_count_ and recipients_ belong to
   std::uint32_t day_count_ = 0;
+  std::int64_t month_ = 0;  // local month that month_count_ belongs to
+  std::uint32_t month_count_ = 0;
+  std::set<std::string, std::less<>> recipients_;
 };
 
 }  // namespace smsgw::scheduler

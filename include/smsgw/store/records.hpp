@@ -139,6 +139,14 @@ struct DailyCount {
   std::string iccid;
   std::int64_t day = 0;  // the caller's local day number
   std::int64_t parts = 0;
+  std::string recipient;  // recorded among the SIM's recipients of `day` when not empty
+};
+
+// What a SIM has used of its limits, as the store counted it (after a restart).
+struct SimUsage {
+  std::int64_t sent_today = 0;
+  std::int64_t sent_this_month = 0;
+  std::vector<std::string> recipients_today;
 };
 
 // ---------------------------------------------------------------------------------------

@@ -253,6 +253,10 @@ class Store {
   Result<std::int64_t> add_daily_sent(const std::string& iccid, std::int64_t day,
                                       std::int64_t count);
   Result<std::int64_t> daily_sent(const std::string& iccid, std::int64_t day);
+  // The SIM's sent parts on `day` and on days [month_first_day, day], and the distinct
+  // recipients of `day`. Also forgets recipients of days before `month_first_day`.
+  Result<SimUsage> sim_usage(const std::string& iccid, std::int64_t day,
+                             std::int64_t month_first_day);
 
   Result<std::int64_t> enqueue_webhook(const std::string& event, const std::string& payload_json,
                                        const std::string& url, TimePoint now);

@@ -338,13 +338,13 @@ INSTANTIATE_TEST_SUITE_P(
         // unknown keys, at every level
         Invalid{"colour = 1\n",
                 "colour: unknown key (known here: store, http, modem, operator, routing, retry, "
-                "sms, log, webhook, ussd, modems) (line 1)"},
+                "sms, log, webhook, ussd, modems, sim, client) (line 1)"},
         Invalid{"[http]\nlisen = \"x\"\n",
                 "http.lisen: unknown key (known here: listen, tokens, body_limit, "
                 "request_timeout, max_connections) (line 2)"},
         Invalid{"[[modem]]\nport = \"/dev/x\"\nlimits = { per_hour = 1 }\n",
-                "modem[0].limits.per_hour: unknown key (known here: per_minute, per_day) "
-                "(line 3)"},
+                "modem[0].limits.per_hour: unknown key (known here: per_minute, per_day, "
+                "per_month, recipients_per_day) (line 3)"},
         Invalid{"[[operator]]\nname = \"A\"\nbalance = { ussd = \"*1#\", pattern = \"(1)\", "
                 "x = 1 }\n",
                 "operator[0].balance.x: unknown key (known here: ussd, pattern, currency, "
@@ -374,10 +374,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "http.listen: \"a b\" is neither an IP address nor a host name, got \"a b:80\" "
                 "(line 2)"},
         Invalid{"[http]\nlisten = \"0.0.0.0:8080\"\n",
-                "http.tokens: must name at least one token when listen (\"0.0.0.0:8080\") is "
+                "http.tokens: must name at least one token (or add a [[client]]) when listen (\"0.0.0.0:8080\") is "
                 "not a loopback address"},
         Invalid{"[http]\nlisten = \"[::]:8080\"\ntokens = []\n",
-                "http.tokens: must name at least one token when listen (\"[::]:8080\") is not a "
+                "http.tokens: must name at least one token (or add a [[client]]) when listen (\"[::]:8080\") is not a "
                 "loopback address (line 3)"},
         Invalid{"[http]\ntokens = \"abc\"\n",
                 "http.tokens: must be an array of strings, got \"abc\" (line 2)"},

@@ -72,6 +72,13 @@ TEST(Limits, MergeOverridesKeyByKey) {
   EXPECT_EQ(merge_limits(operator_limits, Limits{std::nullopt, 500}), (Limits{10, 500}));
   EXPECT_EQ(merge_limits(Limits{}, Limits{6, 500}), (Limits{6, 500}));
   EXPECT_EQ(merge_limits(Limits{}, Limits{}), Limits{});
+  Limits sim;
+  sim.per_month = 10000;
+  sim.recipients_per_day = 200;
+  const auto merged = merge_limits(operator_limits, sim);
+  EXPECT_EQ(merged.per_minute, 10U);
+  EXPECT_EQ(merged.per_month, 10000U);
+  EXPECT_EQ(merged.recipients_per_day, 200U);
 }
 
 TEST(RateLimiter, UnlimitedAlwaysSends) {
@@ -186,6 +193,64 @@ TEST(RateLimiter, RestoresTodaysCountAfterRestart) {
   EXPECT_EQ(limiter.remaining_today(noon), 2U);
   EXPECT_FALSE(limiter.can_send(noon, 3));
   EXPECT_EQ(limiter.remaining_today(noon + hours(12)), 100U);  // next day
+}
+
+TEST(RateLimiter, PerMonthWaitsForTheNextLocalMonth) {
+  Limits limits;
+  limits.per_month = 5;
+  RateLimiter limiter(limits);
+  const TimePoint noon = kMidnightUtc + hours(12);  // 2024-03-05
+  limiter.record(noon, 3);
+  EXPECT_TRUE(limiter.can_send(noon, 2));
+  EXPECT_FALSE(limiter.can_send(noon, 3));
+  const auto april = TimePoint{} + std::chrono::sys_days{std::chrono::year{2024} /
+                                                           std::chrono::April / 1}
+                                       .time_since_epoch();
+  EXPECT_EQ(limiter.earliest(noon, 3), april);
+  EXPECT_EQ(limiter.earliest(noon, 6), std::nullopt);  // more than a whole month allows
+  limiter.record(noon + hours(24), 2);                 // another day, the same month
+  EXPECT_EQ(limiter.sent_this_month(noon + hours(24)), 5U);
+  EXPECT_EQ(limiter.earliest(noon + hours(48), 1), april);
+  EXPECT_TRUE(limiter.can_send(april, 5));
+}
+
+TEST(RateLimiter, RecipientsPerDayCountsDistinctNumbers) {
+  Limits limits;
+  limits.recipients_per_day = 2;
+  RateLimiter limiter(limits);
+  const TimePoint noon = kMidnightUtc + hours(12);
+  limiter.record(noon, 1, "+4915100000001");
+  limiter.record(noon, 1, "+4915100000001");
+  EXPECT_EQ(limiter.recipients_today(noon), 1U);
+  limiter.record(noon, 1, "+4915100000002");
+  // A known recipient still fits; a third one waits for local midnight.
+  EXPECT_TRUE(limiter.can_send(noon, 1, "+4915100000002"));
+  EXPECT_FALSE(limiter.can_send(noon, 1, "+4915100000003"));
+  EXPECT_EQ(limiter.earliest(noon, 1, "+4915100000003"), kMidnightUtc + hours(24));
+  EXPECT_TRUE(limiter.can_send(kMidnightUtc + hours(24), 1, "+4915100000003"));
+}
+
+TEST(RateLimiter, RestoresMonthAndRecipientsAfterRestart) {
+  Limits limits;
+  limits.per_month = 100;
+  limits.recipients_per_day = 1;
+  RateLimiter limiter(limits);
+  const TimePoint noon = kMidnightUtc + hours(12);
+  limiter.restore_usage(noon, 3, 99, {"+4915100000001"});
+  EXPECT_EQ(limiter.sent_today(noon), 3U);
+  EXPECT_EQ(limiter.sent_this_month(noon), 99U);
+  EXPECT_TRUE(limiter.can_send(noon, 1, "+4915100000001"));
+  EXPECT_FALSE(limiter.can_send(noon, 1, "+4915100000002"));
+  EXPECT_FALSE(limiter.can_send(noon, 2, "+4915100000001"));
+}
+
+TEST(RateLimiter, NewLimitsKeepWhatWasCounted) {
+  RateLimiter limiter(Limits{std::nullopt, 100});
+  const TimePoint noon = kMidnightUtc + hours(12);
+  limiter.record(noon, 60);
+  limiter.set_limits(Limits{std::nullopt, 50});
+  EXPECT_EQ(limiter.remaining_today(noon), 0U);
+  EXPECT_FALSE(limiter.can_send(noon));
 }
 
 }  // namespace

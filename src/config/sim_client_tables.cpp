@@ -1,0 +1,220 @@
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <map>
+
+#include "table_readers.hpp"
+
+namespace smsgw::config {
+namespace {
+
+bool all_digits(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_lower_hex(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+bool has_space(const std::string& text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+}
+
+const toml::node* node_in(const toml::array& tables, std::size_t i, std::string_view key) {
+  const auto* table = tables[i].as_table();
+  return table != nullptr ? table->get(key) : nullptr;
+}
+
+SimConfig read_sim(TomlReader& reader, const toml::table& table, const std::string& path,
+                   const std::vector<OperatorConfig>& operators) {
+  SimConfig sim;
+  reader.allow_keys(table, path,
+                    {"iccid", "pin", "limits", "operator", "number", "label", "enabled"});
+  const auto prefix = path + ".";
+  // ITU-T E.118: an ICCID is up to 19 digits plus the check digit (some SIMs report 20).
+  sim.iccid = reader.string(table, "iccid", prefix, "",
+                            [](const std::string& v) -> std::optional<std::string> {
+                              if (!all_digits(v) || v.size() < 10 || v.size() > 22) {
+                                return "must be the SIM's ICCID digits as the modems list shows "
+                                       "them (10 to 22 digits)";
+                              }
+                              return std::nullopt;
+                            });
+  if (sim.iccid.empty()) reader.fail(prefix + "iccid", nullptr, "is required");
+  if (table.contains("pin")) {
+    sim.pin = reader.string(table, "pin", prefix, "",
+                            [](const std::string& v) -> std::optional<std::string> {
+                              if (!all_digits(v) || v.size() < 4 || v.size() > 8) {
+                                return "must be 4 to 8 digits in quotes";
+                              }
+                              return std::nullopt;
+                            });
+  }
+  sim.limits = read_limits(reader, table, prefix);
+  if (table.contains("operator")) {
+    sim.operator_name = reader.string(
+        table, "operator", prefix, "", [&](const std::string& v) -> std::optional<std::string> {
+          const bool known = std::any_of(operators.begin(), operators.end(),
+                                         [&](const OperatorConfig& op) { return op.name == v; });
+          if (!known) return "\"" + v + "\" is not the name of an [[operator]]";
+          return std::nullopt;
+        });
+  }
+  if (table.contains("number")) {
+    sim.number = reader.string(table, "number", prefix, "",
+                               [](const std::string& v) -> std::optional<std::string> {
+                                 if (v.size() < 3 || v.front() != '+' ||
+                                     !all_digits(std::string_view(v).substr(1)) || v.size() > 16) {
+                                   return "must be an international number, \"+\" and up to 15 "
+                                          "digits";
+                                 }
+                                 return std::nullopt;
+                               });
+  }
+  sim.label = reader.string(table, "label", prefix, sim.label);
+  sim.enabled = reader.boolean(table, "enabled", prefix, sim.enabled);
+  return sim;
+}
+
+ClientConfig read_client(TomlReader& reader, const toml::table& table, const std::string& path) {
+  ClientConfig client;
+  reader.allow_keys(table, path, {"name", "token", "token_sha256", "scopes", "limits", "secret"});
+  const auto prefix = path + ".";
+  client.name = reader.string(table, "name", prefix, "",
+                              [](const std::string& v) -> std::optional<std::string> {
+                                const bool ok = !v.empty() && v.size() <= 64 &&
+                                                std::all_of(v.begin(), v.end(), [](char c) {
+                                                  return std::isalnum(
+                                                             static_cast<unsigned char>(c)) ||
+                                                         c == '-' || c == '_' || c == '.';
+                                                });
+                                if (!ok) return "must be 1 to 64 letters, digits, '-', '_' or '.'";
+                                return std::nullopt;
+                              });
+  if (client.name.empty()) reader.fail(prefix + "name", nullptr, "is required");
+  // Checked here rather than by the reader, whose messages quote the value: a token is
+  // never shown.
+  client.token = reader.string(table, "token", prefix, "");
+  if (table.contains("token") && client.token.size() < 16) {
+    reader.fail(prefix + "token", table.get("token"), "must be at least 16 characters");
+  }
+  if (has_space(client.token)) {
+    reader.fail(prefix + "token", table.get("token"), "must not contain white space");
+  }
+  client.token_sha256 = reader.string(table, "token_sha256", prefix, "",
+                                      [](const std::string& v) -> std::optional<std::string> {
+                                        if (v.size() != 64 || !is_lower_hex(v)) {
+                                          return "must be 64 lowercase hex digits (sha256sum of "
+                                                 "the token)";
+                                        }
+                                        return std::nullopt;
+                                      });
+  if (client.token.empty() == client.token_sha256.empty()) {
+    reader.fail(prefix + (client.token.empty() ? "token" : "token_sha256"), table.get("token"),
+                "give exactly one of token and token_sha256");
+  }
+  if (table.contains("scopes")) {
+    client.scopes = reader.string_array(
+        table, "scopes", prefix, [](const std::string& v) -> std::optional<std::string> {
+          if (std::find(std::begin(kClientScopes), std::end(kClientScopes), v) ==
+              std::end(kClientScopes)) {
+            return "must be one of \"send\", \"read\", \"modems\" or \"admin\"";
+          }
+          return std::nullopt;
+        });
+  }
+  if (const auto* limits = reader.table(table, "limits", prefix)) {
+    const auto limits_path = prefix + "limits";
+    reader.allow_keys(*limits, limits_path, {"per_minute", "per_day"});
+    client.limits.per_minute = reader.optional_count(*limits, "per_minute", limits_path + ".");
+    client.limits.per_day = reader.optional_count(*limits, "per_day", limits_path + ".");
+  }
+  client.secret = reader.string(table, "secret", prefix, client.secret);
+  return client;
+}
+
+}  // namespace
+
+std::string token_digest_hex(const std::string& token) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  EVP_Digest(token.data(), token.size(), digest.data(), &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0x0f];
+  }
+  return out;
+}
+
+Limits read_limits(TomlReader& reader, const toml::table& parent, const std::string& path) {
+  Limits limits;
+  const auto* table = reader.table(parent, "limits", path);
+  if (table == nullptr) return limits;
+  const auto limits_path = path + "limits";
+  reader.allow_keys(*table, limits_path,
+                    {"per_minute", "per_day", "per_month", "recipients_per_day"});
+  const auto prefix = limits_path + ".";
+  limits.per_minute = reader.optional_count(*table, "per_minute", prefix);
+  limits.per_day = reader.optional_count(*table, "per_day", prefix);
+  limits.per_month = reader.optional_count(*table, "per_month", prefix);
+  limits.recipients_per_day = reader.optional_count(*table, "recipients_per_day", prefix);
+  return limits;
+}
+
+std::vector<SimConfig> read_sims(TomlReader& reader, const toml::table& root,
+                                 const std::vector<OperatorConfig>& operators) {
+  std::vector<SimConfig> sims;
+  const auto* tables = reader.array_of_tables(root, "sim");
+  if (tables == nullptr) return sims;
+  std::map<std::string, std::size_t> first_of;
+  for (std::size_t i = 0; i < tables->size(); ++i) {
+    const auto path = "sim[" + std::to_string(i) + "]";
+    sims.push_back(read_sim(reader, *(*tables)[i].as_table(), path, operators));
+    if (auto [it, fresh] = first_of.emplace(sims.back().iccid, i); !fresh) {
+      reader.fail(path + ".iccid", node_in(*tables, i, "iccid"),
+                  "\"" + sims.back().iccid + "\" is already the iccid of sim[" +
+                      std::to_string(it->second) + "]");
+    }
+  }
+  return sims;
+}
+
+std::vector<ClientConfig> read_clients(TomlReader& reader, const toml::table& root,
+                                       const std::vector<std::string>& http_tokens) {
+  std::vector<ClientConfig> clients;
+  const auto* tables = reader.array_of_tables(root, "client");
+  if (tables == nullptr) return clients;
+  std::map<std::string, std::string> owner_of_digest;  // token digest -> who has it
+  for (std::size_t i = 0; i < http_tokens.size(); ++i) {
+    owner_of_digest.emplace(token_digest_hex(http_tokens[i]),
+                            "http.tokens[" + std::to_string(i) + "]");
+  }
+  std::map<std::string, std::size_t> first_of;
+  for (std::size_t i = 0; i < tables->size(); ++i) {
+    const auto path = "client[" + std::to_string(i) + "]";
+    clients.push_back(read_client(reader, *(*tables)[i].as_table(), path));
+    const auto& client = clients.back();
+    if (auto [it, fresh] = first_of.emplace(client.name, i); !fresh) {
+      reader.fail(path + ".name", node_in(*tables, i, "name"),
+                  "\"" + client.name + "\" is already the name of client[" +
+                      std::to_string(it->second) + "]");
+    }
+    const auto key = client.token.empty() ? "token_sha256" : "token";
+    const auto digest =
+        client.token.empty() ? client.token_sha256 : token_digest_hex(client.token);
+    if (auto [it, fresh] = owner_of_digest.emplace(digest, path); !fresh) {
+      reader.fail(path + "." + key, node_in(*tables, i, key),
+                  "is the same token as " + it->second + "'s; every client needs its own");
+    }
+  }
+  return clients;
+}
+
+}  // namespace smsgw::config
