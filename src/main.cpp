@@ -7,12 +7,14 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <functional>
 
 #include "smsgw/cli/commands.hpp"
 #include "smsgw/common/net.hpp"
 #include "smsgw/config/config.hpp"
 #include "smsgw/gateway/gateway.hpp"
 #include "smsgw/gateway/logging.hpp"
+#include "smsgw/gateway/settings.hpp"
 #include "smsgw/http/server.hpp"
 #include "smsgw/scheduler/operators.hpp"
 #include "smsgw/store/store.hpp"
@@ -20,16 +22,80 @@
 
 namespace {
 
-// Runs the gateway in the foreground until SIGTERM or SIGINT. Exit codes: 0 after a clean
-// stop, 2 for a configuration error (one line naming file, key and reason), 1 otherwise.
-int serve(const std::string& config_path) {
+// Checks a config file as `smsgw serve` would read it, without starting anything. Exit 0
+// (with a one-line summary) or 2 with the one-line error.
+int check_config(const std::string& config_path) {
   using namespace smsgw;
-  auto loaded = config::load_config(config_path);
+  auto loaded = gateway::load_for_serving(config_path);
   if (!loaded) {
     std::fprintf(stderr, "smsgw: %s\n", loaded.error().message.c_str());
     return 2;
   }
-  const config::Config cfg = std::move(*loaded);
+  const auto& cfg = loaded->config;
+  if (auto exposed = config::exposed_secrets_warning(config_path, cfg)) {
+    std::fprintf(stderr, "smsgw: warning: %s\n", exposed->c_str());
+  }
+  std::printf("%s: ok (%zu [[modem]], %zu [[operator]], %zu [[sim]], %zu [[client]], %zu "
+              "[[webhook]])\n",
+              config_path.c_str(), cfg.modems.size(), cfg.operators.size(), cfg.sims.size(),
+              cfg.clients.size(), cfg.webhooks.size());
+  return 0;
+}
+
+// SIGHUP: reads the config file again and applies what can change live; a file with an
+// error is refused with the same one line as at start-up and the running config stays.
+void reload(const std::string& config_path, smsgw::config::Config& running,
+            smsgw::scheduler::OperatorTable& operators, smsgw::gateway::Gateway& gw,
+            smsgw::http::Server& server) {
+  using namespace smsgw;
+  auto next = gateway::load_for_serving(config_path);
+  if (!next) {
+    spdlog::error("config reload refused, the running config stays: {}", next.error().message);
+    return;
+  }
+  auto& cfg = next->config;
+  if (cfg.http.listen != running.http.listen || cfg.http.body_limit != running.http.body_limit ||
+      cfg.http.request_timeout != running.http.request_timeout ||
+      cfg.http.max_connections != running.http.max_connections) {
+    spdlog::warn("config reload: [http] listen and connection limits apply after a restart "
+                 "(still listening on {})",
+                 running.http.listen);
+  }
+  if (cfg.log.format != running.log.format) {
+    spdlog::warn("config reload: log.format applies after a restart");
+  }
+  if (auto credentials = server.set_credentials(cfg.http.tokens,
+                                                gateway::client_credentials(cfg.clients));
+      !credentials) {
+    spdlog::error("config reload refused, the running config stays: {}",
+                  credentials.error().message);
+    return;
+  }
+  spdlog::set_level(spdlog::level::from_str(cfg.log.level));
+  operators = std::move(next->operators);  // in place: the gateway's parts refer to it
+  cfg.http = running.http;
+  cfg.http.tokens = next->config.http.tokens;
+  running = cfg;
+  gw.reconfigure(std::move(cfg), std::move(next->calendar));
+  spdlog::info("config reloaded from {}: {} [[modem]], {} [[operator]], {} [[sim]], {} "
+               "[[client]], {} [[webhook]]",
+               config_path, running.modems.size(), running.operators.size(),
+               running.sims.size(), running.clients.size(), running.webhooks.size());
+}
+
+// Runs the gateway in the foreground until SIGTERM or SIGINT; SIGHUP reloads the config.
+// Exit codes: 0 after a clean stop, 2 for a configuration error (one line naming file, key
+// and reason), 1 otherwise.
+int serve(const std::string& config_path) {
+  using namespace smsgw;
+  // A SIGHUP before the reload handler is in place must not end the process.
+  std::signal(SIGHUP, SIG_IGN);
+  auto loaded = gateway::load_for_serving(config_path);
+  if (!loaded) {
+    std::fprintf(stderr, "smsgw: %s\n", loaded.error().message.c_str());
+    return 2;
+  }
+  config::Config cfg = loaded->config;
   if (auto logging = gateway::configure_logging(cfg.log); !logging) {
     std::fprintf(stderr, "smsgw: %s: %s\n", config_path.c_str(), logging.error().message.c_str());
     return 2;
@@ -37,14 +103,7 @@ int serve(const std::string& config_path) {
   if (auto exposed = config::exposed_secrets_warning(config_path, cfg)) {
     spdlog::warn("config: {}", *exposed);
   }
-  std::vector<scheduler::OperatorSpec> specs;
-  for (const auto& op : cfg.operators) specs.push_back({op.name, op.mccmnc, op.prefixes});
-  auto operators =
-      scheduler::OperatorTable::create(std::move(specs), cfg.routing.default_country_code);
-  if (!operators) {
-    std::fprintf(stderr, "smsgw: %s: %s\n", config_path.c_str(), operators.error().message.c_str());
-    return 2;
-  }
+  scheduler::OperatorTable& operators = loaded->operators;
   auto store = store::Store::open(cfg.store.path);
   if (!store) {
     std::fprintf(stderr, "smsgw: cannot open the store %s: %s\n", cfg.store.path.c_str(),
@@ -54,11 +113,12 @@ int serve(const std::string& config_path) {
 
   asio::io_context io;  // not hint 1: the StoreWorker thread posts completions into it
   store::StoreWorker worker(io.get_executor(), std::move(*store));
-  gateway::Gateway gw(io.get_executor(), cfg, worker, *operators);
+  gateway::Gateway gw(io.get_executor(), cfg, worker, operators);
 
   http::ServerOptions http_options;
   http_options.listen = cfg.http.listen;
   http_options.tokens = cfg.http.tokens;
+  http_options.clients = gateway::client_credentials(cfg.clients);
   http_options.body_limit = cfg.http.body_limit;
   http_options.request_timeout =
       std::chrono::duration_cast<std::chrono::milliseconds>(cfg.http.request_timeout);
@@ -73,10 +133,21 @@ int serve(const std::string& config_path) {
                (*server)->local_endpoint().address().to_string(),
                (*server)->local_endpoint().port(), cfg.modems.size(), cfg.store.path.string());
 
+  asio::signal_set hangups(io, SIGHUP);
+  std::function<void()> wait_for_hangup = [&] {
+    hangups.async_wait([&](const error_code& ec, int) {
+      if (ec) return;
+      spdlog::info("smsgw: SIGHUP: reloading {}", config_path);
+      reload(config_path, cfg, operators, gw, **server);
+      wait_for_hangup();
+    });
+  };
+  wait_for_hangup();
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("smsgw: signal {}: stopping (sends in flight finish first)", signal);
+    hangups.cancel();
     (*server)->stop();
     gw.stop();
   });
@@ -103,6 +174,11 @@ int main(int argc, char** argv) {
   auto* serve_cmd = app.add_subcommand("serve", "Run the gateway in the foreground");
   serve_cmd->add_option("--config", config_path, "Configuration file (TOML)")->required();
   serve_cmd->callback([&] { throw smsgw::cli::CliExit{serve(config_path)}; });
+
+  auto* check_cmd = app.add_subcommand(
+      "check-config", "Check a configuration file as `smsgw serve` would read it, and exit");
+  check_cmd->add_option("--config", config_path, "Configuration file (TOML)")->required();
+  check_cmd->callback([&] { throw smsgw::cli::CliExit{check_config(config_path)}; });
 
   smsgw::cli::add_pdu_command(app);
   smsgw::cli::add_scan_command(app);

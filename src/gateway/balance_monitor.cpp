@@ -131,15 +131,17 @@ awaitable<http::BalanceResult> BalanceMonitor::check_one(modem::ModemActor& acto
                             : "no balance check configured for operator " + op_name;
     co_return r;
   }
-  auto reply = co_await actor.ussd(op->balance->ussd);
+  // A copy: a config reload may replace the operators while the USSD runs.
+  const config::BalanceConfig balance = *op->balance;
+  auto reply = co_await actor.ussd(balance.ussd);
   if (!reply) {
     r.error = reply.error().message;
     co_return r;
   }
   const auto now = std::chrono::system_clock::now();
   r.raw = reply->text;
-  r.amount = parse_balance(reply->text, op->balance->pattern);
-  r.currency = op->balance->currency;
+  r.amount = parse_balance(reply->text, balance.pattern);
+  r.currency = balance.currency;
   r.checked_at = now;
   if (!r.amount) r.error = "the reply did not match the operator's balance pattern";
   if (!snap.iccid.empty()) {
@@ -148,17 +150,17 @@ awaitable<http::BalanceResult> BalanceMonitor::check_one(modem::ModemActor& acto
     auto job = [record](Store& s) { return s.record_balance(record); };
     (void)co_await store_.call(job);
     const auto decision =
-        low_balance_decision(r.amount, op->balance->low_balance, sim && sim->paused);
+        low_balance_decision(r.amount, balance.low_balance, sim && sim->paused);
     dispatcher_.set_paused(snap.id, decision.paused);
     if (decision.raise_event) {
       spdlog::warn("modem {}: balance {} {} is below {}; paused for sending", snap.id, *r.amount,
-                   r.currency, *op->balance->low_balance);
+                   r.currency, *balance.low_balance);
       outbox_.emit("sim.low_balance", json{{"modem", snap.id},
                                            {"iccid", snap.iccid},
                                            {"operator", op_name},
                                            {"amount", *r.amount},
                                            {"currency", r.currency},
-                                           {"threshold", *op->balance->low_balance},
+                                           {"threshold", *balance.low_balance},
                                            {"checked_at", scheduler::format_utc(now)}}
                                           .dump());
     }

@@ -1,5 +1,7 @@
 #include "smsgw/gateway/dispatcher.hpp"
 
+#include "dispatcher_slot.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -19,17 +21,6 @@ constexpr auto kStoreRetry = std::chrono::seconds(1);
 
 }  // namespace
 
-struct Dispatcher::Slot {
-  modem::PartSender* modem = nullptr;
-  scheduler::Limits own_limits;
-  scheduler::RateLimiter limiter;
-  scheduler::SimHealth health;
-  std::string operator_name;
-  std::string iccid;
-  bool busy = false;
-  bool paused = false;
-  bool detached = false;
-};
 
 Dispatcher::Dispatcher(asio::any_io_executor executor, store::StoreWorker& store,
                        const scheduler::OperatorTable& operators, DispatcherOptions options,
@@ -83,36 +74,35 @@ void Dispatcher::set_paused(const std::string& modem_id, bool paused) {
 
 void Dispatcher::refresh_operator(Slot& slot) {
   const auto& snap = slot.modem->snapshot();
-  const scheduler::Operator* op = nullptr;
-  if (!snap.imsi.empty()) op = operators_.for_imsi(snap.imsi);
-  if (op == nullptr && !snap.mccmnc.empty()) op = operators_.for_imsi(snap.mccmnc);
-  std::string name = op != nullptr ? op->name : std::string();
-  const bool operator_changed = name != slot.operator_name;
-  const bool sim_changed = !snap.iccid.empty() && snap.iccid != slot.iccid;
-  if (!operator_changed && !sim_changed) return;
+  const auto sim = options_.sims.find(snap.iccid);
+  const SimOverrides* own = sim != options_.sims.end() ? &sim->second : nullptr;
+  std::string name;
+  if (own != nullptr && !own->operator_name.empty()) {
+    name = own->operator_name;  // [[sim]] operator over the IMSI's
+  } else {
+    const scheduler::Operator* op = nullptr;
+    if (!snap.imsi.empty()) op = operators_.for_imsi(snap.imsi);
+    if (op == nullptr && !snap.mccmnc.empty()) op = operators_.for_imsi(snap.mccmnc);
+    if (op != nullptr) name = op->name;
+  }
   slot.operator_name = std::move(name);
-  scheduler::Limits base;
+  slot.sim_disabled = own != nullptr && !own->enabled;
+  // [[sim]] over [[modem]] over [[operator]], key by key.
+  scheduler::Limits limits;
   if (auto it = options_.operator_limits.find(slot.operator_name);
       it != options_.operator_limits.end()) {
-    base = it->second;
+    limits = it->second;
   }
-  slot.limiter =
-      scheduler::RateLimiter(scheduler::merge_limits(base, slot.own_limits), options_.calendar);
-  if (!snap.iccid.empty()) {
-    slot.iccid = snap.iccid;
-    // Per-day limits survive a restart: count what this SIM already sent today.
-    const auto now = std::chrono::system_clock::now();
-    const auto day = options_.calendar.day_of(now);
-    jobs_.spawn("dispatcher: counting today's sends of SIM " + snap.iccid,
-                [this, id = snap.id, iccid = snap.iccid, day, now]() -> awaitable<void> {
-                  auto job = [iccid, day](Store& s) { return s.daily_sent(iccid, day); };
-                  auto sent = co_await store_.call(job);
-                  auto it = slots_.find(id);
-                  if (sent && it != slots_.end() && it->second->iccid == iccid) {
-                    it->second->limiter.restore_sent_today(now, static_cast<std::uint32_t>(*sent));
-                  }
-                });
+  limits = scheduler::merge_limits(limits, slot.own_limits);
+  if (own != nullptr) limits = scheduler::merge_limits(limits, own->limits);
+  if (snap.iccid.empty() || snap.iccid == slot.iccid) {
+    slot.limiter.set_limits(limits);  // what was counted stays counted
+    return;
   }
+  // Another SIM (or the first one seen): its counters follow its ICCID, from the store.
+  slot.iccid = snap.iccid;
+  slot.limiter = scheduler::RateLimiter(limits, options_.calendar);
+  restore_usage(snap.id, snap.iccid);
 }
 
 void Dispatcher::modem_changed(const modem::ModemSnapshot& snapshot) {
@@ -199,9 +189,12 @@ std::optional<Dispatcher::SimStatus> Dispatcher::sim_status(const std::string& m
   SimStatus status;
   status.sent_today = slot.limiter.sent_today(now);
   status.per_day = slot.limiter.limits().per_day;
+  status.per_month = slot.limiter.limits().per_month;
+  status.sent_this_month = slot.limiter.sent_this_month(now);
   if (auto q = ready_.find("modem:" + modem_id); q != ready_.end()) status.queue = q->second.size();
   status.busy = slot.busy;
   status.paused = slot.paused;
+  status.disabled = slot.sim_disabled;
   status.benched = slot.health.benched(now);
   status.operator_name = slot.operator_name;
   return status;
@@ -218,7 +211,7 @@ std::vector<scheduler::SimView> Dispatcher::sim_views(TimePoint /*now*/) const {
     v.ready = !slot->detached &&
               (state == modem::ModemState::ready || state == modem::ModemState::sending);
     v.busy = slot->busy;
-    v.paused = slot->paused;
+    v.paused = slot->paused || slot->sim_disabled;
     v.benched_until = slot->health.benched_until();
     v.limiter = &slot->limiter;
     if (auto q = ready_.find("modem:" + id); q != ready_.end()) v.queue = q->second.size();
@@ -255,6 +248,7 @@ std::optional<TimePoint> Dispatcher::dispatch_round(TimePoint now) {
       scheduler::MessageView mv;
       mv.destination_operator = m->destination_operator;
       mv.parts = m->parts;
+      mv.recipient = m->to;
       mv.pinned_modem = m->pinned_modem;
       mv.pinned_operator = m->pinned_operator;
       mv.eligible_since = m->eligible_since;
@@ -274,7 +268,7 @@ std::optional<TimePoint> Dispatcher::dispatch_round(TimePoint now) {
     view.busy = true;
     auto& slot = *slots_.at(view.id);
     slot.busy = true;
-    slot.limiter.record(now, message.parts);
+    slot.limiter.record(now, message.parts, message.to);
     sends_.spawn("dispatcher: send of " + message.id, send(view.id, std::move(message)));
   }
   // Messages remain that no free SIM could take now: look again soon (a limit, a bench or
@@ -296,7 +290,9 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
   // Claim, count the parts against the SIM's day, and mark the first part `sending`: one
   // job, one commit, before anything is written to the modem.
   std::optional<store::DailyCount> count;
-  if (!slot->iccid.empty()) count = store::DailyCount{slot->iccid, day, message.parts};
+  if (!slot->iccid.empty()) {
+    count = store::DailyCount{slot->iccid, day, message.parts, message.to};
+  }
   auto claim = [id, modem_id, claimed_at, count](Store& s) {
     return s.begin_send(id, modem_id, claimed_at, count);
   };

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "smsgw/gateway/api_mapping.hpp"
+#include "smsgw/gateway/settings.hpp"
 #include "smsgw/gateway/time_convert.hpp"
 #include "smsgw/store/ulid.hpp"
 
@@ -14,32 +15,7 @@ namespace {
 using store::Store;
 using json = nlohmann::json;
 
-std::vector<pdu::NationalLanguage> languages_of(const std::vector<std::string>& names) {
-  std::vector<pdu::NationalLanguage> out;
-  for (const auto& name : names) {
-    if (auto lang = pdu::national_language_from_name(name)) out.push_back(*lang);
-  }
-  return out;
-}
 
-DispatcherOptions dispatcher_options(const config::Config& c) {
-  DispatcherOptions o;
-  o.routing.fallback = c.routing.fallback == config::Fallback::any ? scheduler::Fallback::any
-                                                                   : scheduler::Fallback::none;
-  o.routing.fallback_wait = c.routing.fallback_wait;
-  o.retry.max_attempts = c.retry.max_attempts;
-  o.retry.backoff_initial = c.retry.backoff_initial;
-  o.retry.backoff_max = c.retry.backoff_max;
-  o.retry.resend_unknown_outcome = c.store.at_least_once;
-  o.health.failures_to_bench = c.retry.bench_after_failures;
-  o.health.cooldown = c.retry.bench_cooldown;
-  o.report_matching.window = c.sms.report_window;
-  if (c.sms.after_settle == "resend") o.resend_unsettled_after = c.sms.settle_unknown;
-  for (const auto& op : c.operators) {
-    o.operator_limits[op.name] = scheduler::Limits{op.limits.per_minute, op.limits.per_day};
-  }
-  return o;
-}
 
 std::string rfc3339(TimePoint t) { return scheduler::format_utc(t); }
 
@@ -52,20 +28,25 @@ Gateway::Gateway(asio::any_io_executor executor, config::Config config, store::S
       config_(std::move(config)),
       store_(store),
       operators_(operators),
-      builder_(MessageBuilderOptions{config_.routing.default_country_code, config_.sms.max_parts,
-                                     languages_of(config_.sms.shift_tables),
-                                     [this](const std::string& id) { return pool_.knows(id); }},
-               operators),
-      dispatcher_(executor, store, operators, dispatcher_options(config_), *this),
+      calendar_(calendar_of(config_.routing).value_or(scheduler::LocalCalendar())),
+      builder_(builder_options(), operators),
+      dispatcher_(executor, store, operators, dispatcher_options(config_, calendar_), *this),
       pool_(executor, config_.modems, config_.modem_polling, config_.ussd, *this,
             ModemPool::Hooks{[this](modem::ModemActor& actor, scheduler::Limits limits) {
                                dispatcher_.attach(actor, limits);
                              },
-                             [this](const std::string& id) { dispatcher_.detach(id); }},
+                             [this](const std::string& id) { dispatcher_.detach(id); },
+                             [this](const std::string& id, scheduler::Limits limits) {
+                               dispatcher_.set_modem_limits(id, limits);
+                             },
+                             [this](std::string id) { return dispatcher_.until_idle(std::move(id)); },
+                             [this](const std::string& iccid) { return sim_pin(iccid); }},
             std::move(opener)),
       outbox_(executor, config_.webhooks, store),
       balances_(executor, config_.operators, store, pool_, dispatcher_, outbox_),
-      tasks_(executor) {}
+      tasks_(executor) {
+  apply_client_limits();
+}
 
 Gateway::~Gateway() = default;
 
@@ -121,7 +102,7 @@ awaitable<Result<http::SubmitReply>> Gateway::submit(http::SubmitRequest request
   if (!built) co_return built.error();
   std::vector<store::NewMessage> messages;
   messages.push_back(std::move(*built));
-  co_return co_await store_submission(std::move(messages), std::move(key));
+  co_return co_await store_submission(std::move(messages), std::move(key), request.client);
 }
 
 awaitable<Result<http::SubmitReply>> Gateway::submit_batch(
@@ -138,11 +119,13 @@ awaitable<Result<http::SubmitReply>> Gateway::submit_batch(
     }
     messages.push_back(std::move(*built));
   }
-  co_return co_await store_submission(std::move(messages), std::move(key));
+  co_return co_await store_submission(std::move(messages), std::move(key),
+                                       requests.front().client);
 }
 
 awaitable<Result<http::SubmitReply>> Gateway::store_submission(
-    std::vector<store::NewMessage> messages, std::optional<http::IdempotencyKey> key) {
+    std::vector<store::NewMessage> messages, std::optional<http::IdempotencyKey> key,
+    std::optional<std::string> client) {
   // Ids are given here so that the idempotency record (the answer to replay) is written in
   // the same transaction as the messages.
   static thread_local store::UlidGenerator ids;
@@ -155,12 +138,18 @@ awaitable<Result<http::SubmitReply>> Gateway::store_submission(
         http::AcceptedMessage{m.id, static_cast<int>(m.parts.size()), m.encoding});
     body.push_back({{"id", m.id}, {"parts", m.parts.size()}, {"encoding", m.encoding}});
   }
+  std::size_t parts = 0;
+  for (const auto& m : messages) parts += m.parts.size();
+  if (client) {
+    if (auto charged = charge_client(*client, parts, now); !charged) co_return charged.error();
+  }
   std::optional<store::IdempotencyRecord> record;
   if (key) {
     record = store::IdempotencyRecord{key->key, key->fingerprint, 202, body.dump(), now};
   }
   auto job = [&messages, &record](Store& s) { return s.insert_messages(messages, record); };
   auto stored = co_await store_.call(job);
+  if (client && (!stored || stored->replay)) refund_client(*client, parts, now);
   if (!stored) {
     if (stored.error().kind == ErrorCode::conflict) {
       co_return make_error(ErrorCode::conflict, stored.error().message);

@@ -2,14 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "smsgw/gateway/settings.hpp"
 #include "smsgw/serial/port_glob.hpp"
 
 namespace smsgw::gateway {
 
 struct ModemPool::Entry {
   std::unique_ptr<modem::ModemActor> actor;
+  config::ModemConfig config;  // the [[modem]] table it was started from
   bool retiring = false;
   bool running = false;
+  bool release_port_at_end = false;  // its path is scanned again once it has ended
 };
 
 ModemPool::ModemPool(asio::any_io_executor executor, std::vector<config::ModemConfig> modems,
@@ -35,6 +40,7 @@ void ModemPool::start(const config::ModemConfig& config, const std::string& path
   settings.port = path;
   settings.baud = static_cast<int>(config.baud);
   settings.pin = config.pin;
+  settings.pin_for_sim = hooks_.sim_pin;
   settings.profile = config.profile;
   settings.send_timeout =
       std::chrono::duration_cast<std::chrono::milliseconds>(config.send_timeout);
@@ -44,13 +50,14 @@ void ModemPool::start(const config::ModemConfig& config, const std::string& path
 
   auto entry = std::make_unique<Entry>();
   entry->actor = std::make_unique<modem::ModemActor>(executor_, settings, listener_, opener_);
+  entry->config = config;
   entry->running = true;
   auto& actor = *entry->actor;
   entries_[id] = std::move(entry);
   id_by_path_[path] = id;
   spdlog::info("modem {}: watching {}", id, path);
   if (hooks_.attach) {
-    hooks_.attach(actor, scheduler::Limits{config.limits.per_minute, config.limits.per_day});
+    hooks_.attach(actor, scheduler_limits(config.limits));
   }
   actors_running_.spawn("modem " + id + ": actor", [this, id, &actor]() -> awaitable<void> {
     try {
@@ -68,7 +75,65 @@ void ModemPool::actor_ended(const std::string& id) {
   if (it == entries_.end()) return;
   it->second->running = false;
   // A retired actor is destroyed only after its coroutine has returned.
-  if (it->second->retiring) entries_.erase(it);
+  if (!it->second->retiring) return;
+  if (it->second->release_port_at_end) {
+    std::erase_if(id_by_path_, [&](const auto& kv) { return kv.second == id; });
+    wake_.set();  // the port may be started again with its new settings
+  }
+  entries_.erase(it);
+}
+
+void ModemPool::reconfigure(std::vector<config::ModemConfig> modems, config::ModemsConfig polling,
+                            config::UssdConfig ussd) {
+  modems_ = std::move(modems);
+  polling_ = polling;
+  ussd_ = ussd;
+  std::vector<std::string> reopen;
+  for (auto& [id, entry] : entries_) {
+    if (entry->retiring) continue;
+    const auto same_port = [&](const config::ModemConfig& c) { return c.port == entry->config.port; };
+    const auto it = std::find_if(modems_.begin(), modems_.end(), same_port);
+    if (it == modems_.end() || !it->enabled) {
+      spdlog::info("modem {}: its port {} left the configuration; closing after its send", id,
+                   entry->config.port);
+      reopen.push_back(id);
+      continue;
+    }
+    config::ModemConfig limits_only = entry->config;
+    limits_only.limits = it->limits;
+    if (limits_only != *it) {
+      spdlog::info("modem {}: its [[modem]] settings changed; reopening after its send", id);
+      reopen.push_back(id);
+      continue;
+    }
+    if (entry->config.limits != it->limits) {
+      entry->config.limits = it->limits;
+      if (hooks_.limits) hooks_.limits(id, scheduler_limits(it->limits));
+    }
+  }
+  for (const auto& id : reopen) retire_after_send(id);
+  wake_.set();  // new ports are scanned now
+}
+
+void ModemPool::retire_after_send(const std::string& id) {
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return;
+  auto& entry = *it->second;
+  entry.retiring = true;
+  entry.release_port_at_end = true;
+  if (hooks_.detach) hooks_.detach(id);  // no new send starts on it
+  if (!entry.running) {
+    actor_ended(id);
+    return;
+  }
+  actors_running_.spawn("modem " + id + ": closing after its send",
+                        [this, id, actor = entry.actor.get()]() -> awaitable<void> {
+                          if (hooks_.until_idle) co_await hooks_.until_idle(id);
+                          auto still = entries_.find(id);
+                          if (still != entries_.end() && still->second->actor.get() == actor) {
+                            actor->stop();
+                          }
+                        });
 }
 
 void ModemPool::scan() {

@@ -57,7 +57,9 @@ Result<void> check_idempotency_key(std::string_view key) {
 
 template <class T>
 ApiResponse from_error(const Result<T>& result) {
-  return error_response(result.error().code, result.error().message);
+  auto response = error_response(result.error().code, result.error().message);
+  if (result.error().retry_after) response.retry_after = *result.error().retry_after;
+  return response;
 }
 
 }  // namespace
@@ -73,6 +75,9 @@ ApiResponse error_response(std::string_view code, std::string_view message) {
 ApiHandler::ApiHandler(GatewayApi& gateway, const std::vector<std::string>& tokens)
     : gateway_(gateway), auth_(tokens) {}
 
+ApiHandler::ApiHandler(GatewayApi& gateway, BearerAuth auth)
+    : gateway_(gateway), auth_(std::move(auth)) {}
+
 awaitable<ApiResponse> ApiHandler::handle(const ApiRequest& request) {
   const auto [path, query] = split_target(request.target);
   const auto match = match_route(request.method, path);
@@ -87,7 +92,8 @@ awaitable<ApiResponse> ApiHandler::handle(const ApiRequest& request) {
     response.allow = match.allow;
     co_return response;
   }
-  if (!match.route->open && !auth_.allows(request.authorization)) {
+  auto caller = auth_.identify(request.authorization);
+  if (!match.route->open && !caller) {
     auto response = error_response(
         "unauthorized", request.authorization.empty()
                             ? "this endpoint needs an Authorization: Bearer <token> header"
@@ -96,8 +102,18 @@ awaitable<ApiResponse> ApiHandler::handle(const ApiRequest& request) {
         request.authorization.empty() ? kChallengeMissing : kChallengeInvalid;
     co_return response;
   }
+  if (!match.route->open && !caller->may(match.route->scope)) {
+    co_return error_response("forbidden", caller->name + " may not " +
+                                              std::string(match.route->method) + " " +
+                                              std::string(match.route->pattern) +
+                                              ": that needs the scope \"" +
+                                              std::string(scope_name(match.route->scope)) + "\"");
+  }
+  // Named, not a temporary in the co_await expression (GCC 12 destroys such temporaries
+  // twice).
+  Caller who = caller ? std::move(*caller) : Caller{};
   try {
-    co_return co_await dispatch(request, match, query);
+    co_return co_await dispatch(request, match, query, std::move(who));
   } catch (const std::exception& e) {
     spdlog::error("http: {} {} failed with an exception: {}", request.method,
                   request.target.substr(0, 200), e.what());
@@ -106,7 +122,7 @@ awaitable<ApiResponse> ApiHandler::handle(const ApiRequest& request) {
 }
 
 awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const RouteMatch& match,
-                                            std::string_view query) {
+                                            std::string_view query, Caller caller) {
   const RouteId route = match.route->id;
   // Only the two lists take query parameters; anywhere else one is a client's mistake.
   if (route != RouteId::list_messages && route != RouteId::inbox) {
@@ -115,7 +131,7 @@ awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const Rou
 
   switch (route) {
     case RouteId::submit_messages:
-      co_return co_await submit(request);
+      co_return co_await submit(request, std::move(caller));
     case RouteId::get_message: {
       auto message = co_await gateway_.get_message(match.param);
       if (!message) co_return from_error(message);
@@ -191,7 +207,7 @@ awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const Rou
   co_return error_response("internal", "route without a handler");
 }
 
-awaitable<ApiResponse> ApiHandler::submit(const ApiRequest& request) {
+awaitable<ApiResponse> ApiHandler::submit(const ApiRequest& request, Caller caller) {
   if (auto type = check_json_content_type(request.content_type, request.body); !type) {
     co_return from_error(type);
   }
@@ -203,7 +219,13 @@ awaitable<ApiResponse> ApiHandler::submit(const ApiRequest& request) {
   std::optional<IdempotencyKey> idempotency;
   if (!request.idempotency_key.empty()) {
     if (auto key = check_idempotency_key(request.idempotency_key); !key) co_return from_error(key);
-    idempotency = IdempotencyKey{std::string(request.idempotency_key), request_fingerprint(*body)};
+    // A client's keys are its own: two clients may use the same key.
+    std::string scoped = caller.client ? caller.name + "/" : std::string();
+    scoped += request.idempotency_key;
+    idempotency = IdempotencyKey{std::move(scoped), request_fingerprint(*body)};
+  }
+  if (caller.client) {
+    for (auto& message : submission->messages) message.client = caller.name;
   }
 
   const bool batch = submission->batch;

@@ -8,15 +8,17 @@ namespace smsgw::http {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, unsigned>, 11> kStatusByCode{{
+constexpr std::array<std::pair<std::string_view, unsigned>, 13> kStatusByCode{{
     {"invalid", 400},
     {"unauthorized", 401},
+    {"forbidden", 403},
     {"not_found", 404},
     {"method_not_allowed", 405},
     {"conflict", 409},
     {"too_large", 413},
     {"unsupported_media_type", 415},
     {"validation", 422},
+    {"rate_limited", 429},
     {"headers_too_large", 431},
     {"unavailable", 503},
     {"timeout", 504},

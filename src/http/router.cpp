@@ -7,20 +7,21 @@ namespace smsgw::http {
 namespace {
 
 // The API, one row per method and path. `open` routes skip bearer authentication:
-// liveness probes and the API description reveal nothing about messages or SIMs.
+// liveness probes and the API description reveal nothing about messages or SIMs. `scope`
+// is what a [[client]] needs for the route (admin may do everything).
 constexpr std::array<Route, 12> kRoutes{{
-    {"GET", "/api/v1/messages", RouteId::list_messages, false},
-    {"POST", "/api/v1/messages", RouteId::submit_messages, false},
-    {"GET", "/api/v1/messages/{id}", RouteId::get_message, false},
-    {"DELETE", "/api/v1/messages/{id}", RouteId::cancel_message, false},
-    {"GET", "/api/v1/modems", RouteId::list_modems, false},
-    {"POST", "/api/v1/modems/{id}/ussd", RouteId::modem_ussd, false},
-    {"POST", "/api/v1/modems/{id}/balance", RouteId::modem_balance, false},
-    {"POST", "/api/v1/balance", RouteId::balance_all, false},
-    {"GET", "/api/v1/inbox", RouteId::inbox, false},
-    {"GET", "/api/v1/openapi.json", RouteId::openapi, true},
-    {"GET", "/healthz", RouteId::healthz, true},
-    {"GET", "/metrics", RouteId::metrics, false},
+    {"GET", "/api/v1/messages", RouteId::list_messages, false, Scope::read},
+    {"POST", "/api/v1/messages", RouteId::submit_messages, false, Scope::send},
+    {"GET", "/api/v1/messages/{id}", RouteId::get_message, false, Scope::read},
+    {"DELETE", "/api/v1/messages/{id}", RouteId::cancel_message, false, Scope::send},
+    {"GET", "/api/v1/modems", RouteId::list_modems, false, Scope::modems},
+    {"POST", "/api/v1/modems/{id}/ussd", RouteId::modem_ussd, false, Scope::modems},
+    {"POST", "/api/v1/modems/{id}/balance", RouteId::modem_balance, false, Scope::modems},
+    {"POST", "/api/v1/balance", RouteId::balance_all, false, Scope::modems},
+    {"GET", "/api/v1/inbox", RouteId::inbox, false, Scope::read},
+    {"GET", "/api/v1/openapi.json", RouteId::openapi, true, Scope::none},
+    {"GET", "/healthz", RouteId::healthz, true, Scope::none},
+    {"GET", "/metrics", RouteId::metrics, false, Scope::modems},
 }};
 
 constexpr std::string_view kParam = "{id}";

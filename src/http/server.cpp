@@ -73,12 +73,25 @@ struct Connection {
   bool idle = true;  // waiting for a request of which no byte has arrived
 };
 
+namespace {
+
+BearerAuth auth_of(const ServerOptions& options) {
+  std::vector<BearerCredential> credentials;
+  for (std::size_t i = 0; i < options.tokens.size(); ++i) {
+    credentials.push_back(BearerCredential::admin_token(i, options.tokens[i]));
+  }
+  credentials.insert(credentials.end(), options.clients.begin(), options.clients.end());
+  return BearerAuth::of(std::move(credentials));
+}
+
+}  // namespace
+
 struct Server::State {
   State(asio::any_io_executor ex, GatewayApi& gateway, ServerOptions opts)
       : executor(ex),
         options(std::move(opts)),
         acceptor(ex),
-        handler(gateway, options.tokens),
+        handler(gateway, auth_of(options)),
         drained(ex) {}
 
   asio::any_io_executor executor;
@@ -131,6 +144,10 @@ awaitable<void> write_response(State& state, beast::tcp_stream& stream, ApiRespo
     message.set(bhttp::field::www_authenticate, response.www_authenticate);
   }
   if (response.replayed) message.set("Idempotent-Replayed", "true");
+  if (response.retry_after) {
+    message.set(bhttp::field::retry_after, std::to_string(std::max<std::int64_t>(
+                                               1, response.retry_after->count())));
+  }
   message.body() = std::move(response.body);
   message.keep_alive(keep_alive);
   message.prepare_payload();
@@ -319,6 +336,19 @@ Result<ListenAddress> parse_listen(std::string_view listen) {
   return address;
 }
 
+Result<void> Server::set_credentials(std::vector<std::string> tokens,
+                                     std::vector<BearerCredential> clients) {
+  if (tokens.empty() && clients.empty() && !local_endpoint().address().is_loopback()) {
+    return Error{ErrorCode::config,
+                 "http.tokens: the API listens on " + state_->options.listen +
+                     " and would be left without authentication; keeping the current tokens"};
+  }
+  state_->options.tokens = std::move(tokens);
+  state_->options.clients = std::move(clients);
+  state_->handler.set_auth(auth_of(state_->options));
+  return {};
+}
+
 Result<std::unique_ptr<Server>> Server::create(asio::any_io_executor executor, GatewayApi& gateway,
                                                ServerOptions options) {
   auto address = parse_listen(options.listen);
@@ -341,12 +371,12 @@ Result<std::unique_ptr<Server>> Server::create(asio::any_io_executor executor, G
                                         "\": cannot resolve the host: " + ec.message()};
   }
   const tcp::endpoint endpoint = endpoints.begin()->endpoint();
-  if (options.tokens.empty() && !endpoint.address().is_loopback()) {
+  if (options.tokens.empty() && options.clients.empty() && !endpoint.address().is_loopback()) {
     return Error{ErrorCode::config,
                  "http.listen = \"" + options.listen +
                      "\" is not a loopback address and http.tokens is empty: refusing "
                      "to serve the API without authentication (add a token to "
-                     "http.tokens, or listen on 127.0.0.1)"};
+                     "http.tokens or a [[client]], or listen on 127.0.0.1)"};
   }
 
   auto state = std::make_shared<State>(executor, gateway, std::move(options));

@@ -141,6 +141,8 @@ struct ModemActor::Impl {
   awaitable<Result<void>> run_step(InitStep step);
   awaitable<Result<void>> unlock_sim();
   awaitable<void> setup_storage();
+  // The SIM's ICCID by the profile's commands; empty when none answers.
+  awaitable<std::string> read_iccid();
   awaitable<void> read_identity();
   awaitable<bool> poll_status();
 

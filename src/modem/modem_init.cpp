@@ -195,11 +195,16 @@ awaitable<Result<void>> ModemActor::Impl::unlock_sim() {
                          "the SIM refused the configured PIN before; not "
                          "trying again (protects against a PUK lock)");
   }
-  if (!settings.pin) {
+  std::optional<std::string> pin = settings.pin;
+  if (settings.pin_for_sim) {
+    const auto iccid = co_await read_iccid();
+    if (auto own = iccid.empty() ? std::nullopt : settings.pin_for_sim(iccid)) pin = own;
+  }
+  if (!pin) {
     co_return make_error("modem.sim_pin",
                          "the SIM on " + settings.port + " needs a PIN and none is configured");
   }
-  auto entered = co_await command("AT+CPIN=" + quoted(*settings.pin));
+  auto entered = co_await command("AT+CPIN=" + quoted(*pin));
   if (!entered) {
     if (is_port_failure(entered.error())) co_return entered.error();
     pin_refused = true;
@@ -249,6 +254,15 @@ awaitable<void> ModemActor::Impl::setup_storage() {
   }
 }
 
+awaitable<std::string> ModemActor::Impl::read_iccid() {
+  for (auto query : profile->iccid_commands) {
+    auto reply = co_await command(std::string(query));
+    if (!reply) continue;
+    if (auto parsed = first_parsed(*reply, parse_iccid)) co_return *parsed;
+  }
+  co_return std::string();
+}
+
 awaitable<void> ModemActor::Impl::read_identity() {
   if (auto reply = co_await command("AT+CGSN")) {
     if (auto imei = first_parsed(*reply, parse_imei)) snap.imei = *imei;
@@ -264,15 +278,7 @@ awaitable<void> ModemActor::Impl::read_identity() {
     }
     if (auto mccmnc = mccmnc_from_imsi(snap.imsi, mnc_length)) snap.mccmnc = *mccmnc;
   }
-  std::string iccid;
-  for (auto query : profile->iccid_commands) {
-    auto reply = co_await command(std::string(query));
-    if (!reply) continue;
-    if (auto parsed = first_parsed(*reply, parse_iccid)) {
-      iccid = *parsed;
-      break;
-    }
-  }
+  const std::string iccid = co_await read_iccid();
   if (iccid.empty()) log->warn("no ICCID from any of the profile's commands");
   snap.iccid = iccid;
 

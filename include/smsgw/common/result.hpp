@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cassert>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -31,6 +32,8 @@ struct Error {
   std::string message;
   ErrorCode kind = ErrorCode::other;
   std::optional<int> number;
+  // When the caller may try again (HTTP Retry-After), for a limit that will lift.
+  std::optional<std::chrono::seconds> retry_after;
 
   Error() = default;
   // A code of an exact kind; for a family (is_family) use the code text or the cause form.
@@ -108,6 +111,8 @@ class [[nodiscard]] Result {
 
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
+  // The value, or `fallback` when this holds an error.
+  T value_or(T fallback) && { return ok() ? std::get<0>(std::move(state_)) : std::move(fallback); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 

@@ -57,6 +57,13 @@ struct DispatchObserver {
   virtual void on_part_failed(const std::string& modem, const Error& error) = 0;
 };
 
+// [[sim]] settings the dispatcher applies to a SIM wherever it is plugged in.
+struct SimOverrides {
+  scheduler::Limits limits;   // over the modem's and the operator's, key by key
+  std::string operator_name;  // over the IMSI's operator; empty = the IMSI's
+  bool enabled = true;        // false: the SIM carries nothing
+};
+
 struct DispatcherOptions {
   scheduler::RoutingOptions routing;
   scheduler::RetryOptions retry;
@@ -65,6 +72,8 @@ struct DispatcherOptions {
   // Per-SIM limits of each operator ([[operator]] limits); a modem's own limits override
   // them key by key.
   std::map<std::string, scheduler::Limits> operator_limits;
+  // [[sim]] tables by ICCID.
+  std::map<std::string, SimOverrides> sims;
   std::chrono::milliseconds expiry_sweep{1000};
   // While messages wait for a limit or the fallback wait and nothing else happens, how
   // often the loop looks again.
@@ -103,6 +112,15 @@ class Dispatcher {
   // ended (its outcome recorded). After stop() that is the end of sending.
   awaitable<void> sends_ended() { co_await sends_.join(); }
 
+  // New options (a config reload). Limits change at once and keep what was counted; with
+  // `calendar_changed` every SIM's counters are read again in the new calendar. Messages
+  // in the queue keep the destination operator they were given.
+  void reconfigure(DispatcherOptions options, bool calendar_changed);
+  // New [[modem]] limits for one modem (a config reload).
+  void set_modem_limits(const std::string& modem_id, scheduler::Limits limits);
+  // Returns once the modem has no send in flight (at once when it has none).
+  awaitable<void> until_idle(std::string modem_id);
+
   // A modem joins or leaves the pool. The modem must outlive its attachment: until detach()
   // and the end of its send in flight (sends_ended()).
   void attach(modem::PartSender& modem, scheduler::Limits limits);
@@ -126,8 +144,11 @@ class Dispatcher {
     std::size_t queue = 0;  // messages pinned to it
     bool busy = false;
     bool paused = false;
+    bool disabled = false;  // [[sim]] enabled = false
     bool benched = false;
     std::string operator_name;
+    std::optional<std::uint32_t> per_month;
+    std::uint32_t sent_this_month = 0;
   };
   std::optional<SimStatus> sim_status(const std::string& modem_id) const;
   // Messages held in memory (bounded by the windows), for tests and benchmarks.
@@ -159,7 +180,10 @@ class Dispatcher {
   awaitable<void> send(std::string modem_id, QueuedMessage message);
   awaitable<void> after_failure(Slot& slot, QueuedMessage message, const modem::PartResult& result,
                                 int part_index);
+  // The slot's operator, limits and [[sim]] settings from its modem's snapshot and the
+  // options; a new SIM's counters are read from the store.
   void refresh_operator(Slot& slot);
+  void restore_usage(const std::string& modem_id, const std::string& iccid);
   // The send of `id` on `modem_id` ended: the modem is free again.
   void release(const std::string& modem_id, const std::string& id);
 

@@ -38,6 +38,7 @@
 #include "smsgw/gateway/webhook_outbox.hpp"
 #include "smsgw/http/gateway_api.hpp"
 #include "smsgw/modem/modem.hpp"
+#include "smsgw/scheduler/client_quota.hpp"
 #include "smsgw/scheduler/operators.hpp"
 #include "smsgw/store/store_worker.hpp"
 
@@ -57,6 +58,12 @@ class Gateway final : public http::GatewayApi,
   // monitor and the webhook outbox until stop(); returns when all of them have ended.
   awaitable<void> run();
   void stop();
+
+  // A config reload (SIGHUP): applies what can change live (limits, operators' settings,
+  // routing, retry, [[sim]] tables, modem ports, clients' limits, webhooks, balance
+  // checks) and keeps the running [store] and [http] listen. `calendar` is the one of
+  // next.routing.timezone; the operator table was replaced in place by the caller.
+  void reconfigure(config::Config next, scheduler::LocalCalendar calendar);
 
   // http::GatewayApi
   awaitable<Result<http::SubmitReply>> submit(http::SubmitRequest request,
@@ -88,7 +95,18 @@ class Gateway final : public http::GatewayApi,
 
  private:
   awaitable<Result<http::SubmitReply>> store_submission(std::vector<store::NewMessage> messages,
-                                                        std::optional<http::IdempotencyKey> key);
+                                                        std::optional<http::IdempotencyKey> key,
+                                                        std::optional<std::string> client);
+  MessageBuilderOptions builder_options();
+  // The [[sim]] pin of the SIM with `iccid`, if any.
+  std::optional<std::string> sim_pin(const std::string& iccid) const;
+  // The [[sim]] table of `iccid`, or null.
+  const config::SimConfig* sim_config(const std::string& iccid) const;
+  // Charges a client's submission of `parts` to its [[client]] limits: an Error
+  // "rate_limited" (with retry_after) or "validation" when it does not fit.
+  Result<void> charge_client(const std::string& client, std::size_t parts, TimePoint now);
+  void refund_client(const std::string& client, std::size_t parts, TimePoint now);
+  void apply_client_limits();
   awaitable<void> record_sim(store::SimSeen sim);
   awaitable<void> close_modems_after_sends();
   void emit(const std::string& event, const std::string& payload_json);
@@ -97,12 +115,14 @@ class Gateway final : public http::GatewayApi,
   config::Config config_;
   store::StoreWorker& store_;
   const scheduler::OperatorTable& operators_;
+  scheduler::LocalCalendar calendar_;  // [routing] timezone
   MessageBuilder builder_;
   Metrics metrics_;
   Dispatcher dispatcher_;
   ModemPool pool_;
   WebhookOutbox outbox_;
   BalanceMonitor balances_;
+  std::map<std::string, scheduler::ClientQuota> quotas_;  // by [[client]] name
   std::set<std::string> sims_seen_;                         // ICCIDs recorded this run
   std::map<std::string, std::string> operator_of_message_;  // id -> destination operator (metrics)
   TaskGroup tasks_;  // the loops above, SIM records, the closing of the modems

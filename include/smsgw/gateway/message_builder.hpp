@@ -41,6 +41,8 @@ class MessageBuilder {
   MessageBuilder(MessageBuilderOptions options, const scheduler::OperatorTable& operators);
 
   Result<store::NewMessage> build(const http::SubmitRequest& request, store::TimePoint now);
+  // New options (a config reload), for the messages built after it.
+  void set_options(MessageBuilderOptions options) { options_ = std::move(options); }
 
  private:
   MessageBuilderOptions options_;

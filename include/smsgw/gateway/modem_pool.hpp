@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,12 @@ class ModemPool {
   struct Hooks {
     std::function<void(modem::ModemActor&, scheduler::Limits)> attach;
     std::function<void(const std::string& id)> detach;
+    // A reload changed the [[modem]] limits of a running modem.
+    std::function<void(const std::string& id, scheduler::Limits)> limits;
+    // Returns once the modem has no send in flight.
+    std::function<awaitable<void>(std::string id)> until_idle;
+    // The [[sim]] pin of a SIM by its ICCID, asked when a SIM wants a PIN.
+    std::function<std::optional<std::string>(const std::string& iccid)> sim_pin;
   };
 
   ModemPool(asio::any_io_executor executor, std::vector<config::ModemConfig> modems,
@@ -43,6 +50,13 @@ class ModemPool {
   // Scans now and every rescan_interval until stop(); returns when every actor has stopped.
   awaitable<void> run();
   void stop();
+
+  // A config reload: ports added are started by the next scan (at once); a modem whose port
+  // left the configuration, or was disabled, finishes its send and closes; one whose
+  // [[modem]] settings changed (other than limits) finishes its send and is reopened with
+  // them; changed limits apply at once.
+  void reconfigure(std::vector<config::ModemConfig> modems, config::ModemsConfig polling,
+                   config::UssdConfig ussd);
 
   // Retires absent actors whose IMEI now shows on another port (call on identity changes).
   void identity_seen(const modem::ModemSnapshot& snapshot);
@@ -59,6 +73,8 @@ class ModemPool {
   // The actor's run() returned (or threw): a retired actor is destroyed now.
   void actor_ended(const std::string& id);
   void retire(const std::string& id);
+  // Retires once its send in flight has ended; its port is scanned again afterwards.
+  void retire_after_send(const std::string& id);
 
   asio::any_io_executor executor_;
   std::vector<config::ModemConfig> modems_;

@@ -16,6 +16,7 @@ using TimePoint = std::chrono::system_clock::time_point;
 
 struct QueuedMessage {
   std::string id;  // ULID: orders by age
+  std::string to;  // normalised +E.164 (a SIM's recipients_per_day)
   int priority = 0;
   std::uint32_t parts = 1;
   std::string destination_operator;
@@ -32,7 +33,7 @@ struct QueuedMessage {
 // `accepted_at`; both go through the last overload, so the two never disagree.
 QueuedMessage queued_from(const store::StoredMessage& message);
 QueuedMessage queued_from(const store::NewMessage& message, TimePoint accepted_at);
-QueuedMessage queued_from(std::string id, int priority, std::uint32_t parts,
+QueuedMessage queued_from(std::string id, std::string to, int priority, std::uint32_t parts,
                           const std::optional<std::string>& destination_operator,
                           const std::optional<std::string>& pinned_modem,
                           const std::optional<std::string>& pinned_operator,

@@ -4,7 +4,7 @@
 //
 // Contract:
 // - Order of checks: route (404, 405 + Allow), bearer token unless the route is open
-//   (401 + WWW-Authenticate), content type of a POST body (415), JSON syntax (400), fields
+//   (401 + WWW-Authenticate), the caller's scope for the route (403), content type of a POST body (415), JSON syntax (400), fields
 //   (422), then the facade, whose Error.code selects the status (errors.hpp).
 // - Every error answer is {"error": {"code", "message"[, "field"]}} as application/json.
 // - POST /api/v1/messages answers 202 with Location /api/v1/messages/<id> for one message, or
@@ -17,6 +17,8 @@
 //   Nothing is logged per request at info level.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +50,7 @@ struct ApiResponse {
   std::string allow;                  // 405
   std::string_view www_authenticate;  // 401
   bool replayed = false;              // Idempotent-Replayed: true
+  std::optional<std::chrono::seconds> retry_after;  // 429, 503: Retry-After
 };
 
 // An error answer: status from `code`, JSON body naming the field when `message` starts
@@ -57,6 +60,10 @@ ApiResponse error_response(std::string_view code, std::string_view message);
 class ApiHandler {
  public:
   ApiHandler(GatewayApi& gateway, const std::vector<std::string>& tokens);
+  ApiHandler(GatewayApi& gateway, BearerAuth auth);
+
+  // New credentials (a config reload); requests in progress keep their caller.
+  void set_auth(BearerAuth auth) { auth_ = std::move(auth); }
 
   awaitable<ApiResponse> handle(const ApiRequest& request);
 
@@ -66,8 +73,8 @@ class ApiHandler {
 
  private:
   awaitable<ApiResponse> dispatch(const ApiRequest& request, const RouteMatch& match,
-                                  std::string_view query);
-  awaitable<ApiResponse> submit(const ApiRequest& request);
+                                  std::string_view query, Caller caller);
+  awaitable<ApiResponse> submit(const ApiRequest& request, Caller caller);
 
   GatewayApi& gateway_;
   BearerAuth auth_;

@@ -18,6 +18,9 @@
 //   code            status  meaning
 //   "invalid"       400     the request cannot be understood (bad syntax of a value)
 //   "not_found"     404     no such message / modem
+//   "forbidden"     403     the caller's scope does not allow it
+//   "rate_limited"  429     the client is over its limits; Error.retry_after says when
+//                           it may try again (the Retry-After header)
 //   "conflict"      409     state forbids it (cancel after sending began; an idempotency key
 //                           reused with another request body)
 //   "validation"    422     a well-formed request with a value the gateway refuses (a number
@@ -61,6 +64,9 @@ struct SubmitRequest {
   bool status_report = true;                     // ask for delivery reports
   std::optional<std::string> modem;              // pin to this modem id
   std::optional<std::string> operator_name;      // pin to SIMs of this operator ("operator")
+  // The [[client]] that submits it: set by the HTTP layer from the caller, never read
+  // from the request body.
+  std::optional<std::string> client;
 
   friend bool operator==(const SubmitRequest&, const SubmitRequest&) = default;
 };

@@ -11,6 +11,8 @@
 //   `param` (a malformed escape or a decoded '/' is not_found).
 #pragma once
 
+#include "smsgw/http/bearer_auth.hpp"
+
 #include <span>
 #include <string>
 #include <string_view>
@@ -36,7 +38,8 @@ struct Route {
   std::string_view method;   // "GET", "POST", "DELETE"
   std::string_view pattern;  // "/api/v1/messages/{id}"
   RouteId id;
-  bool open;  // answered without a bearer token even when tokens are configured
+  bool open;    // answered without a bearer token even when tokens are configured
+  Scope scope;  // what a caller needs (bearer_auth.hpp); none for open routes
 };
 
 std::span<const Route> routes() noexcept;

@@ -29,13 +29,15 @@
 #include "smsgw/common/listen_address.hpp"
 #include "smsgw/common/net.hpp"
 #include "smsgw/common/result.hpp"
+#include "smsgw/http/bearer_auth.hpp"
 #include "smsgw/http/gateway_api.hpp"
 
 namespace smsgw::http {
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";
-  std::vector<std::string> tokens;  // bearer tokens; empty = no auth (loopback only)
+  std::vector<std::string> tokens;  // admin bearer tokens; with clients empty = no auth
+  std::vector<BearerCredential> clients;  // [[client]] credentials (loopback only without)
   std::size_t body_limit = 1024 * 1024;
   std::size_t header_limit = 16 * 1024;
   std::chrono::milliseconds request_timeout{30'000};
@@ -59,6 +61,11 @@ class Server {
 
   awaitable<void> run();
   void stop();
+
+  // New credentials (a config reload), for the requests that follow. Refused (Error
+  // "config") when they would leave a non-loopback listener without authentication.
+  Result<void> set_credentials(std::vector<std::string> tokens,
+                               std::vector<BearerCredential> clients);
 
   struct State;
 

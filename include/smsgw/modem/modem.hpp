@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +38,10 @@ struct ModemSettings {
   std::string port;  // device path
   int baud = 115200;
   std::optional<std::string> pin;  // sent once; a refused PIN is never retried (PUK risk)
+  // The PIN configured for the SIM with this ICCID ([[sim]] pin), asked first when the SIM
+  // wants one (the ICCID is readable before the PIN: TS 31.102 EF_ICCID is always
+  // readable); `pin` when it has none.
+  std::function<std::optional<std::string>(const std::string& iccid)> pin_for_sim;
   std::string profile = "auto";    // "auto" or a profile name (profile.hpp)
 
   std::chrono::milliseconds send_timeout{60000};   // +CMGS after the PDU (networks: up to 120 s)

@@ -110,6 +110,8 @@ struct HealthOptions {
 class SimHealth {
  public:
   explicit SimHealth(HealthOptions options = {});
+  // New thresholds (a config reload); the failures counted and a bench in force stay.
+  void set_options(const HealthOptions& options) { options_ = options; }
 
   void record_success();
   // Counts a failure; returns the end of the bench when this failure benches the SIM (the

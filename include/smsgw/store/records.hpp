@@ -139,7 +139,7 @@ struct DailyCount {
   std::string iccid;
   std::int64_t day = 0;  // the caller's local day number
   std::int64_t parts = 0;
-  std::string recipient;  // recorded among the SIM's recipients of `day` when not empty
+  std::string recipient{};  // recorded among the SIM's recipients of `day` when not empty
 };
 
 // What a SIM has used of its limits, as the store counted it (after a restart).

@@ -1,5 +1,8 @@
 #include "harness/serve_harness.hpp"
 
+#include <unistd.h>
+
+#include <csignal>
 #include <stdexcept>
 #include <thread>
 
@@ -20,7 +23,9 @@ void wait_until(const std::function<bool()>& done, std::chrono::milliseconds tim
 }
 
 ServeHarness::ServeHarness(HarnessOptions options)
-    : dir_("smsgw-serve"), expect_ready_(options.expect_ready) {
+    : dir_("smsgw-serve"),
+      expect_ready_(options.expect_ready),
+      serve_environment_(std::move(options.serve_environment)) {
   sim_ = std::make_unique<Simulator>(dir() / "sim", std::move(options.sim));
   http_port_ = free_tcp_port();
   config_ = GatewayConfig::defaults(sim_->port_glob(), http_port_);
@@ -54,9 +59,14 @@ void ServeHarness::start_gateway(int expect_ready, std::chrono::milliseconds tim
     }
   }
   write_file(config_path(), config_.render());
+  std::vector<std::string> environment;
+  if (!serve_environment_.empty()) {
+    for (char** entry = environ; *entry != nullptr; ++entry) environment.emplace_back(*entry);
+    environment.insert(environment.end(), serve_environment_.begin(), serve_environment_.end());
+  }
   serve_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{smsgw_binary(), "serve", "--config", config_path().string()},
-      dir() / "serve.log");
+      dir() / "serve.log", std::move(environment));
   const auto client_ = client();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
@@ -83,6 +93,12 @@ int ServeHarness::stop_gateway(std::chrono::milliseconds timeout) {
 
 void ServeHarness::kill_gateway() {
   if (serve_) serve_->kill_hard();
+}
+
+void ServeHarness::reload_gateway() {
+  if (!serve_ || !serve_->running()) fail("reload_gateway: serve is not running");
+  write_file(config_path(), config_.render());
+  if (::kill(serve_->pid(), SIGHUP) != 0) fail("reload_gateway: kill(SIGHUP) failed");
 }
 
 bool ServeHarness::gateway_running() { return serve_ && serve_->running(); }

@@ -550,8 +550,8 @@ TEST(ServerCreate, RefusesNoTokensOnANonLoopbackAddress) {
   EXPECT_EQ(refused.error().code, "config");
   EXPECT_EQ(refused.error().message,
             "http.listen = \"0.0.0.0:0\" is not a loopback address and http.tokens is empty: "
-            "refusing to serve the API without authentication (add a token to http.tokens, or "
-            "listen on 127.0.0.1)");
+            "refusing to serve the API without authentication (add a token to http.tokens or a "
+            "[[client]], or listen on 127.0.0.1)");
   options.tokens = {"t"};
   EXPECT_TRUE(Server::create(io.get_executor(), gateway, options).ok());
   options.tokens = {};

@@ -47,6 +47,9 @@ struct HarnessOptions {
   int expect_ready = -1;
   // false: the constructor starts only the simulator (call start_gateway() yourself).
   bool start_gateway = true;
+  // Added to the test's environment for `smsgw serve` (e.g. libfaketime's LD_PRELOAD and
+  // FAKETIME to run it on a clock the test sets).
+  std::vector<std::string> serve_environment;
 };
 
 // Polls `done` every 20 ms until it is true; throws std::runtime_error naming `what` after
@@ -83,6 +86,8 @@ class ServeHarness {
   int stop_gateway(std::chrono::milliseconds timeout = 15s);
   // SIGKILL: a crash, nothing flushed or closed by the gateway.
   void kill_gateway();
+  // Writes config() to the config file and sends serve SIGHUP (a live reload).
+  void reload_gateway();
   [[nodiscard]] bool gateway_running();
   // serve.log: everything serve printed, across restarts.
   [[nodiscard]] std::string gateway_log() const;
@@ -130,6 +135,7 @@ class ServeHarness {
   std::uint16_t http_port_ = 0;
   std::string token_;
   int expect_ready_ = -1;
+  std::vector<std::string> serve_environment_;
   std::unique_ptr<ChildProcess> serve_;
 };
 

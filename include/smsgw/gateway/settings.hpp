@@ -1,0 +1,39 @@
+// The configuration as the gateway's parts take it: config::Config in, each part's
+// options out; used at start-up, by `smsgw check-config` and on every reload.
+#pragma once
+
+#include "smsgw/config/config.hpp"
+#include "smsgw/gateway/dispatcher.hpp"
+#include "smsgw/http/bearer_auth.hpp"
+#include "smsgw/scheduler/local_calendar.hpp"
+#include "smsgw/scheduler/operators.hpp"
+#include "smsgw/scheduler/rate_limiter.hpp"
+#include "smsgw/scheduler/time_zone.hpp"
+
+namespace smsgw::gateway {
+
+// A config file read and checked as far as serving needs before anything starts: the
+// config itself, its operator table and the calendar of its time zone.
+struct LoadedConfig {
+  config::Config config;
+  scheduler::OperatorTable operators;
+  scheduler::LocalCalendar calendar;
+};
+// Errors are the one line a config error is everywhere (file, key, reason).
+Result<LoadedConfig> load_for_serving(const std::filesystem::path& path);
+
+scheduler::Limits scheduler_limits(const config::Limits& limits);
+
+// The local calendar of [routing] timezone (empty: the system's zone); an Error naming the
+// zone file and the problem when it cannot be read.
+Result<scheduler::LocalCalendar> calendar_of(const config::RoutingConfig& routing);
+
+// The [[client]] tables as bearer credentials (token, or token_sha256) with their scopes.
+std::vector<http::BearerCredential> client_credentials(const std::vector<config::ClientConfig>& clients);
+
+// Routing, retry, health, report matching, [[operator]] and [[sim]] limits; days and months
+// in `calendar` ([routing] timezone, loaded by the caller).
+DispatcherOptions dispatcher_options(const config::Config& config,
+                                     scheduler::LocalCalendar calendar);
+
+}  // namespace smsgw::gateway

@@ -1,0 +1,93 @@
+// The gateway's live settings: a config reload, [[sim]] lookups and [[client]] limits.
+
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+
+#include "smsgw/gateway/gateway.hpp"
+#include "smsgw/gateway/settings.hpp"
+
+namespace smsgw::gateway {
+
+MessageBuilderOptions Gateway::builder_options() {
+  std::vector<pdu::NationalLanguage> languages;
+  for (const auto& name : config_.sms.shift_tables) {
+    if (auto language = pdu::national_language_from_name(name)) languages.push_back(*language);
+  }
+  return MessageBuilderOptions{config_.routing.default_country_code, config_.sms.max_parts,
+                               std::move(languages),
+                               [this](const std::string& id) { return pool_.knows(id); }};
+}
+
+const config::SimConfig* Gateway::sim_config(const std::string& iccid) const {
+  if (iccid.empty()) return nullptr;
+  for (const auto& sim : config_.sims) {
+    if (sim.iccid == iccid) return &sim;
+  }
+  return nullptr;
+}
+
+std::optional<std::string> Gateway::sim_pin(const std::string& iccid) const {
+  const auto* sim = sim_config(iccid);
+  return sim != nullptr ? sim->pin : std::nullopt;
+}
+
+void Gateway::reconfigure(config::Config next, scheduler::LocalCalendar calendar) {
+  // What only a restart changes stays as it runs.
+  if (next.store != config_.store) {
+    spdlog::warn("config reload: [store] changed; it applies after a restart ({} stays open)",
+                 config_.store.path.string());
+    next.store = config_.store;
+  }
+  const bool calendar_changed = next.routing.timezone != config_.routing.timezone;
+  config_ = std::move(next);
+  calendar_ = std::move(calendar);
+  builder_.set_options(builder_options());
+  dispatcher_.reconfigure(dispatcher_options(config_, calendar_), calendar_changed);
+  pool_.reconfigure(config_.modems, config_.modem_polling, config_.ussd);
+  if (calendar_changed) quotas_.clear();  // counted again in the new days
+  apply_client_limits();
+  balances_.modem_ready();  // looks at the (new) intervals now
+}
+
+void Gateway::apply_client_limits() {
+  std::map<std::string, scheduler::ClientQuota> quotas;
+  for (const auto& client : config_.clients) {
+    const scheduler::ClientLimits limits{client.limits.per_minute, client.limits.per_day};
+    auto it = quotas_.find(client.name);
+    if (it != quotas_.end()) {
+      it->second.set_limits(limits);
+      quotas.emplace(client.name, std::move(it->second));
+    } else {
+      quotas.emplace(client.name, scheduler::ClientQuota(limits, calendar_));
+    }
+  }
+  quotas_ = std::move(quotas);
+}
+
+Result<void> Gateway::charge_client(const std::string& client, std::size_t parts, TimePoint now) {
+  auto it = quotas_.find(client);
+  if (it == quotas_.end()) return {};
+  const auto decision = it->second.take(now, static_cast<std::uint32_t>(parts));
+  if (const auto* retry = std::get_if<scheduler::ClientQuota::RetryAt>(&decision)) {
+    const auto wait = std::chrono::ceil<std::chrono::seconds>(retry->at - now);
+    Error error("rate_limited", "client " + client + " is over its limit of " + retry->reason +
+                                    "; try again in " + std::to_string(wait.count()) + " s");
+    error.retry_after = std::max(wait, std::chrono::seconds(1));
+    return error;
+  }
+  if (const auto* never = std::get_if<scheduler::ClientQuota::Never>(&decision)) {
+    return make_error("validation", "messages: " + std::to_string(parts) +
+                                        " parts in one submission exceed client " + client +
+                                        "'s limit of " + never->reason + "; split it");
+  }
+  return {};
+}
+
+void Gateway::refund_client(const std::string& client, std::size_t parts, TimePoint now) {
+  if (auto it = quotas_.find(client); it != quotas_.end()) {
+    it->second.refund(now, static_cast<std::uint32_t>(parts));
+  }
+}
+
+}  // namespace smsgw::gateway
