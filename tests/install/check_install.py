@@ -92,7 +92,9 @@ def check_tree(source, build, root, prefix, sysconfdir):
     if check(os.path.isfile(rules), f"{name}: {rules} missing"):
         check(read(rules) == read(os.path.join(source, "udev/90-smsgw.rules")), f"{name}: {rules} differs")
     for doc, origin in (("README.md", "README.md"), ("smsgw.toml", "config/smsgw.toml"),
-                        ("smsgw-sim.md", "tools/sim/README.md"), ("openapi.json", "docs/openapi.json")):
+                        ("smsgw-sim.md", "tools/sim/README.md"), ("openapi.json", "docs/openapi.json"),
+                        ("grafana-dashboard.json", "docs/grafana-dashboard.json"),
+                        ("prometheus-alerts.yml", "docs/prometheus-alerts.yml")):
         path = on_disk(f"{docdir}/{doc}")
         if check(os.path.isfile(path), f"{name}: {path} missing"):
             check(read(path) == read(os.path.join(source, origin)), f"{name}: {path} is not {origin}")
