@@ -5,7 +5,6 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <set>
 #include <sstream>
 #include <vector>
 
@@ -341,7 +340,8 @@ std::string man_page(const CLI::App& root, const std::string& name, std::string_
       << ".TP\n1\nFailure, with one line on standard error saying why.\n"
       << ".TP\n2\nBad usage, or (for " << bold("serve") << ") an error in the configuration.\n"
       << ".TP\n3\n"
-      << bold("send --wait") << ": the message's outcome is unknown.\n";
+      << bold("send --wait")
+      << ": the message's outcome is unknown and no status report can settle it.\n";
   out << ".SH FILES\n.TP\n"
       << italic("/etc/smsgw/smsgw.toml") << "\nThe configuration " << bold("serve") << " reads ("
       << bold("--config") << ").\n";
