@@ -5,6 +5,8 @@
 #   <prefix>/lib/systemd/system/smsgw.service         config/smsgw.service, paths set to this prefix
 #   <prefix>/lib/udev/rules.d/90-smsgw.rules
 #   <prefix>/share/doc/smsgw/                         README.md, docs/, the simulator's README
+#   <prefix>/share/man/man1/smsgw.1.gz                generated from the CLI (src/CMakeLists.txt)
+#   <prefix>/share/bash-completion/completions/smsgw  generated from the CLI as well
 #
 # The prefix is the one given at install time (`cmake --install build --prefix P`), not
 # only CMAKE_INSTALL_PREFIX at configure time, so the unit and the config are written by
@@ -24,10 +26,14 @@ install(CODE "
 ")
 
 install(FILES ${PROJECT_SOURCE_DIR}/udev/90-smsgw.rules DESTINATION lib/udev/rules.d)
+install(FILES ${SMSGW_MAN_PAGE}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+# bash-completion's directory for completions loaded on demand (bash-completion README).
+install(FILES ${SMSGW_BASH_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
+        RENAME smsgw)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/config/smsgw.toml
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}
-        FILES_MATCHING PATTERN "*.md" PATTERN "*.json")
+        FILES_MATCHING PATTERN "*.md" PATTERN "*.json" PATTERN "*.yml")
 install(FILES ${PROJECT_SOURCE_DIR}/tools/sim/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}
         RENAME smsgw-sim.md)
 

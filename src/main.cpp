@@ -9,6 +9,7 @@
 #include <exception>
 #include <functional>
 
+#include "smsgw/cli/command_docs.hpp"
 #include "smsgw/cli/commands.hpp"
 #include "smsgw/common/net.hpp"
 #include "smsgw/config/config.hpp"
@@ -167,8 +168,11 @@ int serve(const std::string& config_path) {
 
 int main(int argc, char** argv) {
   CLI::App app{"smsgw: an SMS gateway for banks of GSM modems"};
-  app.set_version_flag("--version", "smsgw 0.1.0");
+  const std::string version = "smsgw 0.1.0";
+  app.set_version_flag("--version", version);
   app.require_subcommand(1);
+  // Hidden: the man page and bash completion, generated from this app at build time.
+  smsgw::cli::add_docs_commands(app, "smsgw", version);
 
   std::string config_path;
   auto* serve_cmd = app.add_subcommand("serve", "Run the gateway in the foreground");

@@ -1,6 +1,8 @@
 #include "smsgw/cli/text_width.hpp"
 
-#include <array>
+#include <locale.h>
+#include <wchar.h>
+
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -50,52 +52,47 @@ Decoded decode_at(std::string_view text, std::size_t offset) {
   return {value, length};
 }
 
-bool in_ranges(char32_t c, const auto& ranges) {
-  for (const auto& [first, last] : ranges) {
-    if (c >= first && c <= last) return true;
-  }
-  return false;
+// wchar_t holds Unicode code points (ISO C 6.10.8.2), so a decoded code point is a valid
+// argument to wcwidth(3).
+#ifndef __STDC_ISO_10646__
+#error "text_width.cpp needs wchar_t to hold ISO 10646 code points"
+#endif
+
+// LC_CTYPE of the C.UTF-8 locale, made once (newlocale(3)); null when the C library has no
+// such locale.
+locale_t utf8_ctype() {
+  static const locale_t ctype = ::newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{});
+  return ctype;
 }
 
-// Combining marks and format characters that take no column (Unicode general categories
-// Mn, Me, Cf; the blocks that hold most of them).
-constexpr std::array<std::pair<char32_t, char32_t>, 9> kZeroWidth{{
-    {0x0300, 0x036F},  // combining diacritical marks
-    {0x0483, 0x0489},
-    {0x0591, 0x05BD},
-    {0x200B, 0x200F},  // zero width space, joiners, direction marks
-    {0x202A, 0x202E},
-    {0x2060, 0x2064},
-    {0x20D0, 0x20FF},  // combining marks for symbols
-    {0xFE00, 0xFE0F},  // variation selectors
-    {0xFE20, 0xFE2F},
-}};
+// While alive, the calling thread measures with C.UTF-8's LC_CTYPE (uselocale(3)); the
+// process-wide locale (setlocale(3)) is never touched and the thread's previous locale is
+// back afterwards.
+class Utf8Ctype {
+ public:
+  Utf8Ctype() : previous_(utf8_ctype() == locale_t{} ? locale_t{} : ::uselocale(utf8_ctype())) {}
+  ~Utf8Ctype() {
+    if (previous_ != locale_t{}) ::uselocale(previous_);
+  }
+  Utf8Ctype(const Utf8Ctype&) = delete;
+  Utf8Ctype& operator=(const Utf8Ctype&) = delete;
 
-// East Asian Wide and Fullwidth (UAX #11) and emoji presentation blocks.
-constexpr std::array<std::pair<char32_t, char32_t>, 12> kWide{{
-    {0x1100, 0x115F},
-    {0x2E80, 0x303E},
-    {0x3041, 0x33FF},
-    {0x3400, 0x4DBF},
-    {0x4E00, 0x9FFF},
-    {0xA000, 0xA4CF},
-    {0xAC00, 0xD7A3},
-    {0xF900, 0xFAFF},
-    {0xFE30, 0xFE4F},
-    {0xFF00, 0xFF60},
-    {0xFFE0, 0xFFE6},
-    {0x1F300, 0x1FAFF},
-}};
+ private:
+  locale_t previous_;
+};
 
+// Columns of one code point, inside a Utf8Ctype scope: wcwidth(3)'s answer, 1 where it
+// has none (-1: control characters, unassigned code points) or no UTF-8 locale exists.
 std::size_t width_of(char32_t c) {
-  if (in_ranges(c, kZeroWidth)) return 0;
-  if (in_ranges(c, kWide) || (c >= 0x20000 && c <= 0x3FFFD)) return 2;
-  return 1;
+  if (utf8_ctype() == locale_t{}) return 1;
+  const int columns = ::wcwidth(static_cast<wchar_t>(c));
+  return columns < 0 ? 1 : static_cast<std::size_t>(columns);
 }
 
 }  // namespace
 
 std::size_t display_width(std::string_view utf8) {
+  const Utf8Ctype ctype;
   std::size_t width = 0;
   for (std::size_t offset = 0; offset < utf8.size();) {
     const Decoded decoded = decode_at(utf8, offset);
@@ -113,6 +110,7 @@ std::size_t display_width(std::string_view utf8) {
 std::string truncate_to_width(std::string_view utf8, std::size_t width, bool unicode) {
   if (display_width(utf8) <= width) return std::string(utf8);
   if (width == 0) return {};
+  const Utf8Ctype ctype;
   const std::string_view ellipsis = unicode ? "\u2026" : "~";
   const std::size_t room = width - 1;  // the ellipsis takes one column
   std::size_t used = 0;
@@ -133,6 +131,7 @@ std::string truncate_to_width(std::string_view utf8, std::size_t width, bool uni
 std::string truncate_start_to_width(std::string_view utf8, std::size_t width, bool unicode) {
   if (display_width(utf8) <= width) return std::string(utf8);
   if (width == 0) return {};
+  const Utf8Ctype ctype;
   const std::size_t room = width - 1;  // the ellipsis takes one column
   // Code point boundaries and widths from the start; keep the longest tail that fits.
   std::vector<std::pair<std::size_t, std::size_t>> starts;  // (offset, columns)

@@ -1,5 +1,8 @@
 #include "smsgw/gateway/api_mapping.hpp"
 
+#include <algorithm>
+#include <chrono>
+
 namespace smsgw::gateway {
 namespace {
 
@@ -143,6 +146,17 @@ void add_status_counts(const std::vector<std::pair<store::MessageStatus, std::in
     if (status == store::MessageStatus::queued) {
       snapshot.queue_depth = static_cast<std::uint64_t>(n);
     }
+  }
+}
+
+void add_webhook_backlog(const store::WebhookBacklog& backlog, store::TimePoint now,
+                         http::MetricsSnapshot& snapshot) {
+  snapshot.webhook_outbox_pending =
+      static_cast<std::uint64_t>(std::max<std::int64_t>(0, backlog.pending));
+  snapshot.webhook_outbox_oldest_seconds = 0;
+  if (backlog.oldest_created_at && *backlog.oldest_created_at < now) {
+    snapshot.webhook_outbox_oldest_seconds =
+        std::chrono::duration<double>(now - *backlog.oldest_created_at).count();
   }
 }
 

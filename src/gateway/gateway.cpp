@@ -252,13 +252,17 @@ awaitable<Result<http::InboxPage>> Gateway::inbox(http::InboxQuery query) {
 awaitable<Result<http::MetricsSnapshot>> Gateway::metrics() {
   auto job = [](Store& s) { return s.count_by_status(); };
   auto counts = co_await store_.call(job);
+  auto backlog_job = [](Store& s) { return s.webhook_backlog(); };
+  auto backlog = co_await store_.call(backlog_job);
   http::MetricsSnapshot snap;
   if (counts) add_status_counts(*counts, snap);
+  if (backlog) add_webhook_backlog(*backlog, std::chrono::system_clock::now(), snap);
   snap.operators = metrics_.operators();
   for (auto* actor : pool_.actors()) {
     const auto& s = actor->snapshot();
     snap.modems.push_back(modem_metrics(s, dispatcher_.sim_status(s.id), balances_.latest(s.iccid),
                                         metrics_.sent(s.id), metrics_.failed(s.id)));
+    snap.modems.back().received = metrics_.received(s.id);
   }
   snap.send_latency = metrics_.send_latency();
   co_return snap;
@@ -318,6 +322,7 @@ awaitable<bool> Gateway::on_inbound(modem::InboundSms sms) {
     co_return false;
   }
   if (stored->complete && !stored->duplicate) {
+    metrics_.message_received(sms.modem_id);
     emit("message.received", json{{"id", stored->message_id},
                                   {"modem", sms.modem_id},
                                   {"from", part.sender},
@@ -355,9 +360,10 @@ awaitable<bool> Gateway::on_status_report(modem::StatusReportEvent event) {
   }
   const std::string id = *applied->message_id;
   if (applied->settled_unknown) {
-    spdlog::info("modem {}: status report MR {} settles part {} of message {}, whose answer "
-                 "never came: it left; the message is now {}",
-                 event.modem_id, report.mr, applied->index, id, store::to_string(applied->status));
+    spdlog::info(
+        "modem {}: status report MR {} settles part {} of message {}, whose answer "
+        "never came: it left; the message is now {}",
+        event.modem_id, report.mr, applied->index, id, store::to_string(applied->status));
   }
   if (applied->status == store::MessageStatus::queued) {
     // Its remaining parts go on through the same SIM (the store pinned it).

@@ -35,6 +35,8 @@ void Metrics::part_sent(const std::string& modem, double seconds) {
 
 void Metrics::part_failed(const std::string& modem) { ++failed_[modem]; }
 
+void Metrics::message_received(const std::string& modem) { ++received_[modem]; }
+
 std::vector<http::OperatorCounters> Metrics::operators() const {
   std::vector<http::OperatorCounters> all;
   for (const auto& [name, c] : operators_) all.push_back(c);
@@ -49,6 +51,11 @@ std::uint64_t Metrics::sent(const std::string& modem) const {
 std::uint64_t Metrics::failed(const std::string& modem) const {
   auto it = failed_.find(modem);
   return it == failed_.end() ? 0 : it->second;
+}
+
+std::uint64_t Metrics::received(const std::string& modem) const {
+  auto it = received_.find(modem);
+  return it == received_.end() ? 0 : it->second;
 }
 
 }  // namespace smsgw::gateway

@@ -105,6 +105,11 @@ void write_modems(Writer& out, const MetricsSnapshot& snapshot) {
   for (const auto& modem : snapshot.modems) {
     out.sample("smsgw_modem_errors_total", Labels{}.add("modem", modem.id), modem.errors);
   }
+  out.family("smsgw_inbound_messages_total", "counter",
+             "Inbound messages the modem received, counted once stored whole (all parts).");
+  for (const auto& modem : snapshot.modems) {
+    out.sample("smsgw_inbound_messages_total", Labels{}.add("modem", modem.id), modem.received);
+  }
 }
 
 void write_histogram(Writer& out, std::string_view name, const Histogram& histogram) {
@@ -164,6 +169,14 @@ std::string format_prometheus(const MetricsSnapshot& snapshot, const HttpCounter
   }
 
   write_modems(out, snapshot);
+
+  out.family("smsgw_webhook_outbox_pending", "gauge",
+             "Webhook deliveries waiting in the outbox (neither delivered nor given up).");
+  out.sample("smsgw_webhook_outbox_pending", Labels{}, snapshot.webhook_outbox_pending);
+  out.family("smsgw_webhook_outbox_oldest_seconds", "gauge",
+             "How long the oldest waiting webhook delivery has waited; 0 when none waits.");
+  out.sample("smsgw_webhook_outbox_oldest_seconds", Labels{},
+             snapshot.webhook_outbox_oldest_seconds);
 
   out.family("smsgw_send_latency_seconds", "histogram",
              "Time from a message's acceptance to the network's answer to its last part.");

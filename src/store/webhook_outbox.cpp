@@ -42,6 +42,22 @@ Result<std::vector<WebhookDelivery>> Store::due_webhooks(TimePoint now, std::siz
   return out;
 }
 
+// Pending rows are exactly those in the partial index webhook_due (its WHERE is this one),
+// so the count reads the backlog, not the delivered history. Ids grow with each insert
+// (INTEGER PRIMARY KEY), so the lowest pending id is the first one enqueued.
+Result<WebhookBacklog> Store::webhook_backlog() {
+  STORE_TRY_ASSIGN(auto query,
+                   impl_->q("SELECT pending, (SELECT created_at FROM webhook_outbox WHERE id = "
+                            "first) FROM (SELECT COUNT(*) AS pending, MIN(id) AS first FROM "
+                            "webhook_outbox WHERE delivered_at IS NULL AND next_attempt_at IS "
+                            "NOT NULL)"));
+  STORE_TRY(query->step());
+  WebhookBacklog backlog;
+  backlog.pending = query->integer(0);
+  backlog.oldest_created_at = query->optional_time(1);
+  return backlog;
+}
+
 Result<void> Store::webhook_delivered(std::int64_t id, TimePoint now) {
   return impl_->transaction([&]() -> Result<void> {
     STORE_TRY_ASSIGN(auto query,

@@ -9,8 +9,10 @@ plain --prefix into a temporary folder, and checks that every file lands where
 cmake/Install.cmake says, with the unit's ExecStart and --config pointing into that prefix
 and the installed binaries running.
 deb: builds the .deb into a temporary folder and inspects it with dpkg-deb: control fields
-(package, computed Depends), conffiles, maintainer scripts, file list and the packaged unit.
+(package, computed Depends), conffiles, maintainer scripts, file list, the packaged unit and
+the man page and bash completion generated from the CLI (build/doc).
 """
+import gzip
 import os
 import shutil
 import stat
@@ -52,7 +54,18 @@ def expected_config(source):
         '\npath = "smsgw.db"\n', '\npath = "/var/lib/smsgw/smsgw.db"\n')
 
 
-def check_tree(source, root, prefix, sysconfdir):
+def check_generated_docs(build, name, man_page, completion):
+    """The man page and completion generated into BUILD/doc, installed unchanged."""
+    if check(os.path.isfile(man_page), f"{name}: {man_page} missing"):
+        with gzip.open(man_page, "rt", encoding="utf-8") as f:
+            check(f.read() == read(os.path.join(build, "doc/smsgw.1")),
+                  f"{name}: {man_page} is not the generated build/doc/smsgw.1")
+    if check(os.path.isfile(completion), f"{name}: {completion} missing"):
+        check(read(completion) == read(os.path.join(build, "doc/smsgw.bash-completion")),
+              f"{name}: {completion} is not the generated completion")
+
+
+def check_tree(source, build, root, prefix, sysconfdir):
     """root: where the prefix is on disk (DESTDIR + prefix); prefix: what the files call it."""
     name = f"install --prefix {prefix}"
     bindir, docdir = f"{prefix}/bin", f"{prefix}/share/doc/smsgw"
@@ -79,10 +92,14 @@ def check_tree(source, root, prefix, sysconfdir):
     if check(os.path.isfile(rules), f"{name}: {rules} missing"):
         check(read(rules) == read(os.path.join(source, "udev/90-smsgw.rules")), f"{name}: {rules} differs")
     for doc, origin in (("README.md", "README.md"), ("smsgw.toml", "config/smsgw.toml"),
-                        ("smsgw-sim.md", "tools/sim/README.md"), ("openapi.json", "docs/openapi.json")):
+                        ("smsgw-sim.md", "tools/sim/README.md"), ("openapi.json", "docs/openapi.json"),
+                        ("grafana-dashboard.json", "docs/grafana-dashboard.json"),
+                        ("prometheus-alerts.yml", "docs/prometheus-alerts.yml")):
         path = on_disk(f"{docdir}/{doc}")
         if check(os.path.isfile(path), f"{name}: {path} missing"):
             check(read(path) == read(os.path.join(source, origin)), f"{name}: {path} is not {origin}")
+    check_generated_docs(build, name, on_disk(f"{prefix}/share/man/man1/smsgw.1.gz"),
+                         on_disk(f"{prefix}/share/bash-completion/completions/smsgw"))
     return unit
 
 
@@ -90,11 +107,11 @@ def check_install(source, build):
     with tempfile.TemporaryDirectory() as tmp:
         destdir = os.path.join(tmp, "destdir")
         run("cmake", "--install", build, "--prefix", "/usr", env=dict(os.environ, DESTDIR=destdir))
-        check_tree(source, destdir, "/usr", "/etc")
+        check_tree(source, build, destdir, "/usr", "/etc")
         prefix = os.path.join(tmp, "prefix")
         env = {k: v for k, v in os.environ.items() if k != "DESTDIR"}
         run("cmake", "--install", build, "--prefix", prefix, env=env)
-        unit = check_tree(source, None, prefix, f"{prefix}/etc")
+        unit = check_tree(source, build, None, prefix, f"{prefix}/etc")
         # The unit as installed (ExecStart is this prefix's binary) passes systemd's checks.
         if os.path.isfile(unit) and shutil.which("systemd-analyze"):
             out = subprocess.run(["systemd-analyze", "verify", unit], capture_output=True, text=True)
@@ -132,7 +149,8 @@ def check_deb(source, build):
         files = {line.split()[-1] for line in listing.splitlines() if not line.endswith("/")}
         for path in ("./usr/bin/smsgw", "./usr/bin/smsgw-sim", "./etc/smsgw/smsgw.toml",
                      "./usr/lib/systemd/system/smsgw.service", "./usr/lib/udev/rules.d/90-smsgw.rules",
-                     "./usr/share/doc/smsgw/README.md"):
+                     "./usr/share/doc/smsgw/README.md", "./usr/share/man/man1/smsgw.1.gz",
+                     "./usr/share/bash-completion/completions/smsgw"):
             check(path in files, f".deb lacks {path}")
         check(not any(f.startswith("./usr/local/") for f in files), ".deb installs into /usr/local")
         tree = os.path.join(tmp, "tree")
@@ -142,6 +160,8 @@ def check_deb(source, build):
               "packaged unit: ExecStart is not /usr/bin/smsgw serve --config /etc/smsgw/smsgw.toml")
         check(read(os.path.join(tree, "etc/smsgw/smsgw.toml")) == expected_config(source),
               "packaged config is not config/smsgw.toml with the store in /var/lib/smsgw")
+        check_generated_docs(build, ".deb", os.path.join(tree, "usr/share/man/man1/smsgw.1.gz"),
+                             os.path.join(tree, "usr/share/bash-completion/completions/smsgw"))
 
 
 def main():

@@ -1,8 +1,12 @@
 // UTF-8 text measured in terminal columns (pure).
 //
-// Contract: one column per code point, except combining marks and zero-width code points
-// (0 columns) and East Asian wide/fullwidth ranges and emoji (2 columns). Invalid UTF-8
-// bytes count one column each, so a bad string never breaks a table's alignment.
+// Contract: each code point takes the columns the C library's wcwidth(3) gives it under
+// the C.UTF-8 locale (glibc's data from Unicode: combining marks, format and zero-width
+// code points 0, East Asian Wide/Fullwidth (UAX #11) and emoji presentation 2, others 1).
+// A code point wcwidth calls unprintable (control characters, unassigned) and each invalid
+// UTF-8 byte count one column, so a bad string never breaks a table's alignment. The
+// measurement switches only the calling thread's locale (uselocale(3)) and restores it:
+// the process-wide locale stays as it is.
 #pragma once
 
 #include <cstddef>

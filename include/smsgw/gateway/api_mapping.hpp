@@ -39,6 +39,11 @@ http::ModemMetrics modem_metrics(const modem::ModemSnapshot& snapshot,
 void add_status_counts(const std::vector<std::pair<store::MessageStatus, std::int64_t>>& counts,
                        http::MetricsSnapshot& snapshot);
 
+// The webhook outbox's backlog at `now`: pending count and the age of the oldest in
+// seconds (0 when none is pending, and for one enqueued after `now`, as after a clock step).
+void add_webhook_backlog(const store::WebhookBacklog& backlog, store::TimePoint now,
+                         http::MetricsSnapshot& snapshot);
+
 // A USSD reply or failure as the facade answers it: the network's own refusals are answers
 // ("unsupported", "other_client"), the other failures map to "timeout", "validation" or
 // "unavailable" (gateway_api.hpp).

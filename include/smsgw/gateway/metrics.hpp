@@ -18,16 +18,20 @@ class Metrics {
   void message_final(const std::string& operator_name, const std::string& status);
   void part_sent(const std::string& modem, double seconds_since_accepted);
   void part_failed(const std::string& modem);
+  // An inbound message stored whole on `modem` (counted once, when its last part came).
+  void message_received(const std::string& modem);
 
   std::vector<http::OperatorCounters> operators() const;
   http::Histogram send_latency() const { return latency_; }
   std::uint64_t sent(const std::string& modem) const;
   std::uint64_t failed(const std::string& modem) const;
+  std::uint64_t received(const std::string& modem) const;
 
  private:
   std::map<std::string, http::OperatorCounters> operators_;
   std::map<std::string, std::uint64_t> sent_;
   std::map<std::string, std::uint64_t> failed_;
+  std::map<std::string, std::uint64_t> received_;
   http::Histogram latency_;
 };
 

@@ -247,7 +247,8 @@ struct ModemMetrics {
   std::string balance_currency;
   std::uint64_t sent = 0;  // parts accepted by the network (+CMGS) since start
   std::uint64_t failed = 0;
-  std::uint64_t errors = 0;  // AT/CMS errors since start
+  std::uint64_t errors = 0;    // AT/CMS errors since start
+  std::uint64_t received = 0;  // inbound messages stored whole (all parts) since start
 };
 
 // A Prometheus-style histogram. bucket_counts[i] counts observations in
@@ -266,6 +267,10 @@ struct MetricsSnapshot {
   std::vector<OperatorCounters> operators;
   std::vector<ModemMetrics> modems;
   Histogram send_latency;  // submission accepted -> +CMGS answered, seconds
+  // Webhook deliveries still to be attempted (neither delivered nor given up), and how long
+  // the first of them has waited since it was enqueued (0 when none waits).
+  std::uint64_t webhook_outbox_pending = 0;
+  double webhook_outbox_oldest_seconds = 0;
 };
 
 // ---------------------------------------------------------------------------------------

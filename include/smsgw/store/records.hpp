@@ -274,6 +274,13 @@ struct WebhookDelivery {
   TimePoint created_at;
 };
 
+// The webhook outbox's backlog: deliveries that will still be attempted (neither delivered
+// nor given up).
+struct WebhookBacklog {
+  std::int64_t pending = 0;
+  std::optional<TimePoint> oldest_created_at;  // of the first one enqueued; none when empty
+};
+
 // ---------------------------------------------------------------------------------------
 // Queries
 

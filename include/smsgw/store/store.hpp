@@ -262,6 +262,9 @@ class Store {
                                        const std::string& url, TimePoint now);
   // Undelivered webhooks with next_attempt_at <= now, oldest first.
   Result<std::vector<WebhookDelivery>> due_webhooks(TimePoint now, std::size_t limit);
+  // How many deliveries are pending and when the first of them was enqueued (/metrics).
+  // Reads only the pending rows, through the webhook_due index.
+  Result<WebhookBacklog> webhook_backlog();
   Result<void> webhook_delivered(std::int64_t id, TimePoint now);
   // attempts + 1, last_error; next_attempt_at none = give up.
   Result<void> webhook_failed(std::int64_t id, const std::string& error,

@@ -66,6 +66,15 @@ TEST(ServeInbound, MultipartMessageIsReassembled) {
   EXPECT_TRUE(found) << messages.dump();
   harness::wait_until([&] { return gw.sim().stored_messages(0).empty(); }, 5s,
                       "the SIM to be emptied");
+  // Counted per message, once whole: three parts and one single message make 2.
+  const auto metrics = gw.client().get("/metrics");
+  ASSERT_EQ(metrics.status, 200) << metrics.describe();
+  EXPECT_NE(metrics.body.find("\nsmsgw_inbound_messages_total{modem=\"modem0\"} 2\n"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("\nsmsgw_inbound_messages_total{modem=\"modem1\"} 0\n"),
+            std::string::npos)
+      << metrics.body;
 }
 
 TEST(ServeInbound, MessagesWaitingOnTheSimWhileTheGatewayIsDownAreCollectedAtStart) {

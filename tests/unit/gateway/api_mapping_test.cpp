@@ -173,6 +173,18 @@ TEST(ApiMapping, StatusCountsGiveTheQueueDepth) {
   EXPECT_EQ(snapshot.messages_by_status[1], (std::pair<std::string, std::uint64_t>{"sent", 9}));
 }
 
+TEST(ApiMapping, WebhookBacklogGivesPendingAndTheOldestAge) {
+  http::MetricsSnapshot snapshot;
+  add_webhook_backlog({3, kAt - 90s}, kAt, snapshot);
+  EXPECT_EQ(snapshot.webhook_outbox_pending, 3u);
+  EXPECT_DOUBLE_EQ(snapshot.webhook_outbox_oldest_seconds, 90.0);
+  add_webhook_backlog({0, std::nullopt}, kAt, snapshot);
+  EXPECT_EQ(snapshot.webhook_outbox_pending, 0u);
+  EXPECT_DOUBLE_EQ(snapshot.webhook_outbox_oldest_seconds, 0.0);
+  add_webhook_backlog({1, kAt + 5s}, kAt, snapshot);  // enqueued "later": the clock stepped back
+  EXPECT_DOUBLE_EQ(snapshot.webhook_outbox_oldest_seconds, 0.0);
+}
+
 TEST(ApiMapping, UssdRepliesAndFailures) {
   const auto done = to_api(Result<modem::UssdReply>(modem::UssdReply{0, "Balance 5 EUR", {}, ""}));
   ASSERT_TRUE(done);

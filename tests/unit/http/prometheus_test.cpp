@@ -24,6 +24,7 @@ MetricsSnapshot sample_snapshot() {
   ready.sent = 125;
   ready.failed = 2;
   ready.errors = 3;
+  ready.received = 4;
   ModemMetrics absent;
   absent.id = "modem1";
   absent.state = "absent";
@@ -32,6 +33,8 @@ MetricsSnapshot sample_snapshot() {
   snapshot.send_latency.bucket_counts = {10, 20, 5};
   snapshot.send_latency.count = 37;
   snapshot.send_latency.sum = 41.25;
+  snapshot.webhook_outbox_pending = 12;
+  snapshot.webhook_outbox_oldest_seconds = 95.5;
   return snapshot;
 }
 
@@ -74,6 +77,13 @@ TEST(Prometheus, FormatsEveryFamily) {
       "smsgw_modem_balance{modem=\"modem0\",currency=\"EUR\"} 12.5",
       "smsgw_modem_parts_total{modem=\"modem0\",result=\"sent\"} 125",
       "smsgw_modem_errors_total{modem=\"modem0\"} 3",
+      "# TYPE smsgw_inbound_messages_total counter",
+      "smsgw_inbound_messages_total{modem=\"modem0\"} 4",
+      "smsgw_inbound_messages_total{modem=\"modem1\"} 0",
+      "# TYPE smsgw_webhook_outbox_pending gauge",
+      "smsgw_webhook_outbox_pending 12",
+      "# TYPE smsgw_webhook_outbox_oldest_seconds gauge",
+      "smsgw_webhook_outbox_oldest_seconds 95.5",
       "# TYPE smsgw_send_latency_seconds histogram",
       "smsgw_send_latency_seconds_bucket{le=\"0.5\"} 10",
       "smsgw_send_latency_seconds_bucket{le=\"1\"} 30",
@@ -131,6 +141,8 @@ TEST(Prometheus, EmptyHistogramStillHasInfSumAndCount) {
   EXPECT_TRUE(contains_line(text, "smsgw_send_latency_seconds_bucket{le=\"+Inf\"} 0"));
   EXPECT_TRUE(contains_line(text, "smsgw_send_latency_seconds_sum 0"));
   EXPECT_TRUE(contains_line(text, "smsgw_send_latency_seconds_count 0"));
+  EXPECT_TRUE(contains_line(text, "smsgw_webhook_outbox_pending 0"));
+  EXPECT_TRUE(contains_line(text, "smsgw_webhook_outbox_oldest_seconds 0"));
 }
 
 }  // namespace

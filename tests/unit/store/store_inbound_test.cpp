@@ -182,5 +182,34 @@ TEST_F(StoreSims, WebhookOutboxDeliversRetriesAndGivesUp) {
   EXPECT_EQ(store_->webhook_delivered(999, at(1)).error().code, "not_found");
 }
 
+TEST_F(StoreSims, WebhookBacklogCountsWhatWillStillBeAttempted) {
+  auto backlog = store_->webhook_backlog();
+  ASSERT_TRUE(backlog.ok());
+  EXPECT_EQ(backlog->pending, 0);
+  EXPECT_EQ(backlog->oldest_created_at, std::nullopt);
+
+  auto delivered = store_->enqueue_webhook("message.status", "{}", "http://h/a", at(1));
+  auto given_up = store_->enqueue_webhook("message.status", "{}", "http://h/a", at(2));
+  auto retrying = store_->enqueue_webhook("message.status", "{}", "http://h/a", at(3));
+  auto fresh = store_->enqueue_webhook("message.received", "{}", "http://h/b", at(4));
+  ASSERT_TRUE(delivered.ok() && given_up.ok() && retrying.ok() && fresh.ok());
+  backlog = store_->webhook_backlog();
+  EXPECT_EQ(backlog->pending, 4);
+  EXPECT_EQ(backlog->oldest_created_at, at(1));
+
+  ASSERT_TRUE(store_->webhook_delivered(*delivered, at(5)).ok());
+  ASSERT_TRUE(store_->webhook_failed(*given_up, "gone", std::nullopt).ok());
+  ASSERT_TRUE(store_->webhook_failed(*retrying, "refused", at(60)).ok());
+  backlog = store_->webhook_backlog();
+  EXPECT_EQ(backlog->pending, 2);  // the retrying one and the fresh one
+  EXPECT_EQ(backlog->oldest_created_at, at(3));
+
+  ASSERT_TRUE(store_->webhook_delivered(*retrying, at(61)).ok());
+  ASSERT_TRUE(store_->webhook_delivered(*fresh, at(61)).ok());
+  backlog = store_->webhook_backlog();
+  EXPECT_EQ(backlog->pending, 0);
+  EXPECT_EQ(backlog->oldest_created_at, std::nullopt);
+}
+
 }  // namespace
 }  // namespace smsgw::store::testing
