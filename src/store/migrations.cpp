@@ -227,7 +227,20 @@ CREATE TRIGGER message_counts_delete AFTER DELETE ON messages BEGIN
 END;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kVersion1, kVersion2, kVersion3};
+// Manual pauses of SIMs (POST /api/v1/modems/{id}/pause): by ICCID, because a pause
+// belongs to the SIM wherever it is plugged in, with who paused it and when; the row is
+// deleted on resume. Self-contained (touches no other table), so it can take any place in
+// the list.
+constexpr std::string_view kSimPauses = R"sql(
+CREATE TABLE sim_pauses (
+  iccid      TEXT PRIMARY KEY,
+  paused_by  TEXT NOT NULL,
+  paused_at  INTEGER NOT NULL,
+  modem      TEXT
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::string_view kMigrations[] = {kVersion1, kVersion2, kVersion3, kSimPauses};
 
 }  // namespace
 
