@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "dispatcher_slot.hpp"
+
 #include <algorithm>
 
 namespace smsgw::gateway {
@@ -18,18 +20,6 @@ using store::Store;
 constexpr auto kStoreRetry = std::chrono::seconds(1);
 
 }  // namespace
-
-struct Dispatcher::Slot {
-  modem::PartSender* modem = nullptr;
-  scheduler::Limits own_limits;
-  scheduler::RateLimiter limiter;
-  scheduler::SimHealth health;
-  std::string operator_name;
-  std::string iccid;
-  bool busy = false;
-  bool paused = false;
-  bool detached = false;
-};
 
 Dispatcher::Dispatcher(asio::any_io_executor executor, store::StoreWorker& store,
                        const scheduler::OperatorTable& operators, DispatcherOptions options,
@@ -71,13 +61,6 @@ void Dispatcher::detach(const std::string& modem_id) {
     it->second->detached = true;  // removed when its send ends
   } else {
     slots_.erase(it);
-  }
-}
-
-void Dispatcher::set_paused(const std::string& modem_id, bool paused) {
-  if (auto it = slots_.find(modem_id); it != slots_.end()) {
-    it->second->paused = paused;
-    wake();
   }
 }
 
@@ -191,22 +174,6 @@ void Dispatcher::forget(const std::string& id) {
   messages_.erase(it);
 }
 
-std::optional<Dispatcher::SimStatus> Dispatcher::sim_status(const std::string& modem_id) const {
-  auto it = slots_.find(modem_id);
-  if (it == slots_.end()) return std::nullopt;
-  const auto& slot = *it->second;
-  const auto now = std::chrono::system_clock::now();
-  SimStatus status;
-  status.sent_today = slot.limiter.sent_today(now);
-  status.per_day = slot.limiter.limits().per_day;
-  if (auto q = ready_.find("modem:" + modem_id); q != ready_.end()) status.queue = q->second.size();
-  status.busy = slot.busy;
-  status.paused = slot.paused;
-  status.benched = slot.health.benched(now);
-  status.operator_name = slot.operator_name;
-  return status;
-}
-
 std::vector<scheduler::SimView> Dispatcher::sim_views(TimePoint /*now*/) const {
   std::vector<scheduler::SimView> views;
   views.reserve(slots_.size());
@@ -218,7 +185,7 @@ std::vector<scheduler::SimView> Dispatcher::sim_views(TimePoint /*now*/) const {
     v.ready = !slot->detached &&
               (state == modem::ModemState::ready || state == modem::ModemState::sending);
     v.busy = slot->busy;
-    v.paused = slot->paused;
+    v.paused = paused(*slot);
     v.benched_until = slot->health.benched_until();
     v.limiter = &slot->limiter;
     if (auto q = ready_.find("modem:" + id); q != ready_.end()) v.queue = q->second.size();
