@@ -3,8 +3,6 @@
 // until a condition holds. Shared by dispatcher_test.cpp and dispatcher_pause_test.cpp.
 #pragma once
 
-#include "smsgw/gateway/dispatcher.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,6 +17,7 @@
 #include <vector>
 
 #include "smsgw/common/event.hpp"
+#include "smsgw/gateway/dispatcher.hpp"
 #include "smsgw/scheduler/retry_policy.hpp"
 #include "smsgw/store/store.hpp"
 #include "temp_dir.hpp"
@@ -183,7 +182,8 @@ class DispatcherTest : public ::testing::Test {
   // Stores a message of `parts` parts and hands it to the dispatcher, as the API does
   // (unless `hand_over` is false: then it is only in the store, as after a restart).
   std::string submit(int parts = 1, std::optional<Clock::time_point> expires_at = std::nullopt,
-                     bool hand_over = true, std::optional<std::string> pinned_modem = std::nullopt) {
+                     bool hand_over = true,
+                     std::optional<std::string> pinned_modem = std::nullopt) {
     store::NewMessage m;
     m.pinned_modem = std::move(pinned_modem);
     m.to = "+15125551234";
