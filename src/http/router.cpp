@@ -7,8 +7,9 @@ namespace smsgw::http {
 namespace {
 
 // The API, one row per method and path. `open` routes skip bearer authentication:
-// liveness probes and the API description reveal nothing about messages or SIMs.
-constexpr std::array<Route, 12> kRoutes{{
+// liveness probes and the API description reveal nothing about messages or SIMs. `admin`
+// routes (live control) are the ones the `admin` scope will guard.
+constexpr std::array<Route, 15> kRoutes{{
     {"GET", "/api/v1/messages", RouteId::list_messages, false},
     {"POST", "/api/v1/messages", RouteId::submit_messages, false},
     {"GET", "/api/v1/messages/{id}", RouteId::get_message, false},
@@ -16,6 +17,9 @@ constexpr std::array<Route, 12> kRoutes{{
     {"GET", "/api/v1/modems", RouteId::list_modems, false},
     {"POST", "/api/v1/modems/{id}/ussd", RouteId::modem_ussd, false},
     {"POST", "/api/v1/modems/{id}/balance", RouteId::modem_balance, false},
+    {"POST", "/api/v1/modems/{id}/pause", RouteId::modem_pause, false, true},
+    {"POST", "/api/v1/modems/{id}/resume", RouteId::modem_resume, false, true},
+    {"POST", "/api/v1/modems/{id}/reset", RouteId::modem_reset, false, true},
     {"POST", "/api/v1/balance", RouteId::balance_all, false},
     {"GET", "/api/v1/inbox", RouteId::inbox, false},
     {"GET", "/api/v1/openapi.json", RouteId::openapi, true},

@@ -30,6 +30,9 @@ enum class RouteId {
   healthz,
   metrics,
   openapi,
+  modem_pause,
+  modem_resume,
+  modem_reset,
 };
 
 struct Route {
@@ -37,6 +40,9 @@ struct Route {
   std::string_view pattern;  // "/api/v1/messages/{id}"
   RouteId id;
   bool open;  // answered without a bearer token even when tokens are configured
+  // Live control (pause, resume, reset): needs the `admin` scope once API clients have
+  // scopes; the OpenAPI document marks these operations "x-smsgw-scope": "admin".
+  bool admin = false;
 };
 
 std::span<const Route> routes() noexcept;
