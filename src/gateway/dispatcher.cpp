@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "dispatcher_slot.hpp"
-
 #include <algorithm>
+
+#include "dispatcher_slot.hpp"
 
 namespace smsgw::gateway {
 namespace {

@@ -70,10 +70,9 @@ Gateway::Gateway(asio::any_io_executor executor, config::Config config, store::S
       outbox_(executor, config_.webhooks, store),
       balances_(executor, config_.operators, store, pool_, dispatcher_, outbox_),
       live_(store, dispatcher_, pool_),
-      watch_(executor, config_.modem_polling.down_after,
-             [this](const std::string& event, const std::string& payload) {
-               emit(event, payload);
-             }),
+      watch_(
+          executor, config_.modem_polling.down_after,
+          [this](const std::string& event, const std::string& payload) { emit(event, payload); }),
       tasks_(executor) {}
 
 Gateway::~Gateway() = default;

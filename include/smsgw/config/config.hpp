@@ -173,8 +173,8 @@ inline constexpr std::string_view kShiftTableNames[] = {"turkish", "spanish", "p
 // message.received: an inbound message is complete; sim.low_balance: a SIM's balance fell
 // below its operator's low_balance and the SIM was paused; modem.down: a modem has not been
 // ready for [modems] down_after; modem.up: it is ready again after a modem.down.
-inline constexpr std::string_view kWebhookEvents[] = {
-    "message.status", "message.received", "sim.low_balance", "modem.down", "modem.up"};
+inline constexpr std::string_view kWebhookEvents[] = {"message.status", "message.received",
+                                                      "sim.low_balance", "modem.down", "modem.up"};
 
 // The configuration an empty file yields for a file at `config_path` (store path resolved).
 Config default_config(const std::filesystem::path& config_path = {});

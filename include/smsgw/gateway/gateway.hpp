@@ -9,8 +9,8 @@
 // - An inbound message or a status report is acknowledged to the modem (which then deletes
 //   it from the SIM) only after it is committed.
 // - Webhook events (message.status, message.received, sim.low_balance, modem.down,
-//   modem.up) are written to the store's outbox right after the change is recorded, then delivered with retries and
-//   back-off; a receiver that is down loses nothing.
+//   modem.up) are written to the store's outbox right after the change is recorded, then
+//   delivered with retries and back-off; a receiver that is down loses nothing.
 // - Balance checks run on request and every [[operator]] balance.interval; a SIM below its
 //   operator's low_balance is paused for sending and raises `sim.low_balance`.
 // - stop(): no new send starts; once the sends in flight have ended the modems close, and
@@ -112,8 +112,8 @@ class Gateway final : public http::GatewayApi,
   ModemPool pool_;
   WebhookOutbox outbox_;
   BalanceMonitor balances_;
-  LiveControl live_;   // pause, resume, reset (src/gateway/live_control.cpp)
-  ModemWatch watch_;   // modem.down / modem.up
+  LiveControl live_;  // pause, resume, reset (src/gateway/live_control.cpp)
+  ModemWatch watch_;  // modem.down / modem.up
   std::set<std::string> sims_seen_;                         // ICCIDs recorded this run
   std::map<std::string, std::string> operator_of_message_;  // id -> destination operator (metrics)
   TaskGroup tasks_;  // the loops above, SIM records, the closing of the modems

@@ -92,8 +92,7 @@ TEST(ModemsView, ManualPauseShowsWhoAndWhen) {
   modems[0]["paused_at"] = http::format_rfc3339(kNow - std::chrono::minutes(5));
   const auto lines = lines_of(render_modems(modems, kNow, TerminalStyle{200, true, false}));
   ASSERT_EQ(lines.size(), 3u);
-  EXPECT_NE(lines[1].find("\x1b[33mpaused by token 5m ago\x1b[0m"), std::string::npos)
-      << lines[1];
+  EXPECT_NE(lines[1].find("\x1b[33mpaused by token 5m ago\x1b[0m"), std::string::npos) << lines[1];
 }
 
 TEST(ModemsView, ColourOnlyWhenAsked) {
