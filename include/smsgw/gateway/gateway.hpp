@@ -13,6 +13,9 @@
 //   delivered with retries and back-off; a receiver that is down loses nothing.
 // - Balance checks run on request and every [[operator]] balance.interval; a SIM below its
 //   operator's low_balance is paused for sending and raises `sim.low_balance`.
+// - Live control (live_control.hpp): SIMs paused by hand are read from the store before
+//   any modem runs, so a pause survives a restart; modem.down / modem.up come from
+//   ModemWatch (modem_watch.hpp), fed with every state change.
 // - stop(): no new send starts; once the sends in flight have ended the modems close, and
 //   run() returns when the loops have ended (it waits for them, never for a timer).
 // Single-threaded: everything runs on the io_context given at construction (the store's

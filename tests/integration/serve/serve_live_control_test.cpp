@@ -89,6 +89,25 @@ TEST(ServeLiveControl, UnknownModemIs404ForEveryAction) {
   EXPECT_NE(cli.err.find("no modem with id \"nope\""), std::string::npos) << cli.err;
 }
 
+// A pause belongs to the SIM: a modem whose SIM was never read (here: PIN-locked, and the
+// config has no PIN) cannot be paused, and the answer says why.
+TEST(ServeLiveControl, ModemWithoutAKnownIccidCannotBePaused) {
+  harness::HarnessOptions options;
+  options.sim.modem[0] = {{"pin", "1234"}};
+  options.expect_ready = 1;
+  Gateway gw(options);
+  EXPECT_TRUE(modem_by_id(gw, "modem0").at("iccid").is_null());
+  const auto response = gw.client().post("/api/v1/modems/modem0/pause", json::object());
+  EXPECT_EQ(response.status, 409) << response.body;
+  EXPECT_EQ(response.json().at("error").value("code", ""), "conflict");
+  EXPECT_NE(response.json().at("error").value("message", "").find("ICCID is not known"),
+            std::string::npos)
+      << response.body;
+  const auto cli = gw.run_cli({"modem", "pause", "modem0"});
+  EXPECT_EQ(cli.exit_code, 1);
+  EXPECT_NE(cli.err.find("ICCID is not known"), std::string::npos) << cli.err;
+}
+
 // A totally hung modem answers nothing; the actor would find out only at its next poll or
 // send. A reset reopens the port at once (which the simulator, like a real USB modem,
 // takes as a fresh start), cycles the radio and initialises it: the next message leaves
