@@ -192,6 +192,7 @@ int main(int argc, char** argv) {
   smsgw::cli::add_send_command(app);
   smsgw::cli::add_messages_command(app);
   smsgw::cli::add_inbox_command(app);
+  smsgw::cli::add_modem_command(app);
 
   try {
     app.parse(argc, argv);

@@ -148,8 +148,13 @@ std::string render_modems(const json& modems, TimePoint now, const TerminalStyle
     const std::string id = text_of(modem, "id");
     // A SIM the gateway holds back shows why instead of "ready".
     const auto paused = string_of(modem, "paused");
-    const std::string state =
+    std::string state =
         paused ? (*paused == "low_balance" ? "low balance" : *paused) : text_of(modem, "state");
+    // A manual pause says who paused it and when: "paused by api 5m ago".
+    if (paused && *paused == "manual") {
+      state = "paused by " + string_of(modem, "paused_by").value_or("?");
+      if (const json* at = field(modem, "paused_at")) state += " " + age_of(*at, now);
+    }
     const std::string registration = text_of(modem, "registration");
     std::optional<int> dbm, csq;
     if (const json* signal = field(modem, "signal")) {

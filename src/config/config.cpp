@@ -421,11 +421,14 @@ void read_ussd(TomlReader& reader, const toml::table& root, UssdConfig& ussd) {
 void read_modem_polling(TomlReader& reader, const toml::table& root, ModemsConfig& modems) {
   const auto* table = reader.table(root, "modems", "");
   if (table == nullptr) return;
-  reader.allow_keys(*table, "modems", {"poll_interval", "rescan_interval"});
+  reader.allow_keys(*table, "modems", {"poll_interval", "rescan_interval", "down_after"});
   modems.poll_interval =
       reader.duration(*table, "poll_interval", "modems.", modems.poll_interval, false);
   modems.rescan_interval =
       reader.duration(*table, "rescan_interval", "modems.", modems.rescan_interval, false);
+
+  // How long a modem may be not ready before `modem.down` (a positive duration).
+  modems.down_after = reader.duration(*table, "down_after", "modems.", modems.down_after, false);
 }
 
 void resolve_paths(Config& config, const std::filesystem::path& config_path) {

@@ -86,7 +86,7 @@ http::InboundMessage to_api(const store::StoredInbound& m) {
 
 http::ModemInfo modem_info(const modem::ModemSnapshot& s,
                            const std::optional<Dispatcher::SimStatus>& sim,
-                           const store::BalanceRecord* balance) {
+                           const store::BalanceRecord* balance, const store::SimPause* manual) {
   http::ModemInfo info;
   info.id = s.id;
   info.port = s.port;
@@ -104,7 +104,12 @@ http::ModemInfo modem_info(const modem::ModemSnapshot& s,
     if (!sim->operator_name.empty()) info.operator_name = sim->operator_name;
     info.sent_today = sim->sent_today;
     info.daily_limit = sim->per_day;
-    if (sim->paused) {
+    // Several reasons at once: the first of manual, disabled, low_balance, benched.
+    if (sim->manual) {
+      info.paused = "manual";
+    } else if (sim->disabled) {
+      info.paused = "disabled";
+    } else if (sim->low_balance) {
       info.paused = "low_balance";
     } else if (sim->benched) {
       info.paused = "benched";
@@ -114,6 +119,10 @@ http::ModemInfo modem_info(const modem::ModemSnapshot& s,
   if (balance != nullptr) {
     info.balance =
         http::Balance{balance->amount, balance->currency, balance->raw, balance->checked_at};
+  }
+  if (manual != nullptr && sim && sim->manual) {
+    info.paused_by = manual->paused_by;
+    info.paused_at = manual->paused_at;
   }
   return info;
 }
@@ -135,6 +144,11 @@ http::ModemMetrics modem_metrics(const modem::ModemSnapshot& s,
   m.sent = sent;
   m.failed = failed;
   m.errors = s.errors_total;
+  if (sim) {
+    m.paused_manual = sim->manual;
+    m.paused_disabled = sim->disabled;
+    m.paused_low_balance = sim->low_balance;
+  }
   return m;
 }
 

@@ -150,7 +150,7 @@ awaitable<http::BalanceResult> BalanceMonitor::check_one(modem::ModemActor& acto
     auto job = [record](Store& s) { return s.record_balance(record); };
     (void)co_await store_.call(job);
     const auto decision =
-        low_balance_decision(r.amount, balance.low_balance, sim && sim->paused);
+        low_balance_decision(r.amount, balance.low_balance, sim && sim->low_balance);
     dispatcher_.set_paused(snap.id, decision.paused);
     if (decision.raise_event) {
       spdlog::warn("modem {}: balance {} {} is below {}; paused for sending", snap.id, *r.amount,

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "dispatcher_slot.hpp"
+
 namespace smsgw::gateway {
 namespace {
 
@@ -20,7 +22,6 @@ using store::Store;
 constexpr auto kStoreRetry = std::chrono::seconds(1);
 
 }  // namespace
-
 
 Dispatcher::Dispatcher(asio::any_io_executor executor, store::StoreWorker& store,
                        const scheduler::OperatorTable& operators, DispatcherOptions options,
@@ -65,13 +66,6 @@ void Dispatcher::detach(const std::string& modem_id) {
   }
 }
 
-void Dispatcher::set_paused(const std::string& modem_id, bool paused) {
-  if (auto it = slots_.find(modem_id); it != slots_.end()) {
-    it->second->paused = paused;
-    wake();
-  }
-}
-
 void Dispatcher::refresh_operator(Slot& slot) {
   const auto& snap = slot.modem->snapshot();
   const auto sim = options_.sims.find(snap.iccid);
@@ -86,7 +80,7 @@ void Dispatcher::refresh_operator(Slot& slot) {
     if (op != nullptr) name = op->name;
   }
   slot.operator_name = std::move(name);
-  slot.sim_disabled = own != nullptr && !own->enabled;
+  slot.disabled = own != nullptr && !own->enabled;
   // [[sim]] over [[modem]] over [[operator]], key by key.
   scheduler::Limits limits;
   if (auto it = options_.operator_limits.find(slot.operator_name);
@@ -181,25 +175,6 @@ void Dispatcher::forget(const std::string& id) {
   messages_.erase(it);
 }
 
-std::optional<Dispatcher::SimStatus> Dispatcher::sim_status(const std::string& modem_id) const {
-  auto it = slots_.find(modem_id);
-  if (it == slots_.end()) return std::nullopt;
-  const auto& slot = *it->second;
-  const auto now = std::chrono::system_clock::now();
-  SimStatus status;
-  status.sent_today = slot.limiter.sent_today(now);
-  status.per_day = slot.limiter.limits().per_day;
-  status.per_month = slot.limiter.limits().per_month;
-  status.sent_this_month = slot.limiter.sent_this_month(now);
-  if (auto q = ready_.find("modem:" + modem_id); q != ready_.end()) status.queue = q->second.size();
-  status.busy = slot.busy;
-  status.paused = slot.paused;
-  status.disabled = slot.sim_disabled;
-  status.benched = slot.health.benched(now);
-  status.operator_name = slot.operator_name;
-  return status;
-}
-
 std::vector<scheduler::SimView> Dispatcher::sim_views(TimePoint /*now*/) const {
   std::vector<scheduler::SimView> views;
   views.reserve(slots_.size());
@@ -211,7 +186,7 @@ std::vector<scheduler::SimView> Dispatcher::sim_views(TimePoint /*now*/) const {
     v.ready = !slot->detached &&
               (state == modem::ModemState::ready || state == modem::ModemState::sending);
     v.busy = slot->busy;
-    v.paused = slot->paused || slot->sim_disabled;
+    v.paused = paused(*slot);
     v.benched_until = slot->health.benched_until();
     v.limiter = &slot->limiter;
     if (auto q = ready_.find("modem:" + id); q != ready_.end()) v.queue = q->second.size();

@@ -1,4 +1,6 @@
-// One modem's place in the dispatcher (private to the dispatcher's files).
+// Dispatcher::Slot: one modem (one SIM) as the dispatcher holds it. Private to the
+// dispatcher's files (dispatcher.cpp: queue and sending; dispatcher_pauses.cpp: why a SIM
+// takes no message).
 #pragma once
 
 #include <string>
@@ -15,8 +17,11 @@ struct Dispatcher::Slot {
   std::string operator_name;
   std::string iccid;
   bool busy = false;
-  bool paused = false;
-  bool sim_disabled = false;  // [[sim]] enabled = false
+  // Each reason to take no new message is its own flag, set and cleared by its owner
+  // alone; the SIM sends when none is set (the manual pause is by ICCID, in the
+  // dispatcher's manual_pauses_).
+  bool low_balance = false;  // set_paused(): balance under the operator's low_balance
+  bool disabled = false;     // set_disabled(): switched off by configuration ([[sim]] enabled)
   bool detached = false;
 };
 

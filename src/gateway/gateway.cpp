@@ -34,8 +34,12 @@ Gateway::Gateway(asio::any_io_executor executor, config::Config config, store::S
       pool_(executor, config_.modems, config_.modem_polling, config_.ussd, *this,
             ModemPool::Hooks{[this](modem::ModemActor& actor, scheduler::Limits limits) {
                                dispatcher_.attach(actor, limits);
+                               watch_.observe(actor.snapshot(), std::nullopt);
                              },
-                             [this](const std::string& id) { dispatcher_.detach(id); },
+                             [this](const std::string& id) {
+                               dispatcher_.detach(id);
+                               watch_.forget(id);
+                             },
                              [this](const std::string& id, scheduler::Limits limits) {
                                dispatcher_.set_modem_limits(id, limits);
                              },
@@ -44,6 +48,10 @@ Gateway::Gateway(asio::any_io_executor executor, config::Config config, store::S
             std::move(opener)),
       outbox_(executor, config_.webhooks, store),
       balances_(executor, config_.operators, store, pool_, dispatcher_, outbox_),
+      live_(store, dispatcher_, pool_),
+      watch_(
+          executor, config_.modem_polling.down_after,
+          [this](const std::string& event, const std::string& payload) { emit(event, payload); }),
       tasks_(executor) {
   apply_client_limits();
 }
@@ -56,6 +64,7 @@ void Gateway::stop() {
   dispatcher_.stop();
   balances_.stop();
   outbox_.stop();
+  watch_.stop();
   tasks_.spawn("gateway: closing the modems", close_modems_after_sends());
 }
 
@@ -87,6 +96,11 @@ awaitable<void> Gateway::run() {
         recovered->settled.size(), recovered->requeued.size());
   }
 
+  // Paused SIMs are held before any modem runs: a pause survives the restart.
+  if (auto pauses = co_await live_.load(); !pauses) {
+    spdlog::error("store: cannot read the paused SIMs: {}", pauses.error().message);
+  }
+  tasks_.spawn("gateway: modem watch", watch_.run());
   tasks_.spawn("gateway: modem pool", pool_.run());
   tasks_.spawn("gateway: dispatcher", dispatcher_.run());
   tasks_.spawn("gateway: webhook outbox", outbox_.run());
@@ -217,10 +231,7 @@ awaitable<Result<http::Message>> Gateway::cancel_message(std::string id) {
 
 awaitable<Result<std::vector<http::ModemInfo>>> Gateway::list_modems() {
   std::vector<http::ModemInfo> out;
-  for (auto* actor : pool_.actors()) {
-    const auto& s = actor->snapshot();
-    out.push_back(modem_info(s, dispatcher_.sim_status(s.id), balances_.latest(s.iccid)));
-  }
+  for (auto* actor : pool_.actors()) out.push_back(info_of(actor->snapshot()));
   co_return out;
 }
 
@@ -272,6 +283,7 @@ awaitable<Result<http::MetricsSnapshot>> Gateway::metrics() {
 
 void Gateway::on_state_changed(const modem::ModemSnapshot& snapshot) {
   dispatcher_.modem_changed(snapshot);
+  watch_.observe(snapshot, operator_of(snapshot.id));
   pool_.identity_seen(snapshot);
   if (snapshot.state == modem::ModemState::ready) balances_.modem_ready();
   if (!snapshot.iccid.empty() && sims_seen_.insert(snapshot.iccid).second) {

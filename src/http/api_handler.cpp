@@ -171,6 +171,10 @@ awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const Rou
       if (!balances) co_return from_error(balances);
       co_return json_response(200, json_of(*balances));
     }
+    case RouteId::modem_pause:
+    case RouteId::modem_resume:
+    case RouteId::modem_reset:
+      co_return co_await live_control(request, route, match.param, std::move(caller));
     case RouteId::healthz: {
       ApiResponse response;
       response.body = R"({"status":"ok"})";

@@ -108,6 +108,8 @@ json json_of(const ModemInfo& modem) {
       {"last_error", nullable(modem.last_error)},
       {"paused", nullable(modem.paused)},
       {"queue", modem.queue},
+      {"paused_by", nullable(modem.paused_by)},
+      {"paused_at", nullable(modem.paused_at)},
   };
 }
 

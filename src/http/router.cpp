@@ -8,8 +8,8 @@ namespace {
 
 // The API, one row per method and path. `open` routes skip bearer authentication:
 // liveness probes and the API description reveal nothing about messages or SIMs. `scope`
-// is what a [[client]] needs for the route (admin may do everything).
-constexpr std::array<Route, 12> kRoutes{{
+// is what a [[client]] needs for the route (admin may do everything; live control needs it).
+constexpr std::array<Route, 15> kRoutes{{
     {"GET", "/api/v1/messages", RouteId::list_messages, false, Scope::read},
     {"POST", "/api/v1/messages", RouteId::submit_messages, false, Scope::send},
     {"GET", "/api/v1/messages/{id}", RouteId::get_message, false, Scope::read},
@@ -17,6 +17,9 @@ constexpr std::array<Route, 12> kRoutes{{
     {"GET", "/api/v1/modems", RouteId::list_modems, false, Scope::modems},
     {"POST", "/api/v1/modems/{id}/ussd", RouteId::modem_ussd, false, Scope::modems},
     {"POST", "/api/v1/modems/{id}/balance", RouteId::modem_balance, false, Scope::modems},
+    {"POST", "/api/v1/modems/{id}/pause", RouteId::modem_pause, false, Scope::admin},
+    {"POST", "/api/v1/modems/{id}/resume", RouteId::modem_resume, false, Scope::admin},
+    {"POST", "/api/v1/modems/{id}/reset", RouteId::modem_reset, false, Scope::admin},
     {"POST", "/api/v1/balance", RouteId::balance_all, false, Scope::modems},
     {"GET", "/api/v1/inbox", RouteId::inbox, false, Scope::read},
     {"GET", "/api/v1/openapi.json", RouteId::openapi, true, Scope::none},

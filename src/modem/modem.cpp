@@ -45,6 +45,7 @@ ModemActor::Impl::Impl(asio::any_io_executor executor_in, ModemSettings settings
       wake(std::make_shared<Event>(executor)),
       stopped(std::make_shared<Event>(executor)),
       direct_done(std::make_shared<Event>(executor)),
+      interrupt(std::make_shared<Event>(executor)),
       ussd_arrived(std::make_shared<Event>(executor)) {
   backoff = settings.backoff_initial;
   snap.id = settings.id;
@@ -190,6 +191,9 @@ awaitable<ModemActor::Impl::Exit> ModemActor::Impl::serve() {
   auto next_poll = Clock::now() + settings.poll_interval;
   while (true) {
     if (stopping) co_return Exit::stop;
+    // A reset waits for the send in flight (its end wakes this loop): closing the port
+    // under it would leave its outcome unknown.
+    if (reset_requested && !send_in_flight) co_return Exit::reset;
     if (!channel || !channel->is_open()) co_return Exit::port_lost;
     if (recovery_requested) {
       recovery_requested = false;
@@ -250,10 +254,14 @@ awaitable<void> ModemActor::Impl::run() {
       log->warn("{}", error.message);
       record_error(error);
       if (error.kind == ErrorCode::serial_missing) continue;  // vanished meanwhile: wait for it
-      set_state(ModemState::backoff);
-      co_await sleep_unless_stopped(backoff);
+      reset_requested = resetting = false;  // the reset's reopen failed: the usual back-off
+      co_await back_off(backoff);
       backoff = std::min(backoff * 2, settings.backoff_max);
       continue;
+    }
+    if (reset_requested) {
+      reset_requested = false;
+      co_await reset_radio();
     }
     set_state(ModemState::initialising);
     if (auto ready = co_await initialise(); !ready) {
@@ -261,11 +269,13 @@ awaitable<void> ModemActor::Impl::run() {
       record_error(std::move(ready).error());
       disconnect();
       if (stopping) break;
-      set_state(ModemState::backoff);
-      co_await sleep_unless_stopped(backoff);
+      if (!reset_requested) resetting = false;
+      co_await back_off(backoff);
       backoff = std::min(backoff * 2, settings.backoff_max);
       continue;
     }
+    if (resetting) log->info("reset done");
+    resetting = false;
     set_state(ModemState::ready);
     const auto ready_since = Clock::now();
     const auto exit = co_await serve();
@@ -276,6 +286,7 @@ awaitable<void> ModemActor::Impl::run() {
     switch (exit) {
       case Exit::recovered:
       case Exit::stop:
+      case Exit::reset:  // reopened at once
         break;
       case Exit::port_lost:
         log->warn("lost {}", settings.port);
@@ -286,8 +297,7 @@ awaitable<void> ModemActor::Impl::run() {
         co_await sleep_unless_stopped(settings.reboot_wait);
         break;
       case Exit::reopen:
-        set_state(ModemState::backoff);
-        co_await sleep_unless_stopped(backoff);
+        co_await back_off(backoff);
         backoff = std::min(backoff * 2, settings.backoff_max);
         break;
     }
@@ -299,6 +309,7 @@ awaitable<void> ModemActor::Impl::run() {
 void ModemActor::Impl::stop() {
   stopping = true;
   stopped->set();
+  interrupt->set();
   wake->set();
   ussd_arrived->set();
   direct_done->set();
@@ -315,6 +326,10 @@ ModemActor::~ModemActor() { impl_->disconnect(); }
 awaitable<void> ModemActor::run() { co_await impl_->run(); }
 
 void ModemActor::stop() { impl_->stop(); }
+
+Result<void> ModemActor::reset() { return impl_->request_reset(); }
+
+bool ModemActor::resetting() const { return impl_->resetting; }
 
 const ModemSnapshot& ModemActor::snapshot() const { return impl_->snap; }
 

@@ -7,6 +7,7 @@
 //   modem_inbound.cpp   inbound messages and status reports (stored and direct)
 //   modem_urc.cpp       URC handling: the dispatch table
 //   modem_recovery.cpp  the recovery ladder
+//   modem_reset.cpp     a reset asked for from outside (ModemActor::reset)
 //   modem_ussd.cpp      USSD
 //
 // Everything runs on the actor's executor (one thread). GCC 12 coroutine rules
@@ -43,7 +44,7 @@ struct ModemActor::Impl {
   static constexpr std::size_t kRecentDirect = 64;    // +CMT / +CDS PDUs remembered for duplicates
 
   // Why serve() returned.
-  enum class Exit { recovered, stop, port_lost, reopen, reboot };
+  enum class Exit { recovered, stop, port_lost, reopen, reboot, reset };
 
   // A message slot announced by +CMTI / +CDSI or left unacknowledged by the listener.
   struct Slot {
@@ -88,6 +89,11 @@ struct ModemActor::Impl {
   std::deque<std::string> recent_direct;
   bool reinit_requested = false;
   bool recovery_requested = false;
+  // A reset asked for from outside (modem_reset.cpp): `reset_requested` until the port is
+  // reopened, `resetting` until the init that follows has ended.
+  bool reset_requested = false;
+  bool resetting = false;
+  std::shared_ptr<Event> interrupt;  // set by stop() and reset(): ends a back-off early
 
   // Storage (TS 27.005 3.2.2).
   std::string primary_memory = "SM";
@@ -172,6 +178,12 @@ struct ModemActor::Impl {
 
   // ---- recovery ladder (modem_recovery.cpp)
   awaitable<Exit> recover();
+
+  // ---- reset from outside (modem_reset.cpp)
+  Result<void> request_reset();
+  awaitable<void> reset_radio();  // after the port was reopened: radio off and on
+  // State backoff for `duration`, ended early by stop() or a reset (none when one waits).
+  awaitable<void> back_off(milliseconds duration);
 
   // ---- USSD (modem_ussd.cpp)
   awaitable<Result<UssdReply>> ussd(std::string code);

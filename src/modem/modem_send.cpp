@@ -18,7 +18,7 @@ std::string cause_class_note(const Error& error) {
 // A pending recovery or re-init also closes the door: the modem is suspect until then.
 bool ModemActor::Impl::can_send() const {
   return snap.state == ModemState::ready && !send_in_flight && channel && channel->is_open() &&
-         !recovery_requested && !reinit_requested;
+         !recovery_requested && !reinit_requested && !reset_requested;
 }
 
 awaitable<PartResult> ModemActor::Impl::send(pdu::SubmitPart part) {

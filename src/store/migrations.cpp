@@ -227,9 +227,9 @@ CREATE TRIGGER message_counts_delete AFTER DELETE ON messages BEGIN
 END;
 )sql";
 
-// Version 4: the distinct recipients each SIM sent to per local day (limits
+// The distinct recipients each SIM sent to per local day (limits
 // recipients_per_day; kept for the days still counted).
-constexpr std::string_view kVersion4 = R"sql(
+constexpr std::string_view kSimRecipients = R"sql(
 CREATE TABLE sim_recipients (
   iccid     TEXT NOT NULL,
   day       INTEGER NOT NULL,
@@ -238,7 +238,21 @@ CREATE TABLE sim_recipients (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4};
+// Manual pauses of SIMs (POST /api/v1/modems/{id}/pause): by ICCID, because a pause
+// belongs to the SIM wherever it is plugged in, with who paused it and when; the row is
+// deleted on resume. Self-contained (touches no other table), so it can take any place in
+// the list.
+constexpr std::string_view kSimPauses = R"sql(
+CREATE TABLE sim_pauses (
+  iccid      TEXT PRIMARY KEY,
+  paused_by  TEXT NOT NULL,
+  paused_at  INTEGER NOT NULL,
+  modem      TEXT
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::string_view kMigrations[] = {kVersion1, kVersion2, kVersion3, kSimRecipients,
+                                             kSimPauses};
 
 }  // namespace
 

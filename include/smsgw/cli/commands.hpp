@@ -26,5 +26,7 @@ void add_ussd_command(CLI::App& app);
 void add_send_command(CLI::App& app);
 void add_messages_command(CLI::App& app);  // registers `messages` and `message`
 void add_inbox_command(CLI::App& app);
+// `smsgw modem pause|resume|reset ID` (src/cli/modem_command.cpp).
+void add_modem_command(CLI::App& app);
 
 }  // namespace smsgw::cli

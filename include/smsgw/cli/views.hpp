@@ -20,7 +20,8 @@ using DailyLimits = std::map<std::string, std::uint64_t>;
 
 // GET /api/v1/modems as a table: ID, PORT, STATE, OPERATOR, SIGNAL, REG, ICCID, IMEI,
 // BALANCE, SENT (today/limit), QUEUE, ERRORS. Columns are dropped by priority to fit
-// style.width; the ID, STATE and SIGNAL columns always stay.
+// style.width; the ID, STATE and SIGNAL columns always stay. A SIM held back shows why in
+// STATE ("low balance", "benched", "disabled"; a manual pause "paused by api 5m ago").
 std::string render_modems(const nlohmann::json& modems, TimePoint now, const TerminalStyle& style,
                           const DailyLimits& limits = {});
 

@@ -150,6 +150,9 @@ struct UssdConfig {
 struct ModemsConfig {
   Duration poll_interval = std::chrono::seconds(30);   // signal / registration refresh
   Duration rescan_interval = std::chrono::seconds(5);  // hot-plug scan of the port globs
+  // A modem not ready (state other than ready/sending) for longer than this raises one
+  // `modem.down` webhook per outage, and `modem.up` when it is back.
+  Duration down_after = std::chrono::minutes(2);
   friend bool operator==(const ModemsConfig&, const ModemsConfig&) = default;
 };
 
@@ -210,9 +213,10 @@ inline constexpr std::string_view kShiftTableNames[] = {"turkish", "spanish", "p
 // message.status: a message reached sent, delivered, failed, expired, cancelled or unknown
 // (and again when a report settles an unknown one);
 // message.received: an inbound message is complete; sim.low_balance: a SIM's balance fell
-// below its operator's low_balance and the SIM was paused.
+// below its operator's low_balance and the SIM was paused; modem.down: a modem has not been
+// ready for [modems] down_after; modem.up: it is ready again after a modem.down.
 inline constexpr std::string_view kWebhookEvents[] = {"message.status", "message.received",
-                                                     "sim.low_balance"};
+                                                      "sim.low_balance", "modem.down", "modem.up"};
 
 // The configuration an empty file yields for a file at `config_path` (store path resolved).
 Config default_config(const std::filesystem::path& config_path = {});

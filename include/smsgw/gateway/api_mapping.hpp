@@ -25,9 +25,11 @@ http::InboundMessage to_api(const store::StoredInbound& message);
 
 // One entry of GET /api/v1/modems. `sim` is the dispatcher's view of the modem's SIM (none
 // when it is not attached); `balance` its latest reading (null when never read).
+// `manual`: the SIM's manual pause (who, when), when it has one.
 http::ModemInfo modem_info(const modem::ModemSnapshot& snapshot,
                            const std::optional<Dispatcher::SimStatus>& sim,
-                           const store::BalanceRecord* balance);
+                           const store::BalanceRecord* balance,
+                           const store::SimPause* manual = nullptr);
 
 // One modem of GET /metrics; `sent` and `failed` count its parts since start.
 http::ModemMetrics modem_metrics(const modem::ModemSnapshot& snapshot,

@@ -127,8 +127,16 @@ class Dispatcher {
   void detach(const std::string& modem_id);
   // The modem's snapshot changed (state, identity): re-evaluate its SIM.
   void modem_changed(const modem::ModemSnapshot& snapshot);
-  // Pauses (low balance) or resumes a modem's SIM.
+  // The reasons a SIM takes no new message, each set and cleared on its own; the SIM sends
+  // when none is set. A message in flight finishes, all its parts (contract.md); messages
+  // pinned to a paused SIM wait in the queue (they are not failed), others go to other SIMs.
+  // Low balance (BalanceMonitor):
   void set_paused(const std::string& modem_id, bool paused);
+  // Switched off by configuration ([[sim]] enabled = false):
+  void set_disabled(const std::string& modem_id, bool disabled);
+  // Paused by hand (POST /api/v1/modems/{id}/pause): by ICCID, since the pause belongs to
+  // the SIM whichever modem holds it.
+  void set_manual_pause(const std::string& iccid, bool paused);
 
   // A message was stored as queued: dispatch it.
   void enqueue(QueuedMessage message);
@@ -143,8 +151,10 @@ class Dispatcher {
     std::optional<std::uint32_t> per_day;
     std::size_t queue = 0;  // messages pinned to it
     bool busy = false;
-    bool paused = false;
+    // Pause reasons (see set_paused above), and benched: resting after failures in a row.
+    bool manual = false;
     bool disabled = false;  // [[sim]] enabled = false
+    bool low_balance = false;
     bool benched = false;
     std::string operator_name;
     std::optional<std::uint32_t> per_month;
@@ -184,6 +194,10 @@ class Dispatcher {
   // options; a new SIM's counters are read from the store.
   void refresh_operator(Slot& slot);
   void restore_usage(const std::string& modem_id, const std::string& iccid);
+  // dispatcher_pauses.cpp: the SIM's ICCID (as its modem last reported it) and its pauses.
+  static const std::string& iccid_of(const Slot& slot);
+  bool manually_paused(const Slot& slot) const;
+  bool paused(const Slot& slot) const;
   // The send of `id` on `modem_id` ended: the modem is free again.
   void release(const std::string& modem_id, const std::string& id);
 
@@ -209,6 +223,7 @@ class Dispatcher {
   std::set<std::string> spilled_;    // groups with due messages in the store, not in memory
   std::set<std::string> refilling_;  // groups being read from the store
   std::set<std::string> in_flight_;  // claimed, being sent
+  std::set<std::string> manual_pauses_;  // ICCIDs paused by hand
   std::uint64_t dispatch_cursor_ = 0;
   TimePoint next_store_check_{};
 };

@@ -8,11 +8,14 @@
 //   dispatcher gets it at once.
 // - An inbound message or a status report is acknowledged to the modem (which then deletes
 //   it from the SIM) only after it is committed.
-// - Webhook events (message.status, message.received, sim.low_balance) are written to the
-//   store's outbox right after the change is recorded, then delivered with retries and
-//   back-off; a receiver that is down loses nothing.
+// - Webhook events (message.status, message.received, sim.low_balance, modem.down,
+//   modem.up) are written to the store's outbox right after the change is recorded, then
+//   delivered with retries and back-off; a receiver that is down loses nothing.
 // - Balance checks run on request and every [[operator]] balance.interval; a SIM below its
 //   operator's low_balance is paused for sending and raises `sim.low_balance`.
+// - Live control (live_control.hpp): SIMs paused by hand are read from the store before
+//   any modem runs, so a pause survives a restart; modem.down / modem.up come from
+//   ModemWatch (modem_watch.hpp), fed with every state change.
 // - stop(): no new send starts; once the sends in flight have ended the modems close, and
 //   run() returns when the loops have ended (it waits for them, never for a timer).
 // Single-threaded: everything runs on the io_context given at construction (the store's
@@ -32,9 +35,11 @@
 #include "smsgw/config/config.hpp"
 #include "smsgw/gateway/balance_monitor.hpp"
 #include "smsgw/gateway/dispatcher.hpp"
+#include "smsgw/gateway/live_control.hpp"
 #include "smsgw/gateway/message_builder.hpp"
 #include "smsgw/gateway/metrics.hpp"
 #include "smsgw/gateway/modem_pool.hpp"
+#include "smsgw/gateway/modem_watch.hpp"
 #include "smsgw/gateway/webhook_outbox.hpp"
 #include "smsgw/http/gateway_api.hpp"
 #include "smsgw/modem/modem.hpp"
@@ -77,6 +82,9 @@ class Gateway final : public http::GatewayApi,
   awaitable<Result<http::UssdReply>> ussd(std::string modem_id, std::string code) override;
   awaitable<Result<std::vector<http::BalanceResult>>> check_balance(
       std::optional<std::string> modem_id) override;
+  awaitable<Result<http::ModemInfo>> pause_modem(std::string modem_id, std::string by) override;
+  awaitable<Result<http::ModemInfo>> resume_modem(std::string modem_id) override;
+  awaitable<Result<http::ModemInfo>> reset_modem(std::string modem_id) override;
   awaitable<Result<http::InboxPage>> inbox(http::InboxQuery query) override;
   awaitable<Result<http::MetricsSnapshot>> metrics() override;
 
@@ -110,6 +118,10 @@ class Gateway final : public http::GatewayApi,
   awaitable<void> record_sim(store::SimSeen sim);
   awaitable<void> close_modems_after_sends();
   void emit(const std::string& event, const std::string& payload_json);
+  // GET /api/v1/modems' entry of one modem (live_control: after a pause, resume or reset).
+  http::ModemInfo info_of(const modem::ModemSnapshot& snapshot) const;
+  Result<http::ModemInfo> info_of(const std::string& modem_id);
+  std::optional<std::string> operator_of(const std::string& modem_id) const;
 
   asio::any_io_executor executor_;
   config::Config config_;
@@ -122,6 +134,8 @@ class Gateway final : public http::GatewayApi,
   ModemPool pool_;
   WebhookOutbox outbox_;
   BalanceMonitor balances_;
+  LiveControl live_;  // pause, resume, reset (src/gateway/live_control.cpp)
+  ModemWatch watch_;  // modem.down / modem.up
   std::map<std::string, scheduler::ClientQuota> quotas_;  // by [[client]] name
   std::set<std::string> sims_seen_;                         // ICCIDs recorded this run
   std::map<std::string, std::string> operator_of_message_;  // id -> destination operator (metrics)

@@ -10,6 +10,9 @@
 // - POST /api/v1/messages answers 202 with Location /api/v1/messages/<id> for one message, or
 //   202 with a JSON list (no Location) for a batch; a replayed idempotent answer is the same
 //   and carries `Idempotent-Replayed: true`.
+// - Live control: POST /api/v1/modems/{id}/pause and /resume answer 200 with the modem,
+//   /reset 202 with the modem once the reset has started; the body is empty or {}. The
+//   pause records who paused: "token" when the request carries a bearer token, else "api".
 // - Open routes (no token needed even when tokens are configured): GET /healthz and
 //   GET /api/v1/openapi.json. /metrics needs a token when tokens are configured (it shows
 //   operators, modems and balances).
@@ -75,6 +78,9 @@ class ApiHandler {
   awaitable<ApiResponse> dispatch(const ApiRequest& request, const RouteMatch& match,
                                   std::string_view query, Caller caller);
   awaitable<ApiResponse> submit(const ApiRequest& request, Caller caller);
+  // POST /api/v1/modems/{id}/pause|resume|reset (api_live_control.cpp).
+  awaitable<ApiResponse> live_control(const ApiRequest& request, RouteId route,
+                                      std::string modem_id, Caller caller);
 
   GatewayApi& gateway_;
   BearerAuth auth_;

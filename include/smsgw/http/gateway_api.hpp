@@ -178,10 +178,16 @@ struct ModemInfo {
   std::optional<std::uint64_t> daily_limit;  // the SIM's per_day limit; none: unlimited
   std::uint64_t errors = 0;
   std::optional<std::string> last_error;  // the latest error's message, e.g. "+CMS ERROR: 38"
-  // Why the SIM takes no messages although its modem is up: "low_balance" (under its
-  // operator's threshold) or "benched" (failed repeatedly, resting); none when it sends.
+  // Why the SIM takes no messages although its modem is up: "manual" (paused through the
+  // API), "disabled" (by configuration), "low_balance" (under its operator's threshold) or
+  // "benched" (failed repeatedly, resting); the first of these when several apply; none
+  // when it sends.
   std::optional<std::string> paused;
   std::uint64_t queue = 0;  // messages assigned to this modem and waiting
+  // A manual pause (kept by ICCID across restarts): who paused the SIM and when; none
+  // otherwise (also while other reasons apply).
+  std::optional<std::string> paused_by;
+  std::optional<TimePoint> paused_at;
 };
 
 struct UssdReply {
@@ -249,6 +255,10 @@ struct ModemMetrics {
   std::uint64_t failed = 0;
   std::uint64_t errors = 0;    // AT/CMS errors since start
   std::uint64_t received = 0;  // inbound messages stored whole (all parts) since start
+  // The SIM's pause reasons (smsgw_modem_paused{reason}), each on its own.
+  bool paused_manual = false;
+  bool paused_disabled = false;
+  bool paused_low_balance = false;
 };
 
 // A Prometheus-style histogram. bucket_counts[i] counts observations in
@@ -302,6 +312,23 @@ class GatewayApi {
   // every modem (per-SIM failures go into BalanceResult::error, not into the Result).
   virtual awaitable<Result<std::vector<BalanceResult>>> check_balance(
       std::optional<std::string> modem_id) = 0;
+
+  // Live control (POST /api/v1/modems/{id}/pause|resume|reset; scope admin). Each answers
+  // the modem as GET /api/v1/modems shows it after the change; "not_found" for an unknown
+  // modem id.
+  // pause_modem: the modem's SIM takes no new message (a message being sent finishes, all
+  // its parts) until resume_modem, also across restarts: the pause is stored by ICCID with
+  // `by` (the caller's name) and the time. Pausing a paused SIM keeps the first pause.
+  // "conflict" while the modem's ICCID is not known yet (the pause belongs to the SIM);
+  // "unavailable" when the store cannot record it.
+  virtual awaitable<Result<ModemInfo>> pause_modem(std::string modem_id, std::string by) = 0;
+  // Ends a manual pause (other reasons, e.g. low_balance, stay); nothing to do when the SIM
+  // was not paused by hand. "conflict" while the ICCID is not known.
+  virtual awaitable<Result<ModemInfo>> resume_modem(std::string modem_id) = 0;
+  // Starts the modem's recovery now (the port closed and reopened, the radio switched off
+  // and on, the init sequence) and answers once it has started; "conflict" while a reset
+  // of this modem is running, "unavailable" when its port is absent.
+  virtual awaitable<Result<ModemInfo>> reset_modem(std::string modem_id) = 0;
 
   virtual awaitable<Result<InboxPage>> inbox(InboxQuery query) = 0;
   virtual awaitable<Result<MetricsSnapshot>> metrics() = 0;

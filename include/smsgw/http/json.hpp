@@ -21,8 +21,9 @@ nlohmann::json json_of(const Message& message, bool with_events);
 nlohmann::json json_of(const MessagePage& page);
 // {"id", "port", "state", "imei", "imsi", "iccid", "operator": {"name", "mccmnc"},
 //  "signal": {"csq", "dbm"}, "registration", "balance": {...} or null, "sent_today",
-//  "daily_limit" (or null), "errors", "last_error" (or null), "paused" ("low_balance",
-//  "benched" or null), "queue"}
+//  "daily_limit" (or null), "errors", "last_error" (or null), "paused" ("manual",
+//  "disabled", "low_balance", "benched" or null), "queue", "paused_by" and "paused_at"
+//  (a manual pause's who and when, else null)}
 nlohmann::json json_of(const ModemInfo& modem);
 nlohmann::json json_of(const std::vector<ModemInfo>& modems);
 // {"modem", "imei", "iccid", "operator", "amount", "currency", "raw", "checked_at", "error"}

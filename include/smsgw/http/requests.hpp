@@ -49,7 +49,8 @@ Result<SubmitBody> parse_submit(const nlohmann::json& body);
 // 0-9 * # + (TS 22.090 4: digits, * and #).
 Result<std::string> parse_ussd(const nlohmann::json& body);
 
-// POST /api/v1/balance and /api/v1/modems/{id}/balance: no body, or an empty object.
+// POST /api/v1/balance and /api/v1/modems/{id}/balance (and the live control actions
+// /pause, /resume, /reset): no body, or an empty object.
 Result<void> parse_balance(std::string_view body);
 
 // GET /api/v1/messages?status=&limit=&before=

@@ -32,6 +32,9 @@ enum class RouteId {
   healthz,
   metrics,
   openapi,
+  modem_pause,
+  modem_resume,
+  modem_reset,
 };
 
 struct Route {

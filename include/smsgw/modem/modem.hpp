@@ -111,6 +111,17 @@ class ModemActor final : public PartSender {
   // Ends run() promptly: closes the port; pending commands fail with "at.closed".
   void stop();
 
+  // Starts a reset now, the recovery ladder's strong rungs in one go, without waiting for
+  // the actor to find a hang by itself: the port is closed and reopened (a send in flight
+  // finishes first, so no part is left of unknown outcome; no new send starts meanwhile),
+  // the radio is switched off and on (AT+CFUN=0;+CFUN=1, TS 27.007 8.2), then the init
+  // sequence runs. A back-off in progress is cut short. Returns once the reset has begun;
+  // resetting() is true until the init after it has ended. Errors: "conflict" while a reset
+  // runs, ErrorCode::modem_not_ready when the port is absent (nothing to reopen) or the
+  // actor is stopping.
+  Result<void> reset();
+  [[nodiscard]] bool resetting() const;
+
   [[nodiscard]] const ModemSnapshot& snapshot() const override;
   [[nodiscard]] const Profile& profile() const;
   // state == ready and no send in flight.

@@ -262,6 +262,16 @@ struct BalanceRecord {
   TimePoint checked_at;
 };
 
+// A SIM an operator paused by hand (POST /api/v1/modems/{id}/pause): it takes no new
+// message until resumed, also across restarts. Kept by ICCID: the pause follows the SIM.
+struct SimPause {
+  std::string iccid;
+  std::string paused_by;  // the API caller's name ("api", "token", a client's name)
+  TimePoint paused_at;
+  std::optional<std::string> modem;  // the modem id it was in when paused (informative)
+  friend bool operator==(const SimPause&, const SimPause&) = default;
+};
+
 struct WebhookDelivery {
   std::int64_t id = 0;
   std::string event;

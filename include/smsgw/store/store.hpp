@@ -248,6 +248,13 @@ class Store {
   Result<std::optional<BalanceRecord>> latest_balance(const std::string& iccid);
   Result<std::vector<BalanceRecord>> balance_history(const std::string& iccid, std::size_t limit);
 
+  // Manual pauses (table sim_pauses, src/store/sim_pauses.cpp). pause_sim keeps the first
+  // pause of a SIM already paused (its who and when) and returns the pause in force;
+  // resume_sim returns whether a pause was removed.
+  Result<SimPause> pause_sim(const SimPause& pause);
+  Result<bool> resume_sim(const std::string& iccid);
+  Result<std::vector<SimPause>> sim_pauses();
+
   // Per-SIM sent counters per day, so per-day limits survive a restart. `day` is the
   // caller's local day number (e.g. days since the epoch in the gateway's time zone).
   Result<std::int64_t> add_daily_sent(const std::string& iccid, std::int64_t day,

@@ -85,6 +85,16 @@ TEST(ModemsView, PausedSimShowsWhyInsteadOfReady) {
   EXPECT_NE(lines[2].find("\x1b[33mbenched\x1b[0m"), std::string::npos) << lines[2];
 }
 
+TEST(ModemsView, ManualPauseShowsWhoAndWhen) {
+  json modems = kModems;
+  modems[0]["paused"] = "manual";
+  modems[0]["paused_by"] = "token";
+  modems[0]["paused_at"] = http::format_rfc3339(kNow - std::chrono::minutes(5));
+  const auto lines = lines_of(render_modems(modems, kNow, TerminalStyle{200, true, false}));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_NE(lines[1].find("\x1b[33mpaused by token 5m ago\x1b[0m"), std::string::npos) << lines[1];
+}
+
 TEST(ModemsView, ColourOnlyWhenAsked) {
   const std::string table = render_modems(kModems, kNow, TerminalStyle{120, true, true});
   EXPECT_NE(table.find("\x1b[32mready\x1b[0m"), std::string::npos);

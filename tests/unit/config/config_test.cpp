@@ -526,7 +526,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "(line 2)"},
         Invalid{"[[webhook]]\nurl = \"http://h/\"\nevents = [\"message.lost\"]\n",
                 "webhook[0].events[0]: must be one of \"message.status\", "
-                "\"message.received\" or \"sim.low_balance\", got \"message.lost\" (line 3)"},
+                "\"message.received\", \"sim.low_balance\", \"modem.down\" or \"modem.up\", "
+                "got \"message.lost\" (line 3)"},
         Invalid{"[[webhook]]\nurl = \"http://h/\"\nsecret = 5\n",
                 "webhook[0].secret: must be a string, got 5 (line 3)"},
         // ussd, modems
@@ -537,8 +538,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "modems.poll_interval: must be a positive duration in seconds or a string such "
                 "as \"30s\", \"5m\" or \"1h30m\", got an array (line 2)"},
         Invalid{"[modems]\nrescan = 5\n",
-                "modems.rescan: unknown key (known here: poll_interval, rescan_interval) (line "
-                "2)"}));
+                "modems.rescan: unknown key (known here: poll_interval, rescan_interval, "
+                "down_after) (line 2)"}));
 
 // A config file with tokens or webhook secrets that every user may read gets a warning that
 // names it, its mode and the fix; a private one, or one without secrets, gets none.

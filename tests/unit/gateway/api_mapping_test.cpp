@@ -130,7 +130,7 @@ TEST(ApiMapping, ModemInfoShowsTheSimStatusAndBalance) {
   sim.sent_today = 12;
   sim.per_day = 100;
   sim.queue = 3;
-  sim.paused = true;
+  sim.low_balance = true;
   sim.benched = true;
   const store::BalanceRecord balance{"8949000000000000001", 0.5, "EUR", "Guthaben 0,50", kAt};
   const auto info = modem_info(ready_snapshot(), sim, &balance);
@@ -144,8 +144,32 @@ TEST(ApiMapping, ModemInfoShowsTheSimStatusAndBalance) {
   EXPECT_EQ(info.balance->currency, "EUR");
   EXPECT_EQ(info.balance->checked_at, kAt);
 
-  sim.paused = false;
+  sim.low_balance = false;
   EXPECT_EQ(modem_info(ready_snapshot(), sim, nullptr).paused, "benched");
+}
+
+// Several reasons at once show the first of manual, disabled, low_balance, benched; who
+// paused it and when only for a manual pause.
+TEST(ApiMapping, ModemInfoShowsTheFirstPauseReasonAndWhoPausedIt) {
+  Dispatcher::SimStatus sim;
+  sim.manual = sim.disabled = sim.low_balance = sim.benched = true;
+  const store::SimPause pause{"8949000000000000001", "token", kAt, "modem0"};
+  auto info = modem_info(ready_snapshot(), sim, nullptr, &pause);
+  EXPECT_EQ(info.paused, "manual");
+  EXPECT_EQ(info.paused_by, "token");
+  EXPECT_EQ(info.paused_at, kAt);
+  sim.manual = false;
+  info = modem_info(ready_snapshot(), sim, nullptr, &pause);
+  EXPECT_EQ(info.paused, "disabled");
+  EXPECT_FALSE(info.paused_by);
+  EXPECT_FALSE(info.paused_at);
+  sim.disabled = false;
+  EXPECT_EQ(modem_info(ready_snapshot(), sim, nullptr).paused, "low_balance");
+
+  const auto metrics = modem_metrics(ready_snapshot(), sim, nullptr, 0, 0);
+  EXPECT_FALSE(metrics.paused_manual);
+  EXPECT_FALSE(metrics.paused_disabled);
+  EXPECT_TRUE(metrics.paused_low_balance);
 }
 
 TEST(ApiMapping, ModemMetrics) {

@@ -67,6 +67,45 @@ class FakeGateway final : public GatewayApi {
     co_return page;
   }
 
+  // Live control: modems by id; pause records `by` and the time, reset answers conflict
+  // while `resetting` is set.
+  std::map<std::string, ModemInfo> modems_by_id;
+  std::vector<std::string> paused_by_seen;
+  bool resetting = false;
+
+  Result<ModemInfo> modem_of(const std::string& id) {
+    if (auto error = take_failure()) return *error;
+    auto it = modems_by_id.find(id);
+    if (it == modems_by_id.end()) return Error{ErrorCode::not_found, "no modem " + id};
+    return it->second;
+  }
+  awaitable<Result<ModemInfo>> pause_modem(std::string id, std::string by) override {
+    auto modem = modem_of(id);
+    if (!modem) co_return modem;
+    paused_by_seen.push_back(by);
+    auto& stored = modems_by_id[id];
+    stored.paused = "manual";
+    stored.paused_by = by;
+    stored.paused_at = TimePoint(std::chrono::seconds(1'700'000'000));
+    co_return stored;
+  }
+  awaitable<Result<ModemInfo>> resume_modem(std::string id) override {
+    auto modem = modem_of(id);
+    if (!modem) co_return modem;
+    auto& stored = modems_by_id[id];
+    stored.paused.reset();
+    stored.paused_by.reset();
+    stored.paused_at.reset();
+    co_return stored;
+  }
+  awaitable<Result<ModemInfo>> reset_modem(std::string id) override {
+    auto modem = modem_of(id);
+    if (!modem) co_return modem;
+    if (resetting) co_return Error{ErrorCode::conflict, "a reset of " + id + " is already running"};
+    resetting = true;
+    co_return modem;
+  }
+
   awaitable<Result<Message>> cancel_message(std::string id) override {
     if (auto error = take_failure()) co_return *error;
     const auto it = messages.find(id);

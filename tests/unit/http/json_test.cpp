@@ -99,6 +99,8 @@ TEST(Json, ModemShape) {
       {"last_error", "+CMS ERROR: 38"},
       {"paused", "benched"},
       {"queue", 0},
+      {"paused_by", nullptr},
+      {"paused_at", nullptr},
   };
   EXPECT_EQ(json_of(std::vector<ModemInfo>{modem}), json::array({expected}));
 
@@ -112,6 +114,17 @@ TEST(Json, ModemShape) {
   EXPECT_TRUE(shown.at("last_error").is_null());
   EXPECT_TRUE(shown.at("paused").is_null());
   EXPECT_EQ(shown.at("signal"), (json{{"csq", nullptr}, {"dbm", nullptr}}));
+
+  // A manual pause shows who paused the SIM and when.
+  ModemInfo paused;
+  paused.id = "modem2";
+  paused.paused = "manual";
+  paused.paused_by = "token";
+  paused.paused_at = kCreated;
+  const auto manual = json_of(paused);
+  EXPECT_EQ(manual.at("paused"), "manual");
+  EXPECT_EQ(manual.at("paused_by"), "token");
+  EXPECT_EQ(manual.at("paused_at"), "2024-05-01T12:00:00Z");
 }
 
 TEST(Json, BalanceResultShape) {
