@@ -227,7 +227,25 @@ CREATE TRIGGER message_counts_delete AFTER DELETE ON messages BEGIN
 END;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kVersion1, kVersion2, kVersion3};
+// A message carries its API client's name, the client's own reference and a callback URL
+// for its status events; lists filter by reference and client, newest first, by index
+// (messages_by_reference, messages_by_client: equality, then id). A webhook row says whom
+// it is for (kind 'webhook' or 'callback') and, for a callback, the message's client, so
+// that its secret is chosen at delivery. The inbox filters by sender and by modem by index.
+constexpr std::string_view kVersion4 = R"sql(
+ALTER TABLE messages ADD COLUMN client TEXT;
+ALTER TABLE messages ADD COLUMN reference TEXT;
+ALTER TABLE messages ADD COLUMN callback_url TEXT;
+CREATE INDEX messages_by_reference ON messages (reference, id) WHERE reference IS NOT NULL;
+CREATE INDEX messages_by_client ON messages (client, id) WHERE client IS NOT NULL;
+ALTER TABLE webhook_outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'webhook'
+  CHECK (kind IN ('webhook', 'callback'));
+ALTER TABLE webhook_outbox ADD COLUMN client TEXT;
+CREATE INDEX inbound_by_sender ON inbound_messages (sender, id);
+CREATE INDEX inbound_by_modem ON inbound_messages (modem, id);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4};
 
 }  // namespace
 
