@@ -58,6 +58,10 @@ class Gateway final : public http::GatewayApi,
   awaitable<void> run();
   void stop();
 
+  // The webhook outbox, for a config reload (WebhookOutbox::reconfigure) and the API
+  // clients' secrets (WebhookOutbox::set_client_secrets).
+  WebhookOutbox& webhooks() { return outbox_; }
+
   // http::GatewayApi
   awaitable<Result<http::SubmitReply>> submit(http::SubmitRequest request,
                                               std::optional<http::IdempotencyKey> key) override;
@@ -92,6 +96,8 @@ class Gateway final : public http::GatewayApi,
   awaitable<void> record_sim(store::SimSeen sim);
   awaitable<void> close_modems_after_sends();
   void emit(const std::string& event, const std::string& payload_json);
+  // "validation" ("callback_url: <reason>") when the request's callback_url may not be used.
+  Result<void> check_callback(const http::SubmitRequest& request) const;
 
   asio::any_io_executor executor_;
   config::Config config_;
