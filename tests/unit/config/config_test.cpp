@@ -555,37 +555,6 @@ INSTANTIATE_TEST_SUITE_P(
                 "modems.rescan: unknown key (known here: poll_interval, rescan_interval) (line "
                 "2)"}));
 
-TEST(Config, HttpsWebhooksAndCallbackKeys) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("smsgw-config-ca-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir / "tls");
-  std::ofstream(dir / "tls" / "ca.pem") << "-----BEGIN CERTIFICATE-----\n";
-  const auto config = parse_config(R"toml(
-[http]
-ca_file = "tls/ca.pem"
-callback_hosts = ["hooks.example.com", "*.shop.example", "203.0.113.0/24", "fd00::/8", "*"]
-callback_secret = "cb-secret"
-
-[[webhook]]
-url = "https://hooks.example.com/smsgw"
-)toml",
-                                   dir / "smsgw.toml");
-  ASSERT_TRUE(config.ok()) << config.error().message;
-  EXPECT_EQ(config->http.ca_file, dir / "tls" / "ca.pem");  // relative to the file's folder
-  EXPECT_EQ(config->http.callback_hosts,
-            (std::vector<std::string>{"hooks.example.com", "*.shop.example", "203.0.113.0/24",
-                                      "fd00::/8", "*"}));
-  EXPECT_EQ(config->http.callback_secret, "cb-secret");
-  ASSERT_EQ(config->webhooks.size(), 1u);
-  EXPECT_EQ(config->webhooks[0].url, "https://hooks.example.com/smsgw");
-  std::filesystem::remove_all(dir);
-
-  const auto defaults = default_config("/srv/smsgw.toml");
-  EXPECT_TRUE(defaults.http.ca_file.empty());
-  EXPECT_TRUE(defaults.http.callback_hosts.empty());
-  EXPECT_TRUE(defaults.http.callback_secret.empty());
-}
-
 // A config file with tokens or webhook secrets that every user may read gets a warning that
 // names it, its mode and the fix; a private one, or one without secrets, gets none.
 TEST(Config, WarnsWhenAFileWithSecretsIsWorldReadable) {
