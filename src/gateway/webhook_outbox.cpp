@@ -68,17 +68,19 @@ WebhookOutbox::WebhookOutbox(asio::any_io_executor executor,
       wake_(executor),
       emits_(executor) {
   settings_.webhooks = std::move(webhooks);
+  // One TLS context for every https delivery (the system's CA store is read once).
+  if (auto tls = http::WebhookTls::create(); tls) tls_ = std::move(tls).value();
 }
 
 Result<void> WebhookOutbox::reconfigure(WebhookSettings settings) {
   auto hosts = http::CallbackHosts::parse(settings.callback_hosts);
   if (!hosts) return Error{"config.invalid", "http.callback_hosts: " + hosts.error().message};
-  std::shared_ptr<http::WebhookTls> tls;
-  if (!settings.ca_file.empty()) {
-    auto created = http::WebhookTls::create(settings.ca_file);
-    if (!created) return Error{"config.invalid", "http.ca_file: " + created.error().message};
-    tls = std::move(created).value();
+  auto created = http::WebhookTls::create(settings.ca_file);
+  if (!created) {
+    return Error{"config.invalid", std::string(settings.ca_file.empty() ? "" : "http.ca_file: ") +
+                                       created.error().message};
   }
+  std::shared_ptr<http::WebhookTls> tls = std::move(created).value();
   settings_ = std::move(settings);
   callback_hosts_ = std::make_shared<const http::CallbackHosts>(std::move(hosts).value());
   tls_ = std::move(tls);

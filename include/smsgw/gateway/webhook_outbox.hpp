@@ -114,6 +114,7 @@ class WebhookOutbox {
   WebhookSettings settings_;
   std::shared_ptr<const http::CallbackHosts> callback_hosts_;
   std::shared_ptr<http::WebhookTls> tls_;  // none: built per https delivery (system store)
+                                           // when the CA store could not be loaded
   std::map<std::string, std::string> client_secrets_;
   store::StoreWorker& store_;
   Event wake_;
