@@ -16,6 +16,7 @@
 
 #include "smsgw/common/listen_address.hpp"
 #include "smsgw/http/callback_hosts.hpp"
+#include "smsgw/http/webhook.hpp"
 #include "toml_reader.hpp"
 
 namespace smsgw::config {
@@ -134,6 +135,11 @@ void read_http_callbacks(TomlReader& reader, const toml::table& root, HttpConfig
       reader.fail(
           "http.ca_file", table->get("ca_file"),
           "cannot be read (" + std::string(std::strerror(errno)) + "): " + http.ca_file.string());
+    }
+    // The webhook client loads it the same way: a file it cannot use fails here, not later.
+    if (auto loaded = http::WebhookTls::create(http.ca_file); !loaded) {
+      reader.fail("http.ca_file", table->get("ca_file"),
+                  loaded.error().message + " (a PEM file of CA certificates is expected)");
     }
   }
   http.callback_hosts = reader.string_array(

@@ -59,7 +59,8 @@ struct HttpConfig {
   // ---- https webhooks and per-message callbacks (README, "Webhooks") ----
   // PEM file of CA certificates trusted for https webhooks and callbacks in addition to the
   // system's CA store; empty = the system's only. Relative values are resolved against the
-  // config file's folder; it must be readable at load.
+  // config file's folder; load_config() refuses a file that cannot be read or holds no
+  // PEM certificate.
   std::filesystem::path ca_file;
   // Where a message's callback_url may point (http/callback_hosts.hpp): host names
   // ("*.example.com" for subdomains), IP addresses, CIDRs, or "*" (any public address).

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "smsgw/config/config.hpp"
+#include "test_pki.hpp"
 
 namespace smsgw::config {
 namespace {
@@ -15,7 +16,7 @@ TEST(Config, HttpsWebhooksAndCallbackKeys) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("smsgw-config-ca-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir / "tls");
-  std::ofstream(dir / "tls" / "ca.pem") << "-----BEGIN CERTIFICATE-----\n";
+  test::write_text_file((dir / "tls" / "ca.pem").string(), test::TestCa().certificate_pem());
   const auto config = parse_config(R"toml(
 [http]
 ca_file = "tls/ca.pem"
@@ -34,6 +35,18 @@ url = "https://hooks.example.com/smsgw"
   EXPECT_EQ(config->http.callback_secret, "cb-secret");
   ASSERT_EQ(config->webhooks.size(), 1u);
   EXPECT_EQ(config->webhooks[0].url, "https://hooks.example.com/smsgw");
+
+  // A file that holds no certificate is refused at load, naming the key.
+  std::ofstream(dir / "tls" / "ca.pem") << "not a certificate\n";
+  const auto garbage = parse_config("[http]\nca_file = \"tls/ca.pem\"\n", dir / "smsgw.toml");
+  ASSERT_FALSE(garbage.ok());
+  EXPECT_EQ(garbage.error().message.rfind((dir / "smsgw.toml").string() +
+                                              ": http.ca_file: cannot "
+                                              "load CA certificates from " +
+                                              (dir / "tls" / "ca.pem").string(),
+                                          0),
+            0u)
+      << garbage.error().message;
   std::filesystem::remove_all(dir);
 
   const auto defaults = default_config("/srv/smsgw.toml");
