@@ -1,4 +1,5 @@
-// `smsgw messages [--status S] [--limit N] [--before ID] [--json]`: recent messages,
+// `smsgw messages [--status S] [--reference R] [--client C] [--limit N] [--before ID]
+// [--json]`: recent messages,
 // newest first (GET /api/v1/messages); `smsgw message ID [--json]`: one message with its
 // parts and event log (GET /api/v1/messages/{id}). --json prints the API's body unchanged.
 #include <iostream>
@@ -15,6 +16,8 @@ namespace {
 struct MessagesOptions {
   ClientOptions client;
   std::string status;
+  std::string reference;
+  std::string client_name;
   int limit = 50;
   std::string before;
   bool json = false;
@@ -31,6 +34,12 @@ void run_messages(const MessagesOptions& options) {
   std::string target = "/api/v1/messages?limit=" + std::to_string(options.limit);
   if (!options.status.empty()) target += "&status=" + encode_query_value(options.status);
   if (!options.before.empty()) target += "&before=" + encode_query_value(options.before);
+  if (!options.reference.empty()) {
+    target += "&reference=" + encode_query_value(options.reference);
+  }
+  if (!options.client_name.empty()) {
+    target += "&client=" + encode_query_value(options.client_name);
+  }
   const ApiAnswer answer = value_or_fail(client.call("GET", target));
   if (options.json) {
     print_body(answer.body);
@@ -65,6 +74,8 @@ void add_messages_command(CLI::App& app) {
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   messages->add_option("--before", list->before, "only messages older than this id (paging)");
+  messages->add_option("--reference", list->reference, "only messages with this reference");
+  messages->add_option("--client", list->client_name, "only messages of this API client");
   messages->add_flag("--json", list->json, "print the API's JSON page unchanged");
   messages->callback([list] { run_messages(*list); });
 

@@ -275,6 +275,13 @@ std::string render_message(const json& message, TimePoint now, const TerminalSty
   time_line("sent", "sent_at");
   time_line("delivered", "delivered_at");
   if (auto error = string_of(message, "error")) line("error", single_line(*error), Colour::red);
+  // Shown only when set (older gateways do not send them).
+  for (const auto* key : {"client", "reference", "callback_url"}) {
+    if (auto value = string_of(message, key)) {
+      line(std::string_view(key) == "callback_url" ? "callback" : key, single_line(*value),
+           Colour::none);
+    }
+  }
   line("text", string_of(message, "text").value_or(""), Colour::none);
 
   const json& parts = list_of(message, "parts");

@@ -17,6 +17,8 @@
 
 #include "smsgw/common/listen_address.hpp"
 #include "table_readers.hpp"
+#include "smsgw/http/callback_hosts.hpp"
+#include "smsgw/http/webhook.hpp"
 #include "toml_reader.hpp"
 
 namespace smsgw::config {
@@ -92,7 +94,8 @@ void read_http(TomlReader& reader, const toml::table& root, HttpConfig& http) {
   const auto* table = reader.table(root, "http", "");
   if (table != nullptr) {
     reader.allow_keys(*table, "http",
-                      {"listen", "tokens", "body_limit", "request_timeout", "max_connections"});
+                      {"listen", "tokens", "body_limit", "request_timeout", "max_connections",
+                       "ca_file", "callback_hosts", "callback_secret"});
     http.listen = reader.string(*table, "listen", "http.", http.listen);
     if (auto address = parse_listen_address(http.listen); address) {
       http.listen_host = address->host;
@@ -131,6 +134,38 @@ void check_credentials(TomlReader& reader, const toml::table& root, const Config
   reader.fail("http.tokens", table != nullptr ? table->get("tokens") : nullptr,
               "must name at least one token (or add a [[client]]) when listen (\"" +
                   config.http.listen + "\") is not a loopback address");
+}
+
+// [http] ca_file, callback_hosts, callback_secret: https webhooks and per-message callbacks.
+// Runs after resolve_paths(), so that ca_file is checked where it will be read.
+void read_http_callbacks(TomlReader& reader, const toml::table& root, HttpConfig& http,
+                         const std::filesystem::path& config_path) {
+  const auto* table = reader.table(root, "http", "");
+  if (table == nullptr) return;
+  const auto ca_file = reader.string(*table, "ca_file", "http.", "");
+  if (!ca_file.empty()) {
+    http.ca_file = ca_file;
+    if (http.ca_file.is_relative()) http.ca_file = config_path.parent_path() / http.ca_file;
+    if (!std::ifstream(http.ca_file, std::ios::binary)) {
+      reader.fail(
+          "http.ca_file", table->get("ca_file"),
+          "cannot be read (" + std::string(std::strerror(errno)) + "): " + http.ca_file.string());
+    }
+    // The webhook client loads it the same way: a file it cannot use fails here, not later.
+    if (auto loaded = http::WebhookTls::create(http.ca_file); !loaded) {
+      reader.fail("http.ca_file", table->get("ca_file"),
+                  loaded.error().message + " (a PEM file of CA certificates is expected)");
+    }
+  }
+  http.callback_hosts = reader.string_array(
+      *table, "callback_hosts", "http.", [](const std::string& v) -> std::optional<std::string> {
+        if (auto parsed = http::CallbackHosts::parse({v}); !parsed) {
+          const auto& message = parsed.error().message;  // "\"<entry>\": <reason>"
+          return message.substr(message.find(": ") + 2);
+        }
+        return std::nullopt;
+      });
+  http.callback_secret = reader.string(*table, "callback_secret", "http.", "");
 }
 
 ModemConfig read_modem(TomlReader& reader, const toml::table& table, const std::string& path) {
@@ -392,14 +427,11 @@ WebhookConfig read_webhook(TomlReader& reader, const toml::table& table, const s
   const auto prefix = path + ".";
   hook.url = reader.required_string(table, "url", prefix);
   const bool http = hook.url.starts_with("http://");
-  const auto rest = hook.url.substr(http ? 7 : 0);
-  if (hook.url.starts_with("https://")) {
+  const bool https = hook.url.starts_with("https://");
+  const auto rest = hook.url.substr(http ? 7 : https ? 8 : 0);
+  if ((!http && !https) || rest.empty() || rest.front() == '/') {
     reader.fail(prefix + "url", table.get("url"),
-                "https is not supported by the webhook client, got \"" + hook.url +
-                    "\"; send to http:// on a trusted network or to a local TLS proxy");
-  } else if (!http || rest.empty() || rest.front() == '/') {
-    reader.fail(prefix + "url", table.get("url"),
-                "must be an http:// URL with a host, got \"" + hook.url + "\"");
+                "must be an http:// or https:// URL with a host, got \"" + hook.url + "\"");
   }
   hook.events = reader.string_array(table, "events", prefix,
                                     [](const std::string& v) -> std::optional<std::string> {
@@ -497,6 +529,7 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
     config.clients = read_clients(reader, root, config.http.tokens);
     check_credentials(reader, root, config);
     resolve_paths(config, config_path);
+    read_http_callbacks(reader, root, config.http, config_path);
     return config;
   } catch (const ConfigInvalid& invalid) {
     return invalid.error;
@@ -520,6 +553,7 @@ Result<Config> load_config(const std::filesystem::path& path) {
 std::optional<std::string> exposed_secrets_warning(const std::filesystem::path& path,
                                                    const Config& config) {
   const bool webhook_secret =
+      !config.http.callback_secret.empty() ||
       std::any_of(config.webhooks.begin(), config.webhooks.end(),
                   [](const WebhookConfig& w) { return !w.secret.empty(); }) ||
       std::any_of(config.clients.begin(), config.clients.end(),

@@ -64,6 +64,9 @@ http::Message to_api(const store::StoredMessage& m) {
   out.sent_at = m.sent_at;
   out.delivered_at = m.delivered_at;
   out.error = m.last_error;
+  out.client = m.client;
+  out.reference = m.reference;
+  out.callback_url = m.callback_url;
   for (const auto& e : m.events) {
     out.events.push_back(
         http::MessageEvent{e.at, e.kind, e.detail_json == "{}" ? "" : e.detail_json});

@@ -17,8 +17,6 @@ using json = nlohmann::json;
 
 
 
-std::string rfc3339(TimePoint t) { return scheduler::format_utc(t); }
-
 }  // namespace
 
 Gateway::Gateway(asio::any_io_executor executor, config::Config config, store::StoreWorker& store,
@@ -54,6 +52,15 @@ Gateway::Gateway(asio::any_io_executor executor, config::Config config, store::S
           [this](const std::string& event, const std::string& payload) { emit(event, payload); }),
       tasks_(executor) {
   apply_client_limits();
+  // load_config() checked callback_hosts and that ca_file is readable; a file that holds no
+  // certificate is the one failure left.
+  if (auto configured = outbox_.reconfigure(WebhookSettings::from(config_)); !configured) {
+    spdlog::error("webhooks: {}; https deliveries trust the system's CA store only",
+                  configured.error().message);
+    auto without_ca = WebhookSettings::from(config_);
+    without_ca.ca_file.clear();
+    (void)outbox_.reconfigure(std::move(without_ca));
+  }
 }
 
 Gateway::~Gateway() = default;
@@ -110,8 +117,16 @@ awaitable<void> Gateway::run() {
 
 // ---- Submissions ------------------------------------------------------------------------
 
+Result<void> Gateway::check_callback(const http::SubmitRequest& request) const {
+  if (!request.callback_url) return {};
+  auto allowed = outbox_.check_callback_url(*request.callback_url);
+  if (!allowed) return make_error("validation", "callback_url: " + allowed.error().message);
+  return {};
+}
+
 awaitable<Result<http::SubmitReply>> Gateway::submit(http::SubmitRequest request,
                                                      std::optional<http::IdempotencyKey> key) {
+  if (auto allowed = check_callback(request); !allowed) co_return allowed.error();
   auto built = builder_.build(request, std::chrono::system_clock::now());
   if (!built) co_return built.error();
   std::vector<store::NewMessage> messages;
@@ -126,6 +141,10 @@ awaitable<Result<http::SubmitReply>> Gateway::submit_batch(
   messages.reserve(requests.size());
   const auto now = std::chrono::system_clock::now();
   for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (auto allowed = check_callback(requests[i]); !allowed) {
+      co_return make_error("validation",
+                           "messages[" + std::to_string(i) + "]." + allowed.error().message);
+    }
     auto built = builder_.build(requests[i], now);
     if (!built) {
       co_return make_error(built.error().code,
@@ -208,6 +227,8 @@ awaitable<Result<http::MessagePage>> Gateway::list_messages(http::MessageQuery q
   }
   q.limit = query.limit;
   q.before = query.before;
+  q.reference = query.reference;
+  q.client = query.client;
   auto job = [q](Store& s) { return s.list_messages(q); };
   auto page = co_await store_.call(job);
   if (!page) co_return page.error();
@@ -251,7 +272,13 @@ awaitable<Result<std::vector<http::BalanceResult>>> Gateway::check_balance(
 // ---- Inbox and metrics ------------------------------------------------------------------
 
 awaitable<Result<http::InboxPage>> Gateway::inbox(http::InboxQuery query) {
-  auto job = [query](Store& s) { return s.list_inbox(query.limit, query.before); };
+  store::InboxQuery q;
+  q.limit = query.limit;
+  q.before = query.before;
+  q.since = query.since;
+  q.from = query.from;
+  q.modem = query.modem;
+  auto job = [q](Store& s) { return s.list_inbox(q); };
   auto page = co_await store_.call(job);
   if (!page) co_return page.error();
   http::InboxPage out;
@@ -335,13 +362,21 @@ awaitable<bool> Gateway::on_inbound(modem::InboundSms sms) {
   }
   if (stored->complete && !stored->duplicate) {
     metrics_.message_received(sms.modem_id);
-    emit("message.received", json{{"id", stored->message_id},
-                                  {"modem", sms.modem_id},
-                                  {"from", part.sender},
-                                  {"text", stored->text},
-                                  {"parts", stored->total},
-                                  {"received_at", rfc3339(part.received_at)}}
-                                 .dump());
+    MessageReceivedEvent received;
+    received.id = stored->message_id;
+    received.modem = sms.modem_id;
+    if (const auto* actor = pool_.find(sms.modem_id)) {
+      if (!actor->snapshot().iccid.empty()) received.iccid = actor->snapshot().iccid;
+    }
+    if (auto sim = dispatcher_.sim_status(sms.modem_id); sim && !sim->operator_name.empty()) {
+      received.operator_name = sim->operator_name;
+    }
+    received.from = part.sender;
+    received.text = stored->text;
+    received.parts = stored->total;
+    received.sent_at = stored->smsc_time;
+    received.received_at = part.received_at;
+    emit("message.received", message_received_payload(received));
   }
   co_return true;
 }
@@ -400,9 +435,12 @@ void Gateway::on_message_status(const std::string& id, store::MessageStatus stat
     if (store::is_final(status) && op != operator_of_message_.end()) operator_of_message_.erase(op);
   }
   if (status == store::MessageStatus::queued) return;  // a retry, not news for a webhook
-  json payload{{"id", id}, {"status", name}, {"at", rfc3339(std::chrono::system_clock::now())}};
-  if (!modem.empty()) payload["modem"] = modem;
-  emit("message.status", payload.dump());
+  MessageStatusEvent event;
+  event.id = id;
+  event.status = name;
+  event.at = std::chrono::system_clock::now();
+  if (!modem.empty()) event.modem = modem;
+  outbox_.emit_message_status(std::move(event));
 }
 
 void Gateway::on_part_sent(const std::string& modem, double seconds) {

@@ -68,6 +68,9 @@ Result<store::NewMessage> MessageBuilder::build(const http::SubmitRequest& reque
     message.parts.push_back(store::NewPart{std::move(part.pdu), static_cast<int>(part.length)});
   }
   message.created_at = now;
+  message.client = request.client;
+  message.reference = request.reference;
+  message.callback_url = request.callback_url;
   return message;
 }
 

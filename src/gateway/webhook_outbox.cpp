@@ -3,20 +3,21 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
-
-#include "smsgw/http/webhook.hpp"
 
 namespace smsgw::gateway {
 namespace {
 
-using json = nlohmann::json;
 using store::Store;
 
 constexpr auto kGiveUpAfter = std::chrono::hours(72);
 constexpr std::size_t kDuePage = 64;
 // Rows due later than now (a retry's back-off) are looked for this often.
 constexpr auto kDueCheck = std::chrono::seconds(1);
+
+bool subscribed(const config::WebhookConfig& hook, const std::string& event) {
+  return hook.events.empty() ||
+         std::find(hook.events.begin(), hook.events.end(), event) != hook.events.end();
+}
 
 }  // namespace
 
@@ -38,14 +39,63 @@ std::optional<TimePoint> webhook_retry_at(const Error& error, std::uint32_t earl
   return failed_at + policy.backoff(earlier_failures + 1, 0.0);
 }
 
+WebhookSettings WebhookSettings::from(const config::Config& config) {
+  return WebhookSettings{config.webhooks, config.http.callback_hosts, config.http.ca_file,
+                         config.http.callback_secret};
+}
+
+std::string callback_secret_for(const std::optional<std::string>& client,
+                                const std::map<std::string, std::string>& client_secrets,
+                                const std::string& callback_secret,
+                                const std::vector<config::WebhookConfig>& webhooks) {
+  if (client) {
+    if (auto it = client_secrets.find(*client); it != client_secrets.end() && !it->second.empty()) {
+      return it->second;
+    }
+  }
+  if (!callback_secret.empty()) return callback_secret;
+  for (const auto& hook : webhooks) {
+    if (subscribed(hook, "message.status") && !hook.secret.empty()) return hook.secret;
+  }
+  return {};
+}
+
 WebhookOutbox::WebhookOutbox(asio::any_io_executor executor,
                              std::vector<config::WebhookConfig> webhooks, store::StoreWorker& store)
     : executor_(executor),
-      webhooks_(std::move(webhooks)),
+      callback_hosts_(std::make_shared<const http::CallbackHosts>()),
       store_(store),
       wake_(executor),
       emits_(executor) {
-  for (const auto& hook : webhooks_) secrets_[hook.url] = hook.secret;
+  settings_.webhooks = std::move(webhooks);
+  // One TLS context for every https delivery (the system's CA store is read once).
+  if (auto tls = http::WebhookTls::create(); tls) tls_ = std::move(tls).value();
+}
+
+Result<void> WebhookOutbox::reconfigure(WebhookSettings settings) {
+  auto hosts = http::CallbackHosts::parse(settings.callback_hosts);
+  if (!hosts) return Error{"config.invalid", "http.callback_hosts: " + hosts.error().message};
+  auto created = http::WebhookTls::create(settings.ca_file);
+  if (!created) {
+    return Error{"config.invalid", std::string(settings.ca_file.empty() ? "" : "http.ca_file: ") +
+                                       created.error().message};
+  }
+  std::shared_ptr<http::WebhookTls> tls = std::move(created).value();
+  settings_ = std::move(settings);
+  callback_hosts_ = std::make_shared<const http::CallbackHosts>(std::move(hosts).value());
+  tls_ = std::move(tls);
+  wake_.set();
+  return {};
+}
+
+void WebhookOutbox::set_client_secrets(std::map<std::string, std::string> name_to_secret) {
+  client_secrets_ = std::move(name_to_secret);
+}
+
+Result<void> WebhookOutbox::check_callback_url(const std::string& url) const {
+  auto parsed = http::parse_webhook_url(url);
+  if (!parsed) return Error{"validation", parsed.error().message};
+  return callback_hosts_->check_host(parsed->host);
 }
 
 void WebhookOutbox::stop() {
@@ -53,16 +103,18 @@ void WebhookOutbox::stop() {
   wake_.set();
 }
 
-void WebhookOutbox::emit(const std::string& event, const std::string& payload_json) {
+std::vector<std::string> WebhookOutbox::subscribers(const std::string& event) const {
   std::vector<std::string> urls;
-  for (const auto& hook : webhooks_) {
-    if (hook.events.empty() ||
-        std::find(hook.events.begin(), hook.events.end(), event) != hook.events.end()) {
-      urls.push_back(hook.url);
-    }
+  for (const auto& hook : settings_.webhooks) {
+    if (subscribed(hook, event)) urls.push_back(hook.url);
   }
+  return urls;
+}
+
+void WebhookOutbox::emit(const std::string& event, const std::string& payload_json) {
+  std::vector<std::string> urls = subscribers(event);
   if (urls.empty()) return;
-  const auto body = json{{"event", event}, {"data", json::parse(payload_json)}}.dump();
+  const auto body = webhook_body(event, payload_json);
   emits_.spawn("webhooks: queueing " + event, [this, event, body, urls]() -> awaitable<void> {
     const auto now = std::chrono::system_clock::now();
     auto job = [&](Store& s) -> Result<void> {
@@ -77,8 +129,40 @@ void WebhookOutbox::emit(const std::string& event, const std::string& payload_js
   });
 }
 
+void WebhookOutbox::emit_message_status(MessageStatusEvent event) {
+  std::vector<std::string> urls = subscribers("message.status");
+  // Without callback hosts no callback can be delivered: skip reading the message then.
+  if (urls.empty() && callback_hosts_->empty()) return;
+  emits_.spawn("webhooks: queueing message.status", [this, event, urls]() -> awaitable<void> {
+    const auto now = std::chrono::system_clock::now();
+    auto job = [&](Store& s) -> Result<void> {
+      auto tags = s.message_tags(event.id);
+      if (!tags) return tags.error();
+      MessageStatusEvent tagged = event;
+      tagged.client = tags->client;
+      tagged.reference = tags->reference;
+      const auto body = webhook_body("message.status", message_status_payload(tagged));
+      for (const auto& url : urls) {
+        if (auto r = s.enqueue_webhook("message.status", body, url, now); !r) return r.error();
+      }
+      if (tags->callback_url) {
+        auto r = s.enqueue_webhook("message.status", body, *tags->callback_url, now,
+                                   store::WebhookKind::callback, tags->client);
+        if (!r) return r.error();
+      }
+      return {};
+    };
+    auto queued = co_await store_.call(job);
+    if (!queued) {
+      spdlog::error("webhooks: cannot queue message.status of {}: {}", event.id,
+                    queued.error().message);
+    }
+    wake_.set();
+  });
+}
+
 awaitable<void> WebhookOutbox::run() {
-  while (!webhooks_.empty() && !stopping_) {
+  while (!stopping_) {
     co_await deliver_due();
     wake_.reset();
     if (stopping_) break;
@@ -92,24 +176,48 @@ awaitable<void> WebhookOutbox::deliver_due() {
   auto fetch_due = [now](Store& s) { return s.due_webhooks(now, kDuePage); };
   auto due = co_await store_.call(fetch_due);
   if (!due) co_return;
-  for (const auto& d : *due) {
+  for (auto& d : *due) {
     if (stopping_) break;
-    auto posted = co_await http::post_webhook(d.url, d.payload_json, secrets_[d.url]);
-    const auto after = std::chrono::system_clock::now();
-    if (posted) {
-      auto mark_delivered = [id = d.id, after](Store& s) { return s.webhook_delivered(id, after); };
-      (void)co_await store_.call(mark_delivered);
-      continue;
-    }
-    const auto next = webhook_retry_at(
-        posted.error(), static_cast<std::uint32_t>(std::max(0, d.attempts)), d.created_at, after);
-    spdlog::warn("webhook {} to {}: {}{}", d.event, d.url, posted.error().message,
-                 next ? "; will retry" : "; giving up");
-    auto mark_failed = [id = d.id, e = posted.error().message, next](Store& s) {
-      return s.webhook_failed(id, e, next);
-    };
-    (void)co_await store_.call(mark_failed);
+    co_await deliver(std::move(d));
   }
+}
+
+awaitable<void> WebhookOutbox::deliver(store::WebhookDelivery d) {
+  http::WebhookPostOptions options;
+  options.tls = tls_;
+  std::string secret;
+  if (d.kind == store::WebhookKind::callback) {
+    secret = callback_secret_for(d.client, client_secrets_, settings_.callback_secret,
+                                 settings_.webhooks);
+    options.allowed_hosts = callback_hosts_;
+  } else {
+    const auto hook = std::find_if(settings_.webhooks.begin(), settings_.webhooks.end(),
+                                   [&](const config::WebhookConfig& w) { return w.url == d.url; });
+    if (hook == settings_.webhooks.end()) {
+      spdlog::warn("webhook {} to {}: no longer configured; giving up", d.event, d.url);
+      auto give_up = [id = d.id](Store& s) {
+        return s.webhook_failed(id, "the webhook is no longer configured", std::nullopt);
+      };
+      (void)co_await store_.call(give_up);
+      co_return;
+    }
+    secret = hook->secret;
+  }
+  auto posted = co_await http::post_webhook(d.url, d.payload_json, secret, std::move(options));
+  const auto after = std::chrono::system_clock::now();
+  if (posted) {
+    auto mark_delivered = [id = d.id, after](Store& s) { return s.webhook_delivered(id, after); };
+    (void)co_await store_.call(mark_delivered);
+    co_return;
+  }
+  const auto next = webhook_retry_at(
+      posted.error(), static_cast<std::uint32_t>(std::max(0, d.attempts)), d.created_at, after);
+  spdlog::warn("{} {} to {}: {}{}", d.kind == store::WebhookKind::callback ? "callback" : "webhook",
+               d.event, d.url, posted.error().message, next ? "; will retry" : "; giving up");
+  auto mark_failed = [id = d.id, e = posted.error().message, next](Store& s) {
+    return s.webhook_failed(id, e, next);
+  };
+  (void)co_await store_.call(mark_failed);
 }
 
 }  // namespace smsgw::gateway

@@ -67,6 +67,9 @@ json json_of(const Message& message, bool with_events) {
       {"sent_at", nullable(message.sent_at)},
       {"delivered_at", nullable(message.delivered_at)},
       {"error", nullable(message.error)},
+      {"client", nullable(message.client)},
+      {"reference", nullable(message.reference)},
+      {"callback_url", nullable(message.callback_url)},
   };
   if (with_events) {
     json events = json::array();

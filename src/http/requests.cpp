@@ -8,6 +8,7 @@
 
 #include "smsgw/http/rfc3339.hpp"
 #include "smsgw/http/router.hpp"
+#include "smsgw/http/webhook.hpp"
 
 namespace smsgw::http {
 
@@ -155,9 +156,18 @@ Result<std::optional<bool>> optional_bool(const json& object, std::string_view p
   return std::optional<bool>{value->get<bool>()};
 }
 
-constexpr std::array<std::string_view, 9> kSubmitFields{
-    "to", "text", "priority", "send_at", "validity", "flash", "status_report", "modem", "operator",
+constexpr std::array<std::string_view, 11> kSubmitFields{
+    "to",    "text",     "priority",     "send_at",   "validity", "flash", "status_report",
+    "modem", "operator", "callback_url", "reference",
 };
+
+// Unicode code points in valid UTF-8 (nlohmann has checked it): bytes that do not
+// continue a sequence.
+std::size_t code_points(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  }));
+}
 
 // Longest destination accepted as text: E.164 has at most 15 digits; room for "+", "00",
 // spaces and dashes.
@@ -219,6 +229,28 @@ Result<SubmitRequest> parse_message(const json& object, std::string_view prefix)
   auto operator_name = optional_string(object, prefix, "operator");
   if (!operator_name) return std::move(operator_name).error();
   request.operator_name = std::move(operator_name).value();
+
+  auto reference = optional_string(object, prefix, "reference");
+  if (!reference) return std::move(reference).error();
+  if (*reference && code_points(**reference) > kMaxReferenceLength) {
+    return validation(prefix, "reference",
+                      "longer than " + std::to_string(kMaxReferenceLength) + " characters");
+  }
+  request.reference = std::move(reference).value();
+  auto callback_url = optional_string(object, prefix, "callback_url");
+  if (!callback_url) return std::move(callback_url).error();
+  if (*callback_url) {
+    if ((*callback_url)->size() > kMaxCallbackUrlLength) {
+      return validation(prefix, "callback_url",
+                        "longer than " + std::to_string(kMaxCallbackUrlLength) + " bytes");
+    }
+    if (auto url = parse_webhook_url(**callback_url); !url) {
+      // "webhook URL \"...\": <reason>"
+      const auto& message = url.error().message;
+      return validation(prefix, "callback_url", message.substr(message.rfind("\": ") + 3));
+    }
+  }
+  request.callback_url = std::move(callback_url).value();
   return request;
 }
 
@@ -359,7 +391,7 @@ Result<void> parse_balance(std::string_view body) {
 }
 
 Result<MessageQuery> parse_message_query(std::string_view query) {
-  auto parameters = parse_query(query, {"status", "limit", "before"});
+  auto parameters = parse_query(query, {"status", "limit", "before", "reference", "client"});
   if (!parameters) return std::move(parameters).error();
   MessageQuery result;
   for (auto& [name, value] : *parameters) {
@@ -376,6 +408,9 @@ Result<MessageQuery> parse_message_query(std::string_view query) {
       auto limit = parse_limit(value);
       if (!limit) return std::move(limit).error();
       result.limit = *limit;
+    } else if (name == "reference" || name == "client") {
+      if (value.empty()) return validation("", name, "must not be empty");
+      (name == "reference" ? result.reference : result.client) = std::move(value);
     } else {
       if (value.empty()) return validation("", "before", "must not be empty");
       result.before = std::move(value);
@@ -385,7 +420,7 @@ Result<MessageQuery> parse_message_query(std::string_view query) {
 }
 
 Result<InboxQuery> parse_inbox_query(std::string_view query) {
-  auto parameters = parse_query(query, {"limit", "before"});
+  auto parameters = parse_query(query, {"limit", "before", "since", "from", "modem"});
   if (!parameters) return std::move(parameters).error();
   InboxQuery result;
   for (auto& [name, value] : *parameters) {
@@ -393,6 +428,15 @@ Result<InboxQuery> parse_inbox_query(std::string_view query) {
       auto limit = parse_limit(value);
       if (!limit) return std::move(limit).error();
       result.limit = *limit;
+    } else if (name == "since") {
+      auto time = parse_rfc3339(value);
+      if (!time) {
+        return validation("", "since", "not an RFC 3339 date-time (e.g. \"2024-05-01T12:00:00Z\")");
+      }
+      result.since = *time;
+    } else if (name == "from" || name == "modem") {
+      if (value.empty()) return validation("", name, "must not be empty");
+      (name == "from" ? result.from : result.modem) = std::move(value);
     } else {
       if (value.empty()) return validation("", "before", "must not be empty");
       result.before = std::move(value);

@@ -1,6 +1,7 @@
 // Inbound messages: received parts, duplicates dropped, concatenated parts joined by the
 // rules of scheduler/reassembler.hpp, and the inbox.
 #include "smsgw/scheduler/reassembler.hpp"
+#include "smsgw/store/ulid.hpp"
 #include "store_impl.hpp"
 
 #define INBOUND_COLUMNS \
@@ -29,11 +30,40 @@ StoredInbound read_inbound(const Query& q) {
 
 }  // namespace
 
-Result<InboxPage> Store::list_inbox(int limit_in, const std::optional<std::string>& before) {
-  const int limit = std::clamp(limit_in, 1, 1000);
-  STORE_TRY_ASSIGN(auto query, impl_->q("SELECT " INBOUND_COLUMNS " FROM inbound_messages WHERE "
-                                        "id < COALESCE(?1, '~') ORDER BY id DESC LIMIT ?2"));
-  query->bind(1, before).bind(2, limit + 1);
+Result<InboxPage> Store::list_inbox(int limit, const std::optional<std::string>& before) {
+  InboxQuery query;
+  query.limit = limit;
+  query.before = before;
+  return list_inbox(query);
+}
+
+Result<InboxPage> Store::list_inbox(const InboxQuery& filter) {
+  const int limit = std::clamp(filter.limit, 1, 1000);
+  // ?1 before, ?2 limit, ?3 since (ms), ?4 the smallest id of that millisecond, ?5 from,
+  // ?6 modem. Ids are ULIDs of the receive time, so `since` is also an id range (the
+  // received_at test keeps it exact should the id generator have run ahead of the clock).
+#define INBOX_FILTERS                                                                     \
+  " id < COALESCE(?1, '~') AND (?3 IS NULL OR (id >= ?4 AND received_at >= ?3)) AND (?5 " \
+  "IS NULL OR sender = ?5) AND (?6 IS NULL OR modem = ?6) "
+  std::unique_ptr<sqlite::Query> query;
+  if (filter.from) {
+    STORE_TRY_ASSIGN(query, impl_->q("SELECT " INBOUND_COLUMNS " FROM inbound_messages INDEXED BY "
+                                     "inbound_by_sender WHERE sender = ?5 AND" INBOX_FILTERS
+                                     "ORDER BY sender, id DESC LIMIT ?2"));
+  } else if (filter.modem) {
+    STORE_TRY_ASSIGN(query, impl_->q("SELECT " INBOUND_COLUMNS " FROM inbound_messages INDEXED BY "
+                                     "inbound_by_modem WHERE modem = ?6 AND" INBOX_FILTERS
+                                     "ORDER BY modem, id DESC LIMIT ?2"));
+  } else {
+    STORE_TRY_ASSIGN(query,
+                     impl_->q("SELECT " INBOUND_COLUMNS " FROM inbound_messages WHERE" INBOX_FILTERS
+                              "ORDER BY id DESC LIMIT ?2"));
+  }
+#undef INBOX_FILTERS
+  query->bind(1, filter.before).bind(2, limit + 1).bind(3, filter.since);
+  query->bind(4,
+              filter.since ? std::optional<std::string>(ulid_floor(*filter.since)) : std::nullopt);
+  query->bind(5, filter.from).bind(6, filter.modem);
   InboxPage page;
   while (true) {
     STORE_TRY_ASSIGN(const bool row, query->step());
@@ -61,7 +91,8 @@ Result<InboundStoreResult> Store::store_inbound(const InboundPart& part) {
       query->bind(1, id);
       STORE_TRY(query->step());
       const StoredInbound m = read_inbound(*query);
-      return InboundStoreResult{m.id, duplicate, m.complete, m.parts_received, m.total, m.text};
+      return InboundStoreResult{m.id,    duplicate, m.complete, m.parts_received,
+                                m.total, m.text,    m.smsc_time};
     };
     // An identical PDU from the same modem within the window: the modem delivered it again.
     if (!part.pdu_hex.empty()) {
@@ -132,8 +163,7 @@ Result<InboundStoreResult> Store::store_inbound(const InboundPart& part) {
     STORE_TRY(
         update->bind_all(joined.parts_received, joined.complete, joined.text, part.smsc_time, *id)
             .run());
-    return InboundStoreResult{*id,        false,      joined.complete, joined.parts_received,
-                              part.total, joined.text};
+    return load(*id, false);
   });
 }
 

@@ -381,12 +381,14 @@ Result<std::string> Store::Impl::insert_one(const NewMessage& message, TimePoint
   STORE_TRY_ASSIGN(auto insert,
                    q("INSERT INTO messages (id, recipient, text, encoding, part_count, priority, "
                      "send_at, expires_at, flash, status_report, pinned_modem, pinned_operator, "
-                     "destination_operator, status, attempts, created_at) VALUES "
-                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?)"));
+                     "destination_operator, status, attempts, created_at, client, reference, "
+                     "callback_url) VALUES "
+                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)"));
   insert->bind_all(id, message.to, message.text, message.encoding,
                    static_cast<int>(message.parts.size()), message.priority, message.send_at,
                    message.expires_at, message.flash, message.status_report, message.pinned_modem,
-                   message.pinned_operator, message.destination_operator, created);
+                   message.pinned_operator, message.destination_operator, created, message.client,
+                   message.reference, message.callback_url);
   if (auto done = insert->run(); !done) {
     if (done.error().kind == ErrorCode::conflict) {
       return make_error(ErrorCode::conflict, "message id " + id + " already exists");

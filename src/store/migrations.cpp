@@ -227,6 +227,25 @@ CREATE TRIGGER message_counts_delete AFTER DELETE ON messages BEGIN
 END;
 )sql";
 
+// A message carries its API client's name, the client's own reference and a callback URL
+// for its status events; lists filter by reference and client, newest first, by index
+// (messages_by_reference, messages_by_client: equality, then id). A webhook row says whom
+// it is for (kind 'webhook' or 'callback') and, for a callback, the message's client, so
+// that its secret is chosen at delivery. The inbox filters by sender and by modem by index.
+constexpr std::string_view kVersion4 = R"sql(
+ALTER TABLE messages ADD COLUMN client TEXT;
+ALTER TABLE messages ADD COLUMN reference TEXT;
+ALTER TABLE messages ADD COLUMN callback_url TEXT;
+CREATE INDEX messages_by_reference ON messages (reference, id) WHERE reference IS NOT NULL;
+CREATE INDEX messages_by_client ON messages (client, id) WHERE client IS NOT NULL;
+ALTER TABLE webhook_outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'webhook'
+  CHECK (kind IN ('webhook', 'callback'));
+ALTER TABLE webhook_outbox ADD COLUMN client TEXT;
+CREATE INDEX inbound_by_sender ON inbound_messages (sender, id);
+CREATE INDEX inbound_by_modem ON inbound_messages (modem, id);
+)sql";
+
+
 // The distinct recipients each SIM sent to per local day (limits
 // recipients_per_day; kept for the days still counted).
 constexpr std::string_view kSimRecipients = R"sql(
@@ -251,8 +270,9 @@ CREATE TABLE sim_pauses (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kVersion1, kVersion2, kVersion3, kSimRecipients,
-                                             kSimPauses};
+// Version 4 (client, reference, callback_url), then the SIMs' recipients and pauses.
+constexpr std::string_view kMigrations[] = {kVersion1,      kVersion2,  kVersion3, kVersion4,
+                                             kSimRecipients, kSimPauses};
 
 }  // namespace
 

@@ -116,17 +116,33 @@ Result<StoredMessage> Store::get_message(const std::string& id) {
 // cursor" while keeping `id < ?` an index range.
 Result<MessagePage> Store::list_messages(const ListQuery& query_in) {
   const int limit = std::clamp(query_in.limit, 1, 1000);
+  // The most selective filter given picks the index (reference, then client, then status);
+  // the others are checked on its rows. ?1 status, ?2 before, ?3 limit, ?4 reference,
+  // ?5 client.
+#define OTHER_FILTERS                                                                \
+  " (?1 IS NULL OR status = ?1) AND (?4 IS NULL OR reference = ?4) AND (?5 IS NULL " \
+  "OR client = ?5) AND id < COALESCE(?2, '~') "
   std::unique_ptr<Query> query;
-  if (query_in.status) {
+  if (query_in.reference) {
+    STORE_TRY_ASSIGN(query, impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages INDEXED BY "
+                                     "messages_by_reference WHERE reference = ?4 AND" OTHER_FILTERS
+                                     "ORDER BY reference, id DESC LIMIT ?3"));
+  } else if (query_in.client) {
+    STORE_TRY_ASSIGN(query, impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages INDEXED BY "
+                                     "messages_by_client WHERE client = ?5 AND" OTHER_FILTERS
+                                     "ORDER BY client, id DESC LIMIT ?3"));
+  } else if (query_in.status) {
     STORE_TRY_ASSIGN(query, impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages WHERE status = ?1 "
-                                     "AND id < COALESCE(?2, '~') ORDER BY status, id DESC "
-                                     "LIMIT ?3"));
-    query->bind(1, to_string(*query_in.status));
+                                     "AND" OTHER_FILTERS "ORDER BY status, id DESC LIMIT ?3"));
   } else {
-    STORE_TRY_ASSIGN(query, impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages WHERE id < "
-                                     "COALESCE(?2, '~') ORDER BY id DESC LIMIT ?3"));
+    STORE_TRY_ASSIGN(query, impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages WHERE" OTHER_FILTERS
+                                     "ORDER BY id DESC LIMIT ?3"));
   }
+#undef OTHER_FILTERS
+  query->bind(
+      1, query_in.status ? std::optional<std::string>(to_string(*query_in.status)) : std::nullopt);
   query->bind(2, query_in.before).bind(3, limit + 1);
+  query->bind(4, query_in.reference).bind(5, query_in.client);
   MessagePage page;
   while (true) {
     STORE_TRY_ASSIGN(const bool row, query->step());

@@ -32,6 +32,9 @@ StoredMessage read_message(const Query& q) {
   m.sent_at = q.optional_time(18);
   m.delivered_at = q.optional_time(19);
   m.last_error = q.optional_text(20);
+  m.client = q.optional_text(21);
+  m.reference = q.optional_text(22);
+  m.callback_url = q.optional_text(23);
   return m;
 }
 

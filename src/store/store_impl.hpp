@@ -36,7 +36,8 @@
 #define MESSAGE_COLUMNS                                                                          \
   "id, recipient, text, encoding, part_count, priority, send_at, expires_at, flash, "            \
   "status_report, pinned_modem, pinned_operator, destination_operator, status, assigned_modem, " \
-  "attempts, next_attempt_at, created_at, sent_at, delivered_at, last_error"
+  "attempts, next_attempt_at, created_at, sent_at, delivered_at, last_error, client, "           \
+  "reference, callback_url"
 
 #define PART_COLUMNS                                                                             \
   "message_id, idx, pdu, tpdu_length, status, modem, mr, sent_at, delivered_at, report_status, " \

@@ -1,5 +1,7 @@
 #include "smsgw/store/ulid.hpp"
 
+#include <algorithm>
+
 namespace smsgw::store {
 namespace {
 
@@ -55,6 +57,19 @@ std::string UlidGenerator::next(std::chrono::system_clock::time_point now) {
       out[pos++] = kAlphabet[(buffer >> (bits - 5)) & 31];
       bits -= 5;
     }
+  }
+  return out;
+}
+
+std::string ulid_floor(std::chrono::system_clock::time_point time) {
+  const auto since_epoch =
+      std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+  auto ms = static_cast<std::uint64_t>(std::max<std::int64_t>(0, since_epoch));
+  ms &= (std::uint64_t{1} << 48) - 1;
+  std::string out(26, '0');
+  for (int i = 9; i >= 0; --i) {
+    out[static_cast<std::size_t>(i)] = kAlphabet[ms & 31];
+    ms >>= 5;
   }
   return out;
 }

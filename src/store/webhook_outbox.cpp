@@ -6,12 +6,16 @@ namespace smsgw::store {
 
 Result<std::int64_t> Store::enqueue_webhook(const std::string& event,
                                             const std::string& payload_json, const std::string& url,
-                                            TimePoint now) {
+                                            TimePoint now, WebhookKind kind,
+                                            const std::optional<std::string>& client) {
   return impl_->transaction([&]() -> Result<std::int64_t> {
     STORE_TRY_ASSIGN(auto query,
                      impl_->q("INSERT INTO webhook_outbox (event, payload, url, next_attempt_at, "
-                              "created_at) VALUES (?, ?, ?, ?, ?)"));
-    STORE_TRY(query->bind_all(event, payload_json, url, now, now).run());
+                              "created_at, kind, client) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    STORE_TRY(query
+                  ->bind_all(event, payload_json, url, now, now,
+                             kind == WebhookKind::callback ? "callback" : "webhook", client)
+                  .run());
     return static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db->handle()));
   });
 }
@@ -19,7 +23,8 @@ Result<std::int64_t> Store::enqueue_webhook(const std::string& event,
 Result<std::vector<WebhookDelivery>> Store::due_webhooks(TimePoint now, std::size_t limit) {
   STORE_TRY_ASSIGN(auto query,
                    impl_->q("SELECT id, event, payload, url, attempts, next_attempt_at, "
-                            "delivered_at, last_error, created_at FROM webhook_outbox WHERE "
+                            "delivered_at, last_error, created_at, kind, client FROM "
+                            "webhook_outbox WHERE "
                             "delivered_at IS NULL AND next_attempt_at IS NOT NULL AND "
                             "next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"));
   query->bind_all(now, static_cast<std::int64_t>(limit));
@@ -37,6 +42,8 @@ Result<std::vector<WebhookDelivery>> Store::due_webhooks(TimePoint now, std::siz
     d.delivered_at = query->optional_time(6);
     d.last_error = query->optional_text(7);
     d.created_at = query->time(8);
+    d.kind = query->text(9) == "callback" ? WebhookKind::callback : WebhookKind::webhook;
+    d.client = query->optional_text(10);
     out.push_back(std::move(d));
   }
   return out;
@@ -56,6 +63,15 @@ Result<WebhookBacklog> Store::webhook_backlog() {
   backlog.pending = query->integer(0);
   backlog.oldest_created_at = query->optional_time(1);
   return backlog;
+}
+
+Result<MessageTags> Store::message_tags(const std::string& id) {
+  STORE_TRY_ASSIGN(auto query, impl_->q("SELECT client, reference, callback_url FROM messages "
+                                        "WHERE id = ?"));
+  query->bind(1, id);
+  STORE_TRY_ASSIGN(const bool row, query->step());
+  if (!row) return make_error(ErrorCode::not_found, "message " + id + " does not exist");
+  return MessageTags{query->optional_text(0), query->optional_text(1), query->optional_text(2)};
 }
 
 Result<void> Store::webhook_delivered(std::int64_t id, TimePoint now) {

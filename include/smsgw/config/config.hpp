@@ -12,7 +12,8 @@
 //   this header does not name is an error (a typo must not silently become a default).
 // - Durations are integers (seconds) or strings made of <number><unit> groups with unit
 //   ms, s, m, h or d: "500ms", "30s", "5m", "1h30m", "3d".
-// - Relative paths ([store] path) are resolved against the config file's folder.
+// - Relative paths ([store] path, [http] ca_file) are resolved against the config file's
+//   folder.
 #pragma once
 
 #include <chrono>
@@ -58,6 +59,19 @@ struct HttpConfig {
   std::size_t body_limit = 1024 * 1024;   // bytes of request body
   Duration request_timeout = std::chrono::seconds(30);
   std::size_t max_connections = 1024;
+  // ---- https webhooks and per-message callbacks (README, "Webhooks") ----
+  // PEM file of CA certificates trusted for https webhooks and callbacks in addition to the
+  // system's CA store; empty = the system's only. Relative values are resolved against the
+  // config file's folder; load_config() refuses a file that cannot be read or holds no
+  // PEM certificate.
+  std::filesystem::path ca_file;
+  // Where a message's callback_url may point (http/callback_hosts.hpp): host names
+  // ("*.example.com" for subdomains), IP addresses, CIDRs, or "*" (any public address).
+  // Empty = callback_url is refused.
+  std::vector<std::string> callback_hosts;
+  // Signs callbacks of messages whose client has no secret; empty = fall back to the
+  // secret of the first [[webhook]] subscribed to message.status, else unsigned.
+  std::string callback_secret;
   friend bool operator==(const HttpConfig&, const HttpConfig&) = default;
 };
 
@@ -227,7 +241,8 @@ Result<Config> parse_config(std::string_view toml, const std::filesystem::path& 
 // Reads and parses the file at `path`.
 Result<Config> load_config(const std::filesystem::path& path);
 
-// A warning when the file at `path` holds secrets (http.tokens, a [[webhook]] secret) and
+// A warning when the file at `path` holds secrets (http.tokens, http.callback_secret, a
+// [[webhook]] secret) and
 // users other than its owner and group may read it; nullopt otherwise. Names the file, its
 // mode and the fix.
 std::optional<std::string> exposed_secrets_warning(const std::filesystem::path& path,

@@ -69,6 +69,9 @@ class Gateway final : public http::GatewayApi,
   // checks) and keeps the running [store] and [http] listen. `calendar` is the one of
   // next.routing.timezone; the operator table was replaced in place by the caller.
   void reconfigure(config::Config next, scheduler::LocalCalendar calendar);
+  // The webhook outbox, for a config reload (WebhookOutbox::reconfigure) and the API
+  // clients' secrets (WebhookOutbox::set_client_secrets).
+  WebhookOutbox& webhooks() { return outbox_; }
 
   // http::GatewayApi
   awaitable<Result<http::SubmitReply>> submit(http::SubmitRequest request,
@@ -122,6 +125,8 @@ class Gateway final : public http::GatewayApi,
   http::ModemInfo info_of(const modem::ModemSnapshot& snapshot) const;
   Result<http::ModemInfo> info_of(const std::string& modem_id);
   std::optional<std::string> operator_of(const std::string& modem_id) const;
+  // "validation" ("callback_url: <reason>") when the request's callback_url may not be used.
+  Result<void> check_callback(const http::SubmitRequest& request) const;
 
   asio::any_io_executor executor_;
   config::Config config_;

@@ -64,8 +64,12 @@ struct SubmitRequest {
   bool status_report = true;                     // ask for delivery reports
   std::optional<std::string> modem;              // pin to this modem id
   std::optional<std::string> operator_name;      // pin to SIMs of this operator ("operator")
-  // The [[client]] that submits it: set by the HTTP layer from the caller, never read
-  // from the request body.
+  // http(s) URL that receives this message's message.status events (signed; its host must
+  // pass [http] callback_hosts, checked by the gateway: "validation" otherwise).
+  std::optional<std::string> callback_url;
+  std::optional<std::string> reference;  // the client's own string, 1..64 characters
+  // The API client that submits it ([[client]] name), set by the HTTP layer from the
+  // authenticated caller, never from the body; none when clients are not configured.
   std::optional<std::string> client;
 
   friend bool operator==(const SubmitRequest&, const SubmitRequest&) = default;
@@ -136,13 +140,18 @@ struct Message {
   std::optional<TimePoint> delivered_at;
   std::optional<std::string> error;
   std::vector<MessageEvent> events;  // filled by get_message; may be empty in lists
+  std::optional<std::string> client;  // the submitting API client ([[client]] name)
+  std::optional<std::string> reference;
+  std::optional<std::string> callback_url;
 };
 
-// GET /api/v1/messages?status=&limit=&before=
+// GET /api/v1/messages?status=&limit=&before=&reference=&client=
 struct MessageQuery {
   std::optional<std::string> status;  // one of Message::status values
   int limit = 50;                     // 1..1000
   std::optional<std::string> before;  // id: only messages older than this one
+  std::optional<std::string> reference;  // exact match
+  std::optional<std::string> client;     // exact match
 };
 
 struct MessagePage {
@@ -209,7 +218,7 @@ struct BalanceResult {
 };
 
 // ---------------------------------------------------------------------------------------
-// Inbox (GET /api/v1/inbox?limit=&before=)
+// Inbox (GET /api/v1/inbox?limit=&before=&since=&from=&modem=)
 
 struct InboundMessage {
   std::string id;
@@ -225,6 +234,9 @@ struct InboundMessage {
 struct InboxQuery {
   int limit = 50;                     // 1..1000
   std::optional<std::string> before;  // id: only messages older than this one
+  std::optional<TimePoint> since;     // received at or after (RFC 3339 in the query)
+  std::optional<std::string> from;    // sender, exactly as listed ("+4917...")
+  std::optional<std::string> modem;   // receiving modem id
 };
 
 struct InboxPage {

@@ -53,9 +53,14 @@ Result<std::string> parse_ussd(const nlohmann::json& body);
 // /pause, /resume, /reset): no body, or an empty object.
 Result<void> parse_balance(std::string_view body);
 
-// GET /api/v1/messages?status=&limit=&before=
+// Longest `reference` in characters (Unicode code points).
+inline constexpr std::size_t kMaxReferenceLength = 64;
+// Longest callback_url in bytes.
+inline constexpr std::size_t kMaxCallbackUrlLength = 2048;
+
+// GET /api/v1/messages?status=&limit=&before=&reference=&client=
 Result<MessageQuery> parse_message_query(std::string_view query);
-// GET /api/v1/inbox?limit=&before=
+// GET /api/v1/inbox?limit=&before=&since=&from=&modem=
 Result<InboxQuery> parse_inbox_query(std::string_view query);
 // Routes without parameters: any query parameter is an error.
 Result<void> parse_empty_query(std::string_view query);

@@ -73,6 +73,12 @@ struct NewMessage {
   std::optional<std::string> destination_operator;
   std::vector<NewPart> parts;  // at least one
   TimePoint created_at{};      // epoch: the store uses the time of the insert
+  // Who submitted it: the API client's name ([[client]] name); none when unknown. Set by
+  // the HTTP layer from the authenticated caller; it chooses the secret that signs the
+  // message's callbacks and is a list filter.
+  std::optional<std::string> client;
+  std::optional<std::string> reference;     // the client's own string (<= 64 characters)
+  std::optional<std::string> callback_url;  // receives this message's message.status events
 };
 
 struct StoredPart {
@@ -122,6 +128,9 @@ struct StoredMessage {
   std::optional<TimePoint> sent_at;
   std::optional<TimePoint> delivered_at;
   std::optional<std::string> last_error;
+  std::optional<std::string> client;  // as NewMessage
+  std::optional<std::string> reference;
+  std::optional<std::string> callback_url;
   std::vector<StoredPart> parts;    // filled where the call says so
   std::vector<StoredEvent> events;  // filled by Store::get_message
 };
@@ -225,7 +234,8 @@ struct InboundStoreResult {
   bool complete = false;   // every part is present
   int parts_received = 0;
   int total = 1;
-  std::string text;  // reassembled text of the parts present, in order
+  std::string text;                    // reassembled text of the parts present, in order
+  std::optional<TimePoint> smsc_time;  // TP-SCTS of the first part stored
 };
 
 struct StoredInbound {
@@ -272,11 +282,25 @@ struct SimPause {
   friend bool operator==(const SimPause&, const SimPause&) = default;
 };
 
+// Who a webhook row is for: a [[webhook]] of the configuration (signed with its secret), or
+// a message's callback_url (signed per the callback rule, and its address checked against
+// [http] callback_hosts at delivery).
+enum class WebhookKind { webhook, callback };
+
+// The labels a message carries into its events: client, reference and callback URL.
+struct MessageTags {
+  std::optional<std::string> client;
+  std::optional<std::string> reference;
+  std::optional<std::string> callback_url;
+};
+
 struct WebhookDelivery {
   std::int64_t id = 0;
   std::string event;
   std::string payload_json;
   std::string url;
+  WebhookKind kind = WebhookKind::webhook;
+  std::optional<std::string> client;  // callback rows: the message's client (its secret signs)
   int attempts = 0;
   std::optional<TimePoint> next_attempt_at;  // none: given up or delivered
   std::optional<TimePoint> delivered_at;
@@ -296,13 +320,24 @@ struct WebhookBacklog {
 
 struct ListQuery {
   std::optional<MessageStatus> status;
-  int limit = 50;                     // clamped to 1..1000
-  std::optional<std::string> before;  // id cursor: only older messages
+  int limit = 50;                        // clamped to 1..1000
+  std::optional<std::string> before;     // id cursor: only older messages
+  std::optional<std::string> reference;  // exact match (index messages_by_reference)
+  std::optional<std::string> client;     // exact match (index messages_by_client)
 };
 
 struct MessagePage {
   std::vector<StoredMessage> messages;  // newest first, parts filled, events not
   std::optional<std::string> next_before;
+};
+
+// Store::list_inbox filters; every one given must hold.
+struct InboxQuery {
+  int limit = 50;                     // clamped to 1..1000
+  std::optional<std::string> before;  // id cursor: only older messages
+  std::optional<TimePoint> since;     // received at or after
+  std::optional<std::string> from;    // sender, exactly as stored ("+4917...")
+  std::optional<std::string> modem;   // receiving modem id
 };
 
 struct InboxPage {

@@ -238,6 +238,9 @@ class Store {
   Result<InboundStoreResult> store_inbound(const InboundPart& part);
   // Received messages newest first (text reassembled from the parts present).
   Result<InboxPage> list_inbox(int limit, const std::optional<std::string>& before);
+  // The same with filters (since by the id range: ids are ULIDs of the receive time; from
+  // and modem by index).
+  Result<InboxPage> list_inbox(const InboxQuery& query);
 
   // ---- SIMs, balances, daily counters, webhooks ----------------------------------------
 
@@ -266,7 +269,11 @@ class Store {
                              std::int64_t month_first_day);
 
   Result<std::int64_t> enqueue_webhook(const std::string& event, const std::string& payload_json,
-                                       const std::string& url, TimePoint now);
+                                       const std::string& url, TimePoint now,
+                                       WebhookKind kind = WebhookKind::webhook,
+                                       const std::optional<std::string>& client = std::nullopt);
+  // A message's client, reference and callback URL; "not_found" for an unknown id.
+  Result<MessageTags> message_tags(const std::string& id);
   // Undelivered webhooks with next_attempt_at <= now, oldest first.
   Result<std::vector<WebhookDelivery>> due_webhooks(TimePoint now, std::size_t limit);
   // How many deliveries are pending and when the first of them was enqueued (/metrics).

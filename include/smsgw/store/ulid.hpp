@@ -26,6 +26,10 @@ class UlidGenerator {
   std::array<std::uint8_t, 10> last_random_{};
 };
 
+// The smallest ULID of the millisecond of `time` (random part all zero): every id generated
+// at or after `time` sorts at or above it.
+std::string ulid_floor(std::chrono::system_clock::time_point time);
+
 // The time encoded in a ULID, or none when `id` is not a ULID.
 std::optional<std::chrono::system_clock::time_point> ulid_time(std::string_view id);
 

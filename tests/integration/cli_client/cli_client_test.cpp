@@ -462,6 +462,23 @@ TEST(CliInbox, ShowsReceivedMessages) {
   EXPECT_EQ(api.requests()[0].target, "/api/v1/inbox?limit=50");
   EXPECT_NE(result.out.find("+491701"), std::string::npos);
   EXPECT_NE(result.out.find("Gr\u00fc\u00dfe"), std::string::npos) << result.out;
+
+  const auto filtered = run({"inbox", "--since", "2024-05-01T12:00:00+02:00", "--from", "+491701",
+                             "--modem", "m1", "--limit", "5", "--url", api.url()});
+  ASSERT_EQ(filtered.exit_code, 0) << filtered.err;
+  EXPECT_EQ(api.requests()[1].target,
+            "/api/v1/inbox?limit=5&since=2024-05-01T12%3A00%3A00%2B02%3A00&from=%2B491701&"
+            "modem=m1");
+}
+
+TEST(CliMessages, FiltersByReferenceAndClient) {
+  FakeApi api([](const RecordedRequest&) {
+    return CannedReply{200, R"({"messages":[],"next_before":null})"};
+  });
+  const auto result =
+      run({"messages", "--reference", "order 17", "--client", "shop", "--url", api.url()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(api.requests()[0].target, "/api/v1/messages?limit=50&reference=order%2017&client=shop");
 }
 
 }  // namespace

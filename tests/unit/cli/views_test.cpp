@@ -151,6 +151,16 @@ TEST(MessagesView, ListAndDetail) {
   EXPECT_NE(detail.find("+CMS ERROR: 38"), std::string::npos);
   EXPECT_NE(detail.find("created   2024-05-01T11:00:00Z (1h ago)"), std::string::npos);
   EXPECT_NE(detail.find("\nevents\n"), std::string::npos);
+  EXPECT_EQ(detail.find("reference"), std::string::npos);  // not set: no line
+
+  json tagged = message;
+  tagged["client"] = nullptr;
+  tagged["reference"] = "order-17";
+  tagged["callback_url"] = "https://hooks.example.com/sms";
+  const std::string with_tags = render_message(tagged, kNow, TerminalStyle{80, false, true});
+  EXPECT_NE(with_tags.find("reference order-17\n"), std::string::npos) << with_tags;
+  EXPECT_NE(with_tags.find("callback  https://hooks.example.com/sms\n"), std::string::npos);
+  EXPECT_EQ(with_tags.find("client"), std::string::npos);
 }
 
 TEST(InboxView, IncompleteLongMessagesShowPartsReceived) {

@@ -341,7 +341,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "sms, log, webhook, ussd, modems, sim, client) (line 1)"},
         Invalid{"[http]\nlisen = \"x\"\n",
                 "http.lisen: unknown key (known here: listen, tokens, body_limit, "
-                "request_timeout, max_connections) (line 2)"},
+                "request_timeout, max_connections, ca_file, callback_hosts, callback_secret) "
+                "(line 2)"},
         Invalid{"[[modem]]\nport = \"/dev/x\"\nlimits = { per_hour = 1 }\n",
                 "modem[0].limits.per_hour: unknown key (known here: per_minute, per_day, "
                 "per_month, recipients_per_day) (line 3)"},
@@ -516,13 +517,27 @@ INSTANTIATE_TEST_SUITE_P(
         // webhook
         Invalid{"[[webhook]]\nevents = []\n", "webhook[0].url: is required (line 1)"},
         Invalid{"[[webhook]]\nurl = \"ftp://x/y\"\n",
-                "webhook[0].url: must be an http:// URL with a host, got \"ftp://x/y\" (line 2)"},
-        Invalid{"[[webhook]]\nurl = \"https://h/x\"\n",
-                "webhook[0].url: https is not supported by the webhook client, got "
-                "\"https://h/x\"; send to http:// on a trusted network or to a local TLS proxy "
-                "(line 2)"},
+                "webhook[0].url: must be an http:// or https:// URL with a host, got "
+                "\"ftp://x/y\" (line 2)"},
+        Invalid{"[[webhook]]\nurl = \"https:///x\"\n",
+                "webhook[0].url: must be an http:// or https:// URL with a host, got "
+                "\"https:///x\" (line 2)"},
         Invalid{"[[webhook]]\nurl = \"http:///path\"\n",
-                "webhook[0].url: must be an http:// URL with a host, got \"http:///path\" "
+                "webhook[0].url: must be an http:// or https:// URL with a host, got "
+                "\"http:///path\" (line 2)"},
+        // http: https webhooks and callbacks
+        Invalid{"[http]\ncallback_hosts = [\"hooks.example.com\", \"10.0.0.0/40\"]\n",
+                "http.callback_hosts[1]: the prefix length must be a number from 0 to 32, got "
+                "\"10.0.0.0/40\" (line 2)"},
+        Invalid{"[http]\ncallback_hosts = [\"http://x/\"]\n",
+                "http.callback_hosts[0]: not an IP address before the '/', got \"http://x/\" "
+                "(line 2)"},
+        Invalid{"[http]\ncallback_hosts = \"*\"\n",
+                "http.callback_hosts: must be an array of strings, got \"*\" (line 2)"},
+        Invalid{"[http]\ncallback_secret = 7\n",
+                "http.callback_secret: must be a string, got 7 (line 2)"},
+        Invalid{"[http]\nca_file = \"/nonexistent/ca.pem\"\n",
+                "http.ca_file: cannot be read (No such file or directory): /nonexistent/ca.pem "
                 "(line 2)"},
         Invalid{"[[webhook]]\nurl = \"http://h/\"\nevents = [\"message.lost\"]\n",
                 "webhook[0].events[0]: must be one of \"message.status\", "
@@ -569,6 +584,10 @@ TEST(Config, WarnsWhenAFileWithSecretsIsWorldReadable) {
   const auto webhook_warning = exposed_secrets_warning(path, no_secrets);
   ASSERT_TRUE(webhook_warning.has_value());
   EXPECT_NE(webhook_warning->find("webhook secrets"), std::string::npos) << *webhook_warning;
+  Config callback_only = no_secrets;
+  callback_only.webhooks.clear();
+  callback_only.http.callback_secret = "cb";
+  EXPECT_TRUE(exposed_secrets_warning(path, callback_only).has_value());
   std::filesystem::remove(path);
 }
 

@@ -15,6 +15,19 @@ TEST(Json, AcceptedMessage) {
             (json{{"id", "01HX1"}, {"status", "queued"}, {"parts", 2}, {"encoding", "ucs2"}}));
 }
 
+TEST(Json, MessageCarriesClientReferenceAndCallbackUrl) {
+  Message message;
+  message.id = "01HX2";
+  message.created_at = kCreated;
+  message.client = "shop";
+  message.reference = "order-17";
+  message.callback_url = "https://hooks.example.com/sms";
+  const auto rendered = json_of(message, false);
+  EXPECT_EQ(rendered.at("client"), "shop");
+  EXPECT_EQ(rendered.at("reference"), "order-17");
+  EXPECT_EQ(rendered.at("callback_url"), "https://hooks.example.com/sms");
+}
+
 TEST(Json, MessageHasTheContractFieldsWithNulls) {
   Message message;
   message.id = "01HX1";
@@ -53,6 +66,9 @@ TEST(Json, MessageHasTheContractFieldsWithNulls) {
       {"sent_at", "2024-05-01T12:00:03Z"},
       {"delivered_at", nullptr},
       {"error", nullptr},
+      {"client", nullptr},
+      {"reference", nullptr},
+      {"callback_url", nullptr},
   };
   EXPECT_EQ(json_of(message, false), expected);
   auto with_events = expected;

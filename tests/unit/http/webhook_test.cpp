@@ -53,15 +53,22 @@ TEST(WebhookUrl, ParsesHttpUrls) {
   url = parse_webhook_url("http://host?q=1");
   ASSERT_TRUE(url.ok());
   EXPECT_EQ(url->target, "/?q=1");
+  EXPECT_FALSE(url->tls);
+  url = parse_webhook_url("HTTPS://hooks.example.com/in");
+  ASSERT_TRUE(url.ok());
+  EXPECT_TRUE(url->tls);
+  EXPECT_EQ(url->port, 443);
+  EXPECT_EQ(url->target, "/in");
+  url = parse_webhook_url("https://[::1]:8443");
+  ASSERT_TRUE(url.ok());
+  EXPECT_EQ(url->host, "::1");
+  EXPECT_EQ(url->port, 8443);
 }
 
 TEST(WebhookUrl, RejectsWhatItCannotReach) {
   const std::pair<const char*, const char*> bad[] = {
-      {"https://example.org/",
-       "https is not supported; use http:// (e.g. through a local TLS "
-       "proxy)"},
-      {"ftp://example.org/", "must start with http://"},
-      {"example.org/hook", "must start with http://"},
+      {"ftp://example.org/", "must start with http:// or https://"},
+      {"example.org/hook", "must start with http:// or https://"},
       {"http:///path", "the host is missing"},
       {"http://user:pw@host/", "user information in the URL is not supported"},
       {"http://host:0/", "the port must be a number from 1 to 65535"},
@@ -211,9 +218,9 @@ TEST(WebhookClient, ARefusedConnectionIsRetryable) {
   EXPECT_NE(result.error().message.find("cannot connect to " + url), std::string::npos);
 }
 
-TEST(WebhookClient, AnHttpsUrlIsRefusedWithoutAnAttempt) {
+TEST(WebhookClient, AnUnsupportedSchemeIsRefusedWithoutAnAttempt) {
   asio::io_context io;
-  const auto result = post_to(io, nullptr, 0, "https://example.org/hook");
+  const auto result = post_to(io, nullptr, 0, "ftp://example.org/hook");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, "webhook.url");
   EXPECT_FALSE(webhook_error_is_retryable(result.error()));

@@ -502,20 +502,25 @@ TEST_F(StoreQueue, ListingIsNewestFirstWithStatusFilterAndCursor) {
   ASSERT_TRUE(store_->cancel(ids[1], at(10)).ok());
   ASSERT_TRUE(store_->cancel(ids[3], at(10)).ok());
 
-  auto page = store_->list_messages(ListQuery{std::nullopt, 2, std::nullopt});
+  auto page =
+      store_->list_messages(ListQuery{std::nullopt, 2, std::nullopt, std::nullopt, std::nullopt});
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(ids_of(page->messages), (std::vector<std::string>{ids[4], ids[3]}));
   ASSERT_TRUE(page->next_before);
   EXPECT_EQ(page->messages[0].parts.size(), 1u);
-  page = store_->list_messages(ListQuery{std::nullopt, 2, page->next_before});
+  page = store_->list_messages(
+      ListQuery{std::nullopt, 2, page->next_before, std::nullopt, std::nullopt});
   EXPECT_EQ(ids_of(page->messages), (std::vector<std::string>{ids[2], ids[1]}));
-  page = store_->list_messages(ListQuery{std::nullopt, 2, page->next_before});
+  page = store_->list_messages(
+      ListQuery{std::nullopt, 2, page->next_before, std::nullopt, std::nullopt});
   EXPECT_EQ(ids_of(page->messages), (std::vector<std::string>{ids[0]}));
   EXPECT_FALSE(page->next_before);
 
-  page = store_->list_messages(ListQuery{MessageStatus::cancelled, 10, std::nullopt});
+  page = store_->list_messages(
+      ListQuery{MessageStatus::cancelled, 10, std::nullopt, std::nullopt, std::nullopt});
   EXPECT_EQ(ids_of(page->messages), (std::vector<std::string>{ids[3], ids[1]}));
-  page = store_->list_messages(ListQuery{MessageStatus::queued, 1, ids[4]});
+  page = store_->list_messages(
+      ListQuery{MessageStatus::queued, 1, ids[4], std::nullopt, std::nullopt});
   EXPECT_EQ(ids_of(page->messages), (std::vector<std::string>{ids[2]}));
   EXPECT_TRUE(page->next_before);
 
