@@ -74,8 +74,15 @@ void reload(const std::string& config_path, smsgw::config::Config& running,
   }
   spdlog::set_level(spdlog::level::from_str(cfg.log.level));
   operators = std::move(next->operators);  // in place: the gateway's parts refer to it
-  cfg.http = running.http;
-  cfg.http.tokens = next->config.http.tokens;
+  // The listener and its connection limits stay as they run; tokens and callback settings
+  // follow the file.
+  cfg.http.listen = running.http.listen;
+  cfg.http.listen_host = running.http.listen_host;
+  cfg.http.listen_port = running.http.listen_port;
+  cfg.http.listen_is_loopback = running.http.listen_is_loopback;
+  cfg.http.body_limit = running.http.body_limit;
+  cfg.http.request_timeout = running.http.request_timeout;
+  cfg.http.max_connections = running.http.max_connections;
   running = cfg;
   gw.reconfigure(std::move(cfg), std::move(next->calendar));
   spdlog::info("config reloaded from {}: {} [[modem]], {} [[operator]], {} [[sim]], {} "

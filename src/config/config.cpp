@@ -56,6 +56,7 @@ std::string list_names(const std::string_view (&names)[N]) {
 
 // Why `name` is not a time zone of the tz database this machine has; nothing when it is.
 std::optional<std::string> time_zone_problem(const std::string& name) {
+  if (name.empty()) return std::nullopt;  // the system's zone
   const bool well_formed =
       !name.empty() && name.front() != '/' && name.find("..") == std::string::npos &&
       std::all_of(name.begin(), name.end(), [](char c) {

@@ -108,6 +108,7 @@ awaitable<void> Gateway::run() {
     spdlog::error("store: cannot read the paused SIMs: {}", pauses.error().message);
   }
   tasks_.spawn("gateway: modem watch", watch_.run());
+  co_await restore_client_counts();
   tasks_.spawn("gateway: modem pool", pool_.run());
   tasks_.spawn("gateway: dispatcher", dispatcher_.run());
   tasks_.spawn("gateway: webhook outbox", outbox_.run());
@@ -201,6 +202,7 @@ awaitable<Result<http::SubmitReply>> Gateway::store_submission(
     }
     co_return replay;
   }
+  if (client) metrics_.client_submitted(*client, messages.size());
   for (auto& m : messages) {
     metrics_.submitted(m.destination_operator.value_or(""));
     if (m.destination_operator) operator_of_message_[m.id] = *m.destination_operator;
@@ -303,6 +305,9 @@ awaitable<Result<http::MetricsSnapshot>> Gateway::metrics() {
     snap.modems.back().received = metrics_.received(s.id);
   }
   snap.send_latency = metrics_.send_latency();
+  for (const auto& [client, count] : metrics_.client_submissions()) {
+    snap.client_submissions.emplace_back(client, count);
+  }
   co_return snap;
 }
 
@@ -370,6 +375,9 @@ awaitable<bool> Gateway::on_inbound(modem::InboundSms sms) {
     }
     if (auto sim = dispatcher_.sim_status(sms.modem_id); sim && !sim->operator_name.empty()) {
       received.operator_name = sim->operator_name;
+    }
+    if (received.iccid) {
+      if (const auto* sim = sim_config(*received.iccid)) received.number = sim->number;
     }
     received.from = part.sender;
     received.text = stored->text;

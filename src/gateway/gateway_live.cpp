@@ -6,8 +6,18 @@
 namespace smsgw::gateway {
 
 http::ModemInfo Gateway::info_of(const modem::ModemSnapshot& snapshot) const {
-  return modem_info(snapshot, dispatcher_.sim_status(snapshot.id), balances_.latest(snapshot.iccid),
-                    live_.pause_of(snapshot.iccid));
+  const auto status = dispatcher_.sim_status(snapshot.id);
+  auto info = modem_info(snapshot, status, balances_.latest(snapshot.iccid),
+                         live_.pause_of(snapshot.iccid));
+  if (status) {
+    info.sent_this_month = status->sent_this_month;
+    info.monthly_limit = status->per_month;
+  }
+  if (const auto* sim = sim_config(snapshot.iccid)) {
+    info.number = sim->number;
+    if (!sim->label.empty()) info.label = sim->label;
+  }
+  return info;
 }
 
 Result<http::ModemInfo> Gateway::info_of(const std::string& modem_id) {

@@ -45,12 +45,23 @@ void Gateway::reconfigure(config::Config next, scheduler::LocalCalendar calendar
   builder_.set_options(builder_options());
   dispatcher_.reconfigure(dispatcher_options(config_, calendar_), calendar_changed);
   pool_.reconfigure(config_.modems, config_.modem_polling, config_.ussd);
+  watch_.set_down_after(config_.modem_polling.down_after);
   if (calendar_changed) quotas_.clear();  // counted again in the new days
   apply_client_limits();
+  if (calendar_changed) tasks_.spawn("gateway: counting clients' parts", restore_client_counts());
+  if (auto webhooks = outbox_.reconfigure(WebhookSettings::from(config_)); !webhooks) {
+    spdlog::error("config reload: webhooks: {}; the previous webhook settings stay",
+                  webhooks.error().message);
+  }
   balances_.modem_ready();  // looks at the (new) intervals now
 }
 
 void Gateway::apply_client_limits() {
+  std::map<std::string, std::string> secrets;
+  for (const auto& client : config_.clients) {
+    if (!client.secret.empty()) secrets[client.name] = client.secret;
+  }
+  outbox_.set_client_secrets(std::move(secrets));
   std::map<std::string, scheduler::ClientQuota> quotas;
   for (const auto& client : config_.clients) {
     const scheduler::ClientLimits limits{client.limits.per_minute, client.limits.per_day};
@@ -63,6 +74,23 @@ void Gateway::apply_client_limits() {
     }
   }
   quotas_ = std::move(quotas);
+}
+
+awaitable<void> Gateway::restore_client_counts() {
+  const auto now = std::chrono::system_clock::now();
+  const auto day_start = calendar_.start_of_day(calendar_.day_of(now));
+  for (const auto& client : config_.clients) {
+    if (!client.limits.per_day) continue;
+    auto job = [name = client.name, day_start](store::Store& s) {
+      return s.client_parts_since(name, day_start);
+    };
+    auto parts = co_await store_.call(job);
+    auto it = quotas_.find(client.name);
+    if (parts && it != quotas_.end()) {
+      it->second.restore_today(now, it->second.submitted_today(now) +
+                                        static_cast<std::uint32_t>(*parts));
+    }
+  }
 }
 
 Result<void> Gateway::charge_client(const std::string& client, std::size_t parts, TimePoint now) {

@@ -37,6 +37,10 @@ void Metrics::part_failed(const std::string& modem) { ++failed_[modem]; }
 
 void Metrics::message_received(const std::string& modem) { ++received_[modem]; }
 
+void Metrics::client_submitted(const std::string& client, std::uint64_t count) {
+  clients_[client] += count;
+}
+
 std::vector<http::OperatorCounters> Metrics::operators() const {
   std::vector<http::OperatorCounters> all;
   for (const auto& [name, c] : operators_) all.push_back(c);

@@ -55,6 +55,17 @@ Result<void> check_idempotency_key(std::string_view key) {
   return {};
 }
 
+// An API client sees only the messages it submitted; admin tokens and the local caller
+// see all.
+bool owns(const Caller& caller, const Message& message) {
+  return !caller.client || message.client == caller.name;
+}
+
+// Another client's message is answered as if it did not exist.
+ApiResponse not_yours(const std::string& id) {
+  return error_response("not_found", "message " + id + " does not exist");
+}
+
 template <class T>
 ApiResponse from_error(const Result<T>& result) {
   auto response = error_response(result.error().code, result.error().message);
@@ -135,9 +146,15 @@ awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const Rou
     case RouteId::get_message: {
       auto message = co_await gateway_.get_message(match.param);
       if (!message) co_return from_error(message);
+      if (!owns(caller, *message)) co_return not_yours(match.param);
       co_return json_response(200, json_of(*message, true));
     }
     case RouteId::cancel_message: {
+      if (caller.client) {
+        auto seen = co_await gateway_.get_message(match.param);
+        if (!seen) co_return from_error(seen);
+        if (!owns(caller, *seen)) co_return not_yours(match.param);
+      }
       auto message = co_await gateway_.cancel_message(match.param);
       if (!message) co_return from_error(message);
       co_return json_response(200, json_of(*message, true));
@@ -196,6 +213,13 @@ awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const Rou
     case RouteId::list_messages: {
       auto parsed = parse_message_query(query);
       if (!parsed) co_return from_error(parsed);
+      if (caller.client) {
+        if (parsed->client && *parsed->client != caller.name) {
+          co_return error_response("forbidden", "client: " + caller.name +
+                                                    " may list only its own messages");
+        }
+        parsed->client = caller.name;  // a client sees its own messages only
+      }
       auto page = co_await gateway_.list_messages(std::move(parsed).value());
       if (!page) co_return from_error(page);
       co_return json_response(200, json_of(*page));

@@ -128,6 +128,11 @@ void write_modems(Writer& out, const MetricsSnapshot& snapshot) {
     out.sample("smsgw_inbound_messages_total", Labels{}.add("modem", modem.id), modem.received);
   }
   write_pauses(out, snapshot);
+  out.family("smsgw_client_submissions_total", "counter",
+             "Messages accepted from each API client ([[client]]) since start.");
+  for (const auto& [client, count] : snapshot.client_submissions) {
+    out.sample("smsgw_client_submissions_total", Labels{}.add("client", client), count);
+  }
 }
 
 void write_histogram(Writer& out, std::string_view name, const Histogram& histogram) {

@@ -1,5 +1,6 @@
 // The webhook outbox: events waiting to be POSTed, their attempts and outcome
 // (next_attempt_at none without delivered_at = given up).
+#include "smsgw/store/ulid.hpp"
 #include "store_impl.hpp"
 
 namespace smsgw::store {
@@ -63,6 +64,16 @@ Result<WebhookBacklog> Store::webhook_backlog() {
   backlog.pending = query->integer(0);
   backlog.oldest_created_at = query->optional_time(1);
   return backlog;
+}
+
+Result<std::int64_t> Store::client_parts_since(const std::string& client, TimePoint since) {
+  STORE_TRY_ASSIGN(auto query, impl_->q("SELECT coalesce(sum(part_count), 0) FROM messages "
+                                        "WHERE client = ? AND id >= ?"));
+  query->bind_all(client, ulid_floor(since));
+  STORE_TRY(query->step());
+  const auto parts = query->integer(0);
+  STORE_TRY(query->run());
+  return parts;
 }
 
 Result<MessageTags> Store::message_tags(const std::string& id) {

@@ -118,6 +118,9 @@ class Gateway final : public http::GatewayApi,
   Result<void> charge_client(const std::string& client, std::size_t parts, TimePoint now);
   void refund_client(const std::string& client, std::size_t parts, TimePoint now);
   void apply_client_limits();
+  // After a start (or a change of time zone): each client's parts submitted today, from
+  // the store, so per_day holds across restarts.
+  awaitable<void> restore_client_counts();
   awaitable<void> record_sim(store::SimSeen sim);
   awaitable<void> close_modems_after_sends();
   void emit(const std::string& event, const std::string& payload_json);

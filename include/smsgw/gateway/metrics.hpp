@@ -20,18 +20,22 @@ class Metrics {
   void part_failed(const std::string& modem);
   // An inbound message stored whole on `modem` (counted once, when its last part came).
   void message_received(const std::string& modem);
+  // `count` messages accepted from API client `client` ([[client]] name).
+  void client_submitted(const std::string& client, std::uint64_t count);
 
   std::vector<http::OperatorCounters> operators() const;
   http::Histogram send_latency() const { return latency_; }
   std::uint64_t sent(const std::string& modem) const;
   std::uint64_t failed(const std::string& modem) const;
   std::uint64_t received(const std::string& modem) const;
+  const std::map<std::string, std::uint64_t>& client_submissions() const { return clients_; }
 
  private:
   std::map<std::string, http::OperatorCounters> operators_;
   std::map<std::string, std::uint64_t> sent_;
   std::map<std::string, std::uint64_t> failed_;
   std::map<std::string, std::uint64_t> received_;
+  std::map<std::string, std::uint64_t> clients_;
   http::Histogram latency_;
 };
 

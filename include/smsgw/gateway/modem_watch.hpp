@@ -36,6 +36,11 @@ class ModemWatch {
   // The modem's snapshot changed (or it was attached); `operator_name`: its SIM's operator.
   void observe(const modem::ModemSnapshot& snapshot, std::optional<std::string> operator_name);
   void forget(const std::string& modem_id);
+  // A config reload: outages are measured against the new threshold from now on.
+  void set_down_after(Clock::duration down_after) {
+    down_after_ = down_after;
+    wake_.set();
+  }
 
   // Raises modem.down when an outage passes down_after, until stop().
   awaitable<void> run();

@@ -185,6 +185,10 @@ struct ModemInfo {
   std::optional<Balance> balance;
   std::uint64_t sent_today = 0;
   std::optional<std::uint64_t> daily_limit;  // the SIM's per_day limit; none: unlimited
+  std::uint64_t sent_this_month = 0;           // parts this local month
+  std::optional<std::uint64_t> monthly_limit;  // the SIM's per_month limit; none: unlimited
+  std::optional<std::string> number;           // the SIM's own MSISDN ([[sim]] number)
+  std::optional<std::string> label;            // [[sim]] label
   std::uint64_t errors = 0;
   std::optional<std::string> last_error;  // the latest error's message, e.g. "+CMS ERROR: 38"
   // Why the SIM takes no messages although its modem is up: "manual" (paused through the
@@ -288,6 +292,8 @@ struct MetricsSnapshot {
   std::vector<std::pair<std::string, std::uint64_t>> messages_by_status;  // status -> count
   std::vector<OperatorCounters> operators;
   std::vector<ModemMetrics> modems;
+  // Messages accepted per API client ([[client]] name) since start.
+  std::vector<std::pair<std::string, std::uint64_t>> client_submissions;
   Histogram send_latency;  // submission accepted -> +CMGS answered, seconds
   // Webhook deliveries still to be attempted (neither delivered nor given up), and how long
   // the first of them has waited since it was enqueued (0 when none waits).

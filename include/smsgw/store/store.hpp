@@ -274,6 +274,9 @@ class Store {
                                        const std::optional<std::string>& client = std::nullopt);
   // A message's client, reference and callback URL; "not_found" for an unknown id.
   Result<MessageTags> message_tags(const std::string& id);
+  // Parts of the messages API client `client` submitted at or after `since` (its per_day
+  // limit after a restart); by the messages_by_client index, ids being time-ordered ULIDs.
+  Result<std::int64_t> client_parts_since(const std::string& client, TimePoint since);
   // Undelivered webhooks with next_attempt_at <= now, oldest first.
   Result<std::vector<WebhookDelivery>> due_webhooks(TimePoint now, std::size_t limit);
   // How many deliveries are pending and when the first of them was enqueued (/metrics).

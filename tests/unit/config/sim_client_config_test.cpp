@@ -155,6 +155,7 @@ TEST(ClientConfig, MistakesAreNamed) {
 
 TEST(RoutingConfig, TimezoneNamesAZoneOfTheTzDatabase) {
   EXPECT_EQ(parse_ok("").routing.timezone, "");
+  EXPECT_EQ(parse_ok("[routing]\ntimezone = \"\"\n").routing.timezone, "");  // the system's
   EXPECT_EQ(parse_ok("[routing]\ntimezone = \"Europe/Berlin\"\n").routing.timezone,
             "Europe/Berlin");
   EXPECT_EQ(parse_error("[routing]\ntimezone = \"Europe/Atlantis\"\n"),
