@@ -48,8 +48,8 @@ TEST(Config, ExampleFileLoadsAndEqualsDefaults) {
 }
 
 TEST(Config, ExampleFileCommentedTablesAreValid) {
-  // The commented [[modem]], [[operator]] and [[webhook]] examples must load when a user
-  // uncomments them.
+  // The commented [[modem]], [[operator]], [[webhook]], [[sim]] and [[client]] examples
+  // must load when a user uncomments them.
   std::ifstream in(std::filesystem::path(SMSGW_SOURCE_DIR) / "config/smsgw.toml");
   std::string text;
   std::string line;
@@ -60,7 +60,10 @@ TEST(Config, ExampleFileCommentedTablesAreValid) {
         line.starts_with("# enabled") || line.starts_with("# name") ||
         line.starts_with("# mccmnc") || line.starts_with("# prefixes") ||
         line.starts_with("# balance") || line.starts_with("# url") ||
-        line.starts_with("# events") || line.starts_with("# secret")) {
+        line.starts_with("# events") || line.starts_with("# secret") ||
+        line.starts_with("# iccid") || line.starts_with("# operator") ||
+        line.starts_with("# number") || line.starts_with("# label") ||
+        line.starts_with("# token") || line.starts_with("# scopes")) {
       line = line.substr(2);
     }
     text += line + "\n";
@@ -78,6 +81,15 @@ TEST(Config, ExampleFileCommentedTablesAreValid) {
   EXPECT_EQ(config->operators[0].balance->low_balance, 1.0);
   ASSERT_EQ(config->webhooks.size(), 1u);
   EXPECT_EQ(config->webhooks[0].url, "http://127.0.0.1:9000/smsgw");
+  ASSERT_EQ(config->sims.size(), 1u);
+  EXPECT_EQ(config->sims[0].iccid, "89490200001234567890");
+  EXPECT_EQ(config->sims[0].operator_name, "Telekom");
+  EXPECT_EQ(config->sims[0].limits.recipients_per_day, 100u);
+  EXPECT_TRUE(config->sims[0].enabled);
+  ASSERT_EQ(config->clients.size(), 1u);
+  EXPECT_EQ(config->clients[0].name, "shop");
+  EXPECT_EQ(config->clients[0].scopes, (std::vector<std::string>{"send", "read"}));
+  EXPECT_EQ(config->clients[0].limits.per_minute, 60u);
 }
 
 TEST(Config, ContractExampleParses) {
