@@ -92,6 +92,9 @@ TEST(Json, ModemShape) {
   modem.balance = Balance{12.34, "EUR", "Your balance is 12.34 EUR", kCreated};
   modem.sent_today = 5;
   modem.daily_limit = 500;
+  modem.sent_this_month = 120;
+  modem.monthly_limit = 3000;
+  modem.number = "+4915112345678";
   modem.last_error = "+CMS ERROR: 38";
   modem.paused = "benched";
   const json expected{
@@ -111,6 +114,10 @@ TEST(Json, ModemShape) {
         {"checked_at", "2024-05-01T12:00:00Z"}}},
       {"sent_today", 5},
       {"daily_limit", 500},
+      {"sent_this_month", 120},
+      {"monthly_limit", 3000},
+      {"number", "+4915112345678"},
+      {"label", nullptr},
       {"errors", 0},
       {"last_error", "+CMS ERROR: 38"},
       {"paused", "benched"},
