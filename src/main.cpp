@@ -36,10 +36,11 @@ int check_config(const std::string& config_path) {
   if (auto exposed = config::exposed_secrets_warning(config_path, cfg)) {
     std::fprintf(stderr, "smsgw: warning: %s\n", exposed->c_str());
   }
-  std::printf("%s: ok (%zu [[modem]], %zu [[operator]], %zu [[sim]], %zu [[client]], %zu "
-              "[[webhook]])\n",
-              config_path.c_str(), cfg.modems.size(), cfg.operators.size(), cfg.sims.size(),
-              cfg.clients.size(), cfg.webhooks.size());
+  std::printf(
+      "%s: ok (%zu [[modem]], %zu [[operator]], %zu [[sim]], %zu [[client]], %zu "
+      "[[webhook]])\n",
+      config_path.c_str(), cfg.modems.size(), cfg.operators.size(), cfg.sims.size(),
+      cfg.clients.size(), cfg.webhooks.size());
   return 0;
 }
 
@@ -58,15 +59,16 @@ void reload(const std::string& config_path, smsgw::config::Config& running,
   if (cfg.http.listen != running.http.listen || cfg.http.body_limit != running.http.body_limit ||
       cfg.http.request_timeout != running.http.request_timeout ||
       cfg.http.max_connections != running.http.max_connections) {
-    spdlog::warn("config reload: [http] listen and connection limits apply after a restart "
-                 "(still listening on {})",
-                 running.http.listen);
+    spdlog::warn(
+        "config reload: [http] listen and connection limits apply after a restart "
+        "(still listening on {})",
+        running.http.listen);
   }
   if (cfg.log.format != running.log.format) {
     spdlog::warn("config reload: log.format applies after a restart");
   }
-  if (auto credentials = server.set_credentials(cfg.http.tokens,
-                                                gateway::client_credentials(cfg.clients));
+  if (auto credentials =
+          server.set_credentials(cfg.http.tokens, gateway::client_credentials(cfg.clients));
       !credentials) {
     spdlog::error("config reload refused, the running config stays: {}",
                   credentials.error().message);
@@ -85,10 +87,11 @@ void reload(const std::string& config_path, smsgw::config::Config& running,
   cfg.http.max_connections = running.http.max_connections;
   running = cfg;
   gw.reconfigure(std::move(cfg), std::move(next->calendar));
-  spdlog::info("config reloaded from {}: {} [[modem]], {} [[operator]], {} [[sim]], {} "
-               "[[client]], {} [[webhook]]",
-               config_path, running.modems.size(), running.operators.size(),
-               running.sims.size(), running.clients.size(), running.webhooks.size());
+  spdlog::info(
+      "config reloaded from {}: {} [[modem]], {} [[operator]], {} [[sim]], {} "
+      "[[client]], {} [[webhook]]",
+      config_path, running.modems.size(), running.operators.size(), running.sims.size(),
+      running.clients.size(), running.webhooks.size());
 }
 
 // Runs the gateway in the foreground until SIGTERM or SIGINT; SIGHUP reloads the config.

@@ -16,9 +16,9 @@
 #include <sstream>
 
 #include "smsgw/common/listen_address.hpp"
-#include "table_readers.hpp"
 #include "smsgw/http/callback_hosts.hpp"
 #include "smsgw/http/webhook.hpp"
+#include "table_readers.hpp"
 #include "toml_reader.hpp"
 
 namespace smsgw::config {
@@ -57,12 +57,12 @@ std::string list_names(const std::string_view (&names)[N]) {
 // Why `name` is not a time zone of the tz database this machine has; nothing when it is.
 std::optional<std::string> time_zone_problem(const std::string& name) {
   if (name.empty()) return std::nullopt;  // the system's zone
-  const bool well_formed =
-      !name.empty() && name.front() != '/' && name.find("..") == std::string::npos &&
-      std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' ||
-               c == '+';
-      });
+  const bool well_formed = !name.empty() && name.front() != '/' &&
+                           name.find("..") == std::string::npos &&
+                           std::all_of(name.begin(), name.end(), [](char c) {
+                             return std::isalnum(static_cast<unsigned char>(c)) || c == '/' ||
+                                    c == '_' || c == '-' || c == '+';
+                           });
   if (!well_formed) return "must be a tz database name such as \"Europe/Berlin\"";
   const char* dir = std::getenv("TZDIR");
   const std::filesystem::path zoneinfo = dir != nullptr && *dir != 0 ? dir : "/usr/share/zoneinfo";
@@ -351,10 +351,9 @@ void read_routing(TomlReader& reader, const toml::table& root, RoutingConfig& ro
                       }
                       return std::nullopt;
                     });
-  routing.timezone = reader.string(*table, "timezone", "routing.", routing.timezone,
-                                   [](const std::string& v) -> std::optional<std::string> {
-                                     return time_zone_problem(v);
-                                   });
+  routing.timezone = reader.string(
+      *table, "timezone", "routing.", routing.timezone,
+      [](const std::string& v) -> std::optional<std::string> { return time_zone_problem(v); });
 }
 
 void read_retry(TomlReader& reader, const toml::table& root, RetryConfig& retry) {
@@ -559,18 +558,17 @@ std::optional<std::string> exposed_secrets_warning(const std::filesystem::path& 
                   [](const WebhookConfig& w) { return !w.secret.empty(); }) ||
       std::any_of(config.clients.begin(), config.clients.end(),
                   [](const ClientConfig& c) { return !c.secret.empty(); });
-  const bool tokens =
-      !config.http.tokens.empty() ||
-      std::any_of(config.clients.begin(), config.clients.end(),
-                  [](const ClientConfig& c) { return !c.token.empty(); });
+  const bool tokens = !config.http.tokens.empty() ||
+                      std::any_of(config.clients.begin(), config.clients.end(),
+                                  [](const ClientConfig& c) { return !c.token.empty(); });
   if (!tokens && !webhook_secret) return std::nullopt;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || (st.st_mode & S_IROTH) == 0) return std::nullopt;
   char mode[8];
   std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
   return path.string() + " holds " + (tokens ? "API tokens" : "") +
-         (tokens && webhook_secret ? " and " : "") + (webhook_secret ? "webhook secrets" : "") + " and is readable by every user (mode " +
-         mode + "); chmod 640 it (or 600)";
+         (tokens && webhook_secret ? " and " : "") + (webhook_secret ? "webhook secrets" : "") +
+         " and is readable by every user (mode " + mode + "); chmod 640 it (or 600)";
 }
 
 }  // namespace smsgw::config

@@ -85,17 +85,14 @@ ClientConfig read_client(TomlReader& reader, const toml::table& table, const std
   ClientConfig client;
   reader.allow_keys(table, path, {"name", "token", "token_sha256", "scopes", "limits", "secret"});
   const auto prefix = path + ".";
-  client.name = reader.string(table, "name", prefix, "",
-                              [](const std::string& v) -> std::optional<std::string> {
-                                const bool ok = !v.empty() && v.size() <= 64 &&
-                                                std::all_of(v.begin(), v.end(), [](char c) {
-                                                  return std::isalnum(
-                                                             static_cast<unsigned char>(c)) ||
-                                                         c == '-' || c == '_' || c == '.';
-                                                });
-                                if (!ok) return "must be 1 to 64 letters, digits, '-', '_' or '.'";
-                                return std::nullopt;
-                              });
+  client.name = reader.string(
+      table, "name", prefix, "", [](const std::string& v) -> std::optional<std::string> {
+        const bool ok = !v.empty() && v.size() <= 64 && std::all_of(v.begin(), v.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+        });
+        if (!ok) return "must be 1 to 64 letters, digits, '-', '_' or '.'";
+        return std::nullopt;
+      });
   if (client.name.empty()) reader.fail(prefix + "name", nullptr, "is required");
   // Checked here rather than by the reader, whose messages quote the value: a token is
   // never shown.
@@ -207,8 +204,7 @@ std::vector<ClientConfig> read_clients(TomlReader& reader, const toml::table& ro
                       std::to_string(it->second) + "]");
     }
     const auto key = client.token.empty() ? "token_sha256" : "token";
-    const auto digest =
-        client.token.empty() ? client.token_sha256 : token_digest_hex(client.token);
+    const auto digest = client.token.empty() ? client.token_sha256 : token_digest_hex(client.token);
     if (auto [it, fresh] = owner_of_digest.emplace(digest, path); !fresh) {
       reader.fail(path + "." + key, node_in(*tables, i, key),
                   "is the same token as " + it->second + "'s; every client needs its own");

@@ -1,7 +1,5 @@
 #include "smsgw/gateway/dispatcher.hpp"
 
-#include "dispatcher_slot.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>

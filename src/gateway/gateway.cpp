@@ -15,8 +15,6 @@ namespace {
 using store::Store;
 using json = nlohmann::json;
 
-
-
 }  // namespace
 
 Gateway::Gateway(asio::any_io_executor executor, config::Config config, store::StoreWorker& store,
@@ -29,21 +27,22 @@ Gateway::Gateway(asio::any_io_executor executor, config::Config config, store::S
       calendar_(calendar_of(config_.routing).value_or(scheduler::LocalCalendar())),
       builder_(builder_options(), operators),
       dispatcher_(executor, store, operators, dispatcher_options(config_, calendar_), *this),
-      pool_(executor, config_.modems, config_.modem_polling, config_.ussd, *this,
-            ModemPool::Hooks{[this](modem::ModemActor& actor, scheduler::Limits limits) {
-                               dispatcher_.attach(actor, limits);
-                               watch_.observe(actor.snapshot(), std::nullopt);
-                             },
-                             [this](const std::string& id) {
-                               dispatcher_.detach(id);
-                               watch_.forget(id);
-                             },
-                             [this](const std::string& id, scheduler::Limits limits) {
-                               dispatcher_.set_modem_limits(id, limits);
-                             },
-                             [this](std::string id) { return dispatcher_.until_idle(std::move(id)); },
-                             [this](const std::string& iccid) { return sim_pin(iccid); }},
-            std::move(opener)),
+      pool_(
+          executor, config_.modems, config_.modem_polling, config_.ussd, *this,
+          ModemPool::Hooks{[this](modem::ModemActor& actor, scheduler::Limits limits) {
+                             dispatcher_.attach(actor, limits);
+                             watch_.observe(actor.snapshot(), std::nullopt);
+                           },
+                           [this](const std::string& id) {
+                             dispatcher_.detach(id);
+                             watch_.forget(id);
+                           },
+                           [this](const std::string& id, scheduler::Limits limits) {
+                             dispatcher_.set_modem_limits(id, limits);
+                           },
+                           [this](std::string id) { return dispatcher_.until_idle(std::move(id)); },
+                           [this](const std::string& iccid) { return sim_pin(iccid); }},
+          std::move(opener)),
       outbox_(executor, config_.webhooks, store),
       balances_(executor, config_.operators, store, pool_, dispatcher_, outbox_),
       live_(store, dispatcher_, pool_),
@@ -153,8 +152,7 @@ awaitable<Result<http::SubmitReply>> Gateway::submit_batch(
     }
     messages.push_back(std::move(*built));
   }
-  co_return co_await store_submission(std::move(messages), std::move(key),
-                                       requests.front().client);
+  co_return co_await store_submission(std::move(messages), std::move(key), requests.front().client);
 }
 
 awaitable<Result<http::SubmitReply>> Gateway::store_submission(

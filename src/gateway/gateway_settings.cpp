@@ -87,8 +87,8 @@ awaitable<void> Gateway::restore_client_counts() {
     auto parts = co_await store_.call(job);
     auto it = quotas_.find(client.name);
     if (parts && it != quotas_.end()) {
-      it->second.restore_today(now, it->second.submitted_today(now) +
-                                        static_cast<std::uint32_t>(*parts));
+      it->second.restore_today(
+          now, it->second.submitted_today(now) + static_cast<std::uint32_t>(*parts));
     }
   }
 }

@@ -91,7 +91,9 @@ void ModemPool::reconfigure(std::vector<config::ModemConfig> modems, config::Mod
   std::vector<std::string> reopen;
   for (auto& [id, entry] : entries_) {
     if (entry->retiring) continue;
-    const auto same_port = [&](const config::ModemConfig& c) { return c.port == entry->config.port; };
+    const auto same_port = [&](const config::ModemConfig& c) {
+      return c.port == entry->config.port;
+    };
     const auto it = std::find_if(modems_.begin(), modems_.end(), same_port);
     if (it == modems_.end() || !it->enabled) {
       spdlog::info("modem {}: its port {} left the configuration; closing after its send", id,

@@ -5,9 +5,10 @@
 namespace smsgw::gateway {
 
 QueuedMessage queued_from(const store::StoredMessage& m) {
-  auto q = queued_from(m.id, m.to, m.priority, static_cast<std::uint32_t>(std::max(1, m.part_count)),
-                       m.destination_operator, m.pinned_modem, m.pinned_operator, m.send_at,
-                       m.expires_at, m.created_at);
+  auto q =
+      queued_from(m.id, m.to, m.priority, static_cast<std::uint32_t>(std::max(1, m.part_count)),
+                  m.destination_operator, m.pinned_modem, m.pinned_operator, m.send_at,
+                  m.expires_at, m.created_at);
   q.not_before = std::max(q.not_before, m.next_attempt_at.value_or(TimePoint{}));
   q.attempts = static_cast<std::uint32_t>(std::max(0, m.attempts));
   return q;

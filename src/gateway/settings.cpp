@@ -38,8 +38,8 @@ std::vector<http::BearerCredential> client_credentials(
     }
     if (!client.token.empty()) {
       out.push_back(http::BearerCredential::client_token(client.name, scopes, client.token));
-    } else if (auto digest =
-                   http::BearerCredential::client_digest(client.name, scopes, client.token_sha256)) {
+    } else if (auto digest = http::BearerCredential::client_digest(client.name, scopes,
+                                                                   client.token_sha256)) {
       out.push_back(std::move(*digest));
     }
   }

@@ -114,11 +114,10 @@ awaitable<ApiResponse> ApiHandler::handle(const ApiRequest& request) {
     co_return response;
   }
   if (!match.route->open && !caller->may(match.route->scope)) {
-    co_return error_response("forbidden", caller->name + " may not " +
-                                              std::string(match.route->method) + " " +
-                                              std::string(match.route->pattern) +
-                                              ": that needs the scope \"" +
-                                              std::string(scope_name(match.route->scope)) + "\"");
+    co_return error_response("forbidden",
+                             caller->name + " may not " + std::string(match.route->method) + " " +
+                                 std::string(match.route->pattern) + ": that needs the scope \"" +
+                                 std::string(scope_name(match.route->scope)) + "\"");
   }
   // Named, not a temporary in the co_await expression (GCC 12 destroys such temporaries
   // twice).
@@ -215,8 +214,8 @@ awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const Rou
       if (!parsed) co_return from_error(parsed);
       if (caller.client) {
         if (parsed->client && *parsed->client != caller.name) {
-          co_return error_response("forbidden", "client: " + caller.name +
-                                                    " may list only its own messages");
+          co_return error_response("forbidden",
+                                   "client: " + caller.name + " may list only its own messages");
         }
         parsed->client = caller.name;  // a client sees its own messages only
       }

@@ -9,8 +9,10 @@ namespace smsgw::http {
 
 namespace {
 
-constexpr std::pair<std::string_view, Scope> kScopeNames[] = {
-    {"send", Scope::send}, {"read", Scope::read}, {"modems", Scope::modems}, {"admin", Scope::admin}};
+constexpr std::pair<std::string_view, Scope> kScopeNames[] = {{"send", Scope::send},
+                                                              {"read", Scope::read},
+                                                              {"modems", Scope::modems},
+                                                              {"admin", Scope::admin}};
 
 std::array<unsigned char, 32> sha256(std::string_view text) {
   std::array<unsigned char, 32> digest{};
@@ -107,8 +109,8 @@ std::optional<Caller> BearerAuth::identify(std::string_view authorization) const
   const auto presented = sha256(token);
   const BearerCredential* match = nullptr;
   for (const auto& credential : credentials_) {
-    const bool same = CRYPTO_memcmp(presented.data(), credential.digest.data(),
-                                    credential.digest.size()) == 0;
+    const bool same =
+        CRYPTO_memcmp(presented.data(), credential.digest.data(), credential.digest.size()) == 0;
     if (same && match == nullptr) match = &credential;
   }
   if (match == nullptr) return std::nullopt;

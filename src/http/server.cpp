@@ -145,8 +145,8 @@ awaitable<void> write_response(State& state, beast::tcp_stream& stream, ApiRespo
   }
   if (response.replayed) message.set("Idempotent-Replayed", "true");
   if (response.retry_after) {
-    message.set(bhttp::field::retry_after, std::to_string(std::max<std::int64_t>(
-                                               1, response.retry_after->count())));
+    message.set(bhttp::field::retry_after,
+                std::to_string(std::max<std::int64_t>(1, response.retry_after->count())));
   }
   message.body() = std::move(response.body);
   message.keep_alive(keep_alive);

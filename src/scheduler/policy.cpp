@@ -86,9 +86,8 @@ struct Tally {
     item(Blocker::benched, "benched");
     item(Blocker::paused, "paused");
     item(Blocker::not_ready, "not ready");
-    item(Blocker::never,
-         "with a per_day or per_month limit below " + std::to_string(parts) +
-             (parts == 1 ? " part" : " parts"));
+    item(Blocker::never, "with a per_day or per_month limit below " + std::to_string(parts) +
+                             (parts == 1 ? " part" : " parts"));
     return text;
   }
 };
@@ -301,10 +300,11 @@ Decision SelectionPolicy::choose_sim(const MessageView& m, std::span<const SimVi
   }
 
   if (any_sim && !any_possible) {
-    return FailNow{make_error("route.too_many_parts",
-                              "the message has " + std::to_string(m.parts) +
-                                  " parts, more than the per_day or per_month limit of every SIM that may "
-                                  "carry it")};
+    return FailNow{
+        make_error("route.too_many_parts",
+                   "the message has " + std::to_string(m.parts) +
+                       " parts, more than the per_day or per_month limit of every SIM that may "
+                       "carry it")};
   }
   if (route.pinned_modem) {
     return WaitUntil{wake, single_sim_reason(sims[route.tiers.front().sims.front()],

@@ -11,9 +11,9 @@ namespace smsgw::scheduler {
 namespace {
 
 struct Transitions {
-  std::vector<std::int64_t> at;          // Unix seconds, ascending
-  std::vector<std::int32_t> offset_of;   // UTC offset (s) in force from at[i]
-  std::int32_t before_first = 0;         // local time type 0
+  std::vector<std::int64_t> at;         // Unix seconds, ascending
+  std::vector<std::int32_t> offset_of;  // UTC offset (s) in force from at[i]
+  std::int32_t before_first = 0;        // local time type 0
 };
 
 class Bytes {
@@ -64,8 +64,8 @@ Result<Header> read_header(Bytes& in) {
 
 // RFC 8536 3.2: the data block, with `width`-octet times (4 in version 1, else 8).
 Result<Transitions> read_block(Bytes& in, const Header& h, std::size_t width) {
-  const std::size_t size = h.time * width + h.time + h.type * 6 + h.chars +
-                           h.leap * (width + 4) + h.isstd + h.isut;
+  const std::size_t size =
+      h.time * width + h.time + h.type * 6 + h.chars + h.leap * (width + 4) + h.isstd + h.isut;
   if (!in.has(size)) return make_error("tz.truncated", "the data block is cut short");
   Transitions t;
   t.at.reserve(h.time);
@@ -96,10 +96,10 @@ LocalCalendar calendar_of(Transitions t) {
         std::chrono::duration_cast<std::chrono::seconds>(instant.time_since_epoch()).count();
     const auto& at = shared->at;
     const auto next = std::upper_bound(at.begin(), at.end(), seconds);
-    const std::int32_t offset = next == at.begin()
-                                    ? shared->before_first
-                                    : shared->offset_of[static_cast<std::size_t>(
-                                          std::distance(at.begin(), next) - 1)];
+    const std::int32_t offset =
+        next == at.begin()
+            ? shared->before_first
+            : shared->offset_of[static_cast<std::size_t>(std::distance(at.begin(), next) - 1)];
     return std::chrono::minutes(offset / 60);
   });
 }
@@ -138,7 +138,8 @@ Result<LocalCalendar> load_time_zone(std::string_view name) {
   if (const char* tz = std::getenv("TZ"); tz != nullptr && *tz != 0) {
     std::string_view zone = tz;
     if (zone.front() == ':') zone.remove_prefix(1);
-    const std::string path = zone.starts_with("/") ? std::string(zone) : dir + "/" + std::string(zone);
+    const std::string path =
+        zone.starts_with("/") ? std::string(zone) : dir + "/" + std::string(zone);
     if (auto calendar = load_file(path); calendar) return calendar;
   }
   if (auto calendar = load_file("/etc/localtime"); calendar) return calendar;

@@ -245,7 +245,6 @@ CREATE INDEX inbound_by_sender ON inbound_messages (sender, id);
 CREATE INDEX inbound_by_modem ON inbound_messages (modem, id);
 )sql";
 
-
 // The distinct recipients each SIM sent to per local day (limits
 // recipients_per_day; kept for the days still counted).
 constexpr std::string_view kSimRecipients = R"sql(
@@ -271,8 +270,8 @@ CREATE TABLE sim_pauses (
 )sql";
 
 // Version 4 (client, reference, callback_url), then the SIMs' recipients and pauses.
-constexpr std::string_view kMigrations[] = {kVersion1,      kVersion2,  kVersion3, kVersion4,
-                                             kSimRecipients, kSimPauses};
+constexpr std::string_view kMigrations[] = {kVersion1, kVersion2,      kVersion3,
+                                            kVersion4, kSimRecipients, kSimPauses};
 
 }  // namespace
 

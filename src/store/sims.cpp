@@ -94,9 +94,10 @@ Result<SimUsage> Store::sim_usage(const std::string& iccid, std::int64_t day,
                                   std::int64_t month_first_day) {
   return impl_->transaction([&]() -> Result<SimUsage> {
     SimUsage usage;
-    STORE_TRY_ASSIGN(auto sums, impl_->q("SELECT coalesce(sum(sent), 0), "
-                                         "coalesce(sum(CASE WHEN day = ?2 THEN sent END), 0) "
-                                         "FROM daily_counters WHERE iccid = ?1 AND day BETWEEN ?3 AND ?2"));
+    STORE_TRY_ASSIGN(auto sums,
+                     impl_->q("SELECT coalesce(sum(sent), 0), "
+                              "coalesce(sum(CASE WHEN day = ?2 THEN sent END), 0) "
+                              "FROM daily_counters WHERE iccid = ?1 AND day BETWEEN ?3 AND ?2"));
     sums->bind_all(iccid, day, month_first_day);
     STORE_TRY(sums->step());
     usage.sent_this_month = sums->integer(0);
@@ -110,8 +111,7 @@ Result<SimUsage> Store::sim_usage(const std::string& iccid, std::int64_t day,
       if (!row) break;
       usage.recipients_today.push_back(seen->text(0));
     }
-    STORE_TRY_ASSIGN(auto old,
-                     impl_->q("DELETE FROM sim_recipients WHERE iccid = ? AND day < ?"));
+    STORE_TRY_ASSIGN(auto old, impl_->q("DELETE FROM sim_recipients WHERE iccid = ? AND day < ?"));
     old->bind_all(iccid, month_first_day);
     STORE_TRY(old->run());
     return usage;

@@ -144,7 +144,7 @@ class Gateway final : public http::GatewayApi,
   BalanceMonitor balances_;
   LiveControl live_;  // pause, resume, reset (src/gateway/live_control.cpp)
   ModemWatch watch_;  // modem.down / modem.up
-  std::map<std::string, scheduler::ClientQuota> quotas_;  // by [[client]] name
+  std::map<std::string, scheduler::ClientQuota> quotas_;    // by [[client]] name
   std::set<std::string> sims_seen_;                         // ICCIDs recorded this run
   std::map<std::string, std::string> operator_of_message_;  // id -> destination operator (metrics)
   TaskGroup tasks_;  // the loops above, SIM records, the closing of the modems

@@ -29,7 +29,8 @@ scheduler::Limits scheduler_limits(const config::Limits& limits);
 Result<scheduler::LocalCalendar> calendar_of(const config::RoutingConfig& routing);
 
 // The [[client]] tables as bearer credentials (token, or token_sha256) with their scopes.
-std::vector<http::BearerCredential> client_credentials(const std::vector<config::ClientConfig>& clients);
+std::vector<http::BearerCredential> client_credentials(
+    const std::vector<config::ClientConfig>& clients);
 
 // Routing, retry, health, report matching, [[operator]] and [[sim]] limits; days and months
 // in `calendar` ([routing] timezone, loaded by the caller).

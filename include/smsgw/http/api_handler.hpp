@@ -4,8 +4,9 @@
 //
 // Contract:
 // - Order of checks: route (404, 405 + Allow), bearer token unless the route is open
-//   (401 + WWW-Authenticate), the caller's scope for the route (403), content type of a POST body (415), JSON syntax (400), fields
-//   (422), then the facade, whose Error.code selects the status (errors.hpp).
+//   (401 + WWW-Authenticate), the caller's scope for the route (403), content type of a POST body
+//   (415), JSON syntax (400), fields (422), then the facade, whose Error.code selects the status
+//   (errors.hpp).
 // - Every error answer is {"error": {"code", "message"[, "field"]}} as application/json.
 // - POST /api/v1/messages answers 202 with Location /api/v1/messages/<id> for one message, or
 //   202 with a JSON list (no Location) for a batch; a replayed idempotent answer is the same

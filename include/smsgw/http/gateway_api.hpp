@@ -185,7 +185,7 @@ struct ModemInfo {
   std::optional<Balance> balance;
   std::uint64_t sent_today = 0;
   std::optional<std::uint64_t> daily_limit;  // the SIM's per_day limit; none: unlimited
-  std::uint64_t sent_this_month = 0;           // parts this local month
+  std::uint64_t sent_this_month = 0;         // parts this local month
   std::optional<std::uint64_t> monthly_limit;  // the SIM's per_month limit; none: unlimited
   std::optional<std::string> number;           // the SIM's own MSISDN ([[sim]] number)
   std::optional<std::string> label;            // [[sim]] label

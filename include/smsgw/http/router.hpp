@@ -11,11 +11,11 @@
 //   `param` (a malformed escape or a decoded '/' is not_found).
 #pragma once
 
-#include "smsgw/http/bearer_auth.hpp"
-
 #include <span>
 #include <string>
 #include <string_view>
+
+#include "smsgw/http/bearer_auth.hpp"
 
 namespace smsgw::http {
 

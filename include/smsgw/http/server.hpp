@@ -36,7 +36,7 @@ namespace smsgw::http {
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";
-  std::vector<std::string> tokens;  // admin bearer tokens; with clients empty = no auth
+  std::vector<std::string> tokens;        // admin bearer tokens; with clients empty = no auth
   std::vector<BearerCredential> clients;  // [[client]] credentials (loopback only without)
   std::size_t body_limit = 1024 * 1024;
   std::size_t header_limit = 16 * 1024;

@@ -81,8 +81,9 @@ TEST(ServeReload, ASimLimitAndANewClientApplyWithoutDroppingAConnectionOrASend) 
                            "\"\nlimits = { per_day = 2 }\n"
                            "[[client]]\nname = \"shop\"\ntoken = \"shop-token-0123456789\"\n";
   gw.reload_gateway();
-  harness::wait_until([&] { return gw.gateway_log().find("config reloaded from") != std::string::npos; },
-                      10s, "the reload");
+  harness::wait_until(
+      [&] { return gw.gateway_log().find("config reloaded from") != std::string::npos; }, 10s,
+      "the reload");
 
   EXPECT_EQ(connection.healthz(), "HTTP/1.1 200 OK") << "the kept connection was dropped";
   gw.wait_status(in_flight, {"sent", "delivered"});
@@ -111,8 +112,9 @@ TEST(ServeReload, ABadFileIsRefusedWithItsOneLineAndTheOldConfigRunsOn) {
   const std::string reason =
       "sim[0].iccid: must be the SIM's ICCID digits as the modems list shows them (10 to 22 "
       "digits), got \"not-digits\"";
-  harness::wait_until([&] { return gw.gateway_log().find("config reload refused") != std::string::npos; },
-                      10s, "the refusal");
+  harness::wait_until(
+      [&] { return gw.gateway_log().find("config reload refused") != std::string::npos; }, 10s,
+      "the refusal");
   const auto log = gw.gateway_log();
   EXPECT_NE(log.find("config reload refused, the running config stays: " +
                      gw.config_path().string() + ": " + reason),
@@ -121,7 +123,8 @@ TEST(ServeReload, ABadFileIsRefusedWithItsOneLineAndTheOldConfigRunsOn) {
   const auto bad = harness::run_command(
       {harness::smsgw_binary(), "check-config", "--config", gw.config_path().string()});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_TRUE(bad.err.starts_with("smsgw: " + gw.config_path().string() + ": " + reason + " (line "))
+  EXPECT_TRUE(
+      bad.err.starts_with("smsgw: " + gw.config_path().string() + ": " + reason + " (line "))
       << bad.err;
   EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
 
@@ -187,7 +190,8 @@ constexpr const char* kFakeTime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketim
 // The gateway runs on a clock set to 22:59:45 UTC, 23:59:45 in Berlin: per_day (1) must
 // give the second message its turn at Berlin's midnight, an hour before UTC's.
 TEST(ServeLimits, PerDayRollsOverAtLocalMidnight) {
-  if (!std::filesystem::exists(kFakeTime)) GTEST_SKIP() << "faketime is not installed (tools/setup.sh)";
+  if (!std::filesystem::exists(kFakeTime))
+    GTEST_SKIP() << "faketime is not installed (tools/setup.sh)";
   harness::HarnessOptions options;
   options.sim.modems = 1;
   options.sim.mccmnc = {"26201"};

@@ -128,7 +128,8 @@ TEST_F(LiveControlRoutes, GatewayConflictAndUnavailableKeepTheirStatus) {
 TEST(LiveControlRouteTable, OnlyTheLiveControlRoutesAreAdmin) {
   std::vector<std::string> admin;
   for (const auto& route : routes()) {
-    if (route.scope == Scope::admin) admin.push_back(std::string(route.method) + " " + std::string(route.pattern));
+    if (route.scope == Scope::admin)
+      admin.push_back(std::string(route.method) + " " + std::string(route.pattern));
     EXPECT_FALSE(route.scope == Scope::admin && route.open) << route.pattern;
   }
   EXPECT_EQ(admin, (std::vector<std::string>{"POST /api/v1/modems/{id}/pause",

@@ -38,10 +38,9 @@ TEST(BearerAuth, IdentifiesAdminTokensAndClientsWithTheirScopes) {
       "reports", static_cast<std::uint8_t>(Scope::read),
       "a3f6f4f2c6b8fbd5d4a0d8c4d6bfcf0c8d6e1c5b7f5d1d4f9a3e4c2b1a0f9e8d");
   ASSERT_TRUE(digest.has_value());
-  const auto auth = BearerAuth::of({BearerCredential::admin_token(0, "admin-token"),
-                                    BearerCredential::client_token("shop", send_read,
-                                                                   "shop-token-123456"),
-                                    *digest});
+  const auto auth = BearerAuth::of(
+      {BearerCredential::admin_token(0, "admin-token"),
+       BearerCredential::client_token("shop", send_read, "shop-token-123456"), *digest});
   const auto admin = auth.identify("Bearer admin-token");
   ASSERT_TRUE(admin.has_value());
   EXPECT_EQ(admin->name, "http.tokens[0]");

@@ -238,7 +238,8 @@ TEST(SelectionPolicy, DayLimitChecksAllParts) {
   EXPECT_EQ(sent_via(policy.choose_sim(to_operator("Telekom", 2), sims, kNow), sims), "t1");
   const auto wait = as_wait(policy.choose_sim(to_operator("Telekom", 3), sims, kNow));
   EXPECT_EQ(wait.until, kNow + std::chrono::hours(16));  // UTC midnight
-  EXPECT_TRUE(has(wait.reason, "1 at a daily or monthly limit until 2024-03-06T00:00:00Z")) << wait.reason;
+  EXPECT_TRUE(has(wait.reason, "1 at a daily or monthly limit until 2024-03-06T00:00:00Z"))
+      << wait.reason;
 }
 
 TEST(SelectionPolicy, MoreThanEveryPerDayLimitFails) {

@@ -203,9 +203,9 @@ TEST(RateLimiter, PerMonthWaitsForTheNextLocalMonth) {
   limiter.record(noon, 3);
   EXPECT_TRUE(limiter.can_send(noon, 2));
   EXPECT_FALSE(limiter.can_send(noon, 3));
-  const auto april = TimePoint{} + std::chrono::sys_days{std::chrono::year{2024} /
-                                                           std::chrono::April / 1}
-                                       .time_since_epoch();
+  const auto april =
+      TimePoint{} +
+      std::chrono::sys_days{std::chrono::year{2024} / std::chrono::April / 1}.time_since_epoch();
   EXPECT_EQ(limiter.earliest(noon, 3), april);
   EXPECT_EQ(limiter.earliest(noon, 6), std::nullopt);  // more than a whole month allows
   limiter.record(noon + hours(24), 2);                 // another day, the same month

@@ -21,7 +21,8 @@ TimePoint utc(int y, unsigned m, unsigned d, int h = 0) {
 }
 
 void put32(std::vector<unsigned char>& out, std::int64_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<unsigned char>(v >> shift));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<unsigned char>(v >> shift));
 }
 
 // A version-1 TZif file (RFC 8536 3.1, 3.2): UTC+1 until 2024-03-31T01:00Z, then UTC+2.
