@@ -187,7 +187,7 @@ TEST(ServeSims, ASimTableFollowsItsSimToAnotherPortAndUnlocksItsPin) {
 
 constexpr const char* kFakeTime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
 
-// The gateway runs on a clock set to 22:59:45 UTC, 23:59:45 in Berlin: per_day (1) must
+// The gateway runs on a clock set to 22:59:30 UTC, 23:59:30 in Berlin: per_day (1) must
 // give the second message its turn at Berlin's midnight, an hour before UTC's.
 TEST(ServeLimits, PerDayRollsOverAtLocalMidnight) {
   if (!std::filesystem::exists(kFakeTime))
@@ -196,7 +196,7 @@ TEST(ServeLimits, PerDayRollsOverAtLocalMidnight) {
   options.sim.modems = 1;
   options.sim.mccmnc = {"26201"};
   options.serve_environment = {std::string("LD_PRELOAD=") + kFakeTime,
-                               "FAKETIME=@2026-12-04 22:59:45", "FAKETIME_DONT_FAKE_MONOTONIC=1",
+                               "FAKETIME=@2026-12-04 22:59:30", "FAKETIME_DONT_FAKE_MONOTONIC=1",
                                "TZ=UTC"};
   options.configure = [](harness::GatewayConfig& config) {
     config.op("Telekom").keys["limits"] = "{ per_day = 1 }";
@@ -208,7 +208,7 @@ TEST(ServeLimits, PerDayRollsOverAtLocalMidnight) {
   const auto sent = gw.wait_status(first, {"sent", "delivered"});
   EXPECT_LT(sent.value("sent_at", ""), "2026-12-04T23:00:00") << sent;
   EXPECT_EQ(gw.message(second).value("status", ""), "queued");
-  const auto later = gw.wait_status(second, {"sent", "delivered"}, 40s);
+  const auto later = gw.wait_status(second, {"sent", "delivered"}, 60s);
   const auto at = later.value("sent_at", "");
   EXPECT_GE(at, "2026-12-04T23:00:00") << later;
   EXPECT_LT(at, "2026-12-04T23:01:00") << "per_day waited for UTC midnight, not Berlin's";
