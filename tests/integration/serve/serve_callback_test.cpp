@@ -257,5 +257,36 @@ TEST(ServeInbox, FiltersByModemSenderAndTime) {
   EXPECT_EQ(listed.at("messages")[0].value("text", ""), "second");
 }
 
+// A [[client]]'s secret signs the callbacks of the messages that client submitted (over
+// [http] callback_secret), and its events name the client.
+TEST(ServeCallback, AClientsSecretSignsItsCallbacks) {
+  harness::WebhookReceiver callback;
+  harness::HarnessOptions options;
+  options.configure = [](harness::GatewayConfig& config) {
+    config.tables["http"]["tokens"] = harness::toml_string_array({"admin-token-0123456789"});
+    config.tables["http"]["callback_hosts"] = harness::toml_string_array({"127.0.0.1"});
+    config.tables["http"]["callback_secret"] = harness::toml_string("cb-secret");
+    config.extra_toml =
+        "[[client]]\nname = \"shop\"\ntoken = \"shop-token-0123456789\"\n"
+        "secret = \"shop-secret\"\n";
+  };
+  Gateway gw(options);
+  harness::HttpClient shop(gw.http_port(), "127.0.0.1", "shop-token-0123456789");
+  const auto answer = shop.post("/api/v1/messages", json{{"to", "+491513000120"},
+                                                         {"text", "signed by the shop"},
+                                                         {"callback_url", callback.url("/shop")}});
+  ASSERT_EQ(answer.status, 202) << answer.describe();
+  const auto id = answer.json().value("id", "");
+  gw.wait_status(id, {"delivered"});
+  ASSERT_TRUE(
+      callback.wait_until([](const auto& r) { return count_status(r, "delivered") == 1; }, 20s))
+      << gw.gateway_log_tail();
+  for (const auto& r : callback.requests()) {
+    EXPECT_TRUE(signed_with(r, "shop-secret")) << r.body;
+    EXPECT_FALSE(signed_with(r, "cb-secret"));
+    EXPECT_EQ(r.json().at("data").value("client", ""), "shop");
+  }
+}
+
 }  // namespace
 }  // namespace smsgw::serve_test
