@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-
 #include "smsgw/gateway/gateway.hpp"
 #include "smsgw/gateway/settings.hpp"
 
