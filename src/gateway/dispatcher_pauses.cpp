@@ -13,13 +13,6 @@ void Dispatcher::set_paused(const std::string& modem_id, bool paused) {
   }
 }
 
-void Dispatcher::set_disabled(const std::string& modem_id, bool disabled) {
-  if (auto it = slots_.find(modem_id); it != slots_.end()) {
-    it->second->disabled = disabled;
-    wake();
-  }
-}
-
 void Dispatcher::set_manual_pause(const std::string& iccid, bool paused) {
   if (iccid.empty()) return;
   if (paused) {

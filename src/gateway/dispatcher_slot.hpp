@@ -21,7 +21,7 @@ struct Dispatcher::Slot {
   // alone; the SIM sends when none is set (the manual pause is by ICCID, in the
   // dispatcher's manual_pauses_).
   bool low_balance = false;  // set_paused(): balance under the operator's low_balance
-  bool disabled = false;     // set_disabled(): switched off by configuration ([[sim]] enabled)
+  bool disabled = false;     // [[sim]] enabled = false (refresh_operator, from the options)
   bool detached = false;
 };
 

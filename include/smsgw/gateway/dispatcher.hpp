@@ -132,8 +132,8 @@ class Dispatcher {
   // pinned to a paused SIM wait in the queue (they are not failed), others go to other SIMs.
   // Low balance (BalanceMonitor):
   void set_paused(const std::string& modem_id, bool paused);
-  // Switched off by configuration ([[sim]] enabled = false):
-  void set_disabled(const std::string& modem_id, bool disabled);
+  // Switched off by configuration ([[sim]] enabled = false): DispatcherOptions::sims,
+  // applied by reconfigure().
   // Paused by hand (POST /api/v1/modems/{id}/pause): by ICCID, since the pause belongs to
   // the SIM whichever modem holds it.
   void set_manual_pause(const std::string& iccid, bool paused);

@@ -54,9 +54,10 @@ TEST_F(DispatcherTest, ManualPauseFollowsTheSim) {
 TEST_F(DispatcherTest, PauseReasonsAreSeparateFlags) {
   auto& m1 = add_modem("m1");
   m1.state().iccid = "894901";
-  start();
+  auto options = quick_options();
+  options.sims["894901"].enabled = false;  // [[sim]] enabled = false
+  start(options);
   dispatcher_->set_manual_pause("894901", true);
-  dispatcher_->set_disabled("m1", true);
   dispatcher_->set_paused("m1", true);  // low balance
   const auto id = submit(1, std::nullopt, true, "m1");
 
@@ -71,7 +72,8 @@ TEST_F(DispatcherTest, PauseReasonsAreSeparateFlags) {
   EXPECT_TRUE(status->disabled);
   EXPECT_EQ(message(id).status, MessageStatus::queued);
 
-  dispatcher_->set_disabled("m1", false);
+  options.sims["894901"].enabled = true;  // a reload enables it
+  dispatcher_->reconfigure(options, false);
   ASSERT_TRUE(reaches(id, MessageStatus::sent));
 }
 
