@@ -172,8 +172,14 @@ awaitable<Result<http::SubmitReply>> Gateway::store_submission(
   }
   std::size_t parts = 0;
   for (const auto& m : messages) parts += m.parts.size();
+  bool charged = false;
   if (client) {
-    if (auto charged = charge_client(*client, parts, now); !charged) co_return charged.error();
+    auto charge = charge_client(*client, parts, now);
+    charged = charge.ok();
+    // A retry of a submission already stored gets its first answer, over a limit or not.
+    bool retry_of_stored = false;
+    if (!charged && key) retry_of_stored = co_await idempotency_key_known(key->key);
+    if (!charged && !retry_of_stored) co_return charge.error();
   }
   std::optional<store::IdempotencyRecord> record;
   if (key) {
@@ -181,7 +187,7 @@ awaitable<Result<http::SubmitReply>> Gateway::store_submission(
   }
   auto job = [&messages, &record](Store& s) { return s.insert_messages(messages, record); };
   auto stored = co_await store_.call(job);
-  if (client && (!stored || stored->replay)) refund_client(*client, parts, now);
+  if (charged && (!stored || stored->replay)) refund_client(*client, parts, now);
   if (!stored) {
     if (stored.error().kind == ErrorCode::conflict) {
       co_return make_error(ErrorCode::conflict, stored.error().message);
@@ -207,6 +213,12 @@ awaitable<Result<http::SubmitReply>> Gateway::store_submission(
     dispatcher_.enqueue(queued_from(m, now));
   }
   co_return reply;
+}
+
+awaitable<bool> Gateway::idempotency_key_known(std::string key) {
+  auto job = [key](Store& s) { return s.find_idempotency(key); };
+  auto found = co_await store_.call(job);
+  co_return found && found->has_value();
 }
 
 // ---- Messages ---------------------------------------------------------------------------

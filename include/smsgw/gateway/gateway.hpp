@@ -117,6 +117,8 @@ class Gateway final : public http::GatewayApi,
   // "rate_limited" (with retry_after) or "validation" when it does not fit.
   Result<void> charge_client(const std::string& client, std::size_t parts, TimePoint now);
   void refund_client(const std::string& client, std::size_t parts, TimePoint now);
+  // The store holds an answer for this Idempotency-Key.
+  awaitable<bool> idempotency_key_known(std::string key);
   void apply_client_limits();
   // After a start (or a change of time zone): each client's parts submitted today, from
   // the store, so per_day holds across restarts.

@@ -33,7 +33,10 @@ harness::HttpResponse submit_as(const harness::ServeHarness& gw, const char* tok
 TEST(ServeClients, AClientOverItsLimitGets429AndAnotherIsUnaffected) {
   Gateway gw(two_clients());
   const auto first = submit_as(gw, kShop, number("+49151", 800));
-  const auto second = submit_as(gw, kShop, number("+49151", 801));
+  const auto second =
+      harness::HttpClient(gw.http_port(), "127.0.0.1", kShop)
+          .post("/api/v1/messages", json{{"to", number("+49151", 801)}, {"text", "from a client"}},
+                {{"Idempotency-Key", "order-801"}});
   ASSERT_EQ(first.status, 202) << first.describe();
   ASSERT_EQ(second.status, 202) << second.describe();
   const auto over = submit_as(gw, kShop, number("+49151", 802));
@@ -42,6 +45,17 @@ TEST(ServeClients, AClientOverItsLimitGets429AndAnotherIsUnaffected) {
   EXPECT_EQ(over.json()["error"]["message"],
             "client shop is over its limit of 2 parts per minute; try again in 30 s");
   EXPECT_EQ(over.header("Retry-After"), "30");
+  // Over the limit, a retry of a stored submission (same Idempotency-Key) still gets its
+  // first answer; a new keyed one does not.
+  harness::HttpClient shop(gw.http_port(), "127.0.0.1", kShop);
+  const json body{{"to", number("+49151", 801)}, {"text", "from a client"}};
+  const auto retried = shop.post("/api/v1/messages", body, {{"Idempotency-Key", "order-801"}});
+  EXPECT_EQ(retried.status, 202) << retried.describe();
+  EXPECT_EQ(retried.header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(retried.json().value("id", ""), second.json().value("id", ""));
+  const json other_body{{"to", number("+49151", 804)}, {"text", "new"}};
+  EXPECT_EQ(shop.post("/api/v1/messages", other_body, {{"Idempotency-Key", "order-804"}}).status,
+            429);
   for (int i = 0; i < 5; ++i) {
     const auto other = submit_as(gw, kAlerts, number("+49151", 810 + i));
     EXPECT_EQ(other.status, 202) << "alerts was slowed by shop's limit: " << other.describe();
