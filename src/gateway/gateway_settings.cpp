@@ -14,7 +14,8 @@ MessageBuilderOptions Gateway::builder_options() {
   }
   return MessageBuilderOptions{config_.routing.default_country_code, config_.sms.max_parts,
                                std::move(languages),
-                               [this](const std::string& id) { return pool_.knows(id); }};
+                               [this](const std::string& id) { return pool_.knows(id); },
+                               config_.sms.status_report};
 }
 
 const config::SimConfig* Gateway::sim_config(const std::string& iccid) const {

@@ -36,7 +36,7 @@ Result<store::NewMessage> MessageBuilder::build(const http::SubmitRequest& reque
   }
 
   pdu::SubmitOptions encode;
-  encode.status_report = request.status_report;
+  encode.status_report = request.status_report.value_or(options_.status_report);
   encode.validity = request.validity;
   encode.flash = request.flash;
   encode.max_parts = options_.max_parts;
@@ -57,7 +57,7 @@ Result<store::NewMessage> MessageBuilder::build(const http::SubmitRequest& reque
   message.send_at = request.send_at;
   if (request.validity) message.expires_at = request.send_at.value_or(now) + *request.validity;
   message.flash = request.flash;
-  message.status_report = request.status_report;
+  message.status_report = encode.status_report;
   message.pinned_modem = request.modem;
   message.pinned_operator = request.operator_name;
   if (const auto* op = operators_.for_destination(message.to)) {

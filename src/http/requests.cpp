@@ -221,7 +221,7 @@ Result<SubmitRequest> parse_message(const json& object, std::string_view prefix)
   request.flash = flash->value_or(false);
   auto status_report = optional_bool(object, prefix, "status_report");
   if (!status_report) return std::move(status_report).error();
-  request.status_report = status_report->value_or(true);
+  request.status_report = *status_report;  // absent: the gateway's [sms] status_report
 
   auto modem = optional_string(object, prefix, "modem");
   if (!modem) return std::move(modem).error();

@@ -34,6 +34,9 @@ struct MessageBuilderOptions {
   std::vector<pdu::NationalLanguage> national_languages;
   // Answers whether a modem id may be pinned (configured or seen). Empty: any id.
   std::function<bool(const std::string&)> modem_known;
+  // Whether a message asks for a status report when its request does not say ([sms]
+  // status_report).
+  bool status_report = true;
 };
 
 class MessageBuilder {

@@ -61,7 +61,7 @@ struct SubmitRequest {
   std::optional<TimePoint> send_at;              // not before this time
   std::optional<std::chrono::seconds> validity;  // > 0; expire if not sent within this
   bool flash = false;                            // class 0 message
-  bool status_report = true;                     // ask for delivery reports
+  std::optional<bool> status_report;             // ask for delivery reports; none: [sms] status_report
   std::optional<std::string> modem;              // pin to this modem id
   std::optional<std::string> operator_name;      // pin to SIMs of this operator ("operator")
   // http(s) URL that receives this message's message.status events (signed; its host must

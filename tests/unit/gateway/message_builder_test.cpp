@@ -118,5 +118,25 @@ TEST_F(MessageBuilderTest, ValidityCountsFromSendAt) {
   EXPECT_EQ(*m->expires_at, *request.send_at + std::chrono::seconds(600));
 }
 
+// [sms] status_report is the default of a request that does not say; a request that says
+// wins. The PDU's TP-SRR follows (3GPP TS 23.040 9.2.3.5).
+TEST_F(MessageBuilderTest, StatusReportDefaultsToTheConfiguredValue) {
+  MessageBuilderOptions options;
+  options.default_country_code = "49";
+  options.status_report = false;
+  MessageBuilder quiet(options, operators_);
+  auto unsaid = quiet.build(req("+4915123456789", "hi"), now_);
+  ASSERT_TRUE(unsaid.ok()) << unsaid.error().message;
+  EXPECT_FALSE(unsaid->status_report);
+  auto asked = req("+4915123456789", "hi");
+  asked.status_report = true;
+  auto said = quiet.build(asked, now_);
+  ASSERT_TRUE(said.ok());
+  EXPECT_TRUE(said->status_report);
+  EXPECT_NE(said->parts.at(0).pdu_hex, unsaid->parts.at(0).pdu_hex);  // TP-SRR differs
+  auto b = builder();
+  EXPECT_TRUE(b.build(req("+4915123456789", "hi"), now_)->status_report);  // default true
+}
+
 }  // namespace
 }  // namespace smsgw::gateway

@@ -30,7 +30,7 @@ TEST(Requests, ParsesOneMessageWithEveryField) {
   EXPECT_EQ(m.send_at->time_since_epoch(), std::chrono::seconds(1714557600));
   EXPECT_EQ(m.validity, std::chrono::seconds(3600));
   EXPECT_TRUE(m.flash);
-  EXPECT_FALSE(m.status_report);
+  EXPECT_EQ(m.status_report, false);
   EXPECT_EQ(m.modem, "modem0");
   EXPECT_EQ(m.operator_name, "Telekom");
 }
@@ -44,7 +44,7 @@ TEST(Requests, DefaultsAndNullsForOptionalFields) {
   EXPECT_FALSE(m.send_at.has_value());
   EXPECT_FALSE(m.validity.has_value());
   EXPECT_FALSE(m.flash);
-  EXPECT_TRUE(m.status_report);  // contract: default true
+  EXPECT_FALSE(m.status_report.has_value());  // absent: the gateway's [sms] status_report
   EXPECT_FALSE(m.modem.has_value());
   EXPECT_FALSE(m.operator_name.has_value());
 }
