@@ -246,8 +246,9 @@ awaitable<ApiResponse> ApiHandler::submit(const ApiRequest& request, Caller call
   std::optional<IdempotencyKey> idempotency;
   if (!request.idempotency_key.empty()) {
     if (auto key = check_idempotency_key(request.idempotency_key); !key) co_return from_error(key);
-    // A client's keys are its own: two clients may use the same key.
-    std::string scoped = caller.client ? caller.name + "/" : std::string();
+    // A client's keys are its own: two clients may use the same key. A space joins name and
+    // key: neither may hold one, so no admin key can be taken for a client's.
+    std::string scoped = caller.client ? caller.name + " " : std::string();
     scoped += request.idempotency_key;
     idempotency = IdempotencyKey{std::move(scoped), request_fingerprint(*body)};
   }
