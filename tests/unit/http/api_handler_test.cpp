@@ -307,5 +307,32 @@ TEST_F(ApiHandlerTest, TokensGuardEveryRouteButHealthAndApiDescription) {
   EXPECT_EQ(call("GET", "/metrics").status, 200u);
 }
 
+// A [[client]]'s submission carries its name, and its Idempotency-Keys are its own: the
+// same key from another client (or an admin token) is another key.
+TEST_F(ApiHandlerTest, AClientsSubmissionsCarryItsNameAndItsOwnKeys) {
+  const auto send = static_cast<std::uint8_t>(Scope::send);
+  handler = std::make_unique<ApiHandler>(
+      gateway, BearerAuth::of({BearerCredential::admin_token(0, "admin-token"),
+                               BearerCredential::client_token("shop", send, "shop-token"),
+                               BearerCredential::client_token("blog", send, "blog-token")}));
+  const std::string body = R"({"to":"+4915112345678","text":"hello"})";
+  authorization = "Bearer shop-token";
+  EXPECT_EQ(call("POST", "/api/v1/messages", body, "application/json", "k-1").status, 202u);
+  authorization = "Bearer blog-token";
+  const auto blog = call("POST", "/api/v1/messages", body, "application/json", "k-1");
+  EXPECT_EQ(blog.status, 202u);
+  EXPECT_FALSE(blog.replayed) << "another client's key was replayed";
+  authorization = "Bearer admin-token";
+  EXPECT_FALSE(call("POST", "/api/v1/messages", body, "application/json", "k-1").replayed);
+
+  ASSERT_EQ(gateway.submitted.size(), 3u);
+  EXPECT_EQ(gateway.submitted[0].client, "shop");
+  EXPECT_EQ(gateway.submitted[1].client, "blog");
+  EXPECT_FALSE(gateway.submitted[2].client.has_value());  // an admin token is no client
+  ASSERT_EQ(gateway.idempotency_seen.size(), 3u);
+  EXPECT_NE(gateway.idempotency_seen[0]->key, gateway.idempotency_seen[1]->key);
+  EXPECT_EQ(gateway.idempotency_seen[2]->key, "k-1");
+}
+
 }  // namespace
 }  // namespace smsgw::http
