@@ -32,11 +32,6 @@ constexpr std::string_view kLogLevels[] = {"trace", "debug",    "info", "warn",
 constexpr std::string_view kLogFormats[] = {"text", "json"};
 constexpr std::string_view kAfterSettle[] = {"keep", "resend"};
 
-bool all_digits(std::string_view text) {
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 template <std::size_t N>
 bool one_of(std::string_view value, const std::string_view (&names)[N]) {
   return std::find(std::begin(names), std::end(names), value) != std::end(names);
@@ -71,12 +66,6 @@ std::optional<std::string> time_zone_problem(const std::string& name) {
     return "is not a time zone in " + zoneinfo.string() + " (install tzdata, or check the name)";
   }
   return std::nullopt;
-}
-
-bool is_identifier(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-  });
 }
 
 void read_store(TomlReader& reader, const toml::table& root, StoreConfig& store) {
@@ -192,13 +181,7 @@ ModemConfig read_modem(TomlReader& reader, const toml::table& table, const std::
   }
   modem.baud = static_cast<std::uint32_t>(baud);
   if (table.contains("pin")) {
-    modem.pin = reader.string(table, "pin", prefix, "",
-                              [](const std::string& v) -> std::optional<std::string> {
-                                if (!all_digits(v) || v.size() < 4 || v.size() > 8) {
-                                  return "must be 4 to 8 digits in quotes";
-                                }
-                                return std::nullopt;
-                              });
+    modem.pin = reader.string(table, "pin", prefix, "", pin_problem);
   }
   modem.profile = reader.string(table, "profile", prefix, modem.profile,
                                 [](const std::string& v) -> std::optional<std::string> {

@@ -1,19 +1,13 @@
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <map>
 
+#include "smsgw/http/bearer_auth.hpp"
 #include "table_readers.hpp"
 
 namespace smsgw::config {
 namespace {
-
-bool all_digits(std::string_view text) {
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 bool is_lower_hex(std::string_view text) {
   return std::all_of(text.begin(), text.end(),
@@ -47,13 +41,7 @@ SimConfig read_sim(TomlReader& reader, const toml::table& table, const std::stri
                             });
   if (sim.iccid.empty()) reader.fail(prefix + "iccid", nullptr, "is required");
   if (table.contains("pin")) {
-    sim.pin = reader.string(table, "pin", prefix, "",
-                            [](const std::string& v) -> std::optional<std::string> {
-                              if (!all_digits(v) || v.size() < 4 || v.size() > 8) {
-                                return "must be 4 to 8 digits in quotes";
-                              }
-                              return std::nullopt;
-                            });
+    sim.pin = reader.string(table, "pin", prefix, "", pin_problem);
   }
   sim.limits = read_limits(reader, table, prefix);
   if (table.contains("operator")) {
@@ -85,14 +73,12 @@ ClientConfig read_client(TomlReader& reader, const toml::table& table, const std
   ClientConfig client;
   reader.allow_keys(table, path, {"name", "token", "token_sha256", "scopes", "limits", "secret"});
   const auto prefix = path + ".";
-  client.name = reader.string(
-      table, "name", prefix, "", [](const std::string& v) -> std::optional<std::string> {
-        const bool ok = !v.empty() && v.size() <= 64 && std::all_of(v.begin(), v.end(), [](char c) {
-          return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-        });
-        if (!ok) return "must be 1 to 64 letters, digits, '-', '_' or '.'";
-        return std::nullopt;
-      });
+  client.name = reader.string(table, "name", prefix, "",
+                              [](const std::string& v) -> std::optional<std::string> {
+                                if (v.size() > 64 || !is_identifier(v))
+                                  return "must be 1 to 64 letters, digits, '-', '_' or '.'";
+                                return std::nullopt;
+                              });
   if (client.name.empty()) reader.fail(prefix + "name", nullptr, "is required");
   // Checked here rather than by the reader, whose messages quote the value: a token is
   // never shown.
@@ -137,17 +123,21 @@ ClientConfig read_client(TomlReader& reader, const toml::table& table, const std
 
 }  // namespace
 
-std::string token_digest_hex(const std::string& token) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(token.data(), token.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0x0f];
-  }
-  return out;
+bool all_digits(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_identifier(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+std::optional<std::string> pin_problem(const std::string& pin) {
+  if (!all_digits(pin) || pin.size() < 4 || pin.size() > 8)
+    return "must be 4 to 8 digits in quotes";
+  return std::nullopt;
 }
 
 Limits read_limits(TomlReader& reader, const toml::table& parent, const std::string& path) {
@@ -188,9 +178,10 @@ std::vector<ClientConfig> read_clients(TomlReader& reader, const toml::table& ro
   std::vector<ClientConfig> clients;
   const auto* tables = reader.array_of_tables(root, "client");
   if (tables == nullptr) return clients;
-  std::map<std::string, std::string> owner_of_digest;  // token digest -> who has it
+  // Who holds each token, by its SHA-256 as the API compares them (http::BearerAuth).
+  std::map<std::array<unsigned char, 32>, std::string> owner_of_digest;
   for (std::size_t i = 0; i < http_tokens.size(); ++i) {
-    owner_of_digest.emplace(token_digest_hex(http_tokens[i]),
+    owner_of_digest.emplace(http::BearerCredential::admin_token(i, http_tokens[i]).digest,
                             "http.tokens[" + std::to_string(i) + "]");
   }
   std::map<std::string, std::size_t> first_of;
@@ -204,7 +195,11 @@ std::vector<ClientConfig> read_clients(TomlReader& reader, const toml::table& ro
                       std::to_string(it->second) + "]");
     }
     const auto key = client.token.empty() ? "token_sha256" : "token";
-    const auto digest = client.token.empty() ? client.token_sha256 : token_digest_hex(client.token);
+    // token_sha256 was checked to be 64 hex digits, so client_digest() has a value.
+    const auto digest =
+        client.token.empty()
+            ? http::BearerCredential::client_digest(client.name, 0, client.token_sha256)->digest
+            : http::BearerCredential::client_token(client.name, 0, client.token).digest;
     if (auto [it, fresh] = owner_of_digest.emplace(digest, path); !fresh) {
       reader.fail(path + "." + key, node_in(*tables, i, key),
                   "is the same token as " + it->second + "'s; every client needs its own");

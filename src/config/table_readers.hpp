@@ -9,6 +9,13 @@
 
 namespace smsgw::config {
 
+// Checks shared by the config's readers (config.cpp, sim_client_tables.cpp).
+bool all_digits(std::string_view text);
+// Letters, digits, '-', '_' or '.', at least one (modem ids, profile and client names).
+bool is_identifier(std::string_view text);
+// A SIM PIN ([[modem]] pin, [[sim]] pin): 4 to 8 digits (3GPP TS 31.101 9.4.2).
+std::optional<std::string> pin_problem(const std::string& pin);
+
 // `limits = { per_minute, per_day, per_month, recipients_per_day }` of the table at `path`
 // (with its trailing dot), or no limits when absent.
 Limits read_limits(TomlReader& reader, const toml::table& parent, const std::string& path);
@@ -20,8 +27,5 @@ std::vector<SimConfig> read_sims(TomlReader& reader, const toml::table& root,
 // Every [[client]] table; names and tokens unique, also against `http_tokens`.
 std::vector<ClientConfig> read_clients(TomlReader& reader, const toml::table& root,
                                        const std::vector<std::string>& http_tokens);
-
-// The SHA-256 of `token` as 64 lowercase hex digits (how token_sha256 is written).
-std::string token_digest_hex(const std::string& token);
 
 }  // namespace smsgw::config
