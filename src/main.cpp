@@ -124,7 +124,7 @@ int serve(const std::string& config_path) {
 
   asio::io_context io;  // not hint 1: the StoreWorker thread posts completions into it
   store::StoreWorker worker(io.get_executor(), std::move(*store));
-  gateway::Gateway gw(io.get_executor(), cfg, worker, operators);
+  gateway::Gateway gw(io.get_executor(), cfg, worker, operators, std::move(loaded->calendar));
 
   http::ServerOptions http_options;
   http_options.listen = cfg.http.listen;

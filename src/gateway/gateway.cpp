@@ -18,13 +18,13 @@ using json = nlohmann::json;
 }  // namespace
 
 Gateway::Gateway(asio::any_io_executor executor, config::Config config, store::StoreWorker& store,
-                 const scheduler::OperatorTable& operators,
+                 const scheduler::OperatorTable& operators, scheduler::LocalCalendar calendar,
                  std::shared_ptr<modem::PortOpener> opener)
     : executor_(executor),
       config_(std::move(config)),
       store_(store),
       operators_(operators),
-      calendar_(calendar_of(config_.routing).value_or(scheduler::LocalCalendar())),
+      calendar_(std::move(calendar)),
       builder_(builder_options(), operators),
       dispatcher_(executor, store, operators, dispatcher_options(config_, calendar_), *this),
       pool_(

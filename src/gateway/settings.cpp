@@ -1,6 +1,19 @@
 #include "smsgw/gateway/settings.hpp"
 
 namespace smsgw::gateway {
+namespace {
+
+// The local calendar of [routing] timezone (empty: the system's zone); an Error naming the
+// zone file and the problem when it cannot be read.
+Result<scheduler::LocalCalendar> calendar_of(const config::RoutingConfig& routing) {
+  auto calendar = scheduler::load_time_zone(routing.timezone);
+  if (!calendar) {
+    return make_error("config.invalid", "routing.timezone: " + calendar.error().message);
+  }
+  return calendar;
+}
+
+}  // namespace
 
 Result<LoadedConfig> load_for_serving(const std::filesystem::path& path) {
   auto loaded = config::load_config(path);
@@ -46,13 +59,6 @@ std::vector<http::BearerCredential> client_credentials(
   return out;
 }
 
-Result<scheduler::LocalCalendar> calendar_of(const config::RoutingConfig& routing) {
-  auto calendar = scheduler::load_time_zone(routing.timezone);
-  if (!calendar) {
-    return make_error("config.invalid", "routing.timezone: " + calendar.error().message);
-  }
-  return calendar;
-}
 
 DispatcherOptions dispatcher_options(const config::Config& c, scheduler::LocalCalendar calendar) {
   DispatcherOptions o;

@@ -53,9 +53,10 @@ class Gateway final : public http::GatewayApi,
                       public modem::ModemListener,
                       public DispatchObserver {
  public:
-  // `operators` must outlive the gateway. `opener` lets tests hand in their own ports.
+  // `operators` must outlive the gateway; `calendar` is the one of [routing] timezone
+  // (load_for_serving). `opener` lets tests hand in their own ports.
   Gateway(asio::any_io_executor executor, config::Config config, store::StoreWorker& store,
-          const scheduler::OperatorTable& operators,
+          const scheduler::OperatorTable& operators, scheduler::LocalCalendar calendar,
           std::shared_ptr<modem::PortOpener> opener = modem::make_tty_port_opener());
   ~Gateway() override;
 

@@ -24,9 +24,6 @@ Result<LoadedConfig> load_for_serving(const std::filesystem::path& path);
 
 scheduler::Limits scheduler_limits(const config::Limits& limits);
 
-// The local calendar of [routing] timezone (empty: the system's zone); an Error naming the
-// zone file and the problem when it cannot be read.
-Result<scheduler::LocalCalendar> calendar_of(const config::RoutingConfig& routing);
 
 // The [[client]] tables as bearer credentials (token, or token_sha256) with their scopes.
 std::vector<http::BearerCredential> client_credentials(
