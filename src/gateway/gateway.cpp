@@ -383,9 +383,7 @@ awaitable<bool> Gateway::on_inbound(modem::InboundSms sms) {
     if (const auto* actor = pool_.find(sms.modem_id)) {
       if (!actor->snapshot().iccid.empty()) received.iccid = actor->snapshot().iccid;
     }
-    if (auto sim = dispatcher_.sim_status(sms.modem_id); sim && !sim->operator_name.empty()) {
-      received.operator_name = sim->operator_name;
-    }
+    received.operator_name = operator_of(sms.modem_id);
     if (received.iccid) {
       if (const auto* sim = sim_config(*received.iccid)) received.number = sim->number;
     }
