@@ -14,7 +14,6 @@ struct ModemPool::Entry {
   config::ModemConfig config;  // the [[modem]] table it was started from
   bool retiring = false;
   bool running = false;
-  bool release_port_at_end = false;  // its path is scanned again once it has ended
 };
 
 ModemPool::ModemPool(asio::any_io_executor executor, std::vector<config::ModemConfig> modems,
@@ -76,10 +75,8 @@ void ModemPool::actor_ended(const std::string& id) {
   it->second->running = false;
   // A retired actor is destroyed only after its coroutine has returned.
   if (!it->second->retiring) return;
-  if (it->second->release_port_at_end) {
-    std::erase_if(id_by_path_, [&](const auto& kv) { return kv.second == id; });
-    wake_.set();  // the port may be started again with its new settings
-  }
+  std::erase_if(id_by_path_, [&](const auto& kv) { return kv.second == id; });
+  wake_.set();  // the port may be started again (with new settings, after a reload)
   entries_.erase(it);
 }
 
@@ -113,16 +110,15 @@ void ModemPool::reconfigure(std::vector<config::ModemConfig> modems, config::Mod
       if (hooks_.limits) hooks_.limits(id, scheduler_limits(it->limits));
     }
   }
-  for (const auto& id : reopen) retire_after_send(id);
+  for (const auto& id : reopen) retire(id);
   wake_.set();  // new ports are scanned now
 }
 
-void ModemPool::retire_after_send(const std::string& id) {
+void ModemPool::retire(const std::string& id) {
   auto it = entries_.find(id);
-  if (it == entries_.end()) return;
+  if (it == entries_.end() || it->second->retiring) return;
   auto& entry = *it->second;
   entry.retiring = true;
-  entry.release_port_at_end = true;
   if (hooks_.detach) hooks_.detach(id);  // no new send starts on it
   if (!entry.running) {
     actor_ended(id);
@@ -168,16 +164,6 @@ void ModemPool::identity_seen(const modem::ModemSnapshot& snapshot) {
                  snapshot.id);
     retire(id);
   }
-}
-
-void ModemPool::retire(const std::string& id) {
-  auto it = entries_.find(id);
-  if (it == entries_.end()) return;
-  it->second->retiring = true;
-  if (hooks_.detach) hooks_.detach(id);
-  std::erase_if(id_by_path_, [&](const auto& kv) { return kv.second == id; });
-  it->second->actor->stop();
-  if (!it->second->running) entries_.erase(it);
 }
 
 modem::ModemActor* ModemPool::find(const std::string& id) {

@@ -72,9 +72,9 @@ class ModemPool {
   void start(const config::ModemConfig& config, const std::string& path, const std::string& id);
   // The actor's run() returned (or threw): a retired actor is destroyed now.
   void actor_ended(const std::string& id);
+  // Takes the actor out of the dispatcher, stops it once its send in flight has ended, and
+  // frees its port for the scan when it has stopped.
   void retire(const std::string& id);
-  // Retires once its send in flight has ended; its port is scanned again afterwards.
-  void retire_after_send(const std::string& id);
 
   asio::any_io_executor executor_;
   std::vector<config::ModemConfig> modems_;
