@@ -138,7 +138,7 @@ http::ModemMetrics modem_metrics(const modem::ModemSnapshot& s,
   m.id = s.id;
   if (sim && !sim->operator_name.empty()) m.operator_name = sim->operator_name;
   m.state = std::string(modem::to_string(s.state));
-  m.up = s.state == modem::ModemState::ready || s.state == modem::ModemState::sending;
+  m.up = modem::in_service(s.state);
   m.signal_dbm = s.dbm;
   if (balance != nullptr) {
     m.balance = balance->amount;

@@ -180,9 +180,7 @@ std::vector<scheduler::SimView> Dispatcher::sim_views(TimePoint /*now*/) const {
     scheduler::SimView v;
     v.id = id;
     v.operator_name = slot->operator_name;
-    const auto state = slot->modem->snapshot().state;
-    v.ready = !slot->detached &&
-              (state == modem::ModemState::ready || state == modem::ModemState::sending);
+    v.ready = !slot->detached && modem::in_service(slot->modem->snapshot().state);
     v.busy = slot->busy;
     v.paused = paused(*slot);
     v.benched_until = slot->health.benched_until();

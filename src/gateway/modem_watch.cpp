@@ -12,10 +12,6 @@ namespace {
 
 constexpr auto kIdleWait = std::chrono::hours(1);
 
-bool is_up(modem::ModemState state) {
-  return state == modem::ModemState::ready || state == modem::ModemState::sending;
-}
-
 nlohmann::json nullable(const std::string& text) {
   return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
 }
@@ -30,10 +26,10 @@ void ModemWatch::observe(const modem::ModemSnapshot& snapshot,
   auto& watched = watched_[snapshot.id];
   watched.last = snapshot;
   if (operator_name) watched.operator_name = std::move(operator_name);
-  if (is_up(snapshot.state)) {
+  if (modem::in_service(snapshot.state)) {
     if (watched.reported) {
       spdlog::info("modem {}: up again", snapshot.id);
-      nlohmann::json event = nlohmann::json::parse(payload(watched, Clock::now()));
+      auto event = payload(watched, Clock::now());
       event["down_since"] = scheduler::format_utc(*watched.down_since);
       emit_("modem.up", event.dump());
     }
@@ -53,10 +49,10 @@ void ModemWatch::report_down(Watched& watched) {
   watched.reported = true;
   spdlog::warn("modem {}: not ready since {} ({})", watched.last.id,
                scheduler::format_utc(*watched.down_since), modem::to_string(watched.last.state));
-  emit_("modem.down", payload(watched, *watched.down_since));
+  emit_("modem.down", payload(watched, *watched.down_since).dump());
 }
 
-std::string ModemWatch::payload(const Watched& watched, Clock::time_point since) const {
+nlohmann::json ModemWatch::payload(const Watched& watched, Clock::time_point since) const {
   const auto& s = watched.last;
   nlohmann::json event{
       {"modem", s.id},
@@ -68,7 +64,7 @@ std::string ModemWatch::payload(const Watched& watched, Clock::time_point since)
       {"since", scheduler::format_utc(since)},
       {"last_error", s.last_error ? nlohmann::json(s.last_error->message) : nlohmann::json()},
   };
-  return event.dump();
+  return event;
 }
 
 awaitable<void> ModemWatch::run() {

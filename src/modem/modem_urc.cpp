@@ -31,7 +31,7 @@ void ModemActor::Impl::on_urc(const at::Urc& urc) {
     }
   }
   if (at::is_boot_urc(urc.name, urc.line)) {
-    if (snap.state == ModemState::ready || snap.state == ModemState::sending) {
+    if (in_service(snap.state)) {
       log->warn("the modem restarted ({}); initialising again", urc.line);
       reinit_requested = true;
       wake->set();

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -54,7 +55,7 @@ class ModemWatch {
     bool reported = false;                        // modem.down raised for this outage
   };
   void report_down(Watched& watched);
-  std::string payload(const Watched& watched, Clock::time_point since) const;
+  nlohmann::json payload(const Watched& watched, Clock::time_point since) const;
 
   Clock::duration down_after_;
   Emit emit_;

@@ -14,6 +14,11 @@ namespace smsgw::modem {
 
 enum class ModemState { absent, opening, initialising, ready, sending, backoff };
 std::string_view to_string(ModemState);  // the contract names
+// In service: initialised and registered, idle or sending (the one rule the dispatcher,
+// the modem watch and /metrics share).
+constexpr bool in_service(ModemState state) {
+  return state == ModemState::ready || state == ModemState::sending;
+}
 
 struct ModemSnapshot {
   std::string id;
