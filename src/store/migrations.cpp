@@ -269,9 +269,25 @@ CREATE TABLE sim_pauses (
 ) WITHOUT ROWID;
 )sql";
 
-// Version 4 (client, reference, callback_url), then the SIMs' recipients and pauses.
-constexpr std::string_view kMigrations[] = {kVersion1, kVersion2,      kVersion3,
-                                            kVersion4, kSimRecipients, kSimPauses};
+// The dashboard: the live event journal that GET /api/v1/events replays after a reconnect
+// (Last-Event-ID = id; AUTOINCREMENT so that an id is never reused after the oldest rows
+// are trimmed), with the client a message event belongs to; and the message list's filters
+// by recipient (by index) and by modem.
+constexpr std::string_view kEventJournal = R"sql(
+CREATE TABLE events (
+  id     INTEGER PRIMARY KEY AUTOINCREMENT,
+  at     INTEGER NOT NULL,
+  type   TEXT NOT NULL,
+  client TEXT,
+  data   TEXT NOT NULL
+);
+CREATE INDEX messages_by_recipient ON messages (recipient, id);
+)sql";
+
+// Version 4 (client, reference, callback_url), then the SIMs' recipients and pauses, then
+// the event journal.
+constexpr std::string_view kMigrations[] = {kVersion1, kVersion2,  kVersion3,     kVersion4,
+                                            kSimRecipients, kSimPauses, kEventJournal};
 
 }  // namespace
 
