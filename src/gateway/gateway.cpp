@@ -335,6 +335,8 @@ awaitable<Result<http::MetricsSnapshot>> Gateway::metrics() {
     snap.modems.back().received = metrics_.received(s.id);
   }
   snap.send_latency = metrics_.send_latency();
+  snap.event_streams = feed_.hub().subscribers();
+  snap.event_stream_overflows = feed_.hub().overflows();
   for (const auto& [client, count] : metrics_.client_submissions()) {
     snap.client_submissions.emplace_back(client, count);
   }

@@ -299,6 +299,9 @@ struct MetricsSnapshot {
   // Webhook deliveries still to be attempted (neither delivered nor given up), and how long
   // the first of them has waited since it was enqueued (0 when none waits).
   std::uint64_t webhook_outbox_pending = 0;
+  // Open GET /api/v1/events streams, and those closed for falling behind since start.
+  std::uint64_t event_streams = 0;
+  std::uint64_t event_stream_overflows = 0;
   double webhook_outbox_oldest_seconds = 0;
 };
 
