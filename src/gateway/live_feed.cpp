@@ -45,16 +45,17 @@ LiveFeed::LiveFeed(asio::any_io_executor executor, store::StoreWorker& store,
       journal_writes_(executor) {}
 
 void LiveFeed::journal(std::string type, std::optional<std::string> client, std::string data) {
-  journal_writes_.spawn("live feed: journal " + type, [this, type, client, data]() -> awaitable<void> {
-    const auto now = std::chrono::system_clock::now();
-    auto job = [&](Store& s) { return s.append_journal(type, client, data, now); };
-    auto id = co_await store_.call_deferred(job);
-    if (!id) {
-      spdlog::warn("live feed: cannot journal a {} event: {}", type, id.error().message);
-      co_return;
-    }
-    hub_.publish(http::StreamEvent{*id, type, data, client});
-  });
+  journal_writes_.spawn(
+      "live feed: journal " + type, [this, type, client, data]() -> awaitable<void> {
+        const auto now = std::chrono::system_clock::now();
+        auto job = [&](Store& s) { return s.append_journal(type, client, data, now); };
+        auto id = co_await store_.call_deferred(job);
+        if (!id) {
+          spdlog::warn("live feed: cannot journal a {} event: {}", type, id.error().message);
+          co_return;
+        }
+        hub_.publish(http::StreamEvent{*id, type, data, client});
+      });
 }
 
 void LiveFeed::message_changed(const std::string& id, std::string_view status,
@@ -62,27 +63,26 @@ void LiveFeed::message_changed(const std::string& id, std::string_view status,
   stats_dirty_ = true;
   if (!modem.empty()) dirty_modems_.insert(modem);
   wake_.set();
-  journal_writes_.spawn(
-      "live feed: message " + id,
-      [this, id, status = std::string(status), modem]() -> awaitable<void> {
-        const auto now = std::chrono::system_clock::now();
-        std::optional<std::string> client;
-        std::string data;
-        auto job = [&](Store& s) -> Result<std::int64_t> {
-          auto tags = s.message_tags(id);
-          if (!tags) return tags.error();
-          client = tags->client;
-          data = message_data(id, status, now, modem, *tags);
-          return s.append_journal("message", client, data, now);
-        };
-        auto event_id = co_await store_.call_deferred(job);
-        if (!event_id) {
-          spdlog::warn("live feed: cannot journal message {} {}: {}", id, status,
-                       event_id.error().message);
-          co_return;
-        }
-        hub_.publish(http::StreamEvent{*event_id, "message", data, client});
-      });
+  journal_writes_.spawn("live feed: message " + id,
+                        [this, id, status = std::string(status), modem]() -> awaitable<void> {
+                          const auto now = std::chrono::system_clock::now();
+                          std::optional<std::string> client;
+                          std::string data;
+                          auto job = [&](Store& s) -> Result<std::int64_t> {
+                            auto tags = s.message_tags(id);
+                            if (!tags) return tags.error();
+                            client = tags->client;
+                            data = message_data(id, status, now, modem, *tags);
+                            return s.append_journal("message", client, data, now);
+                          };
+                          auto event_id = co_await store_.call_deferred(job);
+                          if (!event_id) {
+                            spdlog::warn("live feed: cannot journal message {} {}: {}", id, status,
+                                         event_id.error().message);
+                            co_return;
+                          }
+                          hub_.publish(http::StreamEvent{*event_id, "message", data, client});
+                        });
 }
 
 void LiveFeed::inbound(const std::string& payload_json) {
@@ -131,8 +131,9 @@ void LiveFeed::part_sent(TimePoint at) {
 }
 
 awaitable<Result<http::EventReplay>> LiveFeed::events_after(std::int64_t after, int limit) {
-  auto job = [after, limit](Store& s) -> Result<std::pair<store::JournalBounds,
-                                                          std::vector<store::JournalEvent>>> {
+  auto job =
+      [after, limit](
+          Store& s) -> Result<std::pair<store::JournalBounds, std::vector<store::JournalEvent>>> {
     auto bounds = s.journal_bounds();
     if (!bounds) return bounds.error();
     auto events = s.journal_after(after, limit);

@@ -23,15 +23,13 @@ awaitable<bool> write_text(boost::beast::tcp_stream& stream, const std::string& 
 
 // Sends the journal's events after `after`; returns the last id sent (or `after`), or
 // nothing when the stream must end (the store failed, or the client went).
-awaitable<std::optional<std::int64_t>> replay(boost::beast::tcp_stream& stream,
-                                              GatewayApi& gateway, const Caller& caller,
-                                              std::int64_t after) {
+awaitable<std::optional<std::int64_t>> replay(boost::beast::tcp_stream& stream, GatewayApi& gateway,
+                                              const Caller& caller, std::int64_t after) {
   std::int64_t cursor = after;
   for (bool first = true;; first = false) {
     auto page = co_await gateway.events_after(cursor, kReplayPage);
     if (!page) {
-      spdlog::warn("http: event stream: cannot replay after {}: {}", cursor,
-                   page.error().message);
+      spdlog::warn("http: event stream: cannot replay after {}: {}", cursor, page.error().message);
       co_return std::nullopt;
     }
     std::string text;
@@ -80,9 +78,10 @@ awaitable<void> serve_event_stream(boost::beast::tcp_stream& stream, GatewayApi&
     if (!co_await write_text(stream, text)) break;
   }
   if (subscription->overflowed()) {
-    spdlog::info("http: an event stream of {} fell behind by more than {} bytes; closed so "
-                 "that it reconnects and replays",
-                 start.caller.name, EventSubscription::kMaxPendingBytes);
+    spdlog::info(
+        "http: an event stream of {} fell behind by more than {} bytes; closed so "
+        "that it reconnects and replays",
+        start.caller.name, EventSubscription::kMaxPendingBytes);
   }
 }
 

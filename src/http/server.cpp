@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "event_stream.hpp"
 #include "smsgw/common/event.hpp"
 #include "smsgw/common/net.hpp"
 #include "smsgw/http/api_handler.hpp"
 #include "smsgw/http/errors.hpp"
-#include "event_stream.hpp"
 // Beast after net.hpp (the Asio include order, docs/architecture.md pitfall 1).
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>

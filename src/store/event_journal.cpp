@@ -5,8 +5,8 @@
 namespace smsgw::store {
 
 Result<std::int64_t> Store::append_journal(const std::string& type,
-                                         const std::optional<std::string>& client,
-                                         const std::string& data_json, TimePoint at) {
+                                           const std::optional<std::string>& client,
+                                           const std::string& data_json, TimePoint at) {
   return impl_->transaction([&]() -> Result<std::int64_t> {
     STORE_TRY_ASSIGN(auto insert, impl_->q("INSERT INTO events (at, type, client, data) "
                                            "VALUES (?, ?, ?, ?)"));
@@ -37,9 +37,8 @@ Result<std::vector<JournalEvent>> Store::journal_after(std::int64_t after, int l
 
 Result<JournalBounds> Store::journal_bounds() {
   // sqlite_sequence keeps the last id given even when its row has been trimmed.
-  STORE_TRY_ASSIGN(auto query,
-                   impl_->q("SELECT (SELECT MIN(id) FROM events), "
-                            "(SELECT seq FROM sqlite_sequence WHERE name = 'events')"));
+  STORE_TRY_ASSIGN(auto query, impl_->q("SELECT (SELECT MIN(id) FROM events), "
+                                        "(SELECT seq FROM sqlite_sequence WHERE name = 'events')"));
   STORE_TRY_ASSIGN(const bool row, query->step());
   JournalBounds bounds;
   if (row) {

@@ -82,9 +82,12 @@ Result<MessageTags> Store::message_tags(const std::string& id) {
   query->bind(1, id);
   STORE_TRY_ASSIGN(const bool row, query->step());
   if (!row) return make_error(ErrorCode::not_found, "message " + id + " does not exist");
-  return MessageTags{query->optional_text(0),          query->optional_text(1),
-                     query->optional_text(2),          query->text(3),
-                     static_cast<int>(query->integer(4)), query->optional_text(5)};
+  return MessageTags{query->optional_text(0),
+                     query->optional_text(1),
+                     query->optional_text(2),
+                     query->text(3),
+                     static_cast<int>(query->integer(4)),
+                     query->optional_text(5)};
 }
 
 Result<void> Store::webhook_delivered(std::int64_t id, TimePoint now) {

@@ -25,11 +25,11 @@
 #include "smsgw/config/config.hpp"
 #include "smsgw/gateway/dispatcher.hpp"
 #include "smsgw/gateway/modem_pool.hpp"
-#include "smsgw/store/store_worker.hpp"
 #include "smsgw/gateway/webhook_outbox.hpp"
 #include "smsgw/http/gateway_api.hpp"
 #include "smsgw/modem/modem.hpp"
 #include "smsgw/store/records.hpp"
+#include "smsgw/store/store_worker.hpp"
 
 namespace smsgw::gateway {
 

@@ -47,8 +47,7 @@ class LiveFeed {
   http::EventHub& hub() { return hub_; }
 
   // A message's status changed (also `queued` again for a retry, and `sending`).
-  void message_changed(const std::string& id, std::string_view status,
-                       const std::string& modem);
+  void message_changed(const std::string& id, std::string_view status, const std::string& modem);
   // message.received's payload (webhook_payloads.hpp).
   void inbound(const std::string& payload_json);
   void balance(const http::BalanceResult& result);

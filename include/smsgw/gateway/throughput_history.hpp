@@ -28,7 +28,7 @@ class ThroughputHistory {
 
   std::array<std::uint64_t, kMinutes> counts_{};
   std::array<std::int64_t, kMinutes> minutes_{};  // which minute each slot counts
-  std::int64_t newest_ = 0;                        // the newest minute recorded
+  std::int64_t newest_ = 0;                       // the newest minute recorded
 };
 
 }  // namespace smsgw::gateway

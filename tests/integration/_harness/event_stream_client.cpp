@@ -13,9 +13,7 @@
 
 namespace smsgw::harness {
 
-nlohmann::json StreamedEvent::json() const {
-  return nlohmann::json::parse(data, nullptr, false);
-}
+nlohmann::json StreamedEvent::json() const { return nlohmann::json::parse(data, nullptr, false); }
 
 EventStreamClient::EventStreamClient(std::uint16_t port, EventStreamOptions options) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -142,8 +142,7 @@ TEST(ServeEvents, AnIdTheJournalNeverGaveIsAnsweredWithReset) {
   ASSERT_TRUE(event.has_value());
   EXPECT_EQ(event->type, "reset");
   EXPECT_FALSE(event->id.has_value());
-  EXPECT_NE(event->json().value("reason", "").find("999999999"), std::string::npos)
-      << event->data;
+  EXPECT_NE(event->json().value("reason", "").find("999999999"), std::string::npos) << event->data;
 }
 
 TEST(ServeEvents, TheTokenMayComeInTheQueryAndAWrongOneIsRefused) {

@@ -1,7 +1,7 @@
 // Parts per minute over the last hour (the dashboard's sparkline).
-#include <gtest/gtest.h>
-
 #include "smsgw/gateway/throughput_history.hpp"
+
+#include <gtest/gtest.h>
 
 namespace smsgw::gateway {
 namespace {

@@ -1,8 +1,8 @@
 // The live stream's fan-out: who sees what, the SSE text, a slow subscription's bound, and
 // the replay's dedup (skip_through).
-#include <gtest/gtest.h>
-
 #include "smsgw/http/event_hub.hpp"
+
+#include <gtest/gtest.h>
 
 namespace smsgw::http {
 namespace {
@@ -15,8 +15,7 @@ constexpr auto kModems = static_cast<std::uint8_t>(Scope::modems);
 constexpr auto kAdmin = static_cast<std::uint8_t>(Scope::admin);
 
 StreamEvent message(std::int64_t id, std::optional<std::string> client = std::nullopt) {
-  return StreamEvent{id, "message", R"({"id":")" + std::to_string(id) + R"("})",
-                     std::move(client)};
+  return StreamEvent{id, "message", R"({"id":")" + std::to_string(id) + R"("})", std::move(client)};
 }
 
 TEST(EventHub, VisibilityFollowsTheScopesAndAClientSeesOnlyItsOwnMessages) {
@@ -65,8 +64,8 @@ TEST(EventHub, EventsAReplayAlreadySentAreSkipped) {
   hub.publish(StreamEvent{std::nullopt, "stats", "{}", std::nullopt});
   hub.publish(message(6));
   subscription->skip_through(5);  // the replay ended at 5
-  EXPECT_EQ(subscription->take(), format_event(StreamEvent{std::nullopt, "stats", "{}", {}}) +
-                                      format_event(message(6)));
+  EXPECT_EQ(subscription->take(),
+            format_event(StreamEvent{std::nullopt, "stats", "{}", {}}) + format_event(message(6)));
 }
 
 TEST(EventHub, ASubscriptionThatFallsBehindIsCutOffNotGrown) {
