@@ -146,13 +146,17 @@ struct Message {
   std::optional<std::string> callback_url;
 };
 
-// GET /api/v1/messages?status=&limit=&before=&reference=&client=
+// GET /api/v1/messages?status=&limit=&before=&reference=&client=&to=&modem=
 struct MessageQuery {
   std::optional<std::string> status;  // one of Message::status values
   int limit = 50;                     // 1..1000
   std::optional<std::string> before;  // id: only messages older than this one
   std::optional<std::string> reference;  // exact match
   std::optional<std::string> client;     // exact match
+  // The recipient as a user writes it; the gateway normalises it as a submission's `to`
+  // ("validation", "to: ..." when it cannot) and matches Message::to exactly.
+  std::optional<std::string> to;
+  std::optional<std::string> modem;  // exact match on Message::modem (the assigned modem)
 };
 
 struct MessagePage {

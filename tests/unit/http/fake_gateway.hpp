@@ -58,6 +58,8 @@ class FakeGateway final : public GatewayApi {
     MessagePage page;
     for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
       if (query.status && it->second.status != *query.status) continue;
+      if (query.to && it->second.to != *query.to) continue;
+      if (query.modem && it->second.modem != query.modem) continue;
       if (static_cast<int>(page.messages.size()) == query.limit) {
         page.next_before = page.messages.back().id;
         break;
