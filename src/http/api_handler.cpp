@@ -236,6 +236,11 @@ awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const Rou
       co_return event_stream(request, query, std::move(caller));
     case RouteId::stats:
       co_return co_await stats();
+    case RouteId::info: {
+      auto info = co_await gateway_.info();
+      if (!info) co_return from_error(info);
+      co_return json_response(200, json_of(*info, caller, auth_.enabled()));
+    }
     case RouteId::inbox: {
       auto parsed = parse_inbox_query(query);
       if (!parsed) co_return from_error(parsed);

@@ -19,6 +19,9 @@
 // - Open routes (no token needed even when tokens are configured): GET /healthz and
 //   GET /api/v1/openapi.json. /metrics needs a token when tokens are configured (it shows
 //   operators, modems and balances).
+// - GET /api/v1/info answers any authenticated caller (no scope needed): the gateway's
+//   version and encoding tables (GatewayApi::info) with the caller's name and scopes and
+//   whether authentication is on.
 // - An exception escaping the facade is a bug: answered 500 "internal", logged at error level.
 //   Nothing is logged per request at info level.
 #pragma once
@@ -39,14 +42,15 @@ namespace smsgw::http {
 
 inline constexpr std::string_view kJsonContentType = "application/json";
 
+// A header that is absent is empty.
 struct ApiRequest {
-  std::string_view method;  // "GET"
-  std::string_view target;  // "/api/v1/messages?limit=5"
-  std::string_view content_type;
-  std::string_view authorization;
-  std::string_view idempotency_key;  // empty when absent
-  std::string_view body;
-  std::string_view last_event_id{};  // the Last-Event-ID header; empty when absent
+  std::string_view method{};  // "GET"
+  std::string_view target{};  // "/api/v1/messages?limit=5"
+  std::string_view content_type{};
+  std::string_view authorization{};
+  std::string_view idempotency_key{};
+  std::string_view body{};
+  std::string_view last_event_id{};  // the Last-Event-ID header
 };
 
 // GET /api/v1/events was accepted: the server answers with the event stream

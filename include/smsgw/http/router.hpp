@@ -37,6 +37,7 @@ enum class RouteId {
   modem_reset,
   events,
   stats,
+  info,  // GET /api/v1/info: who the caller is and what the gateway can encode
 };
 
 struct Route {

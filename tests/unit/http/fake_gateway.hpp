@@ -205,6 +205,12 @@ class FakeGateway final : public GatewayApi {
   int replays = 0;
   Stats stats_answer;
 
+  GatewayInfo gateway_info{"9.9.9", 7, {}, {}};  // what info() answers
+  awaitable<Result<GatewayInfo>> info() override {
+    if (auto error = take_failure()) co_return *error;
+    co_return gateway_info;
+  }
+
  private:
   std::optional<Error> take_failure() {
     if (throw_next) {

@@ -40,6 +40,7 @@ INSTANTIATE_TEST_SUITE_P(
         FoundCase{"GET", "/api/v1/openapi.json", RouteId::openapi, ""},
         FoundCase{"GET", "/healthz", RouteId::healthz, ""},
         FoundCase{"GET", "/metrics", RouteId::metrics, ""},
+        FoundCase{"GET", "/api/v1/info", RouteId::info, ""},
         // Percent-escapes in a parameter are decoded.
         FoundCase{"GET", "/api/v1/messages/a%20b%2Bc", RouteId::get_message, "a b+c"},
         FoundCase{"POST", "/api/v1/modems/usb%3A1-2/ussd", RouteId::modem_ussd, "usb:1-2"}));
