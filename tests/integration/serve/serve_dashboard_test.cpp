@@ -1,12 +1,19 @@
-// What the dashboard needs of the real `smsgw serve`: GET /api/v1/info, and the message
-// list's `to` and `modem` filters (dashboard-contract.md).
+// What the dashboard needs of the real `smsgw serve`: its files from the binary (open, with
+// ETag, 304 and the security headers), GET /api/v1/info, and the message list's `to` and
+// `modem` filters (dashboard-contract.md).
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "serve_support.hpp"
 #include "smsgw/common/version.hpp"
 
 namespace smsgw::serve_test {
 namespace {
+
+namespace fs = std::filesystem;
 
 constexpr const char* kAdmin = "admin-token-0123456789";
 constexpr const char* kViewer = "viewer-token-0123456789";
@@ -22,6 +29,73 @@ harness::HarnessOptions with_tokens(std::vector<std::string> shift_tables = {}) 
                         "\"\nscopes = [\"read\"]\n";
   };
   return options;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+// URL path -> bytes of every file the page consists of (web/index.html, web/assets/*).
+std::map<std::string, std::string> page_files() {
+  const fs::path web = fs::path(SMSGW_SOURCE_DIR) / "web";
+  std::map<std::string, std::string> files;
+  if (fs::is_regular_file(web / "index.html")) files["/"] = read_file(web / "index.html");
+  if (fs::is_directory(web / "assets")) {
+    for (const auto& entry : fs::directory_iterator(web / "assets")) {
+      const auto name = entry.path().filename().string();
+      if (!name.starts_with(".")) files["/assets/" + name] = read_file(entry.path());
+    }
+  }
+  return files;
+}
+
+void expect_page_headers(const harness::HttpResponse& response) {
+  EXPECT_EQ(response.header("Cache-Control"), "no-cache");
+  EXPECT_EQ(response.header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(response.header("Referrer-Policy"), "no-referrer");
+  const auto policy = response.header("Content-Security-Policy");
+  EXPECT_NE(policy.find("default-src 'self'"), std::string::npos) << policy;
+  EXPECT_NE(policy.find("script-src 'self'"), std::string::npos) << policy;
+  EXPECT_NE(policy.find("frame-ancestors 'none'"), std::string::npos) << policy;
+  EXPECT_EQ(policy.find("unsafe"), std::string::npos) << policy;
+}
+
+TEST(ServeDashboard, ServesEveryFileOfThePageWithoutAToken) {
+  Gateway gw(with_tokens());
+  harness::HttpClient anonymous(gw.http_port());
+  const auto files = page_files();
+  ASSERT_FALSE(files.empty());
+  for (const auto& [path, bytes] : files) {
+    const auto response = anonymous.get(path);
+    ASSERT_EQ(response.status, 200) << path << " " << response.describe();
+    EXPECT_EQ(response.body, bytes) << path;
+    EXPECT_FALSE(response.header("Content-Type").empty()) << path;
+    const auto etag = response.header("ETag");
+    ASSERT_GE(etag.size(), 3u) << path;
+    EXPECT_EQ(etag.front(), '"');
+    EXPECT_EQ(etag.back(), '"');
+    expect_page_headers(response);
+
+    // The browser's revalidation: 304, no body, no Content-Length, the same headers.
+    const auto again = anonymous.request("GET", path, {}, {{"If-None-Match", etag}});
+    EXPECT_EQ(again.status, 304) << path << " " << again.describe();
+    EXPECT_TRUE(again.body.empty());
+    EXPECT_EQ(again.header("Content-Length"), "");
+    EXPECT_EQ(again.header("ETag"), etag);
+    expect_page_headers(again);
+  }
+  if (files.contains("/")) {
+    EXPECT_EQ(anonymous.get("/").header("Content-Type"), "text/html; charset=utf-8");
+  }
+  const auto missing = anonymous.get("/assets/no-such-file.js");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.json()["error"]["code"], "not_found");
+  // The data still needs a token.
+  EXPECT_EQ(anonymous.get("/api/v1/modems").status, 401);
+  EXPECT_EQ(anonymous.get("/api/v1/info").status, 401);
 }
 
 TEST(ServeDashboard, InfoNamesTheCallerAndTheEncodersTables) {
