@@ -339,12 +339,15 @@ struct WebhookBacklog {
 // ---------------------------------------------------------------------------------------
 // Queries
 
+// Store::list_messages filters; every one given must hold.
 struct ListQuery {
-  std::optional<MessageStatus> status;
-  int limit = 50;                        // clamped to 1..1000
-  std::optional<std::string> before;     // id cursor: only older messages
-  std::optional<std::string> reference;  // exact match (index messages_by_reference)
-  std::optional<std::string> client;     // exact match (index messages_by_client)
+  std::optional<MessageStatus> status{};
+  int limit = 50;                          // clamped to 1..1000
+  std::optional<std::string> before{};     // id cursor: only older messages
+  std::optional<std::string> reference{};  // exact match (index messages_by_reference)
+  std::optional<std::string> client{};     // exact match (index messages_by_client)
+  std::optional<std::string> recipient{};  // exact, "+49..." (index messages_by_recipient)
+  std::optional<std::string> modem{};      // assigned_modem, exact (no index: checked per row)
 };
 
 struct MessagePage {

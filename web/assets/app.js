@@ -1,0 +1,2 @@
+// Placeholder until the dashboard's page lands (issue 12, "ui").
+document.getElementById("app").textContent = "smsgw";
