@@ -308,8 +308,15 @@ struct JournalEvent {
   std::string data;  // the event's JSON object
 };
 
+// One event to append to the journal.
+struct NewJournalEvent {
+  std::string type;
+  std::optional<std::string> client;
+  std::string data;
+};
+
 // The journal's ids: the first one still kept and the last one given (0 when none ever
-// was); first > last when every event has been trimmed.
+// was).
 struct JournalBounds {
   std::int64_t first = 1;
   std::int64_t last = 0;
