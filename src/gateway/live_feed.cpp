@@ -33,7 +33,8 @@ void append_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-void append_field(std::string& out, std::string_view name, const std::optional<std::string>& value) {
+void append_field(std::string& out, std::string_view name,
+                  const std::optional<std::string>& value) {
   out += ",\"";
   out += name;
   out += "\":";
@@ -100,8 +101,7 @@ void LiveFeed::message_changed(const std::string& id, std::string_view status,
                                const std::string& modem) {
   if (!modem.empty()) modem_changed(modem);
   stats_changed();
-  journal_writes_.spawn("live feed: message " + id,
-                        write_message(id, std::string(status), modem));
+  journal_writes_.spawn("live feed: message " + id, write_message(id, std::string(status), modem));
 }
 
 awaitable<void> LiveFeed::write_message(std::string id, std::string status, std::string modem) {
@@ -121,8 +121,8 @@ awaitable<void> LiveFeed::write_message(std::string id, std::string status, std:
                  event_id.error().message);
     co_return;
   }
-  hub_.publish(http::StreamEvent{*event_id, "message", std::move(event.data),
-                                 std::move(event.client)});
+  hub_.publish(
+      http::StreamEvent{*event_id, "message", std::move(event.data), std::move(event.client)});
 }
 
 void LiveFeed::inbound(const std::string& payload_json) {
@@ -145,7 +145,8 @@ Result<std::vector<http::StreamEvent>> LiveFeed::append_queued(
     tags.reference = message.reference;
     tags.to = message.to;
     tags.parts = static_cast<int>(message.parts.size());
-    rows.push_back({"message", message.client, message_data(message.id, "queued", queued_at, "", tags)});
+    rows.push_back(
+        {"message", message.client, message_data(message.id, "queued", queued_at, "", tags)});
   }
   auto first = store.append_journal(rows, at);
   if (!first) return first.error();

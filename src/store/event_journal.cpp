@@ -4,8 +4,7 @@
 
 namespace smsgw::store {
 
-Result<std::int64_t> Store::append_journal(std::span<const NewJournalEvent> events,
-                                           TimePoint at) {
+Result<std::int64_t> Store::append_journal(std::span<const NewJournalEvent> events, TimePoint at) {
   if (events.empty()) return make_error("store.error", "append_journal: no events");
   return impl_->transaction([&]() -> Result<std::int64_t> {
     STORE_TRY_ASSIGN(auto insert, impl_->q("INSERT INTO events (at, type, client, data) "
