@@ -137,8 +137,9 @@ awaitable<ApiResponse> ApiHandler::handle(const ApiRequest& request) {
   try {
     co_return co_await dispatch(request, match, query, std::move(who));
   } catch (const std::exception& e) {
+    // The path only: a query may hold a token (?access_token= of the event stream).
     spdlog::error("http: {} {} failed with an exception: {}", request.method,
-                  request.target.substr(0, 200), e.what());
+                  path.substr(0, 200), e.what());
   }
   co_return error_response("internal", "internal error; see the gateway's log");
 }
