@@ -38,8 +38,9 @@ export function show() {
   if (!loadedOnce) load();
 }
 
-function cell(label, ...children) {
-  return h('td', { dataset: { label } }, ...children);
+// A cell of the inbox; `name` is its class (c-from, c-text...: the phone layout).
+function cell(name, label, ...children) {
+  return h('td', { class: `c-${name}`, dataset: { label } }, ...children);
 }
 
 function row(m, fresh) {
@@ -49,11 +50,11 @@ function row(m, fresh) {
   return h(
     'tr',
     { dataset: { testid: 'inbound-row', inboundId: m.id }, class: fresh ? 'new-row' : null },
-    cell('Received', timeEl(m.received_at)),
-    cell('From', h('span', { dataset: { field: 'from' } }, m.from)),
-    cell('Modem', m.modem || ''),
-    cell('Parts', `${parts}${partial}`),
-    h('td', { class: 'text-cell', dataset: { label: 'Text', field: 'text' }, title: m.text }, m.text),
+    cell('time', 'Received', timeEl(m.received_at)),
+    cell('from', 'From', h('span', { dataset: { field: 'from' } }, m.from)),
+    cell('modem', 'Modem', m.modem || ''),
+    cell('parts', 'Parts', `${parts}${partial}`),
+    h('td', { class: 'c-text text-cell', dataset: { label: 'Text', field: 'text' }, title: m.text }, m.text),
   );
 }
 

@@ -47,6 +47,8 @@ export function init() {
     before = pageStack.pop();
     loadList();
   });
+  // On a phone the filters start folded away (the list matters more there).
+  if (window.matchMedia('(max-width: 40rem)').matches) $('#filter-box').open = false;
   on('message', onMessageEvent);
   on('submitted', onSubmitted);
   on('reset', () => {
@@ -121,19 +123,24 @@ function cell(label, ...children) {
   return h('td', { dataset: { label } }, ...children);
 }
 
+// A cell of the message list; `name` is its class (c-to, c-status...: the phone layout).
+function listCell(name, label, ...children) {
+  return h('td', { class: `c-${name}`, dataset: { label } }, ...children);
+}
+
 // m: a Message, or the fields a `message` event / 202 answer has.
 function addRow(m, atTop) {
   const parts = Array.isArray(m.parts) ? m.parts.length : m.parts;
   const tr = h(
     'tr',
     { dataset: { testid: 'message-row', messageId: m.id }, class: atTop ? 'new-row' : null },
-    cell('Created', timeEl(m.created_at || m.at)),
-    cell('Recipient', h('a', { href: `#/messages/${encodeURIComponent(m.id)}`, dataset: { field: 'to' } }, m.to || '?')),
-    cell('Status', statusChip(m.status)),
-    cell('Parts', h('span', { dataset: { field: 'parts' } }, parts ?? '')),
-    cell('Modem', h('span', { dataset: { field: 'modem' } }, m.modem || '')),
-    cell('Client / ref.', [m.client, m.reference].filter(Boolean).join(' · ')),
-    h('td', { class: 'text-cell', dataset: { label: 'Text' }, title: m.text || '' }, m.text || ''),
+    listCell('time', 'Created', timeEl(m.created_at || m.at)),
+    listCell('to', 'Recipient', h('a', { href: `#/messages/${encodeURIComponent(m.id)}`, dataset: { field: 'to' } }, m.to || '?')),
+    listCell('status', 'Status', statusChip(m.status)),
+    listCell('parts', 'Parts', h('span', { dataset: { field: 'parts' } }, parts ?? '')),
+    listCell('modem', 'Modem', h('span', { dataset: { field: 'modem' } }, m.modem || '')),
+    listCell('client', 'Client / ref.', [m.client, m.reference].filter(Boolean).join(' · ')),
+    h('td', { class: 'c-text text-cell', dataset: { label: 'Text' }, title: m.text || '' }, m.text || ''),
   );
   if (atTop) rowsEl.prepend(tr);
   else rowsEl.append(tr);

@@ -187,8 +187,9 @@ async function uploadCsv() {
       } catch (e) {
         const index = e.status === 422 ? batchIndex(e.field) : null;
         if (index !== null && index < batch.length) {
+          // "messages[3].to: ..." is about this row's "to".
           const field = (e.field || '').replace(/^messages\[\d+\]\.?/, '');
-          const message = e.message || 'refused';
+          const message = (e.message || 'refused').replace(/^messages\[\d+\]\./, '');
           batch[index].error = field && !message.startsWith(`${field}:`) ? `${field}: ${message}` : message;
           batch.splice(index, 1);
           done += 1;
