@@ -446,18 +446,40 @@ class Dashboard(PageTest):
         if not directory:
             self.skipTest("SMSGW_SCREENSHOTS is not set")
         self.ensure_signed_in()
-        self.b.resize(1280, 800)
-        self.goto("overview")
-        self.b.js("window.scrollTo(0, 0)")
-        self.b.driver.save_screenshot(os.path.join(directory, "dashboard-desktop.png"))
-        self.b.resize(390, 844, mobile=True)
+        # A scene like a working day: messages delivered, one waiting for tomorrow, replies
+        # received, a SIM paused by hand.
+        later = self.tomorrow().astimezone().isoformat(timespec="seconds")
+        bodies = [
+            {"to": "+4915112345001", "text": "Your verification code is 482913"},
+            {"to": "+4915212345002", "text": "Reminder: your appointment is tomorrow at 10:00."},
+            {"to": "+4915112345003", "text": "Paket 4711 wird heute zwischen 14 und 16 Uhr zugestellt."},
+            {"to": "+4915212345004", "text": "Maintenance tonight 22:00-23:00", "send_at": later},
+        ]
+        sent = [self.gw.api("POST", "/api/v1/messages", body, expect=202)["id"] for body in bodies]
+        self.sim.inject(0, "+4917012345601", "Thanks, received!")
+        self.sim.inject(1, "+4917012345602", "Can we move it to 11:00?")
+        self.gw.api("POST", "/api/v1/modems/modem3/pause", {})
         try:
+            self.b.resize(1280, 800)
+            self.goto("overview")
+            for message_id, body in zip(sent[:3], bodies):
+                row = f"#view-overview [data-testid=message-row][data-message-id='{message_id}']"
+                self.b.wait(lambda d, row=row, body=body: self.b.find(f"{row} [data-field=status]").get_attribute(
+                    "data-status") == "delivered" and body["text"] in self.b.find(row).text, 30,
+                    f"{message_id} delivered, with its text")
+            self.b.wait(lambda d: len(self.b.find_all("#view-overview [data-testid=inbound-row]")) >= 2, 15,
+                        "the replies")
+            self.b.wait(lambda d: self.tile("modem3").get_attribute("data-paused") == "manual", 15, "modem3 paused")
+            self.b.js("window.scrollTo(0, 0)")
+            self.b.driver.save_screenshot(os.path.join(directory, "dashboard-desktop.png"))
+            self.b.resize(390, 844, mobile=True)
             self.goto("overview")
             self.b.js("window.scrollTo(0, 0)")
             self.b.driver.save_screenshot(os.path.join(directory, "dashboard-phone.png"))
         finally:
             self.b.resize(1280, 800)
-
+            self.gw.api("POST", "/api/v1/modems/modem3/resume", {})
+            self.gw.api("DELETE", f"/api/v1/messages/{sent[3]}")
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

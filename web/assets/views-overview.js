@@ -17,6 +17,7 @@ let inboxEl;
 let countsEl;
 const latest = new Map(); // id -> {id, to, status, modem, parts, at, text}
 const latestInbound = new Map();
+let refreshTimer = null;
 
 export function init() {
   tilesEl = $('#overview-modems');
@@ -154,7 +155,16 @@ function onMessageEvent(e) {
     if (e.to) setText(row.querySelector('[data-field=to]'), e.to);
     return;
   }
-  if (applyMessage(e)) renderLatest();
+  if (applyMessage(e)) {
+    renderLatest();
+    // An event does not carry the text: fetch the list again soon (at most once a second).
+    if (!refreshTimer) {
+      refreshTimer = setTimeout(() => {
+        refreshTimer = null;
+        loadLatest();
+      }, 1000);
+    }
+  }
 }
 
 // A message this page just submitted (the 202 answer): shown at once, unless an event
