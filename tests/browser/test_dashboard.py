@@ -17,6 +17,8 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import Gateway, Run, Simulator, screenshot_dir  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 from page import PageTest  # noqa: E402
 
@@ -440,6 +442,31 @@ class Dashboard(PageTest):
                              1, "one column of modems on a phone")
         finally:
             self.b.resize(1280, 800)
+
+    def test_61_keyboard_alone(self):
+        self.ensure_signed_in()
+        self.goto("overview")
+        self.b.js("document.activeElement.blur(); window.scrollTo(0, 0)")
+        keys = ActionChains(self.b.driver)
+
+        def tab_to(css, limit=40):
+            for _ in range(limit):
+                keys.send_keys(Keys.TAB).perform()
+                if self.b.js("return document.activeElement.matches(arguments[0])", css):
+                    return
+            self.fail(f"Tab never reached {css}")
+        tab_to("nav a[data-view=modems]")
+        # The focused link shows a focus outline.
+        self.assertNotEqual(self.b.js("return getComputedStyle(document.activeElement).outlineStyle"), "none")
+        keys.send_keys(Keys.ENTER).perform()
+        self.b.visible("#view-modems")
+        tab_to("#view-modems [data-modem-id=modem0] button[data-action=ussd]")
+        keys.send_keys(Keys.ENTER).perform()
+        self.b.visible("dialog#ussd-dialog")
+        self.assertEqual(self.b.js("return document.activeElement.name"), "code")
+        keys.send_keys(Keys.ESCAPE).perform()
+        self.b.wait(lambda d: not self.b.find("dialog#ussd-dialog").is_displayed(), 5, "the dialog to close")
+        self.assertEqual(self.b.js("return document.activeElement.dataset.action"), "ussd")
 
     def test_90_screenshots(self):
         directory = screenshot_dir()

@@ -21,6 +21,7 @@ let loadedOnce = false;
 let reloadTimer = null;
 let detailId = null;
 let detailTimer = null;
+let focusOnRender = false;
 const shown = new Map(); // id -> row <tr>
 
 export function init() {
@@ -62,7 +63,10 @@ export function show(id) {
   if (id) {
     listPanel.hidden = true;
     detailEl.hidden = false;
-    if (id !== detailId) clear(detailEl).append(h('p', { class: 'muted' }, 'Loading…'));
+    if (id !== detailId) {
+      clear(detailEl).append(h('p', { class: 'muted' }, 'Loading…'));
+      focusOnRender = true;
+    }
     detailId = id;
     loadDetail(id);
     return;
@@ -216,7 +220,7 @@ function renderDetail(m) {
   clear(detailEl).append(
     h('p', {}, h('a', { href: '#/messages' }, '← All messages')),
     h('div', { class: 'detail-head' },
-      h('h1', {}, 'To ', h('span', { dataset: { field: 'to' } }, m.to)),
+      h('h1', { tabindex: '-1' }, 'To ', h('span', { dataset: { field: 'to' } }, m.to)),
       statusChip(m.status),
       cancel),
     h('p', { class: 'muted small mono' }, m.id),
@@ -256,7 +260,12 @@ function renderDetail(m) {
   if (hadFocus) {
     const again = detailEl.querySelector(`[data-action="${hadFocus}"]`);
     if (again) again.focus();
+  } else if (focusOnRender) {
+    // Opened from a list whose link is now hidden: keyboard focus goes to the heading.
+    const active = document.activeElement;
+    if (!active || active === document.body || !active.offsetParent) $('h1', detailEl).focus();
   }
+  focusOnRender = false;
 }
 
 async function cancelMessage(id, button) {
@@ -271,8 +280,4 @@ async function cancelMessage(id, button) {
     notify(`Cancel failed: ${errorText(e)}`, 'error');
     if (detailId === id) loadDetail(id);
   }
-}
-
-export function focusTarget() {
-  return detailId ? $('h1', detailEl) : $('#messages-title');
 }
