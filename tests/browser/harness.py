@@ -219,14 +219,22 @@ class Gateway:
         with open(os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
                   encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
-        self.process = Process([self.binary, "serve", "--config", self.config_path],
-                               os.path.join(root, "serve.log"))
+        self.starts = 0
+        self.process = None
+        self.start()
+
+    def start(self):
+        """Starts `smsgw serve` (again: same port, config and database) and waits until every
+        modem is ready."""
+        self.starts += 1
+        log = os.path.join(self.root, "serve.log" if self.starts == 1 else f"serve-{self.starts}.log")
+        self.process = Process([self.binary, "serve", "--config", self.config_path], log)
         try:
             wait_for(self._healthy, 15, "smsgw serve to answer /healthz")
-            wait_for(self._modems_ready, 15, f"{sim.modems} modems to become ready")
+            wait_for(self._modems_ready, 15, f"{self.sim.modems} modems to become ready")
         except Exception as e:
-            raise RuntimeError(f"{e}\n--- serve.log ---\n{tail(self.process.log_path)}"
-                               f"\n--- sim.log ---\n{tail(sim.process.log_path, 10)}") from e
+            raise RuntimeError(f"{e}\n--- {log} ---\n{tail(self.process.log_path)}"
+                               f"\n--- sim.log ---\n{tail(self.sim.process.log_path, 10)}") from e
 
     def _healthy(self):
         if not self.process.running():
@@ -266,7 +274,7 @@ class Gateway:
         return tail(self.process.log_path, lines)
 
     def stop(self):
-        return self.process.stop()
+        return self.process.stop() if self.process else None
 
 
 class Browser:

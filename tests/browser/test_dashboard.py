@@ -468,6 +468,22 @@ class Dashboard(PageTest):
         self.b.wait(lambda d: not self.b.find("dialog#ussd-dialog").is_displayed(), 5, "the dialog to close")
         self.assertEqual(self.b.js("return document.activeElement.dataset.action"), "ussd")
 
+    def test_70_reconnects_after_a_gateway_restart(self):
+        self.ensure_signed_in()
+        marker = self.set_marker()
+        self.goto("inbox")
+        self.gw.stop()
+        self.b.wait(lambda d: self.b.find("#live-status").get_attribute("data-state") != "connected", 15,
+                    "#live-status to notice the gateway is gone")
+        self.gw.start()
+        self.b.wait(lambda d: self.b.find("#live-status").get_attribute("data-state") == "connected", 30,
+                    "#live-status to be connected again")
+        text = "After the restart " + uuid.uuid4().hex[:8]
+        self.sim.inject(3, "+4917012345679", text)
+        self.b.wait(lambda d: any(r.text == text for r in self.b.find_all(
+            "#view-inbox [data-testid=inbound-row] [data-field=text]")), 20, "an inbound message after the restart")
+        self.assert_not_reloaded(marker)
+
     def test_90_screenshots(self):
         directory = screenshot_dir()
         if not directory:
