@@ -236,6 +236,12 @@ class Gateway:
             raise RuntimeError(f"{e}\n--- {log} ---\n{tail(self.process.log_path)}"
                                f"\n--- sim.log ---\n{tail(self.sim.process.log_path, 10)}") from e
 
+    def check_serves_dashboard(self):
+        """Fails at once (instead of every test timing out) when GET / is not the page."""
+        status, body = self.request("GET", "/", headers={"Accept": "text/html"})
+        if status != 200 or "<html" not in str(body).lower():
+            raise RuntimeError(f"GET {self.url}/ answered {status}, not the dashboard: {str(body)[:200]}")
+
     def _healthy(self):
         if not self.process.running():
             raise RuntimeError("smsgw serve exited:\n" + tail(self.process.log_path))

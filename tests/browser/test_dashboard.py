@@ -39,6 +39,7 @@ def setUpModule():
                                                         "status_report_latency_ms": 700})
         run.gateway = Gateway(run.root, run.sim, tokens=[ADMIN_TOKEN], clients=[
             {"name": "viewer", "token": VIEWER_TOKEN, "scopes": ["read", "modems"]}])
+        run.gateway.check_serves_dashboard()
         Dashboard.gw = run.gateway
         Dashboard.sim = run.sim
         Dashboard.b = run.browser("desktop", width=1280, height=800)

@@ -22,6 +22,7 @@ def setUpModule():
     try:
         run.sim = Simulator(run.root, 2)
         run.gateway = Gateway(run.root, run.sim, extra='[sms]\nshift_tables = ["turkish"]')
+        run.gateway.check_serves_dashboard()
         ShiftTables.gw = run.gateway
         ShiftTables.b = run.browser("turkish", width=1280, height=800)
     except BaseException:
