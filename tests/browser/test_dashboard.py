@@ -14,6 +14,7 @@ import sys
 import unittest
 import uuid
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import Gateway, Run, Simulator, screenshot_dir  # noqa: E402
@@ -483,6 +484,45 @@ class Dashboard(PageTest):
         self.sim.inject(3, "+4917012345679", text)
         self.b.wait(lambda d: any(r.text == text for r in self.b.find_all(
             "#view-inbox [data-testid=inbound-row] [data-field=text]")), 20, "an inbound message after the restart")
+        self.assert_not_reloaded(marker)
+
+    def test_71_events_missed_while_away_are_replayed(self):
+        """The browser reconnects with Last-Event-ID and the stream replays what it missed:
+        the inbox shows a message that arrived while the page could not connect, without
+        fetching the inbox again."""
+        self.ensure_signed_in()
+        marker = self.set_marker()
+        self.goto("inbox")
+        before_text = "Before the gap " + uuid.uuid4().hex[:8]
+        self.sim.inject(0, "+4917012345670", before_text)  # an event with an id: the page has one to resume from
+        self.b.wait(lambda d: any(r.text == before_text for r in self.b.find_all(
+            "#view-inbox [data-testid=inbound-row] [data-field=text]")), 20, "the first inbound message")
+        self.b.js("performance.setResourceTimingBufferSize(100000)")
+        driver = self.b.driver
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/api/v1/events*"]})
+        try:
+            self.gw.stop()
+            self.b.wait(lambda d: self.b.find("#live-status").get_attribute("data-state") != "connected", 15,
+                        "#live-status to notice the gateway is gone")
+            self.gw.start()
+            missed = "While away " + uuid.uuid4().hex[:8]
+            self.sim.inject(1, "+4917012345671", missed)
+            wait_for_inbox = lambda: any(m["text"] == missed for m in self.gw.api("GET", "/api/v1/inbox")["messages"])  # noqa: E731
+            self.b.wait(lambda d: wait_for_inbox(), 20, "the gateway to store the inbound message")
+            self.assertNotEqual(self.b.find("#live-status").get_attribute("data-state"), "connected")
+            self.assertFalse(any(r.text == missed for r in self.b.find_all("#view-inbox [data-field=text]")))
+            inbox_fetches = self.b.js(
+                "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/inbox')).length")
+        finally:
+            driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+        self.b.wait(lambda d: self.b.find("#live-status").get_attribute("data-state") == "connected", 30,
+                    "#live-status to be connected again")
+        self.b.wait(lambda d: any(r.text == missed for r in self.b.find_all(
+            "#view-inbox [data-testid=inbound-row] [data-field=text]")), 20, "the missed inbound message")
+        self.assertEqual(self.b.js(
+            "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/inbox')).length"),
+            inbox_fetches, "the page fetched the inbox again instead of getting the event replayed")
         self.assert_not_reloaded(marker)
 
     def test_90_screenshots(self):
