@@ -117,6 +117,12 @@ awaitable<Result<std::vector<http::BalanceResult>>> BalanceMonitor::check(
 }
 
 awaitable<http::BalanceResult> BalanceMonitor::check_one(modem::ModemActor& actor) {
+  auto result = co_await run_check(actor);
+  if (on_checked_) on_checked_(result);
+  co_return result;
+}
+
+awaitable<http::BalanceResult> BalanceMonitor::run_check(modem::ModemActor& actor) {
   const auto snap = actor.snapshot();
   http::BalanceResult r;
   r.modem = snap.id;

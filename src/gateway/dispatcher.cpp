@@ -280,6 +280,7 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
     co_return;
   }
   ++message.attempts;
+  observer_.on_message_status(id, MessageStatus::sending, modem_id);
 
   std::vector<const store::StoredPart*> pending;
   for (const auto& part : claimed->parts) {

@@ -49,8 +49,15 @@ Gateway::Gateway(asio::any_io_executor executor, config::Config config, store::S
       watch_(
           executor, config_.modem_polling.down_after,
           [this](const std::string& event, const std::string& payload) { emit(event, payload); }),
+      feed_(executor, store,
+            [this](const std::string& id) -> std::optional<http::ModemInfo> {
+              auto info = info_of(id);
+              if (!info) return std::nullopt;
+              return std::move(info).value();
+            }),
       tasks_(executor) {
   apply_client_limits();
+  balances_.on_checked([this](const http::BalanceResult& result) { feed_.balance(result); });
   // load_config() checked callback_hosts and that ca_file is readable; a file that holds no
   // certificate is the one failure left.
   if (auto configured = outbox_.reconfigure(WebhookSettings::from(config_)); !configured) {
@@ -71,6 +78,7 @@ void Gateway::stop() {
   balances_.stop();
   outbox_.stop();
   watch_.stop();
+  feed_.stop();
   tasks_.spawn("gateway: closing the modems", close_modems_after_sends());
 }
 
@@ -112,6 +120,7 @@ awaitable<void> Gateway::run() {
   tasks_.spawn("gateway: dispatcher", dispatcher_.run());
   tasks_.spawn("gateway: webhook outbox", outbox_.run());
   tasks_.spawn("gateway: balance monitor", balances_.run());
+  tasks_.spawn("gateway: live feed", feed_.run());
   co_await tasks_.join();
 }
 
@@ -185,7 +194,17 @@ awaitable<Result<http::SubmitReply>> Gateway::store_submission(
   if (key) {
     record = store::IdempotencyRecord{key->key, key->fingerprint, 202, body.dump(), now};
   }
-  auto job = [&messages, &record](Store& s) { return s.insert_messages(messages, record); };
+  // The `queued` events of the live stream are journaled in the same transaction.
+  std::vector<http::StreamEvent> queued_events;
+  auto job = [&messages, &record, &queued_events, now](Store& s) {
+    auto inserted = s.insert_messages(messages, record);
+    if (inserted && !inserted->replay) {
+      auto events = LiveFeed::append_queued(s, messages, now);
+      if (!events) return decltype(inserted)(events.error());
+      queued_events = std::move(events).value();
+    }
+    return inserted;
+  };
   auto stored = co_await store_.call(job);
   if (charged && (!stored || stored->replay)) refund_client(*client, parts, now);
   if (!stored) {
@@ -207,6 +226,7 @@ awaitable<Result<http::SubmitReply>> Gateway::store_submission(
     co_return replay;
   }
   if (client) metrics_.client_submitted(*client, messages.size());
+  feed_.publish(queued_events);
   for (auto& m : messages) {
     metrics_.submitted(m.destination_operator.value_or(""));
     if (m.destination_operator) operator_of_message_[m.id] = *m.destination_operator;
@@ -315,6 +335,8 @@ awaitable<Result<http::MetricsSnapshot>> Gateway::metrics() {
     snap.modems.back().received = metrics_.received(s.id);
   }
   snap.send_latency = metrics_.send_latency();
+  snap.event_streams = feed_.hub().subscribers();
+  snap.event_stream_overflows = feed_.hub().overflows();
   for (const auto& [client, count] : metrics_.client_submissions()) {
     snap.client_submissions.emplace_back(client, count);
   }
@@ -325,6 +347,7 @@ awaitable<Result<http::MetricsSnapshot>> Gateway::metrics() {
 
 void Gateway::on_state_changed(const modem::ModemSnapshot& snapshot) {
   dispatcher_.modem_changed(snapshot);
+  feed_.modem_changed(snapshot.id);
   watch_.observe(snapshot, operator_of(snapshot.id));
   pool_.identity_seen(snapshot);
   if (snapshot.state == modem::ModemState::ready) balances_.modem_ready();
@@ -392,7 +415,9 @@ awaitable<bool> Gateway::on_inbound(modem::InboundSms sms) {
     received.parts = stored->total;
     received.sent_at = stored->smsc_time;
     received.received_at = part.received_at;
-    emit("message.received", message_received_payload(received));
+    const std::string payload = message_received_payload(received);
+    emit("message.received", payload);
+    feed_.inbound(payload);
   }
   co_return true;
 }
@@ -445,6 +470,8 @@ awaitable<bool> Gateway::on_status_report(modem::StatusReportEvent event) {
 void Gateway::on_message_status(const std::string& id, store::MessageStatus status,
                                 const std::string& modem) {
   const std::string name(store::to_string(status));
+  feed_.message_changed(id, name, modem);
+  if (status == store::MessageStatus::sending) return;  // news for the live stream only
   if (status != store::MessageStatus::queued) {
     auto op = operator_of_message_.find(id);
     metrics_.message_final(op == operator_of_message_.end() ? "" : op->second, name);
@@ -461,6 +488,7 @@ void Gateway::on_message_status(const std::string& id, store::MessageStatus stat
 
 void Gateway::on_part_sent(const std::string& modem, double seconds) {
   metrics_.part_sent(modem, seconds);
+  feed_.part_sent(std::chrono::system_clock::now());
 }
 
 void Gateway::on_part_failed(const std::string& modem, const Error& error) {

@@ -37,18 +37,27 @@ std::optional<std::string> Gateway::operator_of(const std::string& modem_id) con
 awaitable<Result<http::ModemInfo>> Gateway::pause_modem(std::string modem_id, std::string by) {
   auto paused = co_await live_.pause(modem_id, std::move(by));
   if (!paused) co_return paused.error();
+  feed_.modem_changed(modem_id);
   co_return info_of(modem_id);
 }
 
 awaitable<Result<http::ModemInfo>> Gateway::resume_modem(std::string modem_id) {
   auto resumed = co_await live_.resume(modem_id);
   if (!resumed) co_return resumed.error();
+  feed_.modem_changed(modem_id);
   co_return info_of(modem_id);
 }
 
 awaitable<Result<http::ModemInfo>> Gateway::reset_modem(std::string modem_id) {
   if (auto started = live_.reset(modem_id); !started) co_return started.error();
+  feed_.modem_changed(modem_id);
   co_return info_of(modem_id);
 }
+
+awaitable<Result<http::EventReplay>> Gateway::events_after(std::int64_t after, int limit) {
+  return feed_.events_after(after, limit);
+}
+
+awaitable<Result<http::Stats>> Gateway::stats() { return feed_.stats(); }
 
 }  // namespace smsgw::gateway

@@ -103,14 +103,22 @@ awaitable<ApiResponse> ApiHandler::handle(const ApiRequest& request) {
     response.allow = match.allow;
     co_return response;
   }
-  auto caller = auth_.identify(request.authorization);
+  // The event stream's token may come in the query (an EventSource cannot send headers).
+  std::string_view authorization = request.authorization;
+  std::string query_authorization;
+  if (authorization.empty() && match.route->id == RouteId::events) {
+    if (auto parsed = parse_event_stream_query(query); parsed && parsed->access_token) {
+      query_authorization = "Bearer " + *parsed->access_token;
+      authorization = query_authorization;
+    }
+  }
+  auto caller = auth_.identify(authorization);
   if (!match.route->open && !caller) {
     auto response = error_response(
-        "unauthorized", request.authorization.empty()
+        "unauthorized", authorization.empty()
                             ? "this endpoint needs an Authorization: Bearer <token> header"
                             : "the bearer token is not valid");
-    response.www_authenticate =
-        request.authorization.empty() ? kChallengeMissing : kChallengeInvalid;
+    response.www_authenticate = authorization.empty() ? kChallengeMissing : kChallengeInvalid;
     co_return response;
   }
   if (!match.route->open && !caller->may(match.route->scope)) {
@@ -134,8 +142,9 @@ awaitable<ApiResponse> ApiHandler::handle(const ApiRequest& request) {
 awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const RouteMatch& match,
                                             std::string_view query, Caller caller) {
   const RouteId route = match.route->id;
-  // Only the two lists take query parameters; anywhere else one is a client's mistake.
-  if (route != RouteId::list_messages && route != RouteId::inbox) {
+  // Only the lists and the stream take query parameters; anywhere else one is a client's
+  // mistake.
+  if (route != RouteId::list_messages && route != RouteId::inbox && route != RouteId::events) {
     if (auto empty = parse_empty_query(query); !empty) co_return from_error(empty);
   }
 
@@ -223,6 +232,10 @@ awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const Rou
       if (!page) co_return from_error(page);
       co_return json_response(200, json_of(*page));
     }
+    case RouteId::events:
+      co_return event_stream(request, query, std::move(caller));
+    case RouteId::stats:
+      co_return co_await stats();
     case RouteId::inbox: {
       auto parsed = parse_inbox_query(query);
       if (!parsed) co_return from_error(parsed);

@@ -168,6 +168,15 @@ json json_of(const InboxPage& page) {
   return json{{"messages", std::move(messages)}, {"next_before", nullable(page.next_before)}};
 }
 
+json json_of(const Stats& stats) {
+  json by_status = json::object();
+  for (const auto& [status, count] : stats.messages_by_status) by_status[status] = count;
+  return json{{"queue_depth", stats.queue_depth},
+              {"messages_by_status", std::move(by_status)},
+              {"parts_per_minute", stats.parts_per_minute},
+              {"minute_start", format_rfc3339(stats.minute_start)}};
+}
+
 std::string dump(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -201,6 +201,12 @@ std::string format_prometheus(const MetricsSnapshot& snapshot, const HttpCounter
   out.sample("smsgw_webhook_outbox_oldest_seconds", Labels{},
              snapshot.webhook_outbox_oldest_seconds);
 
+  out.family("smsgw_event_streams", "gauge", "Clients connected to GET /api/v1/events now.");
+  out.sample("smsgw_event_streams", Labels{}, snapshot.event_streams);
+  out.family("smsgw_event_stream_overflows_total", "counter",
+             "Event streams closed because their client fell behind (it reconnects and replays).");
+  out.sample("smsgw_event_stream_overflows_total", Labels{}, snapshot.event_stream_overflows);
+
   out.family("smsgw_send_latency_seconds", "histogram",
              "Time from a message's acceptance to the network's answer to its last part.");
   write_histogram(out, "smsgw_send_latency_seconds", snapshot.send_latency);

@@ -445,6 +445,33 @@ Result<InboxQuery> parse_inbox_query(std::string_view query) {
   return result;
 }
 
+Result<std::int64_t> parse_event_id(std::string_view text, std::string_view field) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc{} || end != text.data() + text.size() || value < 0) {
+    std::string shown(text.substr(0, 40));
+    return Error{"invalid", std::string(field) + ": \"" + shown +
+                                "\" is not an event id of this stream (a number it sent)"};
+  }
+  return value;
+}
+
+Result<EventStreamQuery> parse_event_stream_query(std::string_view query) {
+  auto parameters = parse_query(query, {"access_token", "last_event_id"});
+  if (!parameters) return std::move(parameters).error();
+  EventStreamQuery result;
+  for (auto& [name, value] : *parameters) {
+    if (name == "access_token") {
+      result.access_token = std::move(value);
+    } else {
+      auto id = parse_event_id(value, "last_event_id");
+      if (!id) return std::move(id).error();
+      result.last_event_id = *id;
+    }
+  }
+  return result;
+}
+
 Result<void> parse_empty_query(std::string_view query) {
   auto parameters = parse_query(query, {});
   if (!parameters) return std::move(parameters).error();

@@ -9,7 +9,7 @@ namespace {
 // The API, one row per method and path. `open` routes skip bearer authentication:
 // liveness probes and the API description reveal nothing about messages or SIMs. `scope`
 // is what a [[client]] needs for the route (admin may do everything; live control needs it).
-constexpr std::array<Route, 15> kRoutes{{
+constexpr std::array<Route, 17> kRoutes{{
     {"GET", "/api/v1/messages", RouteId::list_messages, false, Scope::read},
     {"POST", "/api/v1/messages", RouteId::submit_messages, false, Scope::send},
     {"GET", "/api/v1/messages/{id}", RouteId::get_message, false, Scope::read},
@@ -22,6 +22,8 @@ constexpr std::array<Route, 15> kRoutes{{
     {"POST", "/api/v1/modems/{id}/reset", RouteId::modem_reset, false, Scope::admin},
     {"POST", "/api/v1/balance", RouteId::balance_all, false, Scope::modems},
     {"GET", "/api/v1/inbox", RouteId::inbox, false, Scope::read},
+    {"GET", "/api/v1/events", RouteId::events, false, Scope::none},
+    {"GET", "/api/v1/stats", RouteId::stats, false, Scope::read},
     {"GET", "/api/v1/openapi.json", RouteId::openapi, true, Scope::none},
     {"GET", "/healthz", RouteId::healthz, true, Scope::none},
     {"GET", "/metrics", RouteId::metrics, false, Scope::modems},

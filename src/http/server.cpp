@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "event_stream.hpp"
 #include "smsgw/common/event.hpp"
 #include "smsgw/common/net.hpp"
 #include "smsgw/http/api_handler.hpp"
@@ -71,6 +72,7 @@ struct Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
   bool idle = true;  // waiting for a request of which no byte has arrived
+  std::shared_ptr<EventSubscription> events;  // while it streams GET /api/v1/events
 };
 
 namespace {
@@ -283,9 +285,21 @@ awaitable<void> serve(std::shared_ptr<State> state, tcp::socket socket) {
         .authorization = request[bhttp::field::authorization],
         .idempotency_key = request["Idempotency-Key"],
         .body = request.body(),
+        .last_event_id = request["Last-Event-ID"],
     };
     connection.stream.expires_never();
     ApiResponse response = co_await state->handler.handle(api_request);
+    if (response.stream && !state->stopping) {
+      ++state->handler.counters().responses_by_class[2];
+      auto& gateway = state->handler.gateway();
+      connection.events = gateway.event_hub().subscribe(response.stream->caller);
+      std::string date(state->date.now());
+      co_await serve_event_stream(connection.stream, gateway, std::move(*response.stream),
+                                  connection.events, std::move(date));
+      connection.events.reset();
+      break;
+    }
+    if (response.stream) response = error_response("unavailable", "the gateway is stopping");
     const bool keep_alive = request.keep_alive() && !state->stopping;
     co_await write_response(*state, connection.stream, response, request.version(), keep_alive, ec);
     if (ec || !keep_alive) break;
@@ -454,6 +468,7 @@ void Server::stop() {
   state.acceptor.close(ignored);
   for (auto* connection : state.connections) {
     if (connection->idle) connection->stream.socket().cancel(ignored);
+    if (connection->events) connection->events->close();
   }
   if (state.open == 0) state.drained.set();
 }

@@ -286,7 +286,7 @@ CREATE INDEX messages_by_recipient ON messages (recipient, id);
 
 // Version 4 (client, reference, callback_url), then the SIMs' recipients and pauses, then
 // the event journal.
-constexpr std::string_view kMigrations[] = {kVersion1, kVersion2,  kVersion3,     kVersion4,
+constexpr std::string_view kMigrations[] = {kVersion1,      kVersion2,  kVersion3,    kVersion4,
                                             kSimRecipients, kSimPauses, kEventJournal};
 
 }  // namespace

@@ -77,12 +77,17 @@ Result<std::int64_t> Store::client_parts_since(const std::string& client, TimePo
 }
 
 Result<MessageTags> Store::message_tags(const std::string& id) {
-  STORE_TRY_ASSIGN(auto query, impl_->q("SELECT client, reference, callback_url FROM messages "
-                                        "WHERE id = ?"));
+  STORE_TRY_ASSIGN(auto query, impl_->q("SELECT client, reference, callback_url, recipient, "
+                                        "part_count, last_error FROM messages WHERE id = ?"));
   query->bind(1, id);
   STORE_TRY_ASSIGN(const bool row, query->step());
   if (!row) return make_error(ErrorCode::not_found, "message " + id + " does not exist");
-  return MessageTags{query->optional_text(0), query->optional_text(1), query->optional_text(2)};
+  return MessageTags{query->optional_text(0),
+                     query->optional_text(1),
+                     query->optional_text(2),
+                     query->text(3),
+                     static_cast<int>(query->integer(4)),
+                     query->optional_text(5)};
 }
 
 Result<void> Store::webhook_delivered(std::int64_t id, TimePoint now) {

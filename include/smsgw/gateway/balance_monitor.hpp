@@ -12,6 +12,7 @@
 // Single-threaded: everything runs on the executor given at construction.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,11 +25,11 @@
 #include "smsgw/config/config.hpp"
 #include "smsgw/gateway/dispatcher.hpp"
 #include "smsgw/gateway/modem_pool.hpp"
-#include "smsgw/store/store_worker.hpp"
 #include "smsgw/gateway/webhook_outbox.hpp"
 #include "smsgw/http/gateway_api.hpp"
 #include "smsgw/modem/modem.hpp"
 #include "smsgw/store/records.hpp"
+#include "smsgw/store/store_worker.hpp"
 
 namespace smsgw::gateway {
 
@@ -61,6 +62,11 @@ class BalanceMonitor {
   // in parallel; a SIM that cannot be checked has BalanceResult::error.
   awaitable<Result<std::vector<http::BalanceResult>>> check(std::optional<std::string> modem_id);
 
+  // Called with every check's result (scheduled or asked for), once it is recorded.
+  void on_checked(std::function<void(const http::BalanceResult&)> listener) {
+    on_checked_ = std::move(listener);
+  }
+
   // The latest reading of the SIM, none when it was never checked.
   const store::BalanceRecord* latest(const std::string& iccid) const;
   // A reading from an earlier run, kept unless this run has read the SIM already.
@@ -68,6 +74,7 @@ class BalanceMonitor {
 
  private:
   awaitable<http::BalanceResult> check_one(modem::ModemActor& actor);
+  awaitable<http::BalanceResult> run_check(modem::ModemActor& actor);
   const config::OperatorConfig* operator_config(const std::string& name) const;
 
   asio::any_io_executor executor_;
@@ -76,6 +83,7 @@ class BalanceMonitor {
   ModemPool& pool_;
   Dispatcher& dispatcher_;
   WebhookOutbox& outbox_;
+  std::function<void(const http::BalanceResult&)> on_checked_;
   std::map<std::string, store::BalanceRecord> latest_;  // by ICCID
   Event wake_;                                          // stop, or a modem became ready
   TaskGroup checks_;                                    // the interval's checks

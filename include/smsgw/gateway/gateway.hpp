@@ -16,6 +16,8 @@
 // - Live control (live_control.hpp): SIMs paused by hand are read from the store before
 //   any modem runs, so a pause survives a restart; modem.down / modem.up come from
 //   ModemWatch (modem_watch.hpp), fed with every state change.
+// - The live stream (live_feed.hpp) hears of every message status change (also `queued`
+//   and `sending`), complete inbound message, balance result, modem change and part sent.
 // - stop(): no new send starts; once the sends in flight have ended the modems close, and
 //   run() returns when the loops have ended (it waits for them, never for a timer).
 // Single-threaded: everything runs on the io_context given at construction (the store's
@@ -36,6 +38,7 @@
 #include "smsgw/gateway/balance_monitor.hpp"
 #include "smsgw/gateway/dispatcher.hpp"
 #include "smsgw/gateway/live_control.hpp"
+#include "smsgw/gateway/live_feed.hpp"
 #include "smsgw/gateway/message_builder.hpp"
 #include "smsgw/gateway/metrics.hpp"
 #include "smsgw/gateway/modem_pool.hpp"
@@ -91,6 +94,9 @@ class Gateway final : public http::GatewayApi,
   awaitable<Result<http::ModemInfo>> reset_modem(std::string modem_id) override;
   awaitable<Result<http::InboxPage>> inbox(http::InboxQuery query) override;
   awaitable<Result<http::MetricsSnapshot>> metrics() override;
+  http::EventHub& event_hub() override { return feed_.hub(); }
+  awaitable<Result<http::EventReplay>> events_after(std::int64_t after, int limit) override;
+  awaitable<Result<http::Stats>> stats() override;
 
   // modem::ModemListener
   void on_state_changed(const modem::ModemSnapshot& snapshot) override;
@@ -147,6 +153,7 @@ class Gateway final : public http::GatewayApi,
   BalanceMonitor balances_;
   LiveControl live_;  // pause, resume, reset (src/gateway/live_control.cpp)
   ModemWatch watch_;  // modem.down / modem.up
+  LiveFeed feed_;     // GET /api/v1/events, GET /api/v1/stats
   std::map<std::string, scheduler::ClientQuota> quotas_;    // by [[client]] name
   std::set<std::string> sims_seen_;                         // ICCIDs recorded this run
   std::map<std::string, std::string> operator_of_message_;  // id -> destination operator (metrics)

@@ -14,6 +14,8 @@
 // - Live control: POST /api/v1/modems/{id}/pause and /resume answer 200 with the modem,
 //   /reset 202 with the modem once the reset has started; the body is empty or {}. The
 //   pause records who paused: "token" when the request carries a bearer token, else "api".
+// - GET /api/v1/events takes its token also as ?access_token= (an EventSource cannot send
+//   headers; the target is never logged) and its Last-Event-ID also as ?last_event_id=.
 // - Open routes (no token needed even when tokens are configured): GET /healthz and
 //   GET /api/v1/openapi.json. /metrics needs a token when tokens are configured (it shows
 //   operators, modems and balances).
@@ -44,6 +46,14 @@ struct ApiRequest {
   std::string_view authorization;
   std::string_view idempotency_key;  // empty when absent
   std::string_view body;
+  std::string_view last_event_id{};  // the Last-Event-ID header; empty when absent
+};
+
+// GET /api/v1/events was accepted: the server answers with the event stream
+// (event_stream.hpp) instead of a body.
+struct EventStreamStart {
+  Caller caller;
+  std::optional<std::int64_t> last_event_id;  // replay the journal after this id
 };
 
 struct ApiResponse {
@@ -55,6 +65,7 @@ struct ApiResponse {
   std::string_view www_authenticate;  // 401
   bool replayed = false;              // Idempotent-Replayed: true
   std::optional<std::chrono::seconds> retry_after;  // 429, 503: Retry-After
+  std::optional<EventStreamStart> stream;           // 200: stream events, no body
 };
 
 // An error answer: status from `code`, JSON body naming the field when `message` starts
@@ -72,6 +83,7 @@ class ApiHandler {
   awaitable<ApiResponse> handle(const ApiRequest& request);
 
   [[nodiscard]] bool auth_enabled() const noexcept { return auth_.enabled(); }
+  GatewayApi& gateway() noexcept { return gateway_; }
   // Counted by the server for every response it writes; shown on /metrics.
   HttpCounters& counters() noexcept { return counters_; }
 
@@ -79,6 +91,9 @@ class ApiHandler {
   awaitable<ApiResponse> dispatch(const ApiRequest& request, const RouteMatch& match,
                                   std::string_view query, Caller caller);
   awaitable<ApiResponse> submit(const ApiRequest& request, Caller caller);
+  // GET /api/v1/events and GET /api/v1/stats (api_events.cpp).
+  ApiResponse event_stream(const ApiRequest& request, std::string_view query, Caller caller);
+  awaitable<ApiResponse> stats();
   // POST /api/v1/modems/{id}/pause|resume|reset (api_live_control.cpp).
   awaitable<ApiResponse> live_control(const ApiRequest& request, RouteId route,
                                       std::string modem_id, Caller caller);

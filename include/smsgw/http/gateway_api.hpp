@@ -44,6 +44,7 @@
 
 #include "smsgw/common/net.hpp"
 #include "smsgw/common/result.hpp"
+#include "smsgw/http/event_hub.hpp"
 
 namespace smsgw::http {
 
@@ -298,7 +299,30 @@ struct MetricsSnapshot {
   // Webhook deliveries still to be attempted (neither delivered nor given up), and how long
   // the first of them has waited since it was enqueued (0 when none waits).
   std::uint64_t webhook_outbox_pending = 0;
+  // Open GET /api/v1/events streams, and those closed for falling behind since start.
+  std::uint64_t event_streams = 0;
+  std::uint64_t event_stream_overflows = 0;
   double webhook_outbox_oldest_seconds = 0;
+};
+
+// ---------------------------------------------------------------------------------------
+// The live stream and the dashboard's statistics (GET /api/v1/events, GET /api/v1/stats)
+
+// Journaled events after a Last-Event-ID.
+struct EventReplay {
+  std::vector<StreamEvent> events;  // ascending ids
+  // The journal cannot continue from the given id: events after it were trimmed, or the id
+  // is beyond the newest (another database). The client must reload its lists.
+  bool gap = false;
+};
+
+struct Stats {
+  std::uint64_t queue_depth = 0;  // messages queued and not yet sending
+  std::vector<std::pair<std::string, std::uint64_t>> messages_by_status;  // status -> count
+  // Parts accepted by the network per minute, oldest first; the last entry is the minute
+  // that began at `minute_start` (counted since the gateway started).
+  std::vector<std::uint64_t> parts_per_minute;
+  TimePoint minute_start;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -350,6 +374,13 @@ class GatewayApi {
 
   virtual awaitable<Result<InboxPage>> inbox(InboxQuery query) = 0;
   virtual awaitable<Result<MetricsSnapshot>> metrics() = 0;
+
+  // The live stream's fan-out: the HTTP layer subscribes each GET /api/v1/events to it.
+  virtual EventHub& event_hub() = 0;
+  // Up to `limit` journaled events with id > after (a reconnect's Last-Event-ID);
+  // "unavailable" when the store cannot be read.
+  virtual awaitable<Result<EventReplay>> events_after(std::int64_t after, int limit) = 0;
+  virtual awaitable<Result<Stats>> stats() = 0;
 };
 
 }  // namespace smsgw::http

@@ -34,6 +34,8 @@ nlohmann::json json_of(const UssdReply& reply);
 // {"messages": [{"id", "modem", "from", "text", "parts", "parts_received", "complete",
 //  "sent_at", "received_at"}...], "next_before"}
 nlohmann::json json_of(const InboxPage& page);
+// GET /api/v1/stats and the stream's `stats` event.
+nlohmann::json json_of(const Stats& stats);
 
 // Compact JSON text; invalid UTF-8 in a string is replaced, never thrown about.
 std::string dump(const nlohmann::json& value);

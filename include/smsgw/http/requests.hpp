@@ -62,6 +62,15 @@ inline constexpr std::size_t kMaxCallbackUrlLength = 2048;
 Result<MessageQuery> parse_message_query(std::string_view query);
 // GET /api/v1/inbox?limit=&before=&since=&from=&modem=
 Result<InboxQuery> parse_inbox_query(std::string_view query);
+// GET /api/v1/events?access_token=&last_event_id= (an EventSource cannot send headers).
+struct EventStreamQuery {
+  std::optional<std::string> access_token;
+  std::optional<std::int64_t> last_event_id;
+};
+Result<EventStreamQuery> parse_event_stream_query(std::string_view query);
+// An event id of the stream (the Last-Event-ID header, `field` names where it came from):
+// decimal digits, 0 or more; "invalid" otherwise.
+Result<std::int64_t> parse_event_id(std::string_view text, std::string_view field);
 // Routes without parameters: any query parameter is an error.
 Result<void> parse_empty_query(std::string_view query);
 

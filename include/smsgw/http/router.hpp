@@ -35,6 +35,8 @@ enum class RouteId {
   modem_pause,
   modem_resume,
   modem_reset,
+  events,
+  stats,
 };
 
 struct Route {

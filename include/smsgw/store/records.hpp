@@ -292,6 +292,27 @@ struct MessageTags {
   std::optional<std::string> client;
   std::optional<std::string> reference;
   std::optional<std::string> callback_url;
+  std::string to;  // the recipient
+  int parts = 1;
+  std::optional<std::string> error;  // the message's last error
+};
+
+// One entry of the event journal (table events): what GET /api/v1/events replays after a
+// reconnect. `id` is the stream's event id (ascending, never reused); `client` the API client
+// a message event belongs to.
+struct JournalEvent {
+  std::int64_t id = 0;
+  TimePoint at{};
+  std::string type;  // "message", "inbound", "balance"
+  std::optional<std::string> client;
+  std::string data;  // the event's JSON object
+};
+
+// The journal's ids: the first one still kept and the last one given (0 when none ever
+// was); first > last when every event has been trimmed.
+struct JournalBounds {
+  std::int64_t first = 1;
+  std::int64_t last = 0;
 };
 
 struct WebhookDelivery {

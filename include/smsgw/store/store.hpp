@@ -272,7 +272,18 @@ class Store {
                                        const std::string& url, TimePoint now,
                                        WebhookKind kind = WebhookKind::webhook,
                                        const std::optional<std::string>& client = std::nullopt);
-  // A message's client, reference and callback URL; "not_found" for an unknown id.
+  // The event journal (event_journal.cpp). append_journal returns the new event's id and
+  // trims the journal to its newest kEventsKept entries now and then.
+  static constexpr std::int64_t kEventsKept = 100'000;
+  Result<std::int64_t> append_journal(const std::string& type,
+                                      const std::optional<std::string>& client,
+                                      const std::string& data_json, TimePoint at);
+  // Up to `limit` events with id > after, ascending.
+  Result<std::vector<JournalEvent>> journal_after(std::int64_t after, int limit);
+  Result<JournalBounds> journal_bounds();
+
+  // A message's client, reference, callback URL, recipient, parts and last error;
+  // "not_found" for an unknown id.
   Result<MessageTags> message_tags(const std::string& id);
   // Parts of the messages API client `client` submitted at or after `since` (its per_day
   // limit after a restart); by the messages_by_client index, ids being time-ordered ULIDs.

@@ -101,6 +101,8 @@ void ServeHarness::reload_gateway() {
   if (::kill(serve_->pid(), SIGHUP) != 0) fail("reload_gateway: kill(SIGHUP) failed");
 }
 
+pid_t ServeHarness::gateway_pid() const { return serve_ ? serve_->pid() : -1; }
+
 bool ServeHarness::gateway_running() { return serve_ && serve_->running(); }
 
 std::string ServeHarness::gateway_log() const { return read_file(dir() / "serve.log"); }

@@ -7,16 +7,13 @@
 #include <optional>
 
 #include "fake_gateway.hpp"
+#include "handle_request.hpp"
 
 namespace smsgw::http {
 namespace {
 
 using json = nlohmann::json;
 using testing::FakeGateway;
-
-awaitable<void> store_response(awaitable<ApiResponse> task, std::optional<ApiResponse>& out) {
-  out = co_await std::move(task);
-}
 
 class ApiHandlerTest : public ::testing::Test {
  protected:
@@ -31,12 +28,7 @@ class ApiHandlerTest : public ::testing::Test {
         .idempotency_key = idempotency_key,
         .body = body,
     };
-    std::optional<ApiResponse> response;
-    asio::co_spawn(io, store_response(handler->handle(request), response), asio::detached);
-    io.run();
-    io.restart();
-    EXPECT_TRUE(response.has_value());
-    return response.value_or(ApiResponse{});
+    return testing::handle_request(io, *handler, request);
   }
 
   void use_tokens(std::vector<std::string> tokens) {

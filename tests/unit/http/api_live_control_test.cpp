@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "fake_gateway.hpp"
+#include "handle_request.hpp"
 #include "smsgw/http/api_handler.hpp"
 #include "smsgw/http/prometheus.hpp"
 #include "smsgw/http/router.hpp"
@@ -15,10 +16,6 @@ namespace {
 
 using json = nlohmann::json;
 using testing::FakeGateway;
-
-awaitable<void> keep(awaitable<ApiResponse> task, std::optional<ApiResponse>& out) {
-  out = co_await std::move(task);
-}
 
 class LiveControlRoutes : public ::testing::Test {
  protected:
@@ -41,12 +38,7 @@ class LiveControlRoutes : public ::testing::Test {
         .idempotency_key = "",
         .body = body,
     };
-    std::optional<ApiResponse> response;
-    asio::co_spawn(io, keep(handler->handle(request), response), asio::detached);
-    io.run();
-    io.restart();
-    EXPECT_TRUE(response.has_value());
-    return response.value_or(ApiResponse{});
+    return testing::handle_request(io, *handler, request);
   }
 
   asio::io_context io;

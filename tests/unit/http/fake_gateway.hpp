@@ -16,7 +16,7 @@ namespace smsgw::http::testing {
 
 class FakeGateway final : public GatewayApi {
  public:
-  explicit FakeGateway(asio::any_io_executor executor) : release_(executor) {}
+  explicit FakeGateway(asio::any_io_executor executor) : hub(executor), release_(executor) {}
 
   // Every call waits here while hold_submissions is true, until release() is called.
   bool hold_submissions = false;
@@ -164,6 +164,44 @@ class FakeGateway final : public GatewayApi {
     if (auto error = take_failure()) co_return *error;
     co_return snapshot;
   }
+
+  EventHub& event_hub() override { return hub; }
+
+  // The journal: `journal` in id order; events before `journal_first` are "trimmed".
+  awaitable<Result<EventReplay>> events_after(std::int64_t after, int limit) override {
+    ++replays;
+    if (auto error = take_failure()) co_return *error;
+    EventReplay replay;
+    const std::int64_t last = journal.empty() ? 0 : *journal.back().id;
+    replay.gap = after > last || after < journal_first - 1;
+    for (const auto& event : journal) {
+      if (*event.id > after && *event.id >= journal_first &&
+          replay.events.size() < static_cast<std::size_t>(limit)) {
+        replay.events.push_back(event);
+      }
+    }
+    co_return replay;
+  }
+
+  awaitable<Result<Stats>> stats() override {
+    if (auto error = take_failure()) co_return *error;
+    co_return stats_answer;
+  }
+
+  // Journals and publishes a message event for client `client` (none: no client).
+  void publish_message(const std::string& id, const std::string& status,
+                       std::optional<std::string> client = std::nullopt) {
+    StreamEvent event{static_cast<std::int64_t>(journal.size()) + 1, "message",
+                      R"({"id":")" + id + R"(","status":")" + status + R"("})", std::move(client)};
+    journal.push_back(event);
+    hub.publish(event);
+  }
+
+  EventHub hub;
+  std::vector<StreamEvent> journal;
+  std::int64_t journal_first = 1;
+  int replays = 0;
+  Stats stats_answer;
 
  private:
   std::optional<Error> take_failure() {

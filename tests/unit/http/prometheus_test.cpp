@@ -35,6 +35,8 @@ MetricsSnapshot sample_snapshot() {
   snapshot.send_latency.sum = 41.25;
   snapshot.webhook_outbox_pending = 12;
   snapshot.webhook_outbox_oldest_seconds = 95.5;
+  snapshot.event_streams = 3;
+  snapshot.event_stream_overflows = 1;
   return snapshot;
 }
 
@@ -84,6 +86,10 @@ TEST(Prometheus, FormatsEveryFamily) {
       "smsgw_webhook_outbox_pending 12",
       "# TYPE smsgw_webhook_outbox_oldest_seconds gauge",
       "smsgw_webhook_outbox_oldest_seconds 95.5",
+      "# TYPE smsgw_event_streams gauge",
+      "smsgw_event_streams 3",
+      "# TYPE smsgw_event_stream_overflows_total counter",
+      "smsgw_event_stream_overflows_total 1",
       "# TYPE smsgw_send_latency_seconds histogram",
       "smsgw_send_latency_seconds_bucket{le=\"0.5\"} 10",
       "smsgw_send_latency_seconds_bucket{le=\"1\"} 30",

@@ -89,6 +89,8 @@ class ServeHarness {
   // Writes config() to the config file and sends serve SIGHUP (a live reload).
   void reload_gateway();
   [[nodiscard]] bool gateway_running();
+  // The serve process's id (-1 when it is not running), e.g. to read its CPU time.
+  [[nodiscard]] pid_t gateway_pid() const;
   // serve.log: everything serve printed, across restarts.
   [[nodiscard]] std::string gateway_log() const;
   [[nodiscard]] std::string gateway_log_tail(std::size_t lines = 60) const;
