@@ -45,6 +45,26 @@ export function clear(el) {
   return el;
 }
 
+// Updates `list` to show `items` (objects with an id) in order, keeping the element of
+// each id that stays: no flicker, and keyboard focus survives the list changing around it.
+// key: the dataset key holding the id; empty: the element shown when there are no items;
+// create(item) makes an element, fill(element, item) brings it up to date.
+export function reconcile(list, items, key, empty, create, fill) {
+  const existing = new Map();
+  for (const el of Array.from(list.children)) {
+    if (el.dataset[key]) existing.set(el.dataset[key], el);
+    else el.remove();
+  }
+  const wanted = new Set(items.map((item) => item.id));
+  for (const [id, el] of existing) if (!wanted.has(id)) el.remove();
+  items.forEach((item, index) => {
+    const el = existing.get(item.id) || create(item);
+    fill(el, item);
+    if (list.children[index] !== el) list.insertBefore(el, list.children[index] || null);
+  });
+  if (items.length === 0) list.append(empty);
+}
+
 export const $ = (selector, root = document) => root.querySelector(selector);
 export const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
 

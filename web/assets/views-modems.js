@@ -5,7 +5,7 @@ import * as api from './api.js';
 import { state, on, can, updateModem, applyBalance, emit } from './state.js';
 import {
   h, $, clear, setText, updateStateChip, modemTone, signalEl, balanceText, timeEl, ago,
-  PAUSE_REASON, errorText, notify,
+  PAUSE_REASON, errorText, notify, reconcile,
 } from './util.js';
 import { operatorName } from './views-overview.js';
 
@@ -31,13 +31,12 @@ export function init() {
 }
 
 function renderCards() {
-  clear(cardsEl);
   if (!can('modems')) {
-    cardsEl.append(h('p', { class: 'empty' }, 'This token may not see the modems (scope modems).'));
+    clear(cardsEl).append(h('p', { class: 'empty' }, 'This token may not see the modems (scope modems).'));
     return;
   }
-  if (state.modems.size === 0) cardsEl.append(h('p', { class: 'empty' }, 'No modems found.'));
-  for (const modem of state.modems.values()) cardsEl.append(buildCard(modem));
+  reconcile(cardsEl, Array.from(state.modems.values()), 'modemId', h('p', { class: 'empty' }, 'No modems found.'),
+    buildCard, fillCard);
 }
 
 function row(label, field) {
@@ -63,7 +62,8 @@ function buildCard(modem) {
       row('Queue', 'queue'),
       row('Paused', 'paused'),
       row('Last error', 'last-error'),
-      row('SIM', 'sim')),
+      row('SIM', 'sim'),
+      row('Port', 'port')),
     h('div', { class: 'actions' },
       button('pause', 'Pause', 'admin', { title: 'Take no new messages on this SIM' }),
       button('resume', 'Resume', 'admin'),
@@ -121,8 +121,9 @@ function fillCard(card, modem) {
   } else {
     lastError.append(h('span', { class: 'muted' }, modem.errors ? `${modem.errors} errors` : 'None'));
   }
-  const sim = [modem.number, modem.iccid ? `ICCID ${modem.iccid}` : null, modem.port].filter(Boolean);
+  const sim = [modem.number, modem.iccid ? `ICCID ${modem.iccid}` : null].filter(Boolean);
   setText(field('sim'), sim.join(' · ') || '—');
+  setText(field('port'), modem.port || '—');
 
   const manual = modem.paused === 'manual';
   const pause = card.querySelector('[data-action=pause]');

@@ -5,7 +5,7 @@ import * as api from './api.js';
 import { state, on, can, mark, since } from './state.js';
 import {
   h, $, clear, setText, statusChip, updateStatusChip, updateStateChip, modemTone, signalEl,
-  balanceText, timeEl, statusLabel, MESSAGE_STATUSES, PAUSE_REASON, errorText,
+  balanceText, timeEl, statusLabel, MESSAGE_STATUSES, PAUSE_REASON, errorText, reconcile,
 } from './util.js';
 
 const LATEST = 10;
@@ -41,15 +41,12 @@ export function load() {
 // ---- modems ----
 
 function renderTiles() {
-  clear(tilesEl);
   if (!can('modems')) {
-    tilesEl.append(h('li', { class: 'empty' }, 'This token may not see the modems (scope modems).'));
+    clear(tilesEl).append(h('li', { class: 'empty' }, 'This token may not see the modems (scope modems).'));
     return;
   }
-  if (state.modems.size === 0) {
-    tilesEl.append(h('li', { class: 'empty' }, 'No modems found. Check the [[modem]] port globs.'));
-  }
-  for (const modem of state.modems.values()) tilesEl.append(buildTile(modem));
+  reconcile(tilesEl, Array.from(state.modems.values()), 'modemId',
+    h('li', { class: 'empty' }, 'No modems found. Check the [[modem]] port globs.'), buildTile, fillTile);
   summarise();
 }
 
@@ -177,19 +174,28 @@ function onSubmitted(m) {
 function renderLatest() {
   const items = Array.from(latest.values()).sort((a, b) => (a.id < b.id ? 1 : -1)).slice(0, LATEST);
   for (const id of Array.from(latest.keys())) if (!items.some((m) => m.id === id)) latest.delete(id);
-  clear(messagesEl);
-  if (items.length === 0) messagesEl.append(h('li', { class: 'empty' }, 'No messages yet.'));
-  for (const m of items) {
-    const sub = [];
-    if (typeof m.parts === 'number') sub.push(m.parts === 1 ? '1 part' : `${m.parts} parts`);
-    if (m.modem) sub.push(m.modem);
-    if (m.text) sub.push(m.text);
-    messagesEl.append(
-      h('li', { dataset: { testid: 'message-row', messageId: m.id } },
-        h('a', { class: 'line-main', href: `#/messages/${encodeURIComponent(m.id)}`, dataset: { field: 'to' } }, m.to || '?'),
-        statusChip(m.status),
-        h('div', { class: 'line-sub' }, timeEl(m.at), sub.length ? ` · ${sub.join(' · ')}` : '')),
-    );
+  reconcile(messagesEl, items, 'messageId', h('li', { class: 'empty' }, 'No messages yet.'), messageRow, fillMessageRow);
+}
+
+function messageRow(m) {
+  return h('li', { dataset: { testid: 'message-row', messageId: m.id } },
+    h('a', { class: 'line-main', href: `#/messages/${encodeURIComponent(m.id)}`, dataset: { field: 'to' } }),
+    statusChip(m.status),
+    h('div', { class: 'line-sub' }));
+}
+
+function fillMessageRow(li, m) {
+  setText(li.querySelector('[data-field=to]'), m.to || '?');
+  updateStatusChip(li.querySelector('[data-field=status]'), m.status);
+  const sub = [];
+  if (typeof m.parts === 'number') sub.push(m.parts === 1 ? '1 part' : `${m.parts} parts`);
+  if (m.modem) sub.push(m.modem);
+  if (m.text) sub.push(m.text);
+  const line = li.querySelector('.line-sub');
+  const key = `${m.at}|${sub.join('|')}`;
+  if (line.dataset.key !== key) {
+    line.dataset.key = key;
+    clear(line).append(timeEl(m.at), sub.length ? ` · ${sub.join(' · ')}` : '');
   }
 }
 
@@ -223,16 +229,12 @@ function renderInbound() {
     .sort((a, b) => (a.received_at < b.received_at ? 1 : a.received_at > b.received_at ? -1 : a.id < b.id ? 1 : -1))
     .slice(0, LATEST_INBOUND);
   for (const id of Array.from(latestInbound.keys())) if (!items.some((m) => m.id === id)) latestInbound.delete(id);
-  clear(inboxEl);
-  if (items.length === 0) inboxEl.append(h('li', { class: 'empty' }, 'Nothing received yet.'));
-  for (const m of items) {
-    inboxEl.append(
-      h('li', { dataset: { testid: 'inbound-row', inboundId: m.id } },
-        h('span', { class: 'line-main', dataset: { field: 'from' } }, m.from),
-        h('span', { class: 'small muted' }, timeEl(m.received_at)),
-        h('div', { class: 'line-sub', dataset: { field: 'text' } }, m.text)),
-    );
-  }
+  reconcile(inboxEl, items, 'inboundId', h('li', { class: 'empty' }, 'Nothing received yet.'),
+    (m) => h('li', { dataset: { testid: 'inbound-row', inboundId: m.id } },
+      h('span', { class: 'line-main', dataset: { field: 'from' } }, m.from),
+      h('span', { class: 'small muted' }, timeEl(m.received_at)),
+      h('div', { class: 'line-sub', dataset: { field: 'text' } }, m.text)),
+    () => {});
 }
 
 // ---- counts ----
