@@ -2,7 +2,7 @@
 
 import * as api from './api.js';
 import { on, can, mark, since } from './state.js';
-import { h, $, clear, timeEl, errorText } from './util.js';
+import { h, $, clear, timeEl, errorText, plural } from './util.js';
 
 const PAGE = 50;
 
@@ -46,14 +46,14 @@ function cell(name, label, ...children) {
 function row(m, fresh) {
   shown.add(m.id);
   const parts = m.parts ?? 1;
-  const partial = m.complete === false ? ` (${m.parts_received} of ${parts} so far)` : '';
+  const count = m.complete === false ? `${m.parts_received} of ${plural(parts, 'part')} so far` : plural(parts, 'part');
   return h(
     'tr',
     { dataset: { testid: 'inbound-row', inboundId: m.id }, class: fresh ? 'new-row' : null },
     cell('time', 'Received', timeEl(m.received_at)),
     cell('from', 'From', h('span', { dataset: { field: 'from' } }, m.from)),
     cell('modem', 'Modem', m.modem || ''),
-    cell('parts', 'Parts', `${parts}${partial}`),
+    cell('parts', 'Parts', count),
     h('td', { class: 'c-text text-cell', dataset: { label: 'Text', field: 'text' }, title: m.text }, m.text),
   );
 }

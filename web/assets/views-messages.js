@@ -5,7 +5,7 @@ import * as api from './api.js';
 import { on, can, mark, since } from './state.js';
 import {
   h, $, clear, setText, statusChip, updateStatusChip, timeEl, MESSAGE_STATUSES, statusLabel,
-  errorText, notify,
+  errorText, notify, plural, shortTime, parseTime,
 } from './util.js';
 
 const PAGE = 50;
@@ -141,7 +141,7 @@ function addRow(m, atTop) {
     listCell('time', 'Created', timeEl(m.created_at || m.at)),
     listCell('to', 'Recipient', h('a', { href: `#/messages/${encodeURIComponent(m.id)}`, dataset: { field: 'to' } }, m.to || '?')),
     listCell('status', 'Status', statusChip(m.status)),
-    listCell('parts', 'Parts', h('span', { dataset: { field: 'parts' } }, parts ?? '')),
+    listCell('parts', 'Parts', h('span', { dataset: { field: 'parts' } }, typeof parts === 'number' ? plural(parts, 'part') : '')),
     listCell('modem', 'Modem', h('span', { dataset: { field: 'modem' } }, m.modem || '')),
     listCell('client', 'Client / ref.', [m.client, m.reference].filter(Boolean).join(' · ')),
     h('td', { class: 'c-text text-cell', dataset: { label: 'Text' }, title: m.text || '' }, m.text || ''),
@@ -209,6 +209,34 @@ function fact(label, ...value) {
   return h('div', {}, h('dt', {}, label), h('dd', {}, ...value));
 }
 
+function wideFact(label, ...value) {
+  const el = fact(label, ...value);
+  el.className = 'fact-wide';
+  return el;
+}
+
+// A time in an event's detail: Unix milliseconds or RFC 3339, shown in local time.
+function detailValue(key, v) {
+  if (key.endsWith('_at') && typeof v === 'number' && v > 1e11) return shortTime(new Date(v).toISOString());
+  if (key.endsWith('_at') && typeof v === 'string' && parseTime(v)) return shortTime(v);
+  return v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
+}
+
+// An event's detail is JSON ({"modem":"modem2","attempt":1}): shown as "modem modem2 · attempt 1".
+function eventDetail(detail) {
+  if (!detail) return '';
+  let value;
+  try {
+    value = JSON.parse(detail);
+  } catch {
+    return detail;
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return detail;
+  return Object.entries(value)
+    .map(([key, v]) => `${key.replaceAll('_', ' ')} ${detailValue(key, v)}`)
+    .join(' · ');
+}
+
 function renderDetail(m) {
   const hadFocus = detailEl.contains(document.activeElement) ? document.activeElement.dataset.action : null;
   const cancel = m.status === 'queued' && can('send')
@@ -234,14 +262,14 @@ function renderDetail(m) {
       fact('Attempts', String(m.attempts ?? 0)),
       fact('Client', m.client || '—'),
       fact('Reference', m.reference || '—'),
-      m.error ? fact('Error', h('span', { class: 'form-error' }, m.error)) : null),
+      m.error ? wideFact(m.status === 'failed' ? 'Error' : 'Last error', h('span', { class: 'form-error' }, m.error)) : null),
     h('section', { class: 'card', 'aria-labelledby': 'parts-title' },
       h('h2', { id: 'parts-title' }, `Parts (${parts.length})`),
       h('table', { class: 'list' },
         h('thead', {}, h('tr', {}, ['#', 'Status', 'Modem', 'MR', 'Sent', 'Delivered', 'Error'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, parts.map((p) =>
           h('tr', { dataset: { testid: 'part-row', index: p.index } },
-            cell('#', String(p.index + 1)),
+            cell('#', String(p.index)),
             cell('Status', statusChip(p.status)),
             cell('Modem', p.modem || '—'),
             cell('MR', p.mr ?? '—'),
@@ -255,7 +283,7 @@ function renderDetail(m) {
         h('li', { dataset: { testid: 'event-row' } },
           timeEl(e.at),
           h('span', { class: 'kind', dataset: { field: 'kind' } }, e.kind),
-          h('span', { dataset: { field: 'detail' } }, e.detail || ''))))),
+          h('span', { class: 'event-detail', dataset: { field: 'detail' } }, eventDetail(e.detail)))))),
   );
   if (hadFocus) {
     const again = detailEl.querySelector(`[data-action="${hadFocus}"]`);
