@@ -119,7 +119,7 @@ class Simulator:
         self.dir = os.path.join(root, "sim")
         self.modems = modems
         # Even modems Telekom (26201), odd ones Vodafone (26202), as in tools/run.sh; each
-        # answers the balance code with 12.34 + its index, in EUR.
+        # answers the balance code in EUR (12.34 + its index until set otherwise).
         config_modems = []
         for i in range(modems):
             mnc = "01" if i % 2 == 0 else "02"
@@ -154,10 +154,6 @@ class Simulator:
     @staticmethod
     def operator(i):
         return "Telekom" if i % 2 == 0 else "Vodafone"
-
-    @staticmethod
-    def balance(i):
-        return 12.34 + i
 
     def ctl(self, command):
         result = subprocess.run([self.binary, "ctl", self.dir, json.dumps(command)],

@@ -71,6 +71,15 @@ class PageTest(unittest.TestCase):
         self.b.wait(lambda d: self.b.find("#live-status").get_attribute("data-state") == "connected",
                     15, "#live-status to say connected")
 
+    def text(self, css):
+        """The text of the element `css` now (read in one step: a list may redraw between a
+        find and a read)."""
+        return self.b.js("const e = document.querySelector(arguments[0]); return e ? e.innerText : null", css)
+
+    def click(self, css, timeout=10):
+        """Clicks `css`, finding it again if the page redrew it meanwhile."""
+        self.b.wait(lambda d: self.b.find(css).click() or True, timeout, f"{css} to be clickable")
+
     def signed_in(self):
         return self.b.js("return !document.getElementById('app').hidden")
 
