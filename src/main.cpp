@@ -12,6 +12,7 @@
 #include "smsgw/cli/command_docs.hpp"
 #include "smsgw/cli/commands.hpp"
 #include "smsgw/common/net.hpp"
+#include "smsgw/common/version.hpp"
 #include "smsgw/config/config.hpp"
 #include "smsgw/gateway/gateway.hpp"
 #include "smsgw/gateway/logging.hpp"
@@ -178,7 +179,7 @@ int serve(const std::string& config_path) {
 
 int main(int argc, char** argv) {
   CLI::App app{"smsgw: an SMS gateway for banks of GSM modems"};
-  const std::string version = "smsgw 0.1.0";
+  const std::string version = "smsgw " + std::string(smsgw::kVersion);
   app.set_version_flag("--version", version);
   app.require_subcommand(1);
   // Hidden: the man page and bash completion, generated from this app at build time.

@@ -6,6 +6,7 @@
 
 #include "smsgw/common/listen_address.hpp"
 #include "smsgw/common/net.hpp"
+#include "smsgw/common/version.hpp"
 // Beast after net.hpp (the Asio include order, docs/architecture.md pitfall 1).
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -21,7 +22,6 @@ namespace {
 constexpr std::chrono::milliseconds kWaitTick{100};
 // Message lists and inboxes can be long; anything beyond this is not the gateway talking.
 constexpr std::uint64_t kMaxReplyBody = 64ull * 1024 * 1024;
-constexpr std::string_view kUserAgent = "smsgw-cli/0.1.0";
 
 bool is_digits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(),
@@ -268,7 +268,7 @@ Result<HttpReply> ApiClient::request(std::string_view method, std::string_view t
 
   http::request<http::string_body> request{verb, endpoint_.path_prefix + std::string(target), 11};
   request.set(http::field::host, endpoint_.host + ":" + endpoint_.port);
-  request.set(http::field::user_agent, kUserAgent);
+  request.set(http::field::user_agent, "smsgw-cli/" + std::string(kVersion));
   request.set(http::field::accept, "application/json");
   if (token_ && !token_->empty()) request.set(http::field::authorization, "Bearer " + *token_);
   if (!idempotency_key.empty()) request.set("Idempotency-Key", idempotency_key);

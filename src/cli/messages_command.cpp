@@ -1,7 +1,8 @@
-// `smsgw messages [--status S] [--reference R] [--client C] [--limit N] [--before ID]
-// [--json]`: recent messages,
-// newest first (GET /api/v1/messages); `smsgw message ID [--json]`: one message with its
-// parts and event log (GET /api/v1/messages/{id}). --json prints the API's body unchanged.
+// `smsgw messages [--status S] [--to NUMBER] [--modem ID] [--reference R] [--client C]
+// [--limit N] [--before ID] [--json]`: recent messages, newest first (GET /api/v1/messages;
+// the gateway normalises --to as it does a submission's); `smsgw message ID [--json]`: one
+// message with its parts and event log (GET /api/v1/messages/{id}). --json prints the API's
+// body unchanged.
 #include <iostream>
 #include <memory>
 
@@ -18,6 +19,8 @@ struct MessagesOptions {
   std::string status;
   std::string reference;
   std::string client_name;
+  std::string to;
+  std::string modem;
   int limit = 50;
   std::string before;
   bool json = false;
@@ -40,6 +43,8 @@ void run_messages(const MessagesOptions& options) {
   if (!options.client_name.empty()) {
     target += "&client=" + encode_query_value(options.client_name);
   }
+  if (!options.to.empty()) target += "&to=" + encode_query_value(options.to);
+  if (!options.modem.empty()) target += "&modem=" + encode_query_value(options.modem);
   const ApiAnswer answer = value_or_fail(client.call("GET", target));
   if (options.json) {
     print_body(answer.body);
@@ -76,6 +81,9 @@ void add_messages_command(CLI::App& app) {
   messages->add_option("--before", list->before, "only messages older than this id (paging)");
   messages->add_option("--reference", list->reference, "only messages with this reference");
   messages->add_option("--client", list->client_name, "only messages of this API client");
+  messages->add_option("--to", list->to,
+                       "only messages to this number (written as for `smsgw send --to`)");
+  messages->add_option("--modem", list->modem, "only messages sent through this modem id");
   messages->add_flag("--json", list->json, "print the API's JSON page unchanged");
   messages->callback([list] { run_messages(*list); });
 

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
+#include "smsgw/common/version.hpp"
+#include "smsgw/pdu/alphabets.hpp"
+#include "smsgw/pdu/unicode.hpp"
+
 namespace smsgw::gateway {
 namespace {
 
@@ -36,6 +40,15 @@ Error to_api_error(const Error& e) {
   if (e.kind == ErrorCode::modem_ussd_timeout || e.kind == ErrorCode::at_timeout) code = "timeout";
   if (e.kind == ErrorCode::modem_ussd_code) code = "validation";
   return make_error(code, e.message);
+}
+
+// A table's characters as UTF-8 strings, "" for the codes without one.
+std::vector<std::string> utf8_table(const pdu::Gsm7CodePoints& table) {
+  std::vector<std::string> out(table.size());
+  for (std::size_t code = 0; code < table.size(); ++code) {
+    if (table[code] != 0) pdu::append_utf8(out[code], table[code]);
+  }
+  return out;
 }
 
 }  // namespace
@@ -187,6 +200,31 @@ Result<http::UssdReply> to_api(const Result<modem::UssdReply>& reply) {
   }
   if (!reply) return to_api_error(reply.error());
   return http::UssdReply{reply->text, ussd_status_name(reply->status)};
+}
+
+http::Gsm7Alphabet gsm7_alphabet(std::string name, std::optional<pdu::NationalLanguage> language) {
+  http::Gsm7Alphabet alphabet;
+  alphabet.name = std::move(name);
+  if (const auto locking = pdu::locking_shift_code_points(language)) {
+    alphabet.locking = utf8_table(*locking);
+  }
+  alphabet.single = utf8_table(pdu::single_shift_code_points(language));
+  return alphabet;
+}
+
+http::GatewayInfo gateway_info(const config::SmsConfig& sms) {
+  http::GatewayInfo info;
+  info.version = std::string(kVersion);
+  info.max_parts = sms.max_parts;
+  info.shift_tables = sms.shift_tables;
+  info.alphabets.push_back(gsm7_alphabet("default", std::nullopt));
+  for (const auto& name : sms.shift_tables) {
+    const auto language = pdu::national_language_from_name(name);
+    const bool listed = std::any_of(info.alphabets.begin(), info.alphabets.end(),
+                                    [&](const http::Gsm7Alphabet& a) { return a.name == name; });
+    if (language && !listed) info.alphabets.push_back(gsm7_alphabet(name, language));
+  }
+  return info;
 }
 
 }  // namespace smsgw::gateway

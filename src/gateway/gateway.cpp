@@ -7,6 +7,7 @@
 #include "smsgw/gateway/api_mapping.hpp"
 #include "smsgw/gateway/settings.hpp"
 #include "smsgw/gateway/time_convert.hpp"
+#include "smsgw/scheduler/numbering.hpp"
 #include "smsgw/store/ulid.hpp"
 
 namespace smsgw::gateway {
@@ -261,6 +262,13 @@ awaitable<Result<http::MessagePage>> Gateway::list_messages(http::MessageQuery q
   q.before = query.before;
   q.reference = query.reference;
   q.client = query.client;
+  q.modem = query.modem;
+  if (query.to) {
+    // As a submission's `to` is (MessageBuilder), so "0151..." finds "+49151...".
+    auto to = scheduler::normalise_destination(*query.to, config_.routing.default_country_code);
+    if (!to) co_return make_error("validation", "to: " + to.error().message);
+    q.recipient = std::move(to).value();
+  }
   auto job = [q](Store& s) { return s.list_messages(q); };
   auto page = co_await store_.call(job);
   if (!page) co_return page.error();

@@ -1,7 +1,9 @@
-// The gateway's live settings: a config reload, [[sim]] lookups and [[client]] limits.
+// The gateway's live settings: a config reload, [[sim]] lookups, [[client]] limits, and
+// what GET /api/v1/info shows of them.
 
 #include <spdlog/spdlog.h>
 
+#include "smsgw/gateway/api_mapping.hpp"
 #include "smsgw/gateway/gateway.hpp"
 #include "smsgw/gateway/settings.hpp"
 
@@ -17,6 +19,8 @@ MessageBuilderOptions Gateway::builder_options() {
                                [this](const std::string& id) { return pool_.knows(id); },
                                config_.sms.status_report};
 }
+
+awaitable<Result<http::GatewayInfo>> Gateway::info() { co_return gateway_info(config_.sms); }
 
 const config::SimConfig* Gateway::sim_config(const std::string& iccid) const {
   if (iccid.empty()) return nullptr;

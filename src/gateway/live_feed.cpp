@@ -2,35 +2,70 @@
 
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
-
 #include "smsgw/gateway/api_mapping.hpp"
 #include "smsgw/http/json.hpp"
 #include "smsgw/http/rfc3339.hpp"
 
 namespace smsgw::gateway {
 
-using json = nlohmann::json;
 using store::Store;
 
 namespace {
 
-json nullable(const std::optional<std::string>& value) {
-  return value ? json(*value) : json(nullptr);
+// RFC 8259 7: a JSON string. Text from the store is valid UTF-8 (checked at submission),
+// so only '"', '\\' and control characters need escapes.
+void append_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      out += "\\u00";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0x0f];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
 }
 
-// The `message` event's data (docs/openapi.json StreamMessage).
-std::string message_data(const std::string& id, std::string_view status, TimePoint at,
+void append_field(std::string& out, std::string_view name,
+                  const std::optional<std::string>& value) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  if (value) {
+    append_string(out, *value);
+  } else {
+    out += "null";
+  }
+}
+
+// The `message` event's data (docs/openapi.json StreamMessage). Built by hand: a submission
+// builds one per message on the store's thread, where nlohmann::json's allocations showed.
+std::string message_data(const std::string& id, std::string_view status, const std::string& at,
                          const std::string& modem, const store::MessageTags& tags) {
-  return http::dump(json{{"id", id},
-                         {"to", tags.to},
-                         {"status", status},
-                         {"at", http::format_rfc3339(at)},
-                         {"modem", modem.empty() ? json(nullptr) : json(modem)},
-                         {"client", nullable(tags.client)},
-                         {"reference", nullable(tags.reference)},
-                         {"parts", tags.parts},
-                         {"error", nullable(tags.error)}});
+  std::string out;
+  out.reserve(192 + id.size() + tags.to.size());
+  out += "{\"id\":";
+  append_string(out, id);
+  out += ",\"to\":";
+  append_string(out, tags.to);
+  out += ",\"status\":";
+  append_string(out, status);
+  out += ",\"at\":";
+  append_string(out, at);
+  append_field(out, "modem", modem.empty() ? std::nullopt : std::optional<std::string>(modem));
+  append_field(out, "client", tags.client);
+  append_field(out, "reference", tags.reference);
+  out += ",\"parts\":" + std::to_string(tags.parts);
+  append_field(out, "error", tags.error);
+  out += '}';
+  return out;
 }
 
 }  // namespace
@@ -45,44 +80,49 @@ LiveFeed::LiveFeed(asio::any_io_executor executor, store::StoreWorker& store,
       journal_writes_(executor) {}
 
 void LiveFeed::journal(std::string type, std::optional<std::string> client, std::string data) {
-  journal_writes_.spawn(
-      "live feed: journal " + type, [this, type, client, data]() -> awaitable<void> {
-        const auto now = std::chrono::system_clock::now();
-        auto job = [&](Store& s) { return s.append_journal(type, client, data, now); };
-        auto id = co_await store_.call_deferred(job);
-        if (!id) {
-          spdlog::warn("live feed: cannot journal a {} event: {}", type, id.error().message);
-          co_return;
-        }
-        hub_.publish(http::StreamEvent{*id, type, data, client});
-      });
+  journal_writes_.spawn("live feed: journal " + type,
+                        write_journal(std::move(type), std::move(client), std::move(data)));
+}
+
+awaitable<void> LiveFeed::write_journal(std::string type, std::optional<std::string> client,
+                                        std::string data) {
+  const auto now = std::chrono::system_clock::now();
+  const store::NewJournalEvent event{type, client, data};
+  auto job = [&](Store& s) { return s.append_journal({&event, 1}, now); };
+  auto id = co_await store_.call_deferred(job);
+  if (!id) {
+    spdlog::warn("live feed: cannot journal a {} event: {}", type, id.error().message);
+    co_return;
+  }
+  hub_.publish(http::StreamEvent{*id, std::move(type), std::move(data), std::move(client)});
 }
 
 void LiveFeed::message_changed(const std::string& id, std::string_view status,
                                const std::string& modem) {
-  stats_dirty_ = true;
-  if (!modem.empty()) dirty_modems_.insert(modem);
-  wake_.set();
-  journal_writes_.spawn("live feed: message " + id,
-                        [this, id, status = std::string(status), modem]() -> awaitable<void> {
-                          const auto now = std::chrono::system_clock::now();
-                          std::optional<std::string> client;
-                          std::string data;
-                          auto job = [&](Store& s) -> Result<std::int64_t> {
-                            auto tags = s.message_tags(id);
-                            if (!tags) return tags.error();
-                            client = tags->client;
-                            data = message_data(id, status, now, modem, *tags);
-                            return s.append_journal("message", client, data, now);
-                          };
-                          auto event_id = co_await store_.call_deferred(job);
-                          if (!event_id) {
-                            spdlog::warn("live feed: cannot journal message {} {}: {}", id, status,
-                                         event_id.error().message);
-                            co_return;
-                          }
-                          hub_.publish(http::StreamEvent{*event_id, "message", data, client});
-                        });
+  if (!modem.empty()) modem_changed(modem);
+  stats_changed();
+  journal_writes_.spawn("live feed: message " + id, write_message(id, std::string(status), modem));
+}
+
+awaitable<void> LiveFeed::write_message(std::string id, std::string status, std::string modem) {
+  // The message's recipient, client and reference are read in the same job.
+  const auto now = std::chrono::system_clock::now();
+  store::NewJournalEvent event{"message", std::nullopt, {}};
+  auto job = [&](Store& s) -> Result<std::int64_t> {
+    auto tags = s.message_tags(id);
+    if (!tags) return tags.error();
+    event.client = tags->client;
+    event.data = message_data(id, status, http::format_rfc3339(now), modem, *tags);
+    return s.append_journal({&event, 1}, now);
+  };
+  auto event_id = co_await store_.call_deferred(job);
+  if (!event_id) {
+    spdlog::warn("live feed: cannot journal message {} {}: {}", id, status,
+                 event_id.error().message);
+    co_return;
+  }
+  hub_.publish(
+      http::StreamEvent{*event_id, "message", std::move(event.data), std::move(event.client)});
 }
 
 void LiveFeed::inbound(const std::string& payload_json) {
@@ -90,44 +130,57 @@ void LiveFeed::inbound(const std::string& payload_json) {
 }
 
 void LiveFeed::balance(const http::BalanceResult& result) {
-  dirty_modems_.insert(result.modem);
-  wake_.set();
+  modem_changed(result.modem);
   journal("balance", std::nullopt, http::dump(http::json_of(result)));
 }
 
 Result<std::vector<http::StreamEvent>> LiveFeed::append_queued(
     Store& store, const std::vector<store::NewMessage>& messages, TimePoint at) {
-  std::vector<http::StreamEvent> events;
-  events.reserve(messages.size());
+  std::vector<store::NewJournalEvent> rows;
+  rows.reserve(messages.size());
+  const std::string queued_at = http::format_rfc3339(at);
   for (const auto& message : messages) {
     store::MessageTags tags;
     tags.client = message.client;
     tags.reference = message.reference;
     tags.to = message.to;
     tags.parts = static_cast<int>(message.parts.size());
-    std::string data = message_data(message.id, "queued", at, "", tags);
-    auto id = store.append_journal("message", message.client, data, at);
-    if (!id) return id.error();
-    events.push_back(http::StreamEvent{*id, "message", std::move(data), message.client});
+    rows.push_back(
+        {"message", message.client, message_data(message.id, "queued", queued_at, "", tags)});
+  }
+  auto first = store.append_journal(rows, at);
+  if (!first) return first.error();
+  std::vector<http::StreamEvent> events;
+  events.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    events.push_back(http::StreamEvent{*first + static_cast<std::int64_t>(i), "message",
+                                       std::move(rows[i].data), std::move(rows[i].client)});
   }
   return events;
 }
 
 void LiveFeed::publish(const std::vector<http::StreamEvent>& events) {
   for (const auto& event : events) hub_.publish(event);
-  stats_dirty_ = true;
+  stats_changed();
+}
+
+// State events are built only while someone listens; a stream that opens reads the state
+// from the API (GET /api/v1/modems, /api/v1/stats).
+void LiveFeed::modem_changed(const std::string& modem_id) {
+  if (!hub_.has_subscribers()) return;
+  dirty_modems_.insert(modem_id);
   wake_.set();
 }
 
-void LiveFeed::modem_changed(const std::string& modem_id) {
-  dirty_modems_.insert(modem_id);
+void LiveFeed::stats_changed() {
+  if (!hub_.has_subscribers()) return;
+  stats_dirty_ = true;
   wake_.set();
 }
 
 void LiveFeed::part_sent(TimePoint at) {
   throughput_.record(at);
-  stats_dirty_ = true;
-  wake_.set();
+  stats_changed();
 }
 
 awaitable<Result<http::EventReplay>> LiveFeed::events_after(std::int64_t after, int limit) {
@@ -192,11 +245,6 @@ awaitable<void> LiveFeed::run() {
     co_await wake_.wait();
     wake_.reset();
     if (stopping_) break;
-    if (!hub_.has_subscribers()) {
-      dirty_modems_.clear();
-      stats_dirty_ = false;
-      continue;
-    }
     co_await flush();
     // Changes within the next interval are coalesced into one event each; statistics
     // still due come with the next round.

@@ -8,6 +8,7 @@
 #include "smsgw/http/json.hpp"
 #include "smsgw/http/openapi.hpp"
 #include "smsgw/http/requests.hpp"
+#include "smsgw/http/web_assets.hpp"
 
 namespace smsgw::http {
 
@@ -65,6 +66,9 @@ bool owns(const Caller& caller, const Message& message) {
 ApiResponse not_yours(const std::string& id) {
   return error_response("not_found", "message " + id + " does not exist");
 }
+
+// GET / and GET /assets/{name}: the dashboard's embedded files.
+bool is_page_route(RouteId route) { return route == RouteId::page || route == RouteId::asset; }
 
 template <class T>
 ApiResponse from_error(const Result<T>& result) {
@@ -143,8 +147,11 @@ awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const Rou
                                             std::string_view query, Caller caller) {
   const RouteId route = match.route->id;
   // Only the lists and the stream take query parameters; anywhere else one is a client's
-  // mistake.
-  if (route != RouteId::list_messages && route != RouteId::inbox && route != RouteId::events) {
+  // mistake. The page's files ignore theirs (a cache-busting "?v=2" is a browser's habit, not
+  // a mistake).
+  const bool takes_query = route == RouteId::list_messages || route == RouteId::inbox ||
+                           route == RouteId::events || is_page_route(route);
+  if (!takes_query) {
     if (auto empty = parse_empty_query(query); !empty) co_return from_error(empty);
   }
 
@@ -236,6 +243,21 @@ awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const Rou
       co_return event_stream(request, query, std::move(caller));
     case RouteId::stats:
       co_return co_await stats();
+    case RouteId::info: {
+      auto info = co_await gateway_.info();
+      if (!info) co_return from_error(info);
+      co_return json_response(200, json_of(*info, caller, auth_.enabled()));
+    }
+    case RouteId::page:
+    case RouteId::asset: {
+      const bool page = route == RouteId::page;
+      const auto* asset = find_web_asset(page ? "index.html" : "assets/" + match.param);
+      if (asset == nullptr) {
+        const std::string shown = page ? "/" : "/assets/" + match.param.substr(0, 200);
+        co_return error_response("not_found", "no such resource: " + shown);
+      }
+      co_return asset_response(*asset, request.if_none_match);
+    }
     case RouteId::inbox: {
       auto parsed = parse_inbox_query(query);
       if (!parsed) co_return from_error(parsed);

@@ -177,6 +177,26 @@ json json_of(const Stats& stats) {
               {"minute_start", format_rfc3339(stats.minute_start)}};
 }
 
+json json_of(const GatewayInfo& info, const Caller& caller, bool auth) {
+  json scopes = json::array();
+  for (const auto scope : {Scope::send, Scope::read, Scope::modems, Scope::admin}) {
+    if (caller.may(scope)) scopes.push_back(std::string(scope_name(scope)));
+  }
+  json alphabets = json::object();
+  for (const auto& alphabet : info.alphabets) {
+    alphabets[alphabet.name] =
+        json{{"locking", nullable(alphabet.locking)}, {"single", alphabet.single}};
+  }
+  return json{
+      {"version", info.version},
+      {"caller", json{{"name", caller.name}, {"scopes", std::move(scopes)}}},
+      {"auth", auth},
+      {"max_parts", info.max_parts},
+      {"alphabets", std::move(alphabets)},
+      {"shift_tables", info.shift_tables},
+  };
+}
+
 std::string dump(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }

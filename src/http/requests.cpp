@@ -391,7 +391,8 @@ Result<void> parse_balance(std::string_view body) {
 }
 
 Result<MessageQuery> parse_message_query(std::string_view query) {
-  auto parameters = parse_query(query, {"status", "limit", "before", "reference", "client"});
+  auto parameters =
+      parse_query(query, {"status", "limit", "before", "reference", "client", "to", "modem"});
   if (!parameters) return std::move(parameters).error();
   MessageQuery result;
   for (auto& [name, value] : *parameters) {
@@ -411,6 +412,9 @@ Result<MessageQuery> parse_message_query(std::string_view query) {
     } else if (name == "reference" || name == "client") {
       if (value.empty()) return validation("", name, "must not be empty");
       (name == "reference" ? result.reference : result.client) = std::move(value);
+    } else if (name == "to" || name == "modem") {
+      if (value.empty()) return validation("", name, "must not be empty");
+      (name == "to" ? result.to : result.modem) = std::move(value);
     } else {
       if (value.empty()) return validation("", "before", "must not be empty");
       result.before = std::move(value);

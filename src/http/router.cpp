@@ -7,9 +7,11 @@ namespace smsgw::http {
 namespace {
 
 // The API, one row per method and path. `open` routes skip bearer authentication:
-// liveness probes and the API description reveal nothing about messages or SIMs. `scope`
-// is what a [[client]] needs for the route (admin may do everything; live control needs it).
-constexpr std::array<Route, 17> kRoutes{{
+// liveness probes, the API description and the dashboard's files reveal nothing about
+// messages or SIMs (the page asks for a token before it reads any). `scope` is what a
+// [[client]] needs for the route (admin may do everything; live control needs it; none:
+// any authenticated caller).
+constexpr std::array<Route, 20> kRoutes{{
     {"GET", "/api/v1/messages", RouteId::list_messages, false, Scope::read},
     {"POST", "/api/v1/messages", RouteId::submit_messages, false, Scope::send},
     {"GET", "/api/v1/messages/{id}", RouteId::get_message, false, Scope::read},
@@ -24,15 +26,20 @@ constexpr std::array<Route, 17> kRoutes{{
     {"GET", "/api/v1/inbox", RouteId::inbox, false, Scope::read},
     {"GET", "/api/v1/events", RouteId::events, false, Scope::none},
     {"GET", "/api/v1/stats", RouteId::stats, false, Scope::read},
+    {"GET", "/api/v1/info", RouteId::info, false, Scope::none},
     {"GET", "/api/v1/openapi.json", RouteId::openapi, true, Scope::none},
     {"GET", "/healthz", RouteId::healthz, true, Scope::none},
     {"GET", "/metrics", RouteId::metrics, false, Scope::modems},
+    {"GET", "/", RouteId::page, true, Scope::none},
+    {"GET", "/assets/{name}", RouteId::asset, true, Scope::none},
 }};
 
-constexpr std::string_view kParam = "{id}";
+bool is_param(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
 
 // Matches `path` against `pattern` segment by segment; on success `raw_param` is the
-// segment under "{id}" (still percent-encoded).
+// segment under "{id}" or "{name}" (still percent-encoded).
 bool path_matches(std::string_view pattern, std::string_view path, std::string_view& raw_param) {
   while (!pattern.empty() || !path.empty()) {
     if (pattern.empty() || path.empty() || pattern.front() != '/' || path.front() != '/') {
@@ -44,7 +51,7 @@ bool path_matches(std::string_view pattern, std::string_view path, std::string_v
     const auto path_end = std::min(path.find('/'), path.size());
     const auto pattern_segment = pattern.substr(0, pattern_end);
     const auto path_segment = path.substr(0, path_end);
-    if (pattern_segment == kParam) {
+    if (is_param(pattern_segment)) {
       if (path_segment.empty()) return false;
       raw_param = path_segment;
     } else if (pattern_segment != path_segment) {

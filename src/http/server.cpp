@@ -139,7 +139,9 @@ awaitable<void> write_response(State& state, beast::tcp_stream& stream, ApiRespo
                                unsigned version, bool keep_alive, error_code& ec) {
   bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status), version};
   message.set(bhttp::field::date, state.date.now());
-  message.set(bhttp::field::content_type, response.content_type);
+  if (!response.content_type.empty()) {
+    message.set(bhttp::field::content_type, response.content_type);
+  }
   if (!response.location.empty()) message.set(bhttp::field::location, response.location);
   if (!response.allow.empty()) message.set(bhttp::field::allow, response.allow);
   if (!response.www_authenticate.empty()) {
@@ -150,9 +152,13 @@ awaitable<void> write_response(State& state, beast::tcp_stream& stream, ApiRespo
     message.set(bhttp::field::retry_after,
                 std::to_string(std::max<std::int64_t>(1, response.retry_after->count())));
   }
+  for (const auto& header : response.headers) message.set(header.name, header.value);
   message.body() = std::move(response.body);
   message.keep_alive(keep_alive);
   message.prepare_payload();
+  // RFC 9110 8.6: a 304's Content-Length could only be that of the 200 it stands for; send
+  // none rather than Beast's 0.
+  if (response.status == 304) message.erase(bhttp::field::content_length);
   const unsigned status_class = response.status / 100;
   if (status_class < state.handler.counters().responses_by_class.size()) {
     ++state.handler.counters().responses_by_class[status_class];
@@ -286,6 +292,7 @@ awaitable<void> serve(std::shared_ptr<State> state, tcp::socket socket) {
         .idempotency_key = request["Idempotency-Key"],
         .body = request.body(),
         .last_event_id = request["Last-Event-ID"],
+        .if_none_match = request[bhttp::field::if_none_match],
     };
     connection.stream.expires_never();
     ApiResponse response = co_await state->handler.handle(api_request);

@@ -4,20 +4,23 @@
 
 namespace smsgw::store {
 
-Result<std::int64_t> Store::append_journal(const std::string& type,
-                                           const std::optional<std::string>& client,
-                                           const std::string& data_json, TimePoint at) {
+Result<std::int64_t> Store::append_journal(std::span<const NewJournalEvent> events, TimePoint at) {
+  if (events.empty()) return make_error("store.error", "append_journal: no events");
   return impl_->transaction([&]() -> Result<std::int64_t> {
     STORE_TRY_ASSIGN(auto insert, impl_->q("INSERT INTO events (at, type, client, data) "
                                            "VALUES (?, ?, ?, ?)"));
-    STORE_TRY(insert->bind_all(at, type, client, data_json).run());
-    const auto id = static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db->handle()));
-    // Trimming in steps keeps the cost of an append flat: one DELETE per 1024 events.
-    if (id % 1024 == 0) {
-      STORE_TRY_ASSIGN(auto trim, impl_->q("DELETE FROM events WHERE id <= ?"));
-      STORE_TRY(trim->bind_all(id - kEventsKept).run());
+    std::int64_t first = 0;
+    for (const auto& event : events) {
+      STORE_TRY(insert->bind_all(at, event.type, event.client, event.data).run());
+      const auto id = static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db->handle()));
+      if (first == 0) first = id;
+      // Trimming in steps keeps the cost of an append flat: one DELETE per 1024 events.
+      if (id % 1024 == 0) {
+        STORE_TRY_ASSIGN(auto trim, impl_->q("DELETE FROM events WHERE id <= ?"));
+        STORE_TRY(trim->bind_all(id - kEventsKept).run());
+      }
     }
-    return id;
+    return first;
   });
 }
 
@@ -36,9 +39,7 @@ Result<std::vector<JournalEvent>> Store::journal_after(std::int64_t after, int l
 }
 
 Result<JournalBounds> Store::journal_bounds() {
-  // sqlite_sequence keeps the last id given even when its row has been trimmed.
-  STORE_TRY_ASSIGN(auto query, impl_->q("SELECT (SELECT MIN(id) FROM events), "
-                                        "(SELECT seq FROM sqlite_sequence WHERE name = 'events')"));
+  STORE_TRY_ASSIGN(auto query, impl_->q("SELECT MIN(id), MAX(id) FROM events"));
   STORE_TRY_ASSIGN(const bool row, query->step());
   JournalBounds bounds;
   if (row) {

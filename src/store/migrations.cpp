@@ -270,12 +270,12 @@ CREATE TABLE sim_pauses (
 )sql";
 
 // The dashboard: the live event journal that GET /api/v1/events replays after a reconnect
-// (Last-Event-ID = id; AUTOINCREMENT so that an id is never reused after the oldest rows
-// are trimmed), with the client a message event belongs to; and the message list's filters
-// by recipient (by index) and by modem.
+// (Last-Event-ID = id; trimming deletes only the oldest rows and always keeps the newest,
+// so max(id) + 1, SQLite's next rowid, never reuses an id), with the client a message
+// event belongs to; and the message list's filters by recipient (by index) and by modem.
 constexpr std::string_view kEventJournal = R"sql(
 CREATE TABLE events (
-  id     INTEGER PRIMARY KEY AUTOINCREMENT,
+  id     INTEGER PRIMARY KEY,
   at     INTEGER NOT NULL,
   type   TEXT NOT NULL,
   client TEXT,

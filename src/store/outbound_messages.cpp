@@ -116,17 +116,23 @@ Result<StoredMessage> Store::get_message(const std::string& id) {
 // cursor" while keeping `id < ?` an index range.
 Result<MessagePage> Store::list_messages(const ListQuery& query_in) {
   const int limit = std::clamp(query_in.limit, 1, 1000);
-  // The most selective filter given picks the index (reference, then client, then status);
-  // the others are checked on its rows. ?1 status, ?2 before, ?3 limit, ?4 reference,
-  // ?5 client.
+  // The most selective filter given picks the index (reference, then recipient, then
+  // client, then status); the others, and the modem (no index), are checked on its rows,
+  // walked in id order. ?1 status, ?2 before, ?3 limit, ?4 reference, ?5 client,
+  // ?6 recipient, ?7 modem.
 #define OTHER_FILTERS                                                                \
   " (?1 IS NULL OR status = ?1) AND (?4 IS NULL OR reference = ?4) AND (?5 IS NULL " \
-  "OR client = ?5) AND id < COALESCE(?2, '~') "
+  "OR client = ?5) AND (?6 IS NULL OR recipient = ?6) AND (?7 IS NULL OR "           \
+  "assigned_modem = ?7) AND id < COALESCE(?2, '~') "
   std::unique_ptr<Query> query;
   if (query_in.reference) {
     STORE_TRY_ASSIGN(query, impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages INDEXED BY "
                                      "messages_by_reference WHERE reference = ?4 AND" OTHER_FILTERS
                                      "ORDER BY reference, id DESC LIMIT ?3"));
+  } else if (query_in.recipient) {
+    STORE_TRY_ASSIGN(query, impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages INDEXED BY "
+                                     "messages_by_recipient WHERE recipient = ?6 AND" OTHER_FILTERS
+                                     "ORDER BY recipient, id DESC LIMIT ?3"));
   } else if (query_in.client) {
     STORE_TRY_ASSIGN(query, impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages INDEXED BY "
                                      "messages_by_client WHERE client = ?5 AND" OTHER_FILTERS
@@ -143,6 +149,7 @@ Result<MessagePage> Store::list_messages(const ListQuery& query_in) {
       1, query_in.status ? std::optional<std::string>(to_string(*query_in.status)) : std::nullopt);
   query->bind(2, query_in.before).bind(3, limit + 1);
   query->bind(4, query_in.reference).bind(5, query_in.client);
+  query->bind(6, query_in.recipient).bind(7, query_in.modem);
   MessagePage page;
   while (true) {
     STORE_TRY_ASSIGN(const bool row, query->step());

@@ -13,9 +13,11 @@
 #include <vector>
 
 #include "smsgw/common/result.hpp"
+#include "smsgw/config/config.hpp"
 #include "smsgw/gateway/dispatcher.hpp"
 #include "smsgw/http/gateway_api.hpp"
 #include "smsgw/modem/modem.hpp"
+#include "smsgw/pdu/pdu.hpp"
 #include "smsgw/store/records.hpp"
 
 namespace smsgw::gateway {
@@ -50,5 +52,13 @@ void add_webhook_backlog(const store::WebhookBacklog& backlog, store::TimePoint 
 // ("unsupported", "other_client"), the other failures map to "timeout", "validation" or
 // "unavailable" (gateway_api.hpp).
 Result<http::UssdReply> to_api(const Result<modem::UssdReply>& reply);
+
+// GET /api/v1/info's facts about the gateway: the project's version, [sms] max_parts and
+// shift_tables, and the alphabets: "default", then each shift table (config order, once).
+http::GatewayInfo gateway_info(const config::SmsConfig& sms);
+
+// One alphabet of GET /api/v1/info from the codec's own tables (smsgw/pdu/alphabets.hpp):
+// the default alphabet and its extension table when `language` is none.
+http::Gsm7Alphabet gsm7_alphabet(std::string name, std::optional<pdu::NationalLanguage> language);
 
 }  // namespace smsgw::gateway

@@ -97,6 +97,7 @@ class Gateway final : public http::GatewayApi,
   http::EventHub& event_hub() override { return feed_.hub(); }
   awaitable<Result<http::EventReplay>> events_after(std::int64_t after, int limit) override;
   awaitable<Result<http::Stats>> stats() override;
+  awaitable<Result<http::GatewayInfo>> info() override;
 
   // modem::ModemListener
   void on_state_changed(const modem::ModemSnapshot& snapshot) override;

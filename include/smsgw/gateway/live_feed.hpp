@@ -69,6 +69,10 @@ class LiveFeed {
 
  private:
   void journal(std::string type, std::optional<std::string> client, std::string data);
+  awaitable<void> write_journal(std::string type, std::optional<std::string> client,
+                                std::string data);
+  awaitable<void> write_message(std::string id, std::string status, std::string modem);
+  void stats_changed();
   awaitable<void> flush();
 
   store::StoreWorker& store_;

@@ -16,9 +16,15 @@
 //   pause records who paused: "token" when the request carries a bearer token, else "api".
 // - GET /api/v1/events takes its token also as ?access_token= (an EventSource cannot send
 //   headers; the target is never logged) and its Last-Event-ID also as ?last_event_id=.
-// - Open routes (no token needed even when tokens are configured): GET /healthz and
-//   GET /api/v1/openapi.json. /metrics needs a token when tokens are configured (it shows
-//   operators, modems and balances).
+// - Open routes (no token needed even when tokens are configured): GET /healthz,
+//   GET /api/v1/openapi.json, and the dashboard's files GET / and GET /assets/{name}
+//   (web_assets.hpp: ETag, 304 for a matching If-None-Match, the page's security headers; a
+//   query string on them is ignored; an unknown name is 404 like any unknown path).
+//   /metrics needs a token when tokens are configured (it shows operators, modems and
+//   balances).
+// - GET /api/v1/info answers any authenticated caller (no scope needed): the gateway's
+//   version and encoding tables (GatewayApi::info) with the caller's name and scopes and
+//   whether authentication is on.
 // - An exception escaping the facade is a bug: answered 500 "internal", logged at error level.
 //   Nothing is logged per request at info level.
 #pragma once
@@ -39,14 +45,16 @@ namespace smsgw::http {
 
 inline constexpr std::string_view kJsonContentType = "application/json";
 
+// A header that is absent is empty.
 struct ApiRequest {
-  std::string_view method;  // "GET"
-  std::string_view target;  // "/api/v1/messages?limit=5"
-  std::string_view content_type;
-  std::string_view authorization;
-  std::string_view idempotency_key;  // empty when absent
-  std::string_view body;
-  std::string_view last_event_id{};  // the Last-Event-ID header; empty when absent
+  std::string_view method{};  // "GET"
+  std::string_view target{};  // "/api/v1/messages?limit=5"
+  std::string_view content_type{};
+  std::string_view authorization{};
+  std::string_view idempotency_key{};
+  std::string_view body{};
+  std::string_view last_event_id{};  // the Last-Event-ID header
+  std::string_view if_none_match{};  // the page's files: 304 when it names their ETag
 };
 
 // GET /api/v1/events was accepted: the server answers with the event stream
@@ -56,10 +64,17 @@ struct EventStreamStart {
   std::optional<std::int64_t> last_event_id;  // replay the journal after this id
 };
 
+// A header of an answer beyond those ApiResponse names; `name` is a literal.
+struct ResponseHeader {
+  std::string_view name;  // "ETag"
+  std::string value;
+};
+
 struct ApiResponse {
   unsigned status = 200;
   std::string body;
-  std::string_view content_type = kJsonContentType;
+  std::string_view content_type = kJsonContentType;  // empty: no Content-Type (a 304)
+  std::vector<ResponseHeader> headers;               // written in this order
   std::string location;               // 202 for one message
   std::string allow;                  // 405
   std::string_view www_authenticate;  // 401

@@ -146,13 +146,17 @@ struct Message {
   std::optional<std::string> callback_url;
 };
 
-// GET /api/v1/messages?status=&limit=&before=&reference=&client=
+// GET /api/v1/messages?status=&limit=&before=&reference=&client=&to=&modem=
 struct MessageQuery {
   std::optional<std::string> status;  // one of Message::status values
   int limit = 50;                     // 1..1000
   std::optional<std::string> before;  // id: only messages older than this one
   std::optional<std::string> reference;  // exact match
   std::optional<std::string> client;     // exact match
+  // The recipient as a user writes it; the gateway normalises it as a submission's `to`
+  // ("validation", "to: ..." when it cannot) and matches Message::to exactly.
+  std::optional<std::string> to;
+  std::optional<std::string> modem;  // exact match on Message::modem (the assigned modem)
 };
 
 struct MessagePage {
@@ -326,6 +330,26 @@ struct Stats {
 };
 
 // ---------------------------------------------------------------------------------------
+// The gateway itself (GET /api/v1/info)
+
+// One GSM 7-bit alphabet the encoder may use (TS 23.038 6.2.1, 6.2.1.1, Annex A), each table
+// by code 0x00..0x7F: the character as UTF-8, "" where the code has none (always the escape
+// 0x1B), so a client counts septets as the codec does.
+struct Gsm7Alphabet {
+  std::string name;  // "default", or the [sms] shift_tables name ("turkish")
+  // 128 entries; none when the language has no locking-shift table (Spanish).
+  std::optional<std::vector<std::string>> locking;
+  std::vector<std::string> single;  // 128 entries: the single-shift (extension) table
+};
+
+struct GatewayInfo {
+  std::string version;                    // the gateway's version, "0.1.0"
+  std::uint32_t max_parts = 10;           // [sms] max_parts
+  std::vector<std::string> shift_tables;  // [sms] shift_tables, as configured
+  std::vector<Gsm7Alphabet> alphabets;    // "default" first, then one per shift table
+};
+
+// ---------------------------------------------------------------------------------------
 
 class GatewayApi {
  public:
@@ -381,6 +405,10 @@ class GatewayApi {
   // "unavailable" when the store cannot be read.
   virtual awaitable<Result<EventReplay>> events_after(std::int64_t after, int limit) = 0;
   virtual awaitable<Result<Stats>> stats() = 0;
+
+  // What the gateway is and can encode (the running configuration, after a reload the new
+  // one); the HTTP layer adds the caller and whether authentication is on.
+  virtual awaitable<Result<GatewayInfo>> info() = 0;
 };
 
 }  // namespace smsgw::http

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "smsgw/http/bearer_auth.hpp"
 #include "smsgw/http/gateway_api.hpp"
 
 namespace smsgw::http {
@@ -36,6 +37,12 @@ nlohmann::json json_of(const UssdReply& reply);
 nlohmann::json json_of(const InboxPage& page);
 // GET /api/v1/stats and the stream's `stats` event.
 nlohmann::json json_of(const Stats& stats);
+// GET /api/v1/info: {"version", "caller": {"name", "scopes"}, "auth", "max_parts",
+//  "alphabets": {"default": {"locking", "single"}, "<language>": ...}, "shift_tables"}.
+// `scopes` is what the caller may do, in the order send, read, modems, admin (admin implies
+// the others); `locking` is null for a language without a locking-shift table; `auth`
+// tells whether tokens or clients are configured.
+nlohmann::json json_of(const GatewayInfo& info, const Caller& caller, bool auth);
 
 // Compact JSON text; invalid UTF-8 in a string is replaced, never thrown about.
 std::string dump(const nlohmann::json& value);

@@ -58,7 +58,8 @@ inline constexpr std::size_t kMaxReferenceLength = 64;
 // Longest callback_url in bytes.
 inline constexpr std::size_t kMaxCallbackUrlLength = 2048;
 
-// GET /api/v1/messages?status=&limit=&before=&reference=&client=
+// GET /api/v1/messages?status=&limit=&before=&reference=&client=&to=&modem= (to is passed on
+// as given: the gateway normalises it).
 Result<MessageQuery> parse_message_query(std::string_view query);
 // GET /api/v1/inbox?limit=&before=&since=&from=&modem=
 Result<InboxQuery> parse_inbox_query(std::string_view query);

@@ -7,8 +7,8 @@
 //   query string: split it off with split_target()). A path that no route has -> not_found
 //   (404); a path some route has but not with this method -> method_not_allowed (405) with
 //   `allow` listing the path's methods in table order ("GET, POST").
-// - A "{id}" pattern segment matches one non-empty path segment; it is percent-decoded into
-//   `param` (a malformed escape or a decoded '/' is not_found).
+// - A "{id}" (or "{name}") pattern segment matches one non-empty path segment; it is
+//   percent-decoded into `param` (a malformed escape or a decoded '/' is not_found).
 #pragma once
 
 #include <span>
@@ -37,11 +37,14 @@ enum class RouteId {
   modem_reset,
   events,
   stats,
+  info,   // GET /api/v1/info: who the caller is and what the gateway can encode
+  page,   // GET /: the dashboard (web/index.html)
+  asset,  // GET /assets/{name}: its files (web/assets/)
 };
 
 struct Route {
   std::string_view method;   // "GET", "POST", "DELETE"
-  std::string_view pattern;  // "/api/v1/messages/{id}"
+  std::string_view pattern;  // "/api/v1/messages/{id}", "/assets/{name}"
   RouteId id;
   bool open;    // answered without a bearer token even when tokens are configured
   Scope scope;  // what a caller needs (bearer_auth.hpp); none for open routes
@@ -53,7 +56,7 @@ struct RouteMatch {
   enum class Outcome { found, not_found, method_not_allowed };
   Outcome outcome = Outcome::not_found;
   const Route* route = nullptr;  // set when found
-  std::string param;             // the decoded {id} segment, when the pattern has one
+  std::string param;             // the decoded {id} or {name} segment, when the pattern has one
   std::string allow;             // set when method_not_allowed
 };
 

@@ -308,8 +308,15 @@ struct JournalEvent {
   std::string data;  // the event's JSON object
 };
 
+// One event to append to the journal.
+struct NewJournalEvent {
+  std::string type;
+  std::optional<std::string> client;
+  std::string data;
+};
+
 // The journal's ids: the first one still kept and the last one given (0 when none ever
-// was); first > last when every event has been trimmed.
+// was).
 struct JournalBounds {
   std::int64_t first = 1;
   std::int64_t last = 0;
@@ -339,12 +346,15 @@ struct WebhookBacklog {
 // ---------------------------------------------------------------------------------------
 // Queries
 
+// Store::list_messages filters; every one given must hold.
 struct ListQuery {
-  std::optional<MessageStatus> status;
-  int limit = 50;                        // clamped to 1..1000
-  std::optional<std::string> before;     // id cursor: only older messages
-  std::optional<std::string> reference;  // exact match (index messages_by_reference)
-  std::optional<std::string> client;     // exact match (index messages_by_client)
+  std::optional<MessageStatus> status{};
+  int limit = 50;                          // clamped to 1..1000
+  std::optional<std::string> before{};     // id cursor: only older messages
+  std::optional<std::string> reference{};  // exact match (index messages_by_reference)
+  std::optional<std::string> client{};     // exact match (index messages_by_client)
+  std::optional<std::string> recipient{};  // exact, "+49..." (index messages_by_recipient)
+  std::optional<std::string> modem{};      // assigned_modem, exact (no index: checked per row)
 };
 
 struct MessagePage {

@@ -272,12 +272,11 @@ class Store {
                                        const std::string& url, TimePoint now,
                                        WebhookKind kind = WebhookKind::webhook,
                                        const std::optional<std::string>& client = std::nullopt);
-  // The event journal (event_journal.cpp). append_journal returns the new event's id and
-  // trims the journal to its newest kEventsKept entries now and then.
+  // The event journal (event_journal.cpp). append_journal appends `events` in order, with
+  // consecutive ids, and returns the first one's id; now and then it trims the journal to
+  // its newest kEventsKept entries (never the newest).
   static constexpr std::int64_t kEventsKept = 100'000;
-  Result<std::int64_t> append_journal(const std::string& type,
-                                      const std::optional<std::string>& client,
-                                      const std::string& data_json, TimePoint at);
+  Result<std::int64_t> append_journal(std::span<const NewJournalEvent> events, TimePoint at);
   // Up to `limit` events with id > after, ascending.
   Result<std::vector<JournalEvent>> journal_after(std::int64_t after, int limit);
   Result<JournalBounds> journal_bounds();

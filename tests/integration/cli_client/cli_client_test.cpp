@@ -481,5 +481,16 @@ TEST(CliMessages, FiltersByReferenceAndClient) {
   EXPECT_EQ(api.requests()[0].target, "/api/v1/messages?limit=50&reference=order%2017&client=shop");
 }
 
+TEST(CliMessages, FiltersByRecipientAndModem) {
+  FakeApi api([](const RecordedRequest&) {
+    return CannedReply{200, R"({"messages":[],"next_before":null})"};
+  });
+  const auto result = run({"messages", "--to", "+49 151 123", "--modem", "usb:1-2", "--status",
+                           "sent", "--url", api.url()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(api.requests()[0].target,
+            "/api/v1/messages?limit=50&status=sent&to=%2B49%20151%20123&modem=usb%3A1-2");
+}
+
 }  // namespace
 }  // namespace smsgw::test

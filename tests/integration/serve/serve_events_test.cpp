@@ -77,7 +77,8 @@ TEST(ServeEvents, AMessageIsSeenQueuedSendingSentDeliveredInOrder) {
   EXPECT_NE(stream.head().find("Content-Type: text/event-stream"), std::string::npos)
       << stream.head();
 
-  const auto id = gw.submit_ok("+491511000101", "watch me");
+  const std::string reference = "say \"hi\" \\ \u00e4";  // escapes in the event's JSON
+  const auto id = gw.submit_ok("+491511000101", "watch me", {{"reference", reference}});
   const auto events =
       stream.until([&](const StreamedEvent& e) { return is_status_of(e, id, "delivered"); }, 20s,
                    "message " + id + " delivered");
@@ -92,6 +93,7 @@ TEST(ServeEvents, AMessageIsSeenQueuedSendingSentDeliveredInOrder) {
     const auto data = event.json();
     EXPECT_EQ(data.value("to", ""), "+491511000101");
     EXPECT_EQ(data.value("parts", 0), 1);
+    EXPECT_EQ(data.value("reference", ""), reference);
   }
   const auto delivered = events.back().json();
   EXPECT_EQ(delivered.value("modem", ""), "modem0");

@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "smsgw/common/version.hpp"
+
 namespace smsgw::gateway {
 namespace {
 
@@ -230,6 +232,49 @@ TEST(ApiMapping, UssdRepliesAndFailures) {
       Result<modem::UssdReply>(make_error(ErrorCode::modem_not_ready, "the modem is absent")));
   ASSERT_FALSE(not_ready);
   EXPECT_EQ(not_ready.error().code, "unavailable");
+}
+
+// GET /api/v1/info's alphabets come from the codec's tables: the default alphabet (TS
+// 23.038 6.2.1) and its extension table (6.2.1.1), then each configured shift table.
+TEST(ApiMapping, GatewayInfoHasTheDefaultAlphabetAndEachShiftTable) {
+  config::SmsConfig sms;
+  sms.max_parts = 4;
+  sms.shift_tables = {"turkish", "spanish"};
+  const auto info = gateway_info(sms);
+  EXPECT_EQ(info.version, kVersion);
+  EXPECT_FALSE(info.version.empty());
+  EXPECT_EQ(info.max_parts, 4u);
+  EXPECT_EQ(info.shift_tables, sms.shift_tables);
+  ASSERT_EQ(info.alphabets.size(), 3u);
+
+  const auto& standard = info.alphabets[0];
+  EXPECT_EQ(standard.name, "default");
+  ASSERT_TRUE(standard.locking.has_value());
+  ASSERT_EQ(standard.locking->size(), 128u);
+  ASSERT_EQ(standard.single.size(), 128u);
+  EXPECT_EQ((*standard.locking)[0x00], "@");
+  EXPECT_EQ((*standard.locking)[0x01], "\u00A3");  // £, as UTF-8
+  EXPECT_EQ((*standard.locking)[0x0A], "\n");
+  EXPECT_EQ((*standard.locking)[0x1B], "");  // the escape
+  EXPECT_EQ((*standard.locking)[0x20], " ");
+  EXPECT_EQ(standard.single[0x65], "\u20AC");  // €
+  EXPECT_EQ(standard.single[0x3C], "[");
+  EXPECT_EQ(standard.single[0x1B], "");
+  EXPECT_EQ(standard.single[0x41], "");  // unassigned
+
+  EXPECT_EQ(info.alphabets[1].name, "turkish");
+  ASSERT_TRUE(info.alphabets[1].locking.has_value());
+  EXPECT_EQ((*info.alphabets[1].locking)[0x04], "\u20AC");  // A.3.1
+  EXPECT_EQ(info.alphabets[2].name, "spanish");
+  EXPECT_FALSE(info.alphabets[2].locking.has_value());  // A.3 has no Spanish table
+  EXPECT_EQ(info.alphabets[2].single[0x09], "\u00E7");  // A.2.2: ç
+}
+
+TEST(ApiMapping, GatewayInfoWithoutShiftTablesListsOnlyTheDefault) {
+  const auto info = gateway_info(config::SmsConfig{});
+  EXPECT_TRUE(info.shift_tables.empty());
+  ASSERT_EQ(info.alphabets.size(), 1u);
+  EXPECT_EQ(info.alphabets[0].name, "default");
 }
 
 }  // namespace

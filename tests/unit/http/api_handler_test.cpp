@@ -229,6 +229,35 @@ TEST_F(ApiHandlerTest, GetListAndCancelMessages) {
   EXPECT_EQ(response.status, 404u);
 }
 
+// `to` and `modem` reach the gateway as given (the gateway normalises `to`), and its
+// refusal of a number is a 422 naming `to`.
+TEST_F(ApiHandlerTest, ListMessagesByRecipientAndModem) {
+  (void)call("POST", "/api/v1/messages", R"({"to":"+491","text":"a"})");
+  (void)call("POST", "/api/v1/messages", R"({"to":"+492","text":"b"})");
+  gateway.messages["01HX1000"].modem = "m1";
+  gateway.messages["01HX1001"].modem = "m2";
+
+  auto response = call("GET", "/api/v1/messages?to=%2B492");
+  EXPECT_EQ(response.status, 200u);
+  EXPECT_EQ(gateway.last_query.to, "+492");
+  auto page = json::parse(response.body);
+  ASSERT_EQ(page.at("messages").size(), 1u);
+  EXPECT_EQ(page.at("messages")[0].at("id"), "01HX1001");
+
+  response = call("GET", "/api/v1/messages?modem=m1&status=queued");
+  EXPECT_EQ(gateway.last_query.modem, "m1");
+  EXPECT_FALSE(gateway.last_query.to.has_value());
+  page = json::parse(response.body);
+  ASSERT_EQ(page.at("messages").size(), 1u);
+  EXPECT_EQ(page.at("messages")[0].at("id"), "01HX1000");
+
+  gateway.fail_next = Error{"validation", "to: number.ambiguous: 22022 is not a number"};
+  response = call("GET", "/api/v1/messages?to=22022");
+  EXPECT_EQ(response.status, 422u);
+  EXPECT_EQ(error_of(response).at("field"), "to");
+  EXPECT_EQ(call("GET", "/api/v1/messages?to=").status, 422u);
+}
+
 TEST_F(ApiHandlerTest, ModemsUssdBalanceInbox) {
   auto response = call("GET", "/api/v1/modems");
   EXPECT_EQ(response.status, 200u);

@@ -58,6 +58,8 @@ class FakeGateway final : public GatewayApi {
     MessagePage page;
     for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
       if (query.status && it->second.status != *query.status) continue;
+      if (query.to && it->second.to != *query.to) continue;
+      if (query.modem && it->second.modem != query.modem) continue;
       if (static_cast<int>(page.messages.size()) == query.limit) {
         page.next_before = page.messages.back().id;
         break;
@@ -202,6 +204,12 @@ class FakeGateway final : public GatewayApi {
   std::int64_t journal_first = 1;
   int replays = 0;
   Stats stats_answer;
+
+  GatewayInfo gateway_info{"9.9.9", 7, {}, {}};  // what info() answers
+  awaitable<Result<GatewayInfo>> info() override {
+    if (auto error = take_failure()) co_return *error;
+    co_return gateway_info;
+  }
 
  private:
   std::optional<Error> take_failure() {

@@ -80,6 +80,22 @@ TEST(RequestsTags, MessageListFilters) {
   EXPECT_EQ(parse_message_query("client=").error().message, "client: must not be empty");
 }
 
+// The recipient goes to the gateway as typed (it normalises it like a submission's `to`).
+TEST(RequestsTags, MessageListRecipientAndModemFilters) {
+  auto query = parse_message_query("to=0151%20123%204567&modem=usb%3A1-2&limit=5");
+  ASSERT_TRUE(query.ok()) << query.error().message;
+  EXPECT_EQ(query->to, "0151 123 4567");
+  EXPECT_EQ(query->modem, "usb:1-2");
+  EXPECT_EQ(query->limit, 5);
+  query = parse_message_query("to=%2B4915112345678");
+  ASSERT_TRUE(query.ok());
+  EXPECT_EQ(query->to, "+4915112345678");
+  EXPECT_FALSE(query->modem.has_value());
+  EXPECT_EQ(parse_message_query("to=").error().message, "to: must not be empty");
+  EXPECT_EQ(parse_message_query("modem=").error().message, "modem: must not be empty");
+  EXPECT_EQ(parse_message_query("to=1&to=2").error().message, "to: given twice");
+}
+
 TEST(RequestsTags, InboxFilters) {
   auto query = parse_inbox_query("since=2024-05-01T12:00:00%2B02:00&from=%2B4917012&modem=m1");
   ASSERT_TRUE(query.ok()) << query.error().message;

@@ -40,6 +40,10 @@ INSTANTIATE_TEST_SUITE_P(
         FoundCase{"GET", "/api/v1/openapi.json", RouteId::openapi, ""},
         FoundCase{"GET", "/healthz", RouteId::healthz, ""},
         FoundCase{"GET", "/metrics", RouteId::metrics, ""},
+        FoundCase{"GET", "/api/v1/info", RouteId::info, ""},
+        FoundCase{"GET", "/", RouteId::page, ""},
+        FoundCase{"GET", "/assets/app.js", RouteId::asset, "app.js"},
+        FoundCase{"GET", "/assets/a%20b.css", RouteId::asset, "a b.css"},
         // Percent-escapes in a parameter are decoded.
         FoundCase{"GET", "/api/v1/messages/a%20b%2Bc", RouteId::get_message, "a b+c"},
         FoundCase{"POST", "/api/v1/modems/usb%3A1-2/ussd", RouteId::modem_ussd, "usb:1-2"}));
@@ -66,7 +70,12 @@ using Outcome = RouteMatch::Outcome;
 INSTANTIATE_TEST_SUITE_P(
     Table, RouterMiss,
     ::testing::Values(
-        MissCase{"GET", "/", Outcome::not_found, ""}, MissCase{"GET", "", Outcome::not_found, ""},
+        MissCase{"GET", "//", Outcome::not_found, ""}, MissCase{"GET", "", Outcome::not_found, ""},
+        MissCase{"GET", "/index.html", Outcome::not_found, ""},
+        MissCase{"GET", "/assets", Outcome::not_found, ""},
+        MissCase{"GET", "/assets/", Outcome::not_found, ""},
+        MissCase{"GET", "/assets/a/b.js", Outcome::not_found, ""},
+        MissCase{"GET", "/assets/a%2Fb.js", Outcome::not_found, ""},
         MissCase{"GET", "/api/v1", Outcome::not_found, ""},
         MissCase{"GET", "/api/v1/messages/", Outcome::not_found, ""},
         MissCase{"GET", "/api/v1/messages//", Outcome::not_found, ""},
@@ -86,6 +95,8 @@ INSTANTIATE_TEST_SUITE_P(
         MissCase{"GET", "/api/v1/modems/m/ussd", Outcome::method_not_allowed, "POST"},
         MissCase{"GET", "/api/v1/balance", Outcome::method_not_allowed, "POST"},
         MissCase{"POST", "/healthz", Outcome::method_not_allowed, "GET"},
+        MissCase{"POST", "/", Outcome::method_not_allowed, "GET"},
+        MissCase{"DELETE", "/assets/app.js", Outcome::method_not_allowed, "GET"},
         MissCase{"HEAD", "/metrics", Outcome::method_not_allowed, "GET"},
         MissCase{"get", "/metrics", Outcome::method_not_allowed, "GET"}));
 
@@ -99,9 +110,10 @@ TEST(Router, TableHasOneRowPerMethodAndPattern) {
   }
 }
 
-TEST(Router, OnlyHealthAndApiDescriptionAreOpen) {
+TEST(Router, OnlyHealthApiDescriptionAndThePagesFilesAreOpen) {
   for (const auto& route : routes()) {
-    const bool expected_open = route.id == RouteId::healthz || route.id == RouteId::openapi;
+    const bool expected_open = route.id == RouteId::healthz || route.id == RouteId::openapi ||
+                               route.id == RouteId::page || route.id == RouteId::asset;
     EXPECT_EQ(route.open, expected_open) << route.pattern;
   }
 }

@@ -22,10 +22,14 @@ TEST_F(StoreTest, JournalEventsAreReadBackInIdOrderAfterAnId) {
   EXPECT_EQ(bounds->last, 0);
   EXPECT_EQ(bounds->first, 1);
 
-  const auto a = store_->append_journal("message", std::string("shop"), R"({"n":1})", at(1));
-  const auto b = store_->append_journal("inbound", std::nullopt, R"({"n":2})", at(2));
-  const auto c = store_->append_journal("balance", std::nullopt, R"({"n":3})", at(3));
-  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  const NewJournalEvent first{"message", std::string("shop"), R"({"n":1})"};
+  const auto a = store_->append_journal({&first, 1}, at(1));
+  const std::vector<NewJournalEvent> two{{"inbound", std::nullopt, R"({"n":2})"},
+                                         {"balance", std::nullopt, R"({"n":3})"}};
+  const auto b = store_->append_journal(two, at(2));
+  ASSERT_TRUE(b.ok());
+  const auto c = std::optional<std::int64_t>(*b + 1);  // consecutive ids in one append
+  ASSERT_TRUE(a.ok());
   EXPECT_LT(*a, *b);
   EXPECT_LT(*b, *c);
 
@@ -36,11 +40,11 @@ TEST_F(StoreTest, JournalEventsAreReadBackInIdOrderAfterAnId) {
   EXPECT_EQ((*after_a)[0].type, "inbound");
   EXPECT_FALSE((*after_a)[0].client.has_value());
   EXPECT_EQ((*after_a)[1].data, R"({"n":3})");
-  EXPECT_EQ((*after_a)[1].at, at(3));
+  EXPECT_EQ((*after_a)[1].at, at(2));
 
-  auto first = store_->journal_after(0, 1);
-  ASSERT_EQ(first->size(), 1u);
-  EXPECT_EQ(first->front().client, std::optional<std::string>("shop"));
+  auto oldest = store_->journal_after(0, 1);
+  ASSERT_EQ(oldest->size(), 1u);
+  EXPECT_EQ(oldest->front().client, std::optional<std::string>("shop"));
   EXPECT_EQ(store_->journal_bounds()->first, *a);
   EXPECT_EQ(store_->journal_bounds()->last, *c);
 }
@@ -49,8 +53,9 @@ TEST_F(StoreTest, JournalKeepsItsNewestEntriesAndNeverReusesAnId) {
   std::int64_t last = 0;
   const std::int64_t total = Store::kEventsKept + 2048;
   ASSERT_TRUE(store_->begin_batch().ok());  // one commit, as the store worker would
+  const NewJournalEvent event{"message", std::nullopt, "{}"};
   for (std::int64_t i = 0; i < total; ++i) {
-    auto id = store_->append_journal("message", std::nullopt, "{}", at(1));
+    auto id = store_->append_journal({&event, 1}, at(1));
     ASSERT_TRUE(id.ok());
     last = *id;
   }
@@ -63,9 +68,10 @@ TEST_F(StoreTest, JournalKeepsItsNewestEntriesAndNeverReusesAnId) {
   EXPECT_LE(bounds->last - bounds->first + 1, Store::kEventsKept + 1023);
   EXPECT_GE(bounds->last - bounds->first + 1, Store::kEventsKept);
 
-  // Even with every row deleted, the next id continues (AUTOINCREMENT).
-  exec_on(dir_.path() / "smsgw.db", "DELETE FROM events");
-  const auto next = store_->append_journal("message", std::nullopt, "{}", at(2));
+  // Trimming never takes the newest, so the next id continues after the last one given.
+  exec_on(dir_.path() / "smsgw.db",
+          "DELETE FROM events WHERE id < " + std::to_string(bounds->last));
+  const auto next = store_->append_journal({&event, 1}, at(2));
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(*next, last + 1);
 }

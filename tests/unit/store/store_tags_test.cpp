@@ -89,6 +89,64 @@ TEST_F(StoreTags, ListsFilterByReferenceAndClientNewestFirstWithPages) {
   EXPECT_EQ(store_->list_messages(ListQuery{})->messages.size(), 15u);
 }
 
+// `recipient` walks the index messages_by_recipient; `modem` (the assigned modem) is checked
+// on the rows of whichever walk the other filters chose.
+TEST_F(StoreTags, ListsFilterByRecipientAndModemNewestFirstWithPages) {
+  std::vector<std::string> to_a;  // in creation order
+  std::vector<std::string> via_m1;
+  for (int i = 0; i < 4; ++i) {
+    to_a.push_back(add(tagged("+4915100000001", "shop", std::nullopt), at(10 * i)));
+    add(tagged("+4915100000002", "shop", std::nullopt), at(10 * i + 1));
+  }
+  for (std::size_t i = 0; i < to_a.size(); i += 2) {
+    ASSERT_TRUE(store_->claim_message(to_a[i], "m1", at(100 + static_cast<int>(i))).ok());
+    via_m1.push_back(to_a[i]);
+  }
+  const auto other = add(message_to("+4915100000003"), at(50));
+  ASSERT_TRUE(store_->claim_message(other, "m1", at(101)).ok());
+
+  ListQuery q;
+  q.recipient = "+4915100000001";
+  q.limit = 3;
+  auto page = store_->list_messages(q);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  EXPECT_EQ(ids_of(*page), (std::vector<std::string>{to_a[3], to_a[2], to_a[1]}));
+  ASSERT_TRUE(page->next_before.has_value());
+  q.before = page->next_before;
+  page = store_->list_messages(q);
+  EXPECT_EQ(ids_of(*page), (std::vector<std::string>{to_a[0]}));
+  EXPECT_FALSE(page->next_before.has_value());
+
+  ListQuery recipient_and_modem;
+  recipient_and_modem.recipient = "+4915100000001";
+  recipient_and_modem.modem = "m1";
+  page = store_->list_messages(recipient_and_modem);
+  EXPECT_EQ(ids_of(*page), (std::vector<std::string>{via_m1[1], via_m1[0]}));
+  recipient_and_modem.status = MessageStatus::queued;
+  EXPECT_TRUE(store_->list_messages(recipient_and_modem)->messages.empty());
+
+  ListQuery by_modem;
+  by_modem.modem = "m1";
+  by_modem.limit = 2;
+  page = store_->list_messages(by_modem);
+  EXPECT_EQ(ids_of(*page), (std::vector<std::string>{other, via_m1[1]}));
+  by_modem.before = page->next_before;
+  page = store_->list_messages(by_modem);
+  EXPECT_EQ(ids_of(*page), (std::vector<std::string>{via_m1[0]}));
+  EXPECT_FALSE(page->next_before.has_value());
+  by_modem = ListQuery{};
+  by_modem.modem = "m1";
+  by_modem.client = "shop";
+  EXPECT_EQ(store_->list_messages(by_modem)->messages.size(), 2u);
+
+  ListQuery none;
+  none.recipient = "+4915100000009";
+  EXPECT_TRUE(store_->list_messages(none)->messages.empty());
+  none = ListQuery{};
+  none.modem = "m2";
+  EXPECT_TRUE(store_->list_messages(none)->messages.empty());
+}
+
 TEST_F(StoreTags, CallbackRowsCarryTheirKindAndClient) {
   const auto now = std::chrono::system_clock::now();
   ASSERT_TRUE(store_->enqueue_webhook("message.status", "{}", "http://a/", now).ok());
