@@ -10,6 +10,7 @@ packages=(
   libserialport-dev libboost-dev libsqlite3-dev libcli11-dev libspdlog-dev
   libgtest-dev libgmock-dev nlohmann-json3-dev libtomlplusplus-dev libssl-dev
   clang libclang-rt-14-dev python3 python3-gammu sqlite3 curl dpkg-dev tzdata faketime
+  chromium chromium-driver python3-selenium
 )
 missing=()
 for p in "${packages[@]}"; do
