@@ -9,7 +9,7 @@
 #   TYPE <struct>             aggregate {name, content_type, etag, bytes} (all string_view)
 #   FUNCTION <name>)          defined as `std::span<const TYPE> FUNCTION() noexcept`
 #
-# The generated source holds, per file sorted by name: its bytes (a string literal of \x
+# The generated source holds, per file sorted by name: its bytes (character literals of \x
 # escapes), its content type by extension (below) and a strong ETag, "\"" + the first 32
 # hex digits of its SHA-256 + "\"". Nothing in it depends on time, the build folder or the
 # file system's order, so two builds of the same files are identical (reproducible builds).
@@ -70,12 +70,13 @@ if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
     file(SHA256 "${path}" digest)
     string(SUBSTRING "${digest}" 0 32 etag)
     smsgw_embed_content_type("${name}" content_type)
-    # 32 bytes a line: "\x3c\x21..."
+    # 32 bytes a line: '\x3c','\x21',... Character literals in braces, not one string literal: a string literal may be only
+    # 65,536 characters long ([implimits]; clang's -Woverlength-strings).
     string(REGEX REPLACE "(${line_of_hex})" "\\1\n" hex "${hex}")
     string(REGEX REPLACE "\n$" "" hex "${hex}")
-    string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" hex "${hex}")
-    string(REPLACE "\n" "\"\n    \"" literal "${hex}")
-    string(APPEND arrays "// ${name}\nconstexpr char kFile${index}[] =\n    \"${literal}\";\n")
+    string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," hex "${hex}")
+    string(REPLACE "\n" "\n    " literal "${hex}")
+    string(APPEND arrays "// ${name}\nconstexpr char kFile${index}[${size} + 1] = {\n    ${literal}};\n")
     string(APPEND entries "    {\"${name}\", \"${content_type}\", \"\\\"${etag}\\\"\", "
       "std::string_view(kFile${index}, ${size})},\n")
     math(EXPR index "${index} + 1")
