@@ -361,6 +361,14 @@ class Run:
         self.browsers.append(b)
         return b
 
+    def finish(self, result):
+        """For tearDownModule: closes everything; when a test failed, prints the tail of
+        serve.log and keeps the files."""
+        failed = result is not None and not result.wasSuccessful()
+        if failed and self.gateway:
+            print("--- serve.log (tail) ---\n" + self.gateway.log_tail(60))
+        self.close(failed=failed)
+
     def close(self, failed=False):
         for b in self.browsers:
             try:

@@ -46,6 +46,11 @@ class PageTest(unittest.TestCase):
 
     b = None
     gw = None
+    last_result = None  # the unittest result of the latest test (Run.finish reads it)
+
+    def run(self, result=None):
+        PageTest.last_result = result
+        return super().run(result)
 
     def tearDown(self):
         errors = page_errors(self.b.collect_console()) if self.b else []

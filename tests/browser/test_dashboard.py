@@ -50,22 +50,13 @@ def setUpModule():
 
 
 def tearDownModule():
-    failed = RESULT is not None and not RESULT.wasSuccessful()
-    if failed and run.gateway:
-        print("--- serve.log (tail) ---\n" + run.gateway.log_tail(60))
-    run.close(failed=failed)
+    run.finish(PageTest.last_result)
 
 
-RESULT = None  # the unittest result, to keep the temp dir (logs) of a failed run
 
 
 class Dashboard(PageTest):
     sim = None
-
-    def run(self, result=None):
-        global RESULT
-        RESULT = result
-        return super().run(result)
 
     def ensure_signed_in(self):
         """Earlier tests leave the page signed in; a failed one may not have."""

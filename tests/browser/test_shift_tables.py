@@ -14,7 +14,6 @@ from harness import Gateway, Run, Simulator  # noqa: E402
 from page import PageTest  # noqa: E402
 
 run = None
-RESULT = None
 
 
 def setUpModule():
@@ -32,18 +31,10 @@ def setUpModule():
 
 
 def tearDownModule():
-    failed = RESULT is not None and not RESULT.wasSuccessful()
-    if failed and run.gateway:
-        print("--- serve.log (tail) ---\n" + run.gateway.log_tail(60))
-    run.close(failed=failed)
+    run.finish(PageTest.last_result)
 
 
 class ShiftTables(PageTest):
-    def run(self, result=None):
-        global RESULT
-        RESULT = result
-        return super().run(result)
-
     def test_1_opens_without_sign_in(self):
         self.b.driver.get(self.gw.url + "/")
         self.wait_app()
