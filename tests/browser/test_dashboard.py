@@ -53,8 +53,6 @@ def tearDownModule():
     run.finish(PageTest.last_result)
 
 
-
-
 class Dashboard(PageTest):
     sim = None
 
