@@ -164,6 +164,7 @@ cat <<EOF
 smsgw demo: $modems simulated modems (smsgw-sim in $sim_dir, log $state/sim.log),
 Telekom SIMs (26201, numbers +49151...) and Vodafone SIMs (26202, numbers +49152...).
 Config $state/smsgw.toml, database $state/smsgw.db. API: $url
+Dashboard: open $url/ in a browser (no sign-in: the demo has no tokens).
 
 Try, in another terminal:
 
