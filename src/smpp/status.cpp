@@ -12,7 +12,7 @@ namespace smsgw::smpp {
 namespace {
 
 using S = CommandStatus;
-constexpr std::array<std::pair<S, const char*>, 40> kNames = {{
+constexpr std::array<std::pair<S, const char*>, 49> kNames = {{
     {S::esme_rok, "ESME_ROK"},
     {S::esme_rinvmsglen, "ESME_RINVMSGLEN"},
     {S::esme_rinvcmdlen, "ESME_RINVCMDLEN"},
@@ -32,19 +32,28 @@ constexpr std::array<std::pair<S, const char*>, 40> kNames = {{
     {S::esme_rreplacefail, "ESME_RREPLACEFAIL"},
     {S::esme_rmsgqful, "ESME_RMSGQFUL"},
     {S::esme_rinvsertyp, "ESME_RINVSERTYP"},
+    {S::esme_rinvnumdests, "ESME_RINVNUMDESTS"},
+    {S::esme_rinvdlname, "ESME_RINVDLNAME"},
+    {S::esme_rinvdestflag, "ESME_RINVDESTFLAG"},
+    {S::esme_rinvsubrep, "ESME_RINVSUBREP"},
     {S::esme_rinvesmclass, "ESME_RINVESMCLASS"},
+    {S::esme_rcntsubdl, "ESME_RCNTSUBDL"},
     {S::esme_rsubmitfail, "ESME_RSUBMITFAIL"},
     {S::esme_rinvsrcton, "ESME_RINVSRCTON"},
     {S::esme_rinvsrcnpi, "ESME_RINVSRCNPI"},
     {S::esme_rinvdstton, "ESME_RINVDSTTON"},
     {S::esme_rinvdstnpi, "ESME_RINVDSTNPI"},
     {S::esme_rinvsystyp, "ESME_RINVSYSTYP"},
+    {S::esme_rinvrepflag, "ESME_RINVREPFLAG"},
+    {S::esme_rinvnummsgs, "ESME_RINVNUMMSGS"},
     {S::esme_rthrottled, "ESME_RTHROTTLED"},
     {S::esme_rinvsched, "ESME_RINVSCHED"},
     {S::esme_rinvexpiry, "ESME_RINVEXPIRY"},
+    {S::esme_rinvdftmsgid, "ESME_RINVDFTMSGID"},
     {S::esme_rx_t_appn, "ESME_RX_T_APPN"},
     {S::esme_rx_p_appn, "ESME_RX_P_APPN"},
     {S::esme_rx_r_appn, "ESME_RX_R_APPN"},
+    {S::esme_rqueryfail, "ESME_RQUERYFAIL"},
     {S::esme_rinvoptparstream, "ESME_RINVOPTPARSTREAM"},
     {S::esme_roptparnotallwd, "ESME_ROPTPARNOTALLWD"},
     {S::esme_rinvparlen, "ESME_RINVPARLEN"},

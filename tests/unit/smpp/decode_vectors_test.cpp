@@ -171,6 +171,10 @@ TEST(SmppNames, StatusAndCommandNames) {  // 5.1.2.1, 5.1.3
   EXPECT_EQ(static_cast<std::uint32_t>(CommandStatus::esme_rinvoptparstream), 0xC0u);
   EXPECT_EQ(static_cast<std::uint32_t>(CommandStatus::esme_rmissingoptparam), 0xC3u);
   EXPECT_EQ(to_string(static_cast<CommandStatus>(0x400)), "ESME_0x00000400");
+  EXPECT_EQ(to_string(static_cast<CommandStatus>(0x67)), "ESME_RQUERYFAIL");
+  EXPECT_EQ(to_string(static_cast<CommandStatus>(0x104)), "ESME_RINVDCS");
+  EXPECT_EQ(static_cast<std::uint32_t>(CommandStatus::esme_rinvsched), 0x61u);
+  EXPECT_EQ(static_cast<std::uint32_t>(CommandStatus::esme_rbindfail), 0x0Du);
   EXPECT_EQ(to_string(CommandId::bind_transceiver_resp), "bind_transceiver_resp");
   EXPECT_EQ(response_to(CommandId::submit_sm), CommandId::submit_sm_resp);
   EXPECT_TRUE(is_response(CommandId::generic_nack));
