@@ -152,7 +152,7 @@ Outcome<MessageBody> read_message(Reader& in) {
 
 template <class T>
 Outcome<Body> widen(Outcome<T> body) {
-  if (!body.ok()) return std::move(body).failure();
+  if (!body.ok()) return std::move(body).error();
   return Body{std::move(body).value()};
 }
 

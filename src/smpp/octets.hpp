@@ -129,7 +129,7 @@ class Writer {
 }  // namespace smsgw::smpp::detail
 
 // Unwraps an Outcome into `name` or returns its Failure from the enclosing function.
-#define SMPP_TRY(name, expr)                                            \
-  auto name##_outcome = (expr);                                         \
-  if (!name##_outcome.ok()) return std::move(name##_outcome).failure(); \
+#define SMPP_TRY(name, expr)                                          \
+  auto name##_outcome = (expr);                                       \
+  if (!name##_outcome.ok()) return std::move(name##_outcome).error(); \
   auto name = std::move(name##_outcome).value()

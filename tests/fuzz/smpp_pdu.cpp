@@ -22,9 +22,9 @@ void check_pdu(const std::vector<std::uint8_t>& octets) {
   fuzz::require(header->command_length == octets.size(), "frame size != command_length");
   auto decoded = smpp::decode(octets);
   if (!decoded) {
-    fuzz::require(decoded.failure().status != smpp::CommandStatus::esme_rok,
+    fuzz::require(decoded.error().status != smpp::CommandStatus::esme_rok,
                   "a decode failure with status ESME_ROK");
-    fuzz::require(!decoded.failure().field.empty(), "a decode failure names no field");
+    fuzz::require(!decoded.error().field.empty(), "a decode failure names no field");
     return;
   }
   auto encoded = smpp::encode(*decoded);
@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (;;) {
       auto next = framer.next();
       if (!next) {
-        fuzz::require(next.failure().status == smpp::CommandStatus::esme_rinvcmdlen,
+        fuzz::require(next.error().status == smpp::CommandStatus::esme_rinvcmdlen,
                       "a framing failure that is not ESME_RINVCMDLEN");
         return 0;
       }

@@ -75,14 +75,16 @@ inline Error make_error(const char* code, std::string message) {
   return Error{code, std::move(message)};
 }
 
-template <class T>
+// `E` is Error everywhere but where a protocol's failure carries more than an Error does
+// (smpp::Failure: the command_status to answer with).
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
   using value_type = T;
 
   Result(T value)
       : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  Result(Error error)
+  Result(E error)
       : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   [[nodiscard]] bool ok() const noexcept { return state_.index() == 0; }
@@ -100,11 +102,11 @@ class [[nodiscard]] Result {
     assert(ok());
     return std::get<0>(std::move(state_));
   }
-  const Error& error() const& {
+  const E& error() const& {
     assert(!ok());
     return std::get<1>(state_);
   }
-  Error&& error() && {
+  E&& error() && {
     assert(!ok());
     return std::get<1>(std::move(state_));
   }
@@ -115,7 +117,7 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
 
  private:
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
 
 template <>

@@ -6,10 +6,7 @@
 // ...), the name of the field where decoding stopped, and one sentence for a human.
 #pragma once
 
-#include <cassert>
 #include <string>
-#include <utility>
-#include <variant>
 
 #include "smsgw/common/result.hpp"
 #include "smsgw/smpp/status.hpp"
@@ -27,47 +24,8 @@ struct Failure {
   friend bool operator==(const Failure&, const Failure&) = default;
 };
 
-// Either a T or a Failure; the same shape as smsgw::Result<T>.
+// Either a T or a Failure: smsgw::Result with the codec's failure.
 template <class T>
-class [[nodiscard]] Outcome {
- public:
-  Outcome(T value)
-      : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  Outcome(Failure failure)
-      : state_(std::in_place_index<1>, std::move(failure)) {
-  }  // NOLINT(google-explicit-constructor)
-
-  [[nodiscard]] bool ok() const noexcept { return state_.index() == 0; }
-  explicit operator bool() const noexcept { return ok(); }
-
-  T& value() & {
-    assert(ok());
-    return std::get<0>(state_);
-  }
-  const T& value() const& {
-    assert(ok());
-    return std::get<0>(state_);
-  }
-  T&& value() && {
-    assert(ok());
-    return std::get<0>(std::move(state_));
-  }
-  const Failure& failure() const& {
-    assert(!ok());
-    return std::get<1>(state_);
-  }
-  Failure&& failure() && {
-    assert(!ok());
-    return std::get<1>(std::move(state_));
-  }
-
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-
- private:
-  std::variant<T, Failure> state_;
-};
+using Outcome = Result<T, Failure>;
 
 }  // namespace smsgw::smpp

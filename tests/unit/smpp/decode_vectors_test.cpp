@@ -10,7 +10,7 @@ using test::text_bytes;
 
 Pdu decode_ok(const Bytes& octets) {
   auto decoded = decode(octets);
-  EXPECT_TRUE(decoded.ok()) << (decoded.ok() ? "" : decoded.failure().message);
+  EXPECT_TRUE(decoded.ok()) << (decoded.ok() ? "" : decoded.error().message);
   if (!decoded.ok()) return {};
   auto encoded = encode(*decoded);
   EXPECT_TRUE(encoded.ok());

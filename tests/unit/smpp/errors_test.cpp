@@ -93,26 +93,26 @@ TEST(SmppErrors, EncodeRefusesWhatDecodeWouldRefuse) {
   std::get<BindBody>(bind.body).password = "123456789";
   auto encoded = encode(bind);
   ASSERT_FALSE(encoded.ok());
-  EXPECT_EQ(encoded.failure().status, CommandStatus::esme_rinvparlen);
-  EXPECT_EQ(encoded.failure().field, "password");
+  EXPECT_EQ(encoded.error().status, CommandStatus::esme_rinvparlen);
+  EXPECT_EQ(encoded.error().field, "password");
 
   Pdu submit_sm{CommandId::submit_sm, CommandStatus::esme_rok, 2, MessageBody{}};
   std::get<MessageBody>(submit_sm.body).short_message.assign(255, 0x41);
-  EXPECT_EQ(encode(submit_sm).failure().status, CommandStatus::esme_rinvmsglen);
+  EXPECT_EQ(encode(submit_sm).error().status, CommandStatus::esme_rinvmsglen);
   std::get<MessageBody>(submit_sm.body).short_message.clear();
   std::get<MessageBody>(submit_sm.body).destination_addr = std::string("49\0", 3);
-  EXPECT_EQ(encode(submit_sm).failure().field, "destination_addr");
+  EXPECT_EQ(encode(submit_sm).error().field, "destination_addr");
   std::get<MessageBody>(submit_sm.body).destination_addr = "49";
   std::get<MessageBody>(submit_sm.body).validity_period = "tomorrow";
-  EXPECT_EQ(encode(submit_sm).failure().status, CommandStatus::esme_rinvexpiry);
+  EXPECT_EQ(encode(submit_sm).error().status, CommandStatus::esme_rinvexpiry);
   std::get<MessageBody>(submit_sm.body).validity_period.clear();
   std::get<MessageBody>(submit_sm.body).tlvs.set(TlvTag::sar_total_segments, {1, 2});
-  EXPECT_EQ(encode(submit_sm).failure().status, CommandStatus::esme_rinvparlen);
+  EXPECT_EQ(encode(submit_sm).error().status, CommandStatus::esme_rinvparlen);
 
   Pdu mismatched{CommandId::enquire_link, CommandStatus::esme_rok, 3, BindBody{}};
-  EXPECT_EQ(encode(mismatched).failure().field, "body");
+  EXPECT_EQ(encode(mismatched).error().field, "body");
   Pdu unknown{static_cast<CommandId>(0x103), CommandStatus::esme_rok, 3, EmptyBody{}};
-  EXPECT_EQ(encode(unknown).failure().status, CommandStatus::esme_rinvcmdid);
+  EXPECT_EQ(encode(unknown).error().status, CommandStatus::esme_rinvcmdid);
 }
 
 }  // namespace

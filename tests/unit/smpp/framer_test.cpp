@@ -52,9 +52,9 @@ TEST(SmppFramer, CommandLengthUnderTheHeaderIsStickyFailure) {
   framer.feed(hex("00 00 00 0F 00 00 00 15 00 00 00 00 00 00 00"));
   auto failed = framer.next();
   ASSERT_FALSE(failed.ok());
-  EXPECT_EQ(failed.failure().status, CommandStatus::esme_rinvcmdlen);
-  EXPECT_EQ(failed.failure().field, "command_length");
-  EXPECT_NE(failed.failure().message.find("15"), std::string::npos);
+  EXPECT_EQ(failed.error().status, CommandStatus::esme_rinvcmdlen);
+  EXPECT_EQ(failed.error().field, "command_length");
+  EXPECT_NE(failed.error().message.find("15"), std::string::npos);
   EXPECT_TRUE(framer.failed());
   framer.feed(kEnquireLink);
   EXPECT_FALSE(framer.next().ok());
@@ -65,8 +65,8 @@ TEST(SmppFramer, CommandLengthOverTheMaximumFailsBeforeBuffering) {
   framer.feed(hex("00 00 04 01"));
   auto failed = framer.next();
   ASSERT_FALSE(failed.ok());
-  EXPECT_EQ(failed.failure().status, CommandStatus::esme_rinvcmdlen);
-  EXPECT_NE(failed.failure().message.find("1025"), std::string::npos);
+  EXPECT_EQ(failed.error().status, CommandStatus::esme_rinvcmdlen);
+  EXPECT_NE(failed.error().message.find("1025"), std::string::npos);
 
   Framer exact(1024);
   Bytes big(1024, 0);

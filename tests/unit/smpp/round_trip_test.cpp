@@ -94,12 +94,12 @@ TEST(SmppRoundTrip, EncodedLengthsMatchTheLayout) {
 void check_any(const Bytes& octets) {
   auto decoded = decode(octets);
   if (!decoded.ok()) {
-    EXPECT_FALSE(decoded.failure().field.empty());
-    EXPECT_NE(decoded.failure().status, CommandStatus::esme_rok);
+    EXPECT_FALSE(decoded.error().field.empty());
+    EXPECT_NE(decoded.error().status, CommandStatus::esme_rok);
     return;
   }
   auto encoded = encode(*decoded);
-  ASSERT_TRUE(encoded.ok()) << encoded.failure().message;
+  ASSERT_TRUE(encoded.ok()) << encoded.error().message;
   auto again = decode(*encoded);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, *decoded);

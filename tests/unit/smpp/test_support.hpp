@@ -39,9 +39,9 @@ inline Bytes text_bytes(std::string_view text) { return Bytes(text.begin(), text
 // decode(encode(pdu)) == pdu and encode(decode(octets)) == octets for the given octets.
 inline void expect_round_trip(const Pdu& pdu) {
   auto encoded = encode(pdu);
-  ASSERT_TRUE(encoded.ok()) << encoded.failure().message;
+  ASSERT_TRUE(encoded.ok()) << encoded.error().message;
   auto decoded = decode(*encoded);
-  ASSERT_TRUE(decoded.ok()) << decoded.failure().message;
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
   EXPECT_EQ(*decoded, pdu);
   auto again = encode(*decoded);
   ASSERT_TRUE(again.ok());
@@ -52,7 +52,7 @@ inline Failure decode_failure(const Bytes& octets) {
   auto decoded = decode(octets);
   EXPECT_FALSE(decoded.ok());
   if (decoded.ok()) return {};
-  return decoded.failure();
+  return decoded.error();
 }
 
 }  // namespace smsgw::smpp::test
