@@ -115,14 +115,30 @@ void read_http(TomlReader& reader, const toml::table& root, HttpConfig& http) {
   }
 }
 
-// Off loopback the API needs credentials: an [http] token or a [[client]].
+bool has_token(const ClientConfig& client) {
+  return !client.token.empty() || !client.token_sha256.empty();
+}
+
+bool has_smpp_account(const ClientConfig& client) { return !client.system_id.empty(); }
+
+// Off loopback the API needs credentials: an [http] token or a [[client]] token; the SMPP
+// server a [[client]] with system_id and password.
 void check_credentials(TomlReader& reader, const toml::table& root, const Config& config) {
-  if (!config.http.tokens.empty() || !config.clients.empty() || config.http.listen_is_loopback) {
+  if (!config.smpp.listen.empty() && !config.smpp.listen_is_loopback &&
+      std::none_of(config.clients.begin(), config.clients.end(), has_smpp_account)) {
+    const auto* table = root.get_as<toml::table>("smpp");
+    reader.fail("smpp.listen", table != nullptr ? table->get("listen") : nullptr,
+                "\"" + config.smpp.listen +
+                    "\" is not a loopback address: add a [[client]] with system_id and "
+                    "password, so that binds must authenticate");
+  }
+  if (!config.http.tokens.empty() || config.http.listen_is_loopback ||
+      std::any_of(config.clients.begin(), config.clients.end(), has_token)) {
     return;
   }
   const auto* table = root.get_as<toml::table>("http");
   reader.fail("http.tokens", table != nullptr ? table->get("tokens") : nullptr,
-              "must name at least one token (or add a [[client]]) when listen (\"" +
+              "must name at least one token (or add a [[client]] with a token) when listen (\"" +
                   config.http.listen + "\") is not a loopback address");
 }
 
@@ -446,6 +462,34 @@ void read_modem_polling(TomlReader& reader, const toml::table& root, ModemsConfi
   modems.down_after = reader.duration(*table, "down_after", "modems.", modems.down_after, false);
 }
 
+void read_smpp(TomlReader& reader, const toml::table& root, SmppConfig& smpp) {
+  const auto* table = reader.table(root, "smpp", "");
+  if (table == nullptr) return;
+  reader.allow_keys(*table, "smpp",
+                    {"listen", "window", "enquire_link_interval", "enquire_link_timeout",
+                     "max_binds", "parts_timeout"});
+  smpp.listen = reader.string(*table, "listen", "smpp.", smpp.listen);
+  if (!smpp.listen.empty()) {
+    if (auto address = parse_listen_address(smpp.listen); address) {
+      smpp.listen_host = address->host;
+      smpp.listen_port = address->port;
+      smpp.listen_is_loopback = address->loopback;
+    } else {
+      reader.fail("smpp.listen", table->get("listen"),
+                  address.error().message + ", got \"" + smpp.listen + "\"");
+    }
+  }
+  smpp.window =
+      static_cast<std::uint32_t>(reader.integer(*table, "window", "smpp.", 1, 1000, smpp.window));
+  smpp.enquire_link_interval =
+      reader.duration(*table, "enquire_link_interval", "smpp.", smpp.enquire_link_interval, false);
+  smpp.enquire_link_timeout =
+      reader.duration(*table, "enquire_link_timeout", "smpp.", smpp.enquire_link_timeout, false);
+  smpp.max_binds = static_cast<std::size_t>(reader.integer(
+      *table, "max_binds", "smpp.", 1, 100'000, static_cast<std::int64_t>(smpp.max_binds)));
+  smpp.parts_timeout = reader.duration(*table, "parts_timeout", "smpp.", smpp.parts_timeout, false);
+}
+
 void resolve_paths(Config& config, const std::filesystem::path& config_path) {
   if (config.store.path.is_relative()) {
     config.store.path = config_path.parent_path() / config.store.path;
@@ -476,7 +520,7 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
     Config config;
     reader.allow_keys(root, "",
                       {"store", "http", "modem", "operator", "routing", "retry", "sms", "log",
-                       "webhook", "ussd", "modems", "sim", "client"});
+                       "webhook", "ussd", "modems", "sim", "client", "smpp"});
     read_store(reader, root, config.store);
     read_http(reader, root, config.http);
     const auto* modems = reader.array_of_tables(root, "modem");
@@ -510,6 +554,7 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
     read_modem_polling(reader, root, config.modem_polling);
     config.sims = read_sims(reader, root, config.operators);
     config.clients = read_clients(reader, root, config.http.tokens);
+    read_smpp(reader, root, config.smpp);
     check_credentials(reader, root, config);
     resolve_paths(config, config_path);
     read_http_callbacks(reader, root, config.http, config_path);
@@ -541,9 +586,10 @@ std::optional<std::string> exposed_secrets_warning(const std::filesystem::path& 
                   [](const WebhookConfig& w) { return !w.secret.empty(); }) ||
       std::any_of(config.clients.begin(), config.clients.end(),
                   [](const ClientConfig& c) { return !c.secret.empty(); });
-  const bool tokens = !config.http.tokens.empty() ||
-                      std::any_of(config.clients.begin(), config.clients.end(),
-                                  [](const ClientConfig& c) { return !c.token.empty(); });
+  const bool tokens =
+      !config.http.tokens.empty() ||
+      std::any_of(config.clients.begin(), config.clients.end(),
+                  [](const ClientConfig& c) { return !c.token.empty() || !c.password.empty(); });
   if (!tokens && !webhook_secret) return std::nullopt;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || (st.st_mode & S_IROTH) == 0) return std::nullopt;

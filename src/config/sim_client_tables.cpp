@@ -69,9 +69,49 @@ SimConfig read_sim(TomlReader& reader, const toml::table& table, const std::stri
   return sim;
 }
 
+bool printable_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+// system_id, password and inbound: the client's SMPP and sendsms identity. Passwords are
+// never quoted in messages.
+void read_smpp_credentials(TomlReader& reader, const toml::table& table, const std::string& prefix,
+                           ClientConfig& client) {
+  client.system_id = reader.string(
+      table, "system_id", prefix, "", [](const std::string& v) -> std::optional<std::string> {
+        if (v.empty() || v.size() > kMaxSystemIdLength || !printable_ascii(v)) {
+          return "must be 1 to 15 printable ASCII characters "
+                 "without spaces (SMPP 3.4 5.2.1)";
+        }
+        return std::nullopt;
+      });
+  client.password = reader.string(table, "password", prefix, "");
+  if (table.contains("password") &&
+      (client.password.empty() || client.password.size() > kMaxSmppPasswordLength ||
+       !printable_ascii(client.password))) {
+    reader.fail(prefix + "password", nullptr,
+                "must be 1 to 8 printable ASCII characters without spaces (SMPP 3.4 5.2.2 "
+                "allows 8; Kannel cuts longer ones)");
+  }
+  if (client.system_id.empty() != client.password.empty()) {
+    reader.fail(
+        prefix + (client.system_id.empty() ? "system_id" : "password"), nullptr,
+        "is required with " + std::string(client.system_id.empty() ? "password" : "system_id"));
+  }
+  if (table.contains("inbound")) {
+    client.inbound = reader.string_array(
+        table, "inbound", prefix, [](const std::string& v) -> std::optional<std::string> {
+          if (v.empty()) return "entries must be modem ids, ICCIDs or SIM numbers";
+          return std::nullopt;
+        });
+  }
+}
+
 ClientConfig read_client(TomlReader& reader, const toml::table& table, const std::string& path) {
   ClientConfig client;
-  reader.allow_keys(table, path, {"name", "token", "token_sha256", "scopes", "limits", "secret"});
+  reader.allow_keys(table, path,
+                    {"name", "token", "token_sha256", "scopes", "limits", "secret", "system_id",
+                     "password", "inbound"});
   const auto prefix = path + ".";
   client.name = reader.string(table, "name", prefix, "",
                               [](const std::string& v) -> std::optional<std::string> {
@@ -97,9 +137,14 @@ ClientConfig read_client(TomlReader& reader, const toml::table& table, const std
                                         }
                                         return std::nullopt;
                                       });
-  if (client.token.empty() == client.token_sha256.empty()) {
-    reader.fail(prefix + (client.token.empty() ? "token" : "token_sha256"), table.get("token"),
+  read_smpp_credentials(reader, table, prefix, client);
+  if (!client.token.empty() && !client.token_sha256.empty()) {
+    reader.fail(prefix + "token_sha256", table.get("token_sha256"),
                 "give exactly one of token and token_sha256");
+  }
+  if (client.token.empty() && client.token_sha256.empty() && client.system_id.empty()) {
+    reader.fail(prefix + "token", nullptr,
+                "is required (or token_sha256, or system_id and password for SMPP)");
   }
   if (table.contains("scopes")) {
     client.scopes = reader.string_array(
@@ -185,6 +230,7 @@ std::vector<ClientConfig> read_clients(TomlReader& reader, const toml::table& ro
                             "http.tokens[" + std::to_string(i) + "]");
   }
   std::map<std::string, std::size_t> first_of;
+  std::map<std::string, std::size_t> system_id_of;
   for (std::size_t i = 0; i < tables->size(); ++i) {
     const auto path = "client[" + std::to_string(i) + "]";
     clients.push_back(read_client(reader, *(*tables)[i].as_table(), path));
@@ -194,6 +240,14 @@ std::vector<ClientConfig> read_clients(TomlReader& reader, const toml::table& ro
                   "\"" + client.name + "\" is already the name of client[" +
                       std::to_string(it->second) + "]");
     }
+    if (!client.system_id.empty()) {
+      if (auto [it, fresh] = system_id_of.emplace(client.system_id, i); !fresh) {
+        reader.fail(path + ".system_id", node_in(*tables, i, "system_id"),
+                    "\"" + client.system_id + "\" is already the system_id of client[" +
+                        std::to_string(it->second) + "]");
+      }
+    }
+    if (client.token.empty() && client.token_sha256.empty()) continue;
     const auto key = client.token.empty() ? "token_sha256" : "token";
     // token_sha256 was checked to be 64 hex digits, so client_digest() has a value.
     const auto digest =

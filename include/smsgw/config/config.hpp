@@ -161,6 +161,25 @@ struct UssdConfig {
   friend bool operator==(const UssdConfig&, const UssdConfig&) = default;
 };
 
+// [smpp]: the SMPP 3.4 server (README, "SMPP"). Off unless `listen` is set; off a loopback
+// address it needs at least one [[client]] with system_id and password.
+struct SmppConfig {
+  std::string listen;              // host:port or [v6]:port; empty = no SMPP server
+  std::string listen_host;         // parsed from listen
+  std::uint16_t listen_port = 0;   // parsed from listen; 0 = any free port
+  bool listen_is_loopback = true;  // 127.0.0.0/8, ::1 or localhost
+  std::uint32_t window = 10;       // outstanding requests per bind, both directions
+  // A bind that sends nothing for this long is sent an enquire_link; one that does not
+  // answer it within enquire_link_timeout is closed.
+  Duration enquire_link_interval = std::chrono::seconds(30);
+  Duration enquire_link_timeout = std::chrono::seconds(10);
+  std::size_t max_binds = 256;  // open SMPP connections at once
+  // How long the parts of a message a client split itself (UDH or sar_*) may take to
+  // arrive; a message still incomplete after it fails ("smpp: 2 of 3 parts arrived").
+  Duration parts_timeout = std::chrono::minutes(10);
+  friend bool operator==(const SmppConfig&, const SmppConfig&) = default;
+};
+
 struct ModemsConfig {
   Duration poll_interval = std::chrono::seconds(30);   // signal / registration refresh
   Duration rescan_interval = std::chrono::seconds(5);  // hot-plug scan of the port globs
@@ -192,8 +211,14 @@ struct ClientLimits {
   friend bool operator==(const ClientLimits&, const ClientLimits&) = default;
 };
 
+// SMPP 3.4 5.2.1 and 5.2.2: a system_id is at most 15 characters, a password at most 8.
+inline constexpr std::size_t kMaxSystemIdLength = 15;
+inline constexpr std::size_t kMaxSmppPasswordLength = 8;
+
 // [[client]]: an API client. It authenticates with `token` (or the SHA-256 of it, so the
-// file need not hold the token itself) as a bearer token.
+// file need not hold the token itself) as a bearer token, and with `system_id` and
+// `password` in an SMPP bind and Kannel's /cgi-bin/sendsms (username, password). At least
+// one of the two credentials.
 struct ClientConfig {
   std::string name;
   std::string token;                                   // empty when token_sha256 is given
@@ -201,6 +226,12 @@ struct ClientConfig {
   std::vector<std::string> scopes = {"send", "read"};  // names from kClientScopes
   ClientLimits limits;
   std::string secret;  // HMAC key for this client's per-message callbacks; empty = default
+  std::string system_id;  // 1..15 printable ASCII characters, unique; empty: no SMPP/sendsms
+  std::string password;   // 1..8 characters; required with system_id
+  // Which inbound messages this client's SMPP receivers get: modem ids, ICCIDs or SIM
+  // numbers ([[sim]] number, "+..."); none (the key absent) = every inbound message;
+  // an empty list = none.
+  std::optional<std::vector<std::string>> inbound;
   friend bool operator==(const ClientConfig&, const ClientConfig&) = default;
 };
 
@@ -218,6 +249,7 @@ struct Config {
   ModemsConfig modem_polling;  // [modems]
   std::vector<SimConfig> sims;        // [[sim]]
   std::vector<ClientConfig> clients;  // [[client]]
+  SmppConfig smpp;
   friend bool operator==(const Config&, const Config&) = default;
 };
 

@@ -122,16 +122,21 @@ name = "shop"
 token = "long-random-string-1"
 )");
   EXPECT_TRUE(config.http.tokens.empty());
-  EXPECT_EQ(parse_error("[http]\nlisten = \"0.0.0.0:8080\"\n"),
-            "http.tokens: must name at least one token (or add a [[client]]) when listen "
-            "(\"0.0.0.0:8080\") is not a loopback address");
+  EXPECT_EQ(
+      parse_error("[http]\nlisten = \"0.0.0.0:8080\"\n"),
+      "http.tokens: must name at least one token (or add a [[client]] with a token) when listen "
+      "(\"0.0.0.0:8080\") is not a loopback address");
 }
 
 TEST(ClientConfig, MistakesAreNamed) {
   EXPECT_EQ(parse_error("[[client]]\ntoken = \"long-random-string-1\"\n"),
             "client[0].name: is required");
   EXPECT_EQ(parse_error("[[client]]\nname = \"shop\"\n"),
-            "client[0].token: give exactly one of token and token_sha256");
+            "client[0].token: is required (or token_sha256, or system_id and password for SMPP)");
+  EXPECT_EQ(parse_error("[[client]]\nname = \"shop\"\ntoken = \"long-random-string-1\"\n"
+                        "token_sha256 = \"4c5dc9b7708905f77f5e5d16316b5dfb425e68cb326dcd55a860e90a"
+                        "7707031e\"\n"),
+            "client[0].token_sha256: give exactly one of token and token_sha256 (line 4)");
   EXPECT_EQ(parse_error("[[client]]\nname = \"shop\"\ntoken = \"short\"\n"),
             "client[0].token: must be at least 16 characters (line 3)");
   EXPECT_EQ(parse_error("[[client]]\nname = \"shop\"\ntoken = \"long-random-string-1\"\n"
@@ -151,6 +156,64 @@ TEST(ClientConfig, MistakesAreNamed) {
   EXPECT_EQ(parse_error("[[client]]\nname = \"a\"\ntoken = \"long-random-string-1\"\n"
                         "limits = { per_month = 5 }\n"),
             "client[0].limits.per_month: unknown key (known here: per_minute, per_day) (line 4)");
+}
+
+TEST(ClientConfig, SmppAccountsAndTheSmppServer) {
+  const auto config = parse_ok(R"(
+[smpp]
+listen = "0.0.0.0:2775"
+window = 100
+enquire_link_interval = "20s"
+enquire_link_timeout = "5s"
+max_binds = 8
+parts_timeout = "2m"
+[[client]]
+name = "legacy"
+system_id = "legacy_app"
+password = "pw123456"
+inbound = ["+4915112345678", "modem-1"]
+[[client]]
+name = "shop"
+token = "long-random-string-1"
+system_id = "shop"
+password = "x"
+)");
+  EXPECT_EQ(config.smpp.listen_host, "0.0.0.0");
+  EXPECT_EQ(config.smpp.listen_port, 2775);
+  EXPECT_FALSE(config.smpp.listen_is_loopback);
+  EXPECT_EQ(config.smpp.window, 100U);
+  EXPECT_EQ(config.smpp.enquire_link_interval, std::chrono::seconds(20));
+  EXPECT_EQ(config.smpp.enquire_link_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(config.smpp.max_binds, 8U);
+  EXPECT_EQ(config.smpp.parts_timeout, std::chrono::minutes(2));
+  ASSERT_EQ(config.clients.size(), 2U);
+  EXPECT_EQ(config.clients[0].system_id, "legacy_app");
+  EXPECT_EQ(config.clients[0].password, "pw123456");
+  EXPECT_TRUE(config.clients[0].token.empty());
+  EXPECT_EQ(config.clients[0].inbound, (std::vector<std::string>{"+4915112345678", "modem-1"}));
+  EXPECT_FALSE(config.clients[1].inbound.has_value());  // every inbound message
+  EXPECT_TRUE(parse_ok("").smpp.listen.empty());        // off by default
+  EXPECT_EQ(parse_ok("").smpp.window, 10U);
+}
+
+TEST(ClientConfig, SmppMistakesAreNamedAndPasswordsNeverQuoted) {
+  EXPECT_EQ(parse_error("[smpp]\nlisten = \"0.0.0.0:2775\"\n"),
+            "smpp.listen: \"0.0.0.0:2775\" is not a loopback address: add a [[client]] with "
+            "system_id and password, so that binds must authenticate (line 2)");
+  EXPECT_EQ(parse_error("[smpp]\nlisten = \"2775\"\n").substr(0, 12), "smpp.listen:");
+  EXPECT_EQ(parse_error("[smpp]\nwindow = 0\n").substr(0, 12), "smpp.window:");
+  EXPECT_EQ(parse_error("[[client]]\nname = \"a\"\nsystem_id = \"a\"\npassword = \"123456789\"\n"),
+            "client[0].password: must be 1 to 8 printable ASCII characters without spaces "
+            "(SMPP 3.4 5.2.2 allows 8; Kannel cuts longer ones)");
+  EXPECT_EQ(parse_error("[[client]]\nname = \"a\"\nsystem_id = \"a\"\n"),
+            "client[0].password: is required with system_id");
+  EXPECT_EQ(parse_error("[[client]]\nname = \"a\"\nsystem_id = \"sixteen-chars-xx\"\n"
+                        "password = \"p\"\n"),
+            "client[0].system_id: must be 1 to 15 printable ASCII characters without spaces "
+            "(SMPP 3.4 5.2.1), got \"sixteen-chars-xx\" (line 3)");
+  EXPECT_EQ(parse_error("[[client]]\nname = \"a\"\nsystem_id = \"s\"\npassword = \"p\"\n"
+                        "[[client]]\nname = \"b\"\nsystem_id = \"s\"\npassword = \"q\"\n"),
+            "client[1].system_id: \"s\" is already the system_id of client[0] (line 7)");
 }
 
 TEST(RoutingConfig, TimezoneNamesAZoneOfTheTzDatabase) {
