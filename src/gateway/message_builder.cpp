@@ -71,6 +71,7 @@ Result<store::NewMessage> MessageBuilder::build(const http::SubmitRequest& reque
   message.client = request.client;
   message.reference = request.reference;
   message.callback_url = request.callback_url;
+  message.origin = request.origin;
   return message;
 }
 

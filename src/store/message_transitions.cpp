@@ -404,6 +404,18 @@ Result<std::string> Store::Impl::insert_one(const NewMessage& message, TimePoint
                              message.parts[i].tpdu_length)
                   .run());
   }
+  if (const auto& origin = message.origin) {
+    STORE_TRY_ASSIGN(auto origin_insert,
+                     q("INSERT INTO message_origins (message_id, protocol, registered_delivery, "
+                       "source_addr, source_ton, source_npi, dest_addr, dest_ton, dest_npi, "
+                       "dlr_url, dlr_mask) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    STORE_TRY(origin_insert
+                  ->bind_all(id, origin->protocol, int{origin->registered_delivery},
+                             origin->source_addr, int{origin->source_ton}, int{origin->source_npi},
+                             origin->dest_addr, int{origin->dest_ton}, int{origin->dest_npi},
+                             origin->dlr_url, static_cast<std::int64_t>(origin->dlr_mask))
+                  .run());
+  }
   STORE_TRY(add_event(id, "queued",
                       JsonObject()
                           .text("to", message.to)

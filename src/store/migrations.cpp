@@ -284,10 +284,29 @@ CREATE TABLE events (
 CREATE INDEX messages_by_recipient ON messages (recipient, id);
 )sql";
 
-// Version 4 (client, reference, callback_url), then the SIMs' recipients and pauses, then
-// the event journal.
-constexpr std::string_view kMigrations[] = {kVersion1,      kVersion2,  kVersion3,    kVersion4,
-                                            kSimRecipients, kSimPauses, kEventJournal};
+// Messages submitted over SMPP or Kannel's sendsms: what their protocol needs for the
+// receipt or the dlr-url call (common/message_origin.hpp). A row lives as long as its message.
+constexpr std::string_view kMessageOrigins = R"sql(
+CREATE TABLE message_origins (
+  message_id          TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+  protocol            TEXT NOT NULL,
+  registered_delivery INTEGER NOT NULL DEFAULT 0,
+  source_addr         TEXT NOT NULL DEFAULT '',
+  source_ton          INTEGER NOT NULL DEFAULT 0,
+  source_npi          INTEGER NOT NULL DEFAULT 0,
+  dest_addr           TEXT NOT NULL DEFAULT '',
+  dest_ton            INTEGER NOT NULL DEFAULT 0,
+  dest_npi            INTEGER NOT NULL DEFAULT 0,
+  dlr_url             TEXT NOT NULL DEFAULT '',
+  dlr_mask            INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+)sql";
+
+// Version 4 (client, reference, callback_url), then the SIMs' recipients and pauses, the
+// event journal, and the origins of SMPP and sendsms submissions.
+constexpr std::string_view kMigrations[] = {kVersion1,     kVersion2,      kVersion3,
+                                            kVersion4,     kSimRecipients, kSimPauses,
+                                            kEventJournal, kMessageOrigins};
 
 }  // namespace
 

@@ -42,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "smsgw/common/message_origin.hpp"
 #include "smsgw/common/net.hpp"
 #include "smsgw/common/result.hpp"
 #include "smsgw/http/event_hub.hpp"
@@ -72,6 +73,8 @@ struct SubmitRequest {
   // The API client that submits it ([[client]] name), set by the HTTP layer from the
   // authenticated caller, never from the body; none when clients are not configured.
   std::optional<std::string> client;
+  // Set by the SMPP server and /cgi-bin/sendsms, never from a REST body.
+  std::optional<MessageOrigin> origin;
 
   friend bool operator==(const SubmitRequest&, const SubmitRequest&) = default;
 };

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "smsgw/common/message_origin.hpp"
 #include "smsgw/pdu/pdu.hpp"
 #include "smsgw/scheduler/message_status.hpp"
 
@@ -79,6 +80,8 @@ struct NewMessage {
   std::optional<std::string> client;
   std::optional<std::string> reference;     // the client's own string (<= 64 characters)
   std::optional<std::string> callback_url;  // receives this message's message.status events
+  // Set for submissions over SMPP and sendsms (table message_origins, same transaction).
+  std::optional<MessageOrigin> origin;
 };
 
 struct StoredPart {

@@ -284,6 +284,9 @@ class Store {
   // A message's client, reference, callback URL, recipient, parts and last error;
   // "not_found" for an unknown id.
   Result<MessageTags> message_tags(const std::string& id);
+  // The SMPP or sendsms origin of a message (src/store/message_origins.cpp); none for a
+  // REST submission, "not_found" when the message does not exist.
+  Result<std::optional<MessageOrigin>> message_origin(const std::string& id);
   // Parts of the messages API client `client` submitted at or after `since` (its per_day
   // limit after a restart); by the messages_by_client index, ids being time-ordered ULIDs.
   Result<std::int64_t> client_parts_since(const std::string& client, TimePoint since);

@@ -44,6 +44,38 @@ TEST_F(StoreTags, AreStoredAndReadBack) {
   EXPECT_FALSE(tags->client || tags->reference || tags->callback_url);
 }
 
+TEST_F(StoreTags, TheOriginOfAnSmppOrSendsmsSubmissionIsKeptWithTheMessage) {
+  NewMessage m = tagged("+4915112345678", "legacy", std::nullopt);
+  MessageOrigin origin;
+  origin.protocol = "smpp";
+  origin.registered_delivery = 1;
+  origin.source_addr = "12345";
+  origin.source_ton = 2;
+  origin.source_npi = 1;
+  origin.dest_addr = "4915112345678";
+  origin.dest_ton = 1;
+  origin.dest_npi = 1;
+  m.origin = origin;
+  const auto id = add(m);
+  auto read = store_->message_origin(id);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(*read, origin);
+
+  NewMessage kannel = message_to("+492");
+  kannel.origin = MessageOrigin{};
+  kannel.origin->protocol = "sendsms";
+  kannel.origin->dlr_url = "http://127.0.0.1/dlr?s=%d&p=%p";
+  kannel.origin->dlr_mask = 31;
+  const auto kannel_id = add(kannel, at(1));
+  EXPECT_EQ(store_->message_origin(kannel_id)->value(), *kannel.origin);
+
+  const auto rest = add(message_to("+493"), at(2));
+  read = store_->message_origin(rest);
+  ASSERT_TRUE(read.ok());
+  EXPECT_FALSE(read->has_value());
+  EXPECT_EQ(store_->message_origin("01HXNOPE").error().kind, ErrorCode::not_found);
+}
+
 TEST_F(StoreTags, ListsFilterByReferenceAndClientNewestFirstWithPages) {
   std::vector<std::string> ref_a;  // in creation order
   for (int i = 0; i < 5; ++i) {

@@ -1,0 +1,75 @@
+// SubmitSpec: what a submit_sm asks for, in the gateway's terms (pure: no I/O).
+//
+// map_submit() reads one decoded submit_sm (SMPP 3.4 4.4.1) and answers the message to store
+// or the Failure whose command_status the submit_sm_resp carries:
+// - destination: TON 1 (international) -> "+" and the digits (a leading '+' the client wrote
+//   anyway is accepted); TON 0 (unknown), 2 (national), 4 (subscriber) -> the digits as
+//   given (the gateway normalises them like a REST `to`); TON 5 (alphanumeric) or an
+//   address that is not digits -> ESME_RINVDSTADR; an empty one -> ESME_RINVDSTADR.
+// - text: short_message, or the message_payload TLV (5.3.2.32) when sm_length is 0; both
+//   set -> ESME_RINVOPTPARAMVAL (5.3.2.32: sm_length must then be 0); text that does not
+//   decode in its data_coding -> ESME_RSUBMITFAIL naming the octet. data_coding
+//   (5.2.19): 0 SMSC default = GSM 7-bit default alphabet one septet per octet, extension
+//   characters as 0x1B + code (TS 23.038 6.2.1.1); 1 IA5 (ASCII); 3 Latin-1 (ISO-8859-1);
+//   8 UCS-2, read as UTF-16BE (surrogate pairs allowed); 0x10-0x13 / 0xF0 (GSM 7-bit with
+//   message class, class 0 = flash) and 0x18 (UCS-2, class 0); anything else (binary 2, 4,
+//   0xF4...) -> ESME_RINVDCS is SMPP 5.0's, so ESME_RSUBMITFAIL with the reason.
+// - a client-split long message: esm_class UDHI (5.2.12, bit 6) with a concatenation IE
+//   in the UDH (TS 23.040 9.2.3.24.1 IEI 0x00, 8-bit ref; 9.2.3.24.8 IEI 0x08, 16-bit ref),
+//   or the sar_msg_ref_num / sar_total_segments / sar_segment_seqnum TLVs -> `part`, and
+//   `text` is that part's text without the UDH. Other IEs are skipped; a UDH that runs past
+//   the message -> ESME_RINVMSGLEN.
+// - esm_class: the messaging-mode bits 0-1 are ignored (Kannel sends 0x03 and 0x43); a
+//   message type in bits 2-5 other than 0 (default) -> ESME_RINVESMCLASS.
+// - priority_flag 0-3 (5.2.14) -> priority 0-3; above -> ESME_RINVPRTFLG.
+// - schedule_delivery_time / validity_period (7.1.1, absolute or relative) -> send_at /
+//   validity; bad -> ESME_RINVSCHED / ESME_RINVEXPIRY (smpp_time.hpp).
+// - registered_delivery (5.2.17): bits 0-1 kept (3 is reserved -> ESME_RINVREGDLVFLG).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "smsgw/smpp/failure.hpp"
+#include "smsgw/smpp/pdu.hpp"
+
+namespace smsgw::smpp {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// One part of a message the client split itself. `ref` is the client's reference (8-bit
+// references widened), `seq` 1-based, 1 <= seq <= total, total >= 2.
+struct ClientPart {
+  std::uint16_t ref = 0;
+  std::uint8_t total = 0;
+  std::uint8_t seq = 0;
+
+  friend bool operator==(const ClientPart&, const ClientPart&) = default;
+};
+
+struct SubmitSpec {
+  std::string to;    // "+4915..." (TON 1) or digits as given
+  std::string text;  // UTF-8; the part's text when `part` is set
+  std::optional<ClientPart> part;
+  std::int32_t priority = 0;  // priority_flag
+  std::optional<TimePoint> send_at;
+  std::optional<std::chrono::seconds> validity;
+  std::uint8_t registered_delivery = 0;  // bits 0-1 of the field
+  bool flash = false;                    // message class 0
+  // The submit_sm's addresses as received, for the delivery receipt (which swaps them).
+  std::string source_addr;
+  std::uint8_t source_ton = 0;
+  std::uint8_t source_npi = 0;
+  std::string dest_addr;
+  std::uint8_t dest_ton = 0;
+  std::uint8_t dest_npi = 0;
+
+  friend bool operator==(const SubmitSpec&, const SubmitSpec&) = default;
+};
+
+// `now` anchors relative times.
+Outcome<SubmitSpec> map_submit(const MessageBody& submit, TimePoint now);
+
+}  // namespace smsgw::smpp
