@@ -1,0 +1,258 @@
+// Kannel 1.4.5 as a real SMPP client of smsgw (issue 13, "Tests with real peers"): texts
+// submitted to Kannel's own sendsms leave through smsgw-sim's modems whole and exactly once,
+// each through one SIM; their delivery receipts come back through Kannel to the dlr-url; an
+// inbound SMS reaches Kannel's sms-service. Skipped only when the Kannel package is missing.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "harness/serve_harness.hpp"
+#include "harness/webhook_receiver.hpp"
+#include "kannel_box.hpp"
+
+namespace smsgw::kannel_test {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kSystemId = "kannel";
+constexpr const char* kPassword = "kan-pw1";  // SMPP 3.4: at most 8 characters
+constexpr const char* kAdminToken = "kannel-test-admin-token";
+
+struct Outbound {
+  std::string tag;  // names the message in its dlr-url
+  std::string to;
+  std::string text;
+  std::vector<std::pair<std::string, std::string>> extra;  // more sendsms parameters
+  int parts = 1;                                           // as smsgw-sim records them
+};
+
+// smsgw serve on two simulated modems (26201 Telekom +49151..., 26202 Vodafone +49152...)
+// with an SMPP listener on 127.0.0.1 and one [[client]] whose SMPP account Kannel binds with;
+// then Kannel pointing at it.
+class KannelSmpp : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!kannel_installed()) {
+      GTEST_SKIP() << "Kannel is not installed (" << kBearerbox
+                   << " missing): apt-get install kannel, or run tools/setup.sh";
+    }
+  }
+
+  void TearDown() override {
+    if (kannel_) {
+      const int code = kannel_->stop();
+      EXPECT_EQ(code, 0) << "bearerbox did not stop cleanly" << kannel_->log_tails();
+      if (HasFailure()) kannel_->keep_files();
+    }
+    if (gateway_ && gateway_->gateway_running()) {
+      const int code = gateway_->stop_gateway();
+      EXPECT_EQ(code, 0) << "smsgw serve did not stop cleanly\n" << gateway_->gateway_log_tail();
+    }
+    if (gateway_ && HasFailure()) gateway_->temp_dir().keep();
+  }
+
+  void start(KannelOptions options = {}) {
+    smpp_port_ = harness::free_tcp_port();
+    harness::HarnessOptions gateway_options;
+    const auto port = smpp_port_;
+    gateway_options.configure = [port](harness::GatewayConfig& config) {
+      config.tables["http"]["tokens"] = harness::toml_string_array({kAdminToken});
+      config.tables["smpp"]["listen"] = harness::toml_string("127.0.0.1:" + std::to_string(port));
+      config.extra_toml +=
+          "[[client]]\nname = \"kannel\"\nsystem_id = " + harness::toml_string(kSystemId) +
+          "\npassword = " + harness::toml_string(kPassword) + "\nscopes = [\"send\", \"read\"]\n";
+    };
+    gateway_ = std::make_unique<harness::ServeHarness>(std::move(gateway_options));
+    options.smpp_port = smpp_port_;
+    options.system_id = kSystemId;
+    options.password = kPassword;
+    kannel_ = std::make_unique<Kannel>(std::move(options));
+    kannel_->wait_smsc_online();
+  }
+
+  // Submits `message` to Kannel's sendsms asking for every delivery report (dlr-mask 31) at
+  // the receiver's /dlr?tag=...&type=%d&msgid=%F (%F: the message id smsgw returned).
+  void submit(const Outbound& message, const harness::WebhookReceiver& receiver) const {
+    std::vector<std::pair<std::string, std::string>> parameters{
+        {"to", message.to},
+        {"from", "4930123456"},
+        {"text", message.text},
+        {"dlr-mask", "31"},
+        {"dlr-url", receiver.url("/dlr") + "?tag=" + message.tag + "&type=%d&msgid=%F"}};
+    parameters.insert(parameters.end(), message.extra.begin(), message.extra.end());
+    const auto response = kannel_->sendsms(parameters);
+    ASSERT_EQ(response.status, 202)
+        << message.tag << ": " << response.describe() << kannel_->log_tails();
+    EXPECT_EQ(response.body, "0: Accepted for delivery") << message.tag;
+  }
+
+  // The delivery reports Kannel called the dlr-url with, by tag, in arrival order.
+  static std::map<std::string, std::vector<harness::ReceivedRequest>> reports(
+      const harness::WebhookReceiver& receiver) {
+    std::map<std::string, std::vector<harness::ReceivedRequest>> out;
+    for (auto& request : receiver.requests()) {
+      if (request.target.rfind("/dlr", 0) == 0) {
+        out[query_value(request.target, "tag")].push_back(std::move(request));
+      }
+    }
+    return out;
+  }
+
+  // Waits until every message has its "delivered" report (type 1).
+  void wait_delivered(const harness::WebhookReceiver& receiver,
+                      const std::vector<Outbound>& messages) const {
+    const bool done = receiver.wait_until(
+        [&messages](const std::vector<harness::ReceivedRequest>& requests) {
+          std::set<std::string> delivered;
+          for (const auto& request : requests) {
+            if (request.target.rfind("/dlr", 0) == 0 &&
+                query_value(request.target, "type") == "1") {
+              delivered.insert(query_value(request.target, "tag"));
+            }
+          }
+          return delivered.size() == messages.size();
+        },
+        25s);
+    if (!done) {
+      std::string seen;
+      for (const auto& request : receiver.requests()) seen += "\n  " + request.target;
+      FAIL() << "not every message got its delivery report (type 1); the dlr-url saw:" << seen
+             << "\n--- serve.log (tail) ---\n"
+             << gateway_->gateway_log_tail(40) << kannel_->log_tails();
+    }
+  }
+
+  // The message arrived whole at the simulated network exactly once, through one SIM.
+  void expect_sent_once(const Outbound& message) const {
+    std::vector<json> records;
+    for (auto& record : gateway_->sim().sent()) {
+      if (record.value("to", "") == message.to) records.push_back(std::move(record));
+    }
+    ASSERT_EQ(records.size(), static_cast<std::size_t>(message.parts))
+        << message.tag << ": parts at the simulated network: " << json(records).dump();
+    std::string text;
+    std::set<int> modems;
+    for (std::size_t k = 0; k < records.size(); ++k) {
+      modems.insert(records[k].at("modem").get<int>());
+      if (message.parts > 1) {
+        EXPECT_EQ(records[k].at("concat").at("part").get<int>(), static_cast<int>(k + 1))
+            << message.tag;
+        EXPECT_EQ(records[k].at("concat").at("total").get<int>(), message.parts) << message.tag;
+      }
+      text += records[k].value("text", "");
+    }
+    EXPECT_EQ(modems.size(), 1u) << message.tag << " left through more than one SIM";
+    EXPECT_EQ(text, message.text) << message.tag;
+  }
+
+  // Kannel reported type 8 (SMSC accepted, on submit_sm_resp) at most once and before
+  // type 1, exactly one type 1, nothing else; the id it reports is smsgw's message id, and
+  // smsgw has that message delivered with the whole text.
+  void expect_reports(const Outbound& message,
+                      const std::vector<harness::ReceivedRequest>& requests) const {
+    std::vector<std::string> types;
+    std::set<std::string> ids;
+    for (const auto& request : requests) {
+      types.push_back(query_value(request.target, "type"));
+      ids.insert(query_value(request.target, "msgid"));
+    }
+    const std::vector<std::string> with_ack{"8", "1"};
+    const std::vector<std::string> without_ack{"1"};
+    EXPECT_TRUE(types == with_ack || types == without_ack)
+        << message.tag << ": dlr types " << json(types).dump();
+    ASSERT_EQ(ids.size(), 1u) << message.tag << ": ids " << json(ids).dump();
+    const std::string id = *ids.begin();
+    EXPECT_EQ(id.size(), 26u) << message.tag << ": " << id << " is not an smsgw message id";
+    const auto stored = gateway_->message(id);
+    EXPECT_EQ(stored.value("status", ""), "delivered") << stored.dump();
+    EXPECT_EQ(stored.value("to", ""), message.to) << stored.dump();
+    EXPECT_EQ(stored.value("text", ""), message.text) << stored.dump();
+  }
+
+  std::uint16_t smpp_port_ = 0;
+  std::unique_ptr<harness::ServeHarness> gateway_;
+  std::unique_ptr<Kannel> kannel_;
+};
+
+std::string long_text() {
+  std::string text;
+  for (int i = 0; text.size() < 380; ++i) {
+    text += "Kannel splits this long text itself, part of sentence " + std::to_string(i) + ". ";
+  }
+  return text;
+}
+
+TEST_F(KannelSmpp, TextsFromSendsmsArriveOnceAndTheirReceiptsComeBack) {
+  start();
+  harness::WebhookReceiver receiver;
+  const std::vector<Outbound> messages{
+      {"gsm", "+491511000001", "Hello from Kannel", {}, 1},
+      // GSM 03.38 extension characters: Kannel sends each as 0x1B + code.
+      {"extension", "+491511000002", "Price: 5€ [ok] {x} ~^|\\", {}, 1},
+      // UCS-2 (data_coding 8) with a character outside the BMP (a surrogate pair).
+      {"ucs2", "+491521000003", "Привет, мир! 👋", {{"coding", "2"}, {"charset", "UTF-8"}}, 1},
+      // Kannel splits it into 153-character parts with a UDH (05 00 03 ref total seq).
+      {"long", "+491511000004", long_text(), {}, 3},
+  };
+  for (const auto& message : messages) submit(message, receiver);
+  if (HasFatalFailure()) return;
+  wait_delivered(receiver, messages);
+  if (HasFatalFailure()) return;
+  const auto by_tag = reports(receiver);
+  for (const auto& message : messages) {
+    expect_sent_once(message);
+    ASSERT_TRUE(by_tag.contains(message.tag)) << message.tag;
+    expect_reports(message, by_tag.at(message.tag));
+  }
+}
+
+TEST_F(KannelSmpp, SeparateTransmitterAndReceiverBinds) {
+  KannelOptions options;
+  options.transceiver = false;
+  start(options);
+  harness::WebhookReceiver receiver;
+  const std::vector<Outbound> messages{
+      {"separate", "+491521000005", "Sent on the transmitter, receipt on the receiver", {}, 1}};
+  submit(messages[0], receiver);
+  if (HasFatalFailure()) return;
+  wait_delivered(receiver, messages);
+  if (HasFatalFailure()) return;
+  expect_sent_once(messages[0]);
+  expect_reports(messages[0], reports(receiver).at("separate"));
+}
+
+TEST_F(KannelSmpp, InboundSmsReachesKannelsSmsService) {
+  harness::WebhookReceiver receiver;
+  KannelOptions options;
+  options.mo_url = receiver.url("/mo");
+  start(options);
+  const std::string text = "Hello Kannel, this came from the network";
+  gateway_->sim().inject(0, "+491701234567", text);
+  const bool called = receiver.wait_until(
+      [](const std::vector<harness::ReceivedRequest>& requests) {
+        for (const auto& request : requests) {
+          if (request.target.rfind("/mo", 0) == 0) return true;
+        }
+        return false;
+      },
+      20s);
+  ASSERT_TRUE(called) << "Kannel's sms-service was never called\n--- serve.log (tail) ---\n"
+                      << gateway_->gateway_log_tail(40) << kannel_->log_tails();
+  std::vector<harness::ReceivedRequest> calls;
+  for (const auto& request : receiver.requests()) {
+    if (request.target.rfind("/mo", 0) == 0) calls.push_back(request);
+  }
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(query_value(calls[0].target, "text"), text) << calls[0].target;
+  const std::string from = query_value(calls[0].target, "from");
+  EXPECT_NE(from.find("491701234567"), std::string::npos) << calls[0].target;
+}
+
+}  // namespace
+}  // namespace smsgw::kannel_test
