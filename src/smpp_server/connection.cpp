@@ -111,7 +111,12 @@ void Connection::handle(Action action) {
     case Action::Kind::none:
       break;
     case Action::Kind::reply:
-      if (!action.reason.empty()) spdlog::warn("smpp: {}: {}", who(), action.reason);
+      // A full window is the client's own pacing, not a fault: debug only.
+      if (!action.reason.empty()) {
+        const bool throttled = action.reply->command_status == smpp::CommandStatus::esme_rthrottled;
+        spdlog::log(throttled ? spdlog::level::debug : spdlog::level::warn, "smpp: {}: {}", who(),
+                    action.reason);
+      }
       writer_.send(*action.reply);
       break;
     case Action::Kind::authenticate: {
