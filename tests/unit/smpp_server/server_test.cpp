@@ -270,5 +270,51 @@ TEST(SmppServer, MaxBindsClosesTheExtraConnection) {
   });
 }
 
+
+TEST(SmppServer, StopAnswersOutstandingSubmitsBeforeTheUnbind) {
+  run_server_test(
+      fast(),
+      [](Rig rig) -> awaitable<void> {
+        TestClient client(rig.executor);
+        co_await client.connect(rig.endpoint);
+        const Pdu bound = co_await client.bind(CommandId::bind_transmitter);
+        EXPECT_EQ(bound.command_status, CommandStatus::esme_rok);
+        const Pdu first = submit_sm(2);
+        co_await client.send(first);
+        const Pdu second = submit_sm(3);
+        co_await client.send(second);
+        asio::steady_timer pause(rig.executor, 50ms);
+        co_await pause.async_wait(use_awaitable);
+        rig.server.stop();
+        // A submit after the stop began is refused; the held ones are answered, then unbind.
+        const Pdu late = submit_sm(4);
+        co_await client.send(late);
+        const auto refused = co_await client.read();
+        EXPECT_TRUE(refused);
+        if (!refused) co_return;
+        EXPECT_EQ(refused->sequence_number, 4u);
+        EXPECT_EQ(refused->command_status, CommandStatus::esme_rinvbndsts);
+        rig.backend.release();
+        std::set<std::uint32_t> answered;
+        for (int i = 0; i < 2; ++i) {
+          const auto resp = co_await client.read();
+          EXPECT_TRUE(resp);
+          if (!resp) co_return;
+          EXPECT_EQ(resp->command_status, CommandStatus::esme_rok);
+          answered.insert(resp->sequence_number);
+        }
+        EXPECT_EQ(answered, (std::set<std::uint32_t>{2, 3}));
+        const auto unbind = co_await client.read();
+        EXPECT_TRUE(unbind);
+        if (!unbind) co_return;
+        EXPECT_EQ(unbind->command_id, CommandId::unbind);
+        // Not answered: closed after stop_grace anyway.
+        const auto none = co_await client.read(2000ms);
+        EXPECT_FALSE(none);
+        EXPECT_TRUE(client.closed());
+      },
+      [](FakeBackend& backend) { backend.hold = true; });
+}
+
 }  // namespace
 }  // namespace smsgw::smpp_server::test

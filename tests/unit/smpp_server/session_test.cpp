@@ -347,5 +347,52 @@ TEST(SmppSession, MalformedResponseIsReadFromItsHeader) {
   EXPECT_EQ(answer.delivery, 5);
 }
 
+
+// Robustness: mutated PDUs in every state never throw, and every reply the session asks
+// for encodes (the writer drops a PDU that does not, which would leave a request unanswered).
+TEST(SmppSession, MutatedPdusAlwaysGetAnEncodableAnswerOrNone) {
+  std::uint32_t seed = 12345;
+  const auto random = [&seed] {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) & 0x7FFF;
+  };
+  Pdu long_submit = submit(9);
+  std::get<smpp::MessageBody>(long_submit.body).tlvs.set_sar(7, 3, 1);
+  const std::vector<smpp::Bytes> seeds = {
+      wire(bind(CommandId::bind_transceiver, 1)), wire(submit(2)), wire(long_submit),
+      wire(make_pdu(CommandId::unbind, CommandStatus::esme_rok, 3)),
+      wire(make_pdu(CommandId::enquire_link, CommandStatus::esme_rok, 4)),
+      wire(make_pdu(CommandId::deliver_sm_resp, CommandStatus::esme_rok, 1))};
+  int answered = 0;
+  for (int round = 0; round < 20000; ++round) {
+    Session session = round % 2 == 0 ? bound(CommandId::bind_transceiver, 3)
+                                     : Session(options(3), t0);
+    smpp::Bytes octets = seeds[static_cast<std::size_t>(random()) % seeds.size()];
+    const int flips = 1 + random() % 4;
+    for (int i = 0; i < flips; ++i) {
+      const std::size_t at = static_cast<std::size_t>(random()) % octets.size();
+      octets[at] = static_cast<std::uint8_t>(random());
+    }
+    if (random() % 5 == 0) octets.resize(static_cast<std::size_t>(random()) % octets.size() + 1);
+    // The Framer guarantees a whole PDU of command_length octets; keep the header honest.
+    if (octets.size() < 16) continue;
+    const auto length = static_cast<std::uint32_t>(octets.size());
+    octets[0] = static_cast<std::uint8_t>(length >> 24);
+    octets[1] = static_cast<std::uint8_t>(length >> 16);
+    octets[2] = static_cast<std::uint8_t>(length >> 8);
+    octets[3] = static_cast<std::uint8_t>(length);
+    const Action action = session.receive(octets, t0);
+    if (action.reply) {
+      ++answered;
+      const auto encoded = smpp::encode(*action.reply);
+      ASSERT_TRUE(encoded.ok()) << encoded.error().message;
+      const auto header = smpp::decode_header(octets);
+      ASSERT_TRUE(header.ok());
+      EXPECT_EQ(action.reply->sequence_number, header->sequence_number);
+    }
+  }
+  EXPECT_GT(answered, 1000);
+}
+
 }  // namespace
 }  // namespace smsgw::smpp_server
