@@ -210,6 +210,7 @@ Action Session::on_request(const Pdu& pdu) {
                     "the session is already " + std::string(to_string(state_)));
     }
     const auto& body = std::get<smpp::BindBody>(pdu.body);
+    bind_interface_version_ = body.interface_version;
     Action action;
     action.kind = Action::Kind::authenticate;
     action.sequence = sequence;
@@ -305,7 +306,9 @@ Action Session::bind_checked(std::uint32_t sequence, smpp::BindMode mode,
   Pdu pdu = make_pdu(resp, CommandStatus::esme_rok, sequence);
   auto& body = std::get<smpp::BindRespBody>(pdu.body);
   body.system_id = options_.system_id;
-  body.tlvs.set_sc_interface_version(0x34);
+  // 5.3.2.25: sc_interface_version only to a client that speaks 3.4 (a 3.3 client may not
+  // parse TLVs).
+  if (bind_interface_version_ >= 0x34) body.tlvs.set_sc_interface_version(0x34);
   return reply(std::move(pdu));
 }
 

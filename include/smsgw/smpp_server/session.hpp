@@ -149,6 +149,7 @@ class Session {
   std::optional<smpp::Account> account_;
   std::optional<smpp::BindMode> mode_;
   int refused_binds_ = 0;
+  std::uint8_t bind_interface_version_ = 0x34;  // of the bind being checked
   std::size_t submits_outstanding_ = 0;
   std::optional<std::uint32_t> unbind_sequence_;  // the client's unbind, not yet answered
   bool server_unbind_ = false;                    // begin_server_unbind() was called

@@ -81,6 +81,16 @@ TEST(SmppSession, BindAsksForAuthenticationThenAnswersBindResp) {
   EXPECT_EQ(session.state(), BindState::bound_trx);
 }
 
+TEST(SmppSession, ThreeThreeClientGetsNoTlvInItsBindResp) {
+  Session session(options(), t0);
+  Pdu old = bind(CommandId::bind_transmitter, 1);
+  std::get<smpp::BindBody>(old.body).interface_version = 0x33;
+  const auto asked = session.receive(wire(old), t0);
+  ASSERT_EQ(asked.kind, Kind::authenticate);
+  const auto answer = session.bind_checked(1, smpp::BindMode::transmitter, account());
+  EXPECT_TRUE(std::get<smpp::BindRespBody>(answer.reply->body).tlvs.items.empty());
+}
+
 TEST(SmppSession, BindModesGiveTheirStates) {
   EXPECT_EQ(bound(CommandId::bind_transmitter).state(), BindState::bound_tx);
   EXPECT_EQ(bound(CommandId::bind_receiver).state(), BindState::bound_rx);
