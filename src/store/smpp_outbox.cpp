@@ -19,7 +19,7 @@ Result<std::vector<SmppDelivery>> Store::due_smpp_deliveries(
                "o.last_error, m.id, m.status, m.created_at, m.delivered_at, m.text, "
                "m.last_error, g.registered_delivery, g.source_addr, g.source_ton, g.source_npi, "
                "g.dest_addr, g.dest_ton, g.dest_npi, g.protocol, i.id, i.sender, i.text, "
-               "i.modem, i.smsc_time, i.received_at "
+               "i.modem, i.smsc_time, i.received_at, m.sent_at "
                "FROM smpp_outbox o INDEXED BY smpp_outbox_by_client "
                "LEFT JOIN messages m ON o.kind = 'receipt' AND m.id = o.ref "
                "LEFT JOIN message_origins g ON g.message_id = m.id "
@@ -46,6 +46,7 @@ Result<std::vector<SmppDelivery>> Store::due_smpp_deliveries(
       r.message_id = query->text(8);
       r.status = parse_message_status(query->text(9)).value_or(MessageStatus::failed);
       r.submitted_at = query->time(10);
+      r.sent_at = query->optional_time(28);
       r.done_at = query->optional_time(11).value_or(d.created_at);
       r.text = query->text(12);
       r.error = query->optional_text(13);
