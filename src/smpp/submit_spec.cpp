@@ -160,13 +160,22 @@ Outcome<SubmitSpec> map_submit(const MessageBody& submit, TimePoint now) {
                                 "validity_period");
   if (!expiry) return std::move(expiry).error();
   if (*expiry) {
-    const auto left = std::chrono::floor<std::chrono::seconds>(**expiry - now);
-    if (left < std::chrono::seconds(1)) {
+    // The gateway expires a message at (send_at or now) + validity.
+    const auto seconds_to = [&](TimePoint from) {
+      return std::chrono::floor<std::chrono::seconds>(**expiry - from);
+    };
+    if (seconds_to(now) < std::chrono::seconds(1)) {
       return refuse(CommandStatus::esme_rinvexpiry, "validity_period",
                     "validity_period \"" + submit.validity_period +
                         "\" ends before the message could be sent (it is not in the future)");
     }
-    spec.validity = left;
+    if (spec.send_at && seconds_to(*spec.send_at) < std::chrono::seconds(1)) {
+      return refuse(CommandStatus::esme_rinvexpiry, "validity_period",
+                    "validity_period \"" + submit.validity_period +
+                        "\" ends before schedule_delivery_time \"" + submit.schedule_delivery_time +
+                        "\", when the message may first be sent");
+    }
+    spec.validity = seconds_to(spec.send_at.value_or(now));
   }
 
   auto coding = detail::read_data_coding(submit.data_coding);

@@ -37,9 +37,11 @@
 //   ESME_RINVESMCLASS.
 // - priority_flag 0-3 (5.2.14) -> priority 0-3; above -> ESME_RINVPRTFLG.
 // - schedule_delivery_time / validity_period (7.1.1, absolute or relative) -> send_at /
-//   validity; bad -> ESME_RINVSCHED / ESME_RINVEXPIRY (smpp_time.hpp). `validity` is the
-//   validity_period's instant minus `now` in whole seconds (the message expires then);
-//   less than 1 s -> ESME_RINVEXPIRY. A schedule in the past is kept (send at once).
+//   validity; bad -> ESME_RINVSCHED / ESME_RINVEXPIRY (smpp_time.hpp). A schedule in the
+//   past is kept (the gateway sends at once). The gateway expires a message at (send_at or
+//   its creation) + validity, so `validity` is the validity_period's instant minus send_at
+//   (or minus `now` when not scheduled), in whole seconds: the message expires at that
+//   instant. An instant less than 1 s after `now` or after send_at -> ESME_RINVEXPIRY.
 // - registered_delivery (5.2.17): bits 0-1 kept (3 is reserved -> ESME_RINVREGDLVFLG); the
 //   SME-acknowledgement and intermediate-notification bits are ignored.
 // - sm_default_msg_id other than 0 (a predefined message, 5.2.20) -> ESME_RINVDFTMSGID.

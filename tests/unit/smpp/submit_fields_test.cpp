@@ -176,18 +176,33 @@ TEST(SmppSubmitFields, Destinations) {
 
 TEST(SmppSubmitFields, ScheduleAndValidity) {
   MessageBody body = base();
-  body.schedule_delivery_time = "000000010000000R";
   body.validity_period = "000002000000000R";
   SubmitSpec spec = mapped(body);
-  EXPECT_EQ(spec.send_at, kNow + hours(1));
+  EXPECT_FALSE(spec.send_at.has_value());
   EXPECT_EQ(spec.validity, seconds(2 * 86400));
 
+  // The gateway counts validity from send_at: the message still expires two days from now.
+  body.schedule_delivery_time = "000000010000000R";
+  spec = mapped(body);
+  EXPECT_EQ(spec.send_at, kNow + hours(1));
+  EXPECT_EQ(spec.validity, hours(47));
+
   // Absolute, Berlin winter time: 2026-12-05 10:00 +01:00 = 09:00 UTC, 70 minutes away.
-  body.schedule_delivery_time = "261205100000004+";
+  body.schedule_delivery_time = "";
   body.validity_period = "261205100000004+";
+  EXPECT_EQ(mapped(body).validity, minutes(70));
+  body.schedule_delivery_time = "261205100000004+";
+  body.validity_period = "261205120000004+";
   spec = mapped(body);
   EXPECT_EQ(spec.send_at, sys_days{year{2026} / 12 / 5} + hours(9));
-  EXPECT_EQ(spec.validity, minutes(70));
+  EXPECT_EQ(spec.validity, hours(2));
+
+  // A schedule in the past is kept; the expiry is still the validity_period's instant.
+  body.schedule_delivery_time = "261205065000000+";
+  body.validity_period = "261205085000000+";
+  spec = mapped(body);
+  EXPECT_EQ(spec.send_at, kNow - hours(1));
+  EXPECT_EQ(*spec.send_at + *spec.validity, kNow + hours(1));
 }
 
 TEST(SmppSubmitFields, BadTimes) {
@@ -201,6 +216,10 @@ TEST(SmppSubmitFields, BadTimes) {
   expect_refused(body, CommandStatus::esme_rinvexpiry, "validity_period", "not in the future");
   body.validity_period = "000000000000000R";
   expect_refused(body, CommandStatus::esme_rinvexpiry, "validity_period", "not in the future");
+  body.schedule_delivery_time = "000001000000000R";
+  body.validity_period = "000000120000000R";
+  expect_refused(body, CommandStatus::esme_rinvexpiry, "validity_period",
+                 "ends before schedule_delivery_time \"000001000000000R\"");
 }
 
 TEST(SmppSubmitFields, PredefinedMessagesAreRefused) {
