@@ -22,7 +22,7 @@ void expect_receipt(const Pdu& deliver, const std::string& id, const std::string
   EXPECT_NE(text.find("stat:" + stat), std::string::npos) << text;
 }
 
-TEST(SmppDelivery, SubmitReachesTheModemAndItsReceiptComesBack) {
+TEST(SmppServeDelivery, SubmitReachesTheModemAndItsReceiptComesBack) {
   Gateway gw;
   auto client = gw.shop(CommandId::bind_transceiver);
   const std::string to = number(500);
@@ -41,7 +41,7 @@ TEST(SmppDelivery, SubmitReachesTheModemAndItsReceiptComesBack) {
   EXPECT_EQ(gw.message(id).value("status", ""), "delivered");
 }
 
-TEST(SmppDelivery, ClientSplitLongMessageLeavesWholeThroughOneSim) {
+TEST(SmppServeDelivery, ClientSplitLongMessageLeavesWholeThroughOneSim) {
   Gateway gw;
   auto client = gw.shop(CommandId::bind_transceiver);
   const std::string to = number(501);
@@ -76,7 +76,7 @@ TEST(SmppDelivery, ClientSplitLongMessageLeavesWholeThroughOneSim) {
   EXPECT_EQ(gw.all_messages().size(), 1u);
 }
 
-TEST(SmppDelivery, InboundSmsArrivesAsDeliverSm) {
+TEST(SmppServeDelivery, InboundSmsArrivesAsDeliverSm) {
   Gateway gw;
   auto client = gw.shop(CommandId::bind_receiver);
   gw.sim().inject(1, "+4917612345678", "a reply from a phone");
@@ -89,7 +89,7 @@ TEST(SmppDelivery, InboundSmsArrivesAsDeliverSm) {
   EXPECT_EQ(text_of(body), "a reply from a phone");
 }
 
-TEST(SmppDelivery, ReceiptWaitsInTheOutboxUntilAReceiverBinds) {
+TEST(SmppServeDelivery, ReceiptWaitsInTheOutboxUntilAReceiverBinds) {
   Gateway gw;
   std::string id;
   {
@@ -105,7 +105,7 @@ TEST(SmppDelivery, ReceiptWaitsInTheOutboxUntilAReceiverBinds) {
   expect_receipt(receiver->wait_deliver(), id, "DELIVRD");
 }
 
-TEST(SmppDelivery, UnansweredDeliverySentAgainToTheNextBind) {
+TEST(SmppServeDelivery, UnansweredDeliverySentAgainToTheNextBind) {
   Gateway gw;
   std::string id;
   {

@@ -19,7 +19,7 @@ Pdu submit_pdu(std::uint32_t sequence, const std::string& to, const std::string&
   return pdu;
 }
 
-TEST(SmppSession, BindWithGoodAndBadCredentials) {
+TEST(SmppServeSession, BindWithGoodAndBadCredentials) {
   Gateway gw;
   auto client = gw.connect();
   EXPECT_EQ(client->try_bind(CommandId::bind_transmitter, "shop", "wrong").command_status,
@@ -42,7 +42,7 @@ TEST(SmppSession, BindWithGoodAndBadCredentials) {
   EXPECT_EQ(log.find("\"wrong\""), std::string::npos) << "a password in the log";
 }
 
-TEST(SmppSession, BindReceiverWithoutReadScopeIsRefused) {
+TEST(SmppServeSession, BindReceiverWithoutReadScopeIsRefused) {
   Gateway gw;
   auto client = gw.connect();
   EXPECT_EQ(client->try_bind(CommandId::bind_receiver, "sender", "pw").command_status,
@@ -51,7 +51,7 @@ TEST(SmppSession, BindReceiverWithoutReadScopeIsRefused) {
             CommandStatus::esme_rok);
 }
 
-TEST(SmppSession, EnquireLinkBothDirectionsAndCloseWhenUnanswered) {
+TEST(SmppServeSession, EnquireLinkBothDirectionsAndCloseWhenUnanswered) {
   Gateway gw(SmppOptions{.window = 10,
                          .enquire_link_interval = "300ms",
                          .enquire_link_timeout = "300ms",
@@ -80,7 +80,7 @@ TEST(SmppSession, EnquireLinkBothDirectionsAndCloseWhenUnanswered) {
       5s, "the close to be logged with its reason");
 }
 
-TEST(SmppSession, UnknownCommandGetsGenericNackAndTheSessionGoesOn) {
+TEST(SmppServeSession, UnknownCommandGetsGenericNackAndTheSessionGoesOn) {
   Gateway gw;
   auto client = gw.shop(CommandId::bind_transmitter);
   // query_sm (not served) and a command_id outside the spec.
@@ -98,7 +98,7 @@ TEST(SmppSession, UnknownCommandGetsGenericNackAndTheSessionGoesOn) {
   EXPECT_FALSE(client->submit(number(100), "still bound").empty());
 }
 
-TEST(SmppSession, MalformedPduIsAnsweredWithItsStatusWithoutDesynchronising) {
+TEST(SmppServeSession, MalformedPduIsAnsweredWithItsStatusWithoutDesynchronising) {
   Gateway gw;
   auto client = gw.shop(CommandId::bind_transmitter);
   // sm_length 200 but 5 octets follow: the body runs past command_length.
@@ -135,7 +135,7 @@ TEST(SmppSession, MalformedPduIsAnsweredWithItsStatusWithoutDesynchronising) {
             "good");
 }
 
-TEST(SmppSession, GarbageCommandLengthIsGenericNackThenClose) {
+TEST(SmppServeSession, GarbageCommandLengthIsGenericNackThenClose) {
   Gateway gw;
   auto client = gw.shop(CommandId::bind_transmitter);
   const smpp::Bytes garbage = {0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 9};
@@ -150,7 +150,7 @@ TEST(SmppSession, GarbageCommandLengthIsGenericNackThenClose) {
   EXPECT_FALSE(other->submit(number(102), "after the garbage").empty());
 }
 
-TEST(SmppSession, WindowOfTenAcceptsTenOutstandingAndThrottlesTheEleventh) {
+TEST(SmppServeSession, WindowOfTenAcceptsTenOutstandingAndThrottlesTheEleventh) {
   Gateway gw;
   auto client = gw.shop(CommandId::bind_transmitter);
   // Eleven submit_sm in one write: the server reads them before any is stored.
@@ -179,7 +179,7 @@ TEST(SmppSession, WindowOfTenAcceptsTenOutstandingAndThrottlesTheEleventh) {
   EXPECT_EQ(gw.all_messages().size(), 10u);
 }
 
-TEST(SmppSession, ClientLimitsAnswerThrottled) {
+TEST(SmppServeSession, ClientLimitsAnswerThrottled) {
   Gateway gw(SmppOptions{.window = 10,
                          .enquire_link_interval = "30s",
                          .enquire_link_timeout = "10s",
@@ -192,7 +192,7 @@ TEST(SmppSession, ClientLimitsAnswerThrottled) {
             CommandStatus::esme_rthrottled);
 }
 
-TEST(SmppSession, UnbindMidWindowAnswersEveryAcceptedSubmit) {
+TEST(SmppServeSession, UnbindMidWindowAnswersEveryAcceptedSubmit) {
   Gateway gw;
   auto client = gw.shop(CommandId::bind_transmitter);
   smpp::Bytes burst;
