@@ -43,9 +43,11 @@ struct ServerOptions {
   // How long stop() waits for a bound client's unbind_resp, and how long a closing
   // connection waits for its last PDUs to be written and the client to close.
   std::chrono::steady_clock::duration stop_grace = std::chrono::seconds(2);
-  // The longest a receiver waits between two claims of deliveries (Backend::
-  // wait_for_deliveries returns earlier when deliveries arrive).
-  std::chrono::steady_clock::duration deliveries_poll = std::chrono::milliseconds(500);
+  // The longest a receiver waits between two claims of deliveries. Backend::
+  // wait_for_deliveries returns as soon as deliveries may be there, so this only bounds
+  // how late a delivery the Backend was not told about is found (e.g. the receipt of a
+  // message submitted before a restart).
+  std::chrono::steady_clock::duration deliveries_poll = std::chrono::seconds(5);
   std::string system_id = "smsgw";  // the server's, in bind_*_resp
 };
 
