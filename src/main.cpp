@@ -1,6 +1,7 @@
 // smsgw: the gateway daemon and its command-line client in one binary.
 // This file only wires things together: the subcommands (each in src/cli) and, for
-// `smsgw serve`, the gateway's parts (config -> store -> modems, dispatcher -> HTTP API).
+// `smsgw serve`, the gateway's parts (config -> store -> modems, dispatcher -> HTTP API and,
+// when [smpp] listen is set, the SMPP server over the gateway's SMPP backend).
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -19,6 +20,7 @@
 #include "smsgw/gateway/settings.hpp"
 #include "smsgw/http/server.hpp"
 #include "smsgw/scheduler/operators.hpp"
+#include "smsgw/smpp_server/server.hpp"
 #include "smsgw/store/store.hpp"
 #include "smsgw/store/store_worker.hpp"
 
@@ -64,6 +66,14 @@ void reload(const std::string& config_path, smsgw::config::Config& running,
         "config reload: [http] listen and connection limits apply after a restart "
         "(still listening on {})",
         running.http.listen);
+  }
+  if (cfg.smpp.listen != running.smpp.listen || cfg.smpp.window != running.smpp.window ||
+      cfg.smpp.enquire_link_interval != running.smpp.enquire_link_interval ||
+      cfg.smpp.enquire_link_timeout != running.smpp.enquire_link_timeout ||
+      cfg.smpp.max_binds != running.smpp.max_binds) {
+    spdlog::warn(
+        "config reload: [smpp] listen, window, enquire_link_* and max_binds apply after a "
+        "restart");
   }
   if (cfg.log.format != running.log.format) {
     spdlog::warn("config reload: log.format applies after a restart");
@@ -141,9 +151,32 @@ int serve(const std::string& config_path) {
                  server.error().message.c_str());
     return server.error().kind == ErrorCode::config ? 2 : 1;
   }
-  spdlog::info("smsgw: listening on http://{}:{} with {} modem port pattern(s), store {}",
+  std::unique_ptr<smpp_server::Server> smpp;
+  std::string smpp_address;
+  if (!cfg.smpp.listen.empty()) {
+    smpp_server::ServerOptions smpp_options;
+    smpp_options.listen = cfg.smpp.listen;
+    smpp_options.window = cfg.smpp.window;
+    smpp_options.enquire_link_interval = cfg.smpp.enquire_link_interval;
+    smpp_options.enquire_link_timeout = cfg.smpp.enquire_link_timeout;
+    smpp_options.max_binds = cfg.smpp.max_binds;
+    auto created = smpp_server::Server::create(io.get_executor(), gw.smpp_backend(), smpp_options);
+    if (!created) {
+      std::fprintf(stderr, "smsgw: %s: smpp.listen: %s\n", config_path.c_str(),
+                   created.error().message.c_str());
+      return created.error().kind == ErrorCode::config ? 2 : 1;
+    }
+    smpp = std::move(*created);
+    const auto endpoint = smpp->local_endpoint();
+    const auto address = endpoint.address();
+    smpp_address = " and smpp://" +
+                   (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) +
+                   ":" + std::to_string(endpoint.port());
+  }
+  spdlog::info("smsgw: listening on http://{}:{}{} with {} modem port pattern(s), store {}",
                (*server)->local_endpoint().address().to_string(),
-               (*server)->local_endpoint().port(), cfg.modems.size(), cfg.store.path.string());
+               (*server)->local_endpoint().port(), smpp_address, cfg.modems.size(),
+               cfg.store.path.string());
 
   asio::signal_set hangups(io, SIGHUP);
   std::function<void()> wait_for_hangup = [&] {
@@ -161,10 +194,13 @@ int serve(const std::string& config_path) {
     spdlog::info("smsgw: signal {}: stopping (sends in flight finish first)", signal);
     hangups.cancel();
     (*server)->stop();
+    if (smpp) smpp->stop();
     gw.stop();
   });
   int stopped = 0;
+  const int parts = smpp ? 3 : 2;
   asio::co_spawn(io, (*server)->run(), [&](std::exception_ptr) { ++stopped; });
+  if (smpp) asio::co_spawn(io, smpp->run(), [&](std::exception_ptr) { ++stopped; });
   asio::co_spawn(io, gw.run(), [&](std::exception_ptr e) {
     ++stopped;
     if (e) spdlog::critical("smsgw: the gateway stopped by a bug");
@@ -172,7 +208,7 @@ int serve(const std::string& config_path) {
   io.run();
   worker.stop();
   spdlog::info("smsgw: stopped");
-  return stopped == 2 ? 0 : 1;
+  return stopped == parts ? 0 : 1;
 }
 
 }  // namespace

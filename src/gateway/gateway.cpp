@@ -6,6 +6,7 @@
 
 #include "smsgw/gateway/api_mapping.hpp"
 #include "smsgw/gateway/settings.hpp"
+#include "smsgw/gateway/smpp_accounts.hpp"
 #include "smsgw/gateway/time_convert.hpp"
 #include "smsgw/scheduler/numbering.hpp"
 #include "smsgw/store/ulid.hpp"
@@ -56,6 +57,7 @@ Gateway::Gateway(asio::any_io_executor executor, config::Config config, store::S
               if (!info) return std::nullopt;
               return std::move(info).value();
             }),
+      smpp_(executor, config_, store, smpp_hooks()),
       tasks_(executor) {
   apply_client_limits();
   balances_.on_checked([this](const http::BalanceResult& result) { feed_.balance(result); });
@@ -80,6 +82,7 @@ void Gateway::stop() {
   outbox_.stop();
   watch_.stop();
   feed_.stop();
+  smpp_.stop();
   tasks_.spawn("gateway: closing the modems", close_modems_after_sends());
 }
 
@@ -122,6 +125,7 @@ awaitable<void> Gateway::run() {
   tasks_.spawn("gateway: webhook outbox", outbox_.run());
   tasks_.spawn("gateway: balance monitor", balances_.run());
   tasks_.spawn("gateway: live feed", feed_.run());
+  tasks_.spawn("gateway: smpp parts sweep", smpp_.run());
   co_await tasks_.join();
 }
 
@@ -332,7 +336,10 @@ awaitable<Result<http::MetricsSnapshot>> Gateway::metrics() {
   auto counts = co_await store_.call(job);
   auto backlog_job = [](Store& s) { return s.webhook_backlog(); };
   auto backlog = co_await store_.call(backlog_job);
+  auto smpp_job = [](Store& s) { return s.smpp_outbox_pending(); };
+  auto smpp_pending = co_await store_.call(smpp_job);
   http::MetricsSnapshot snap;
+  if (smpp_pending) snap.smpp_outbox_pending = static_cast<std::uint64_t>(*smpp_pending);
   if (counts) add_status_counts(*counts, snap);
   if (backlog) add_webhook_backlog(*backlog, std::chrono::system_clock::now(), snap);
   snap.operators = metrics_.operators();
@@ -399,6 +406,17 @@ awaitable<bool> Gateway::on_inbound(modem::InboundSms sms) {
                   : sms.deliver.user_data.text;
   part.pdu_hex = sms.pdu_hex;
   part.received_at = std::chrono::system_clock::now();
+  std::optional<std::string> iccid;
+  std::optional<std::string> number;
+  if (const auto* actor = pool_.find(sms.modem_id)) {
+    if (!actor->snapshot().iccid.empty()) iccid = actor->snapshot().iccid;
+  }
+  if (iccid) {
+    if (const auto* sim = sim_config(*iccid)) number = sim->number;
+  }
+  part.smpp_clients = inbound_clients(config_.clients, config_.smpp, sms.modem_id,
+                                      iccid.value_or(""), number.value_or(""));
+  part.smpp_recipient = number.value_or("");
   auto job = [part](Store& s) { return s.store_inbound(part); };
   auto stored = co_await store_.call(job);
   if (!stored) {
@@ -409,15 +427,12 @@ awaitable<bool> Gateway::on_inbound(modem::InboundSms sms) {
   if (stored->complete && !stored->duplicate) {
     metrics_.message_received(sms.modem_id);
     MessageReceivedEvent received;
+    for (const auto& client : part.smpp_clients) smpp_.notify(client);
     received.id = stored->message_id;
     received.modem = sms.modem_id;
-    if (const auto* actor = pool_.find(sms.modem_id)) {
-      if (!actor->snapshot().iccid.empty()) received.iccid = actor->snapshot().iccid;
-    }
+    received.iccid = iccid;
     received.operator_name = operator_of(sms.modem_id);
-    if (received.iccid) {
-      if (const auto* sim = sim_config(*received.iccid)) received.number = sim->number;
-    }
+    received.number = number;
     received.from = part.sender;
     received.text = stored->text;
     received.parts = stored->total;
@@ -479,6 +494,7 @@ void Gateway::on_message_status(const std::string& id, store::MessageStatus stat
                                 const std::string& modem) {
   const std::string name(store::to_string(status));
   feed_.message_changed(id, name, modem);
+  if (store::is_final(status)) smpp_.message_final(id);  // its receipt may wait now
   if (status == store::MessageStatus::sending) return;  // news for the live stream only
   if (status != store::MessageStatus::queued) {
     auto op = operator_of_message_.find(id);

@@ -201,6 +201,11 @@ std::string format_prometheus(const MetricsSnapshot& snapshot, const HttpCounter
   out.sample("smsgw_webhook_outbox_oldest_seconds", Labels{},
              snapshot.webhook_outbox_oldest_seconds);
 
+  out.family("smsgw_smpp_outbox_pending", "gauge",
+             "deliver_sm (delivery receipts, inbound messages) waiting for an SMPP receiver of "
+             "their client.");
+  out.sample("smsgw_smpp_outbox_pending", Labels{}, snapshot.smpp_outbox_pending);
+
   out.family("smsgw_event_streams", "gauge", "Clients connected to GET /api/v1/events now.");
   out.sample("smsgw_event_streams", Labels{}, snapshot.event_streams);
   out.family("smsgw_event_stream_overflows_total", "counter",

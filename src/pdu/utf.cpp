@@ -36,12 +36,7 @@ void append_utf16be(std::vector<std::uint8_t>& out, char32_t cp) {
   }
 }
 
-}  // namespace smsgw::pdu
-
-namespace smsgw::pdu::detail {
 namespace {
-
-constexpr char32_t kReplacement = 0xFFFD;
 
 Error invalid_at(std::size_t offset, std::string_view why) {
   return make_error("pdu.invalid_utf8",
@@ -90,6 +85,14 @@ Result<std::vector<CodePoint>> decode_utf8(std::string_view text) {
   }
   return out;
 }
+
+}  // namespace smsgw::pdu
+
+namespace smsgw::pdu::detail {
+
+namespace {
+constexpr char32_t kReplacement = 0xFFFD;
+}  // namespace
 
 std::string utf16be_to_utf8(std::span<const std::uint8_t> octets) {
   std::string out;

@@ -13,19 +13,10 @@
 
 namespace smsgw::pdu::detail {
 
-// One Unicode scalar value and the offset of its first byte in the UTF-8 input.
-struct CodePoint {
-  char32_t value = 0;
-  std::size_t byte_offset = 0;
-};
-
-// Strict UTF-8 (RFC 3629): rejects overlong forms, surrogates (U+D800..U+DFFF), values
-// above U+10FFFF, stray continuation bytes and truncated sequences with
-// "pdu.invalid_utf8" naming the byte offset.
-Result<std::vector<CodePoint>> decode_utf8(std::string_view text);
-
 using pdu::append_utf16be;  // smsgw/pdu/unicode.hpp
 using pdu::append_utf8;     // smsgw/pdu/unicode.hpp
+using pdu::CodePoint;       // smsgw/pdu/unicode.hpp
+using pdu::decode_utf8;     // smsgw/pdu/unicode.hpp
 
 // Number of UTF-16 code units (1, or 2 for a surrogate pair above U+FFFF).
 inline std::size_t utf16_units(char32_t code_point) { return code_point > 0xFFFF ? 2 : 1; }

@@ -163,6 +163,16 @@ Result<InboundStoreResult> Store::store_inbound(const InboundPart& part) {
     STORE_TRY(
         update->bind_all(joined.parts_received, joined.complete, joined.text, part.smsc_time, *id)
             .run());
+    if (joined.complete) {
+      // It became complete with this part (a complete message takes no new part): its SMPP
+      // deliveries, in the same transaction.
+      STORE_TRY_ASSIGN(auto deliver,
+                       impl_->q("INSERT INTO smpp_outbox (client, kind, ref, recipient, "
+                                "created_at, next_attempt_at) VALUES (?, 'inbound', ?, ?, ?, 0)"));
+      for (const auto& client : part.smpp_clients) {
+        STORE_TRY(deliver->bind_all(client, *id, part.smpp_recipient, now).run());
+      }
+    }
     return load(*id, false);
   });
 }

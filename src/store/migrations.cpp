@@ -302,11 +302,74 @@ CREATE TABLE message_origins (
 ) WITHOUT ROWID;
 )sql";
 
+// The SMPP server (issue 13). smpp_parts: the parts of a long message a client split itself,
+// kept durably as they arrive, keyed by (client, destination as normalised, the client's
+// reference, total, seq); every row of a group carries the message id allocated at its first
+// part, and the group becomes one message (same id) when complete (or failed when
+// [smpp] parts_timeout passes first). smpp_outbox: the deliver_sm bodies owed to SMPP
+// receivers: a delivery receipt, written by the trigger smpp_receipt in the transaction of
+// the status change (registered_delivery 1: any final status; 2: a final status other than
+// delivered; `unknown` is not final), keyed to the message's client ('' when none); and an
+// inbound message for each client whose [[client]] inbound rule matches, written by
+// Store::store_inbound in the transaction that completes it. next_attempt_at 0 = due now;
+// a client's due rows are read by index (smpp_outbox_by_client: client, then id order).
+constexpr std::string_view kSmppOutbox = R"sql(
+CREATE TABLE smpp_parts (
+  client              TEXT NOT NULL,
+  destination         TEXT NOT NULL,
+  ref                 INTEGER NOT NULL,
+  total               INTEGER NOT NULL CHECK (total >= 2),
+  seq                 INTEGER NOT NULL CHECK (seq >= 1 AND seq <= total),
+  text                TEXT NOT NULL,
+  registered_delivery INTEGER NOT NULL DEFAULT 0,
+  message_id          TEXT NOT NULL,
+  source_addr         TEXT NOT NULL DEFAULT '',
+  source_ton          INTEGER NOT NULL DEFAULT 0,
+  source_npi          INTEGER NOT NULL DEFAULT 0,
+  dest_addr           TEXT NOT NULL DEFAULT '',
+  dest_ton            INTEGER NOT NULL DEFAULT 0,
+  dest_npi            INTEGER NOT NULL DEFAULT 0,
+  priority            INTEGER NOT NULL DEFAULT 0,
+  send_at             INTEGER,
+  validity_seconds    INTEGER,
+  flash               INTEGER NOT NULL DEFAULT 0,
+  received_at         INTEGER NOT NULL,
+  PRIMARY KEY (client, destination, ref, total, seq)
+) WITHOUT ROWID;
+CREATE INDEX smpp_parts_by_age ON smpp_parts (received_at);
+
+CREATE TABLE smpp_outbox (
+  id              INTEGER PRIMARY KEY,
+  client          TEXT NOT NULL,
+  kind            TEXT NOT NULL CHECK (kind IN ('receipt', 'inbound')),
+  ref             TEXT NOT NULL,
+  recipient       TEXT NOT NULL DEFAULT '',
+  created_at      INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT
+);
+CREATE INDEX smpp_outbox_by_client ON smpp_outbox (client, id, next_attempt_at);
+
+CREATE TRIGGER smpp_receipt AFTER UPDATE OF status ON messages
+  WHEN OLD.status IS NOT NEW.status
+   AND NEW.status IN ('delivered', 'failed', 'expired', 'cancelled')
+   AND EXISTS (SELECT 1 FROM message_origins o WHERE o.message_id = NEW.id
+               AND o.protocol = 'smpp'
+               AND ((o.registered_delivery & 3) = 1
+                    OR ((o.registered_delivery & 3) = 2 AND NEW.status <> 'delivered')))
+BEGIN
+  INSERT INTO smpp_outbox (client, kind, ref, created_at, next_attempt_at)
+  VALUES (COALESCE(NEW.client, ''), 'receipt', NEW.id,
+          CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), 0);
+END;
+)sql";
+
 // Version 4 (client, reference, callback_url), then the SIMs' recipients and pauses, the
-// event journal, and the origins of SMPP and sendsms submissions.
-constexpr std::string_view kMigrations[] = {kVersion1,     kVersion2,      kVersion3,
-                                            kVersion4,     kSimRecipients, kSimPauses,
-                                            kEventJournal, kMessageOrigins};
+// event journal, the origins of SMPP and sendsms submissions, and the SMPP server's tables.
+constexpr std::string_view kMigrations[] = {kVersion1,     kVersion2,       kVersion3,
+                                            kVersion4,     kSimRecipients,  kSimPauses,
+                                            kEventJournal, kMessageOrigins, kSmppOutbox};
 
 }  // namespace
 

@@ -43,6 +43,7 @@
 #include "smsgw/gateway/metrics.hpp"
 #include "smsgw/gateway/modem_pool.hpp"
 #include "smsgw/gateway/modem_watch.hpp"
+#include "smsgw/gateway/smpp_backend.hpp"
 #include "smsgw/gateway/webhook_outbox.hpp"
 #include "smsgw/http/gateway_api.hpp"
 #include "smsgw/modem/modem.hpp"
@@ -76,6 +77,10 @@ class Gateway final : public http::GatewayApi,
   // The webhook outbox, for a config reload (WebhookOutbox::reconfigure) and the API
   // clients' secrets (WebhookOutbox::set_client_secrets).
   WebhookOutbox& webhooks() { return outbox_; }
+  // The SMPP server's backend (smpp_backend.hpp): binds over the running [[client]]s,
+  // submissions through this gateway, receipts and inbound messages from the store's
+  // smpp_outbox. Lives as long as the gateway; its parts sweep runs inside run().
+  SmppBackend& smpp_backend() { return smpp_; }
 
   // http::GatewayApi
   awaitable<Result<http::SubmitReply>> submit(http::SubmitRequest request,
@@ -134,6 +139,12 @@ class Gateway final : public http::GatewayApi,
   awaitable<void> record_sim(store::SimSeen sim);
   awaitable<void> close_modems_after_sends();
   void emit(const std::string& event, const std::string& payload_json);
+  // SmppBackend's hooks into this gateway (src/gateway/gateway_smpp.cpp).
+  SmppHooks smpp_hooks();
+  // A client-split SMPP message made whole (or failed): stored with its `queued` event in
+  // one job, then handed to the dispatcher (or reported failed).
+  awaitable<Result<bool>> store_smpp_group(store::SmppGroupKey key, store::NewMessage message,
+                                           std::optional<std::string> fail_error);
   // GET /api/v1/modems' entry of one modem (live_control: after a pause, resume or reset).
   http::ModemInfo info_of(const modem::ModemSnapshot& snapshot) const;
   Result<http::ModemInfo> info_of(const std::string& modem_id);
@@ -155,6 +166,7 @@ class Gateway final : public http::GatewayApi,
   LiveControl live_;  // pause, resume, reset (src/gateway/live_control.cpp)
   ModemWatch watch_;  // modem.down / modem.up
   LiveFeed feed_;     // GET /api/v1/events, GET /api/v1/stats
+  SmppBackend smpp_;  // the SMPP server's backend (its network side is src/smpp_server)
   std::map<std::string, scheduler::ClientQuota> quotas_;    // by [[client]] name
   std::set<std::string> sims_seen_;                         // ICCIDs recorded this run
   std::map<std::string, std::string> operator_of_message_;  // id -> destination operator (metrics)

@@ -310,6 +310,8 @@ struct MetricsSnapshot {
   std::uint64_t event_streams = 0;
   std::uint64_t event_stream_overflows = 0;
   double webhook_outbox_oldest_seconds = 0;
+  // deliver_sm (receipts, inbound messages) waiting for an SMPP receiver of their client.
+  std::uint64_t smpp_outbox_pending = 0;
 };
 
 // ---------------------------------------------------------------------------------------

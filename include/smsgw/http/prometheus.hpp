@@ -9,7 +9,8 @@
 // smsgw_modem_signal_dbm{modem}, smsgw_modem_balance{modem,currency},
 // smsgw_modem_parts_total{modem,result}, smsgw_modem_errors_total{modem},
 // smsgw_inbound_messages_total{modem}, smsgw_webhook_outbox_pending,
-// smsgw_webhook_outbox_oldest_seconds, smsgw_send_latency_seconds, and the HTTP server's own
+// smsgw_webhook_outbox_oldest_seconds, smsgw_smpp_outbox_pending,
+// smsgw_send_latency_seconds, and the HTTP server's own
 // smsgw_http_responses_total{class}, smsgw_http_connections_open,
 // smsgw_http_connections_rejected_total.
 #pragma once

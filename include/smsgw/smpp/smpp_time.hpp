@@ -3,6 +3,9 @@
 // Absolute "YYMMDDhhmmsstnnp": t tenths of a second, nn the offset from UTC in quarter
 // hours, p '+' or '-' ('+' ahead of UTC). Relative "YYMMDDhhmmss000R": years, months, days
 // ... from `now` (a year = 365 days, a month = 30 days, as SMSCs count). "" = not given.
+// Absolute: YY is 20YY; month, day (leap years counted), hh 00-23, mm and ss 00-59, nn
+// 00-48 are checked. Relative: each two-digit field is a count (48 hours is allowed) and
+// "tnn" must be "000".
 #pragma once
 
 #include <chrono>

@@ -229,6 +229,12 @@ struct InboundPart {
   std::string text;
   std::string pdu_hex;
   TimePoint received_at{};
+  // SMPP (issue 13): the [[client]]s whose receivers get this message as a deliver_sm (the
+  // gateway applies the inbound rules), and the receiving SIM's number ("" when unknown).
+  // One smpp_outbox row per client is written in the transaction that completes the
+  // message; none for a duplicate or an incomplete message.
+  std::vector<std::string> smpp_clients{};
+  std::string smpp_recipient{};
 };
 
 struct InboundStoreResult {

@@ -48,6 +48,7 @@
 #include "smsgw/common/result.hpp"
 #include "smsgw/scheduler/dlr_matcher.hpp"
 #include "smsgw/store/records.hpp"
+#include "smsgw/store/smpp_records.hpp"
 
 namespace smsgw::store {
 
@@ -290,6 +291,38 @@ class Store {
   // Parts of the messages API client `client` submitted at or after `since` (its per_day
   // limit after a restart); by the messages_by_client index, ids being time-ordered ULIDs.
   Result<std::int64_t> client_parts_since(const std::string& client, TimePoint since);
+  // ---- SMPP (issue 13; src/store/smpp_parts.cpp, smpp_outbox.cpp) ----------------------
+
+  // Stores one part of a client-split message (one transaction). The group's message id is
+  // the one its first stored part brought (`part.message_id` when the group is new); a seq
+  // already stored is a duplicate: nothing changes and the same id is answered. The caller
+  // assembles the group once complete (assemble_smpp_group).
+  Result<SmppPartResult> store_smpp_part(const SmppPart& part);
+  // The group's parts in seq order (empty when it has none, e.g. already assembled).
+  Result<std::vector<SmppPart>> smpp_group_parts(const SmppGroupKey& key);
+  // In ONE transaction: deletes the group's parts (those carrying `message.id`) and inserts
+  // `message` (built by the gateway, with the group's id and an smpp origin); with
+  // `fail_error` the message then fails at once by the transition table (queued -fail->
+  // failed, event "failed"), which writes its receipt row if one is asked. Returns false,
+  // and stores nothing, when the group has no parts left (already assembled).
+  Result<bool> assemble_smpp_group(const SmppGroupKey& key, const NewMessage& message,
+                                   const std::optional<std::string>& fail_error, TimePoint now);
+  // Groups to finish: complete ones, and those whose first part arrived before `cutoff`.
+  Result<std::vector<SmppGroupState>> smpp_groups_to_finish(TimePoint cutoff);
+
+  // Up to `limit` outbox rows of `client` due at `now` (next_attempt_at <= now), oldest
+  // (lowest id) first, leaving out `excluding` (rows claimed by a bind); by index.
+  Result<std::vector<SmppDelivery>> due_smpp_deliveries(const std::string& client, TimePoint now,
+                                                        std::size_t limit,
+                                                        std::span<const std::int64_t> excluding);
+  // The row leaves the outbox (delivered, or dropped). Deleting a missing row is no error.
+  Result<void> smpp_delivery_done(std::int64_t id);
+  // attempts + 1, last_error, tried again at `next_attempt_at`. "not_found" for no row.
+  Result<void> smpp_delivery_failed(std::int64_t id, const std::string& error,
+                                    TimePoint next_attempt_at);
+  // Rows waiting in the outbox (smsgw_smpp_outbox_pending).
+  Result<std::int64_t> smpp_outbox_pending();
+
   // Undelivered webhooks with next_attempt_at <= now, oldest first.
   Result<std::vector<WebhookDelivery>> due_webhooks(TimePoint now, std::size_t limit);
   // How many deliveries are pending and when the first of them was enqueued (/metrics).

@@ -1,0 +1,170 @@
+// The SMPP server's acceptor and shutdown (server.hpp); each connection is a Connection.
+#include "smsgw/smpp_server/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <list>
+#include <string>
+#include <utility>
+
+#include "connection.hpp"
+#include "smsgw/common/event.hpp"
+#include "smsgw/common/listen_address.hpp"
+
+namespace smsgw::smpp_server {
+
+using tcp = asio::ip::tcp;
+
+struct Server::State {
+  State(asio::any_io_executor ex, smpp::Backend& backend_ref, ServerOptions opts)
+      : executor(ex), backend(backend_ref), options(std::move(opts)), acceptor(ex), drained(ex) {}
+
+  asio::any_io_executor executor;
+  smpp::Backend& backend;
+  ServerOptions options;
+  tcp::acceptor acceptor;
+  std::list<Connection*> connections;  // sessions that have started
+  std::size_t open = 0;                // accepted and not yet closed
+  bool stopping = false;
+  Event drained;  // set once stopping and no connection is open
+
+  void connection_closed() {
+    --open;
+    if (stopping && open == 0) drained.set();
+  }
+};
+
+namespace {
+
+using State = Server::State;
+
+// Keeps a connection in the server's list for exactly as long as its frame lives.
+class Registration {
+ public:
+  Registration(State& state, Connection& connection)
+      : state_(state), position_(state.connections.insert(state.connections.end(), &connection)) {}
+  ~Registration() {
+    state_.connections.erase(position_);
+    state_.connection_closed();
+  }
+  Registration(const Registration&) = delete;
+  Registration& operator=(const Registration&) = delete;
+
+ private:
+  State& state_;
+  std::list<Connection*>::iterator position_;
+};
+
+awaitable<void> serve(std::shared_ptr<State> state, tcp::socket socket) {
+  Connection connection(std::move(socket), state->backend, state->options);
+  Registration registration(*state, connection);
+  if (state->stopping) connection.stop();
+  co_await connection.run();
+}
+
+void spawn_logged(asio::any_io_executor executor, awaitable<void> task) {
+  asio::co_spawn(executor, std::move(task), [](const std::exception_ptr& failure) {
+    if (!failure) return;
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      spdlog::critical("smpp: a connection stopped by a bug: {}", e.what());
+    }
+  });
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::create(asio::any_io_executor executor,
+                                               smpp::Backend& backend, ServerOptions options) {
+  auto address = parse_listen_address(options.listen);
+  if (!address) {
+    return Error{ErrorCode::config,
+                 "smpp.listen = \"" + options.listen + "\": " + address.error().message};
+  }
+  if (options.max_binds == 0) {
+    return Error{ErrorCode::config, "smpp.max_binds: must be at least 1"};
+  }
+  error_code ec;
+  tcp::resolver resolver(executor);
+  const auto endpoints =
+      resolver.resolve(address->host, std::to_string(address->port), tcp::resolver::passive, ec);
+  if (ec || endpoints.empty()) {
+    return Error{ErrorCode::config, "smpp.listen = \"" + options.listen +
+                                        "\": cannot resolve the host: " + ec.message()};
+  }
+  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  auto state = std::make_shared<State>(executor, backend, std::move(options));
+  auto& acceptor = state->acceptor;
+  const auto failed = [&](const char* step) {
+    return Error{"smpp.listen",
+                 "cannot " + std::string(step) + " " + state->options.listen + ": " + ec.message()};
+  };
+  acceptor.open(endpoint.protocol(), ec);
+  if (ec) return failed("open a socket for");
+  acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (ec) return failed("configure");
+  acceptor.bind(endpoint, ec);
+  if (ec) return failed("bind");
+  acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return failed("listen on");
+  return std::unique_ptr<Server>(new Server(std::move(state)));
+}
+
+Server::Server(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+Server::~Server() {
+  error_code ignored;
+  state_->acceptor.close(ignored);
+}
+
+tcp::endpoint Server::local_endpoint() const {
+  error_code ignored;
+  return state_->acceptor.local_endpoint(ignored);
+}
+
+std::size_t Server::connections() const { return state_->open; }
+
+awaitable<void> Server::run() {
+  const auto state = state_;
+  while (!state->stopping) {
+    tcp::socket socket(state->executor);
+    error_code ec;
+    co_await state->acceptor.async_accept(socket, asio::redirect_error(use_awaitable, ec));
+    if (state->stopping) break;
+    if (ec) {
+      if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+          ec == asio::error::no_memory) {
+        // Out of file descriptors: wait for connections to close instead of spinning.
+        spdlog::warn("smpp: accept failed: {}", ec.message());
+        asio::steady_timer pause(state->executor, std::chrono::milliseconds(100));
+        co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+      }
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    if (state->open >= state->options.max_binds) {
+      const auto peer = socket.remote_endpoint(ec);
+      spdlog::warn("smpp: refusing a connection from {}: {} connections are open (max_binds)",
+                   ec ? std::string("an unknown peer") : peer.address().to_string(),
+                   state->open);
+      socket.close(ec);
+      continue;
+    }
+    ++state->open;
+    spawn_logged(state->executor, serve(state, std::move(socket)));
+  }
+  if (state->open > 0) co_await state->drained.wait();
+}
+
+void Server::stop() {
+  auto& state = *state_;
+  if (state.stopping) return;
+  state.stopping = true;
+  error_code ignored;
+  state.acceptor.close(ignored);
+  for (auto* connection : state.connections) connection->stop();
+  if (state.open == 0) state.drained.set();
+}
+
+}  // namespace smsgw::smpp_server
