@@ -56,7 +56,12 @@ std::optional<smpp::MessageBody> delivery_body(const store::SmppDelivery& delive
     return smpp::delivery_receipt(facts);
   }
   if (const auto& i = delivery.inbound) {
-    return smpp::inbound_deliver(smpp::InboundFacts{i->sender, i->recipient, i->text});
+    // SMPP 3.4 4.6.1 has no NULL destination_addr, and Kannel 1.4.5 answers a deliver_sm
+    // without one ESME_RINVDSTADR ("may not be empty"): when the receiving SIM's number is
+    // unknown ([[sim]] number), the receiving modem's id stands in (an alphanumeric
+    // address, TON 5).
+    const std::string& to = i->recipient.empty() ? i->modem : i->recipient;
+    return smpp::inbound_deliver(smpp::InboundFacts{i->sender, to, i->text});
   }
   return std::nullopt;
 }
