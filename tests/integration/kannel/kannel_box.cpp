@@ -73,7 +73,7 @@ std::string render_config(const std::filesystem::path& dir, const KannelOptions&
     // max-messages = 0: the service's answer is not sent back as a reply SMS.
     out += "group = sms-service\n";
     out += "keyword = default\n";
-    out += "get-url = " + quoted(options.mo_url + "?from=%p&to=%P&text=%a") + "\n";
+    out += "get-url = " + quoted(options.mo_url + "?from=%p&to=%P&coding=%c&text=%b") + "\n";
     out += "max-messages = 0\n";
   }
   return out;

@@ -49,7 +49,8 @@ struct KannelOptions {
   // groups with one smsc-id: `port` and `receive-port`, both smsgw's port).
   bool transceiver = true;
   // The sms-service every inbound message goes to (keyword "default"); Kannel GETs it with
-  // from=%p&to=%P&text=%a. Empty: no sms-service.
+  // from=%p&to=%P&coding=%c&text=%b (%b: the message's octets, UTF-16BE when coding is 2).
+  // Empty: no sms-service.
   std::string mo_url;
 };
 

@@ -32,6 +32,40 @@ struct Outbound {
   int parts = 1;                                           // as smsgw-sim records them
 };
 
+// The text Kannel's sms-service got: %b is the message's octets as Kannel holds them, so
+// UTF-16BE when %c (coding) is 2 (UCS-2), else the text itself.
+std::string service_text(const std::string& target) {
+  const std::string raw = query_value(target, "text");
+  if (query_value(target, "coding") != "2") return raw;
+  std::string out;
+  for (std::size_t i = 0; i + 1 < raw.size(); i += 2) {
+    unsigned unit =
+        (static_cast<unsigned char>(raw[i]) << 8) | static_cast<unsigned char>(raw[i + 1]);
+    if (unit >= 0xD800 && unit <= 0xDBFF && i + 3 < raw.size()) {
+      const unsigned low =
+          (static_cast<unsigned char>(raw[i + 2]) << 8) | static_cast<unsigned char>(raw[i + 3]);
+      unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+      i += 2;
+    }
+    if (unit < 0x80) {
+      out += static_cast<char>(unit);
+    } else if (unit < 0x800) {
+      out += static_cast<char>(0xC0 | (unit >> 6));
+      out += static_cast<char>(0x80 | (unit & 0x3F));
+    } else if (unit < 0x10000) {
+      out += static_cast<char>(0xE0 | (unit >> 12));
+      out += static_cast<char>(0x80 | ((unit >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (unit & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (unit >> 18));
+      out += static_cast<char>(0x80 | ((unit >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((unit >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (unit & 0x3F));
+    }
+  }
+  return out;
+}
+
 // smsgw serve on two simulated modems (26201 Telekom +49151..., 26202 Vodafone +49152...)
 // with an SMPP listener on 127.0.0.1 and one [[client]] whose SMPP account Kannel binds with;
 // then Kannel pointing at it.
@@ -57,16 +91,20 @@ class KannelSmpp : public ::testing::Test {
     if (gateway_ && HasFailure()) gateway_->temp_dir().keep();
   }
 
-  void start(KannelOptions options = {}) {
+  // `extra_toml`: more of smsgw.toml (e.g. [[sim]] tables); `sim`: the simulator's options.
+  void start(KannelOptions options = {}, const std::string& extra_toml = {},
+             harness::SimOptions sim = {}) {
     smpp_port_ = harness::free_tcp_port();
     harness::HarnessOptions gateway_options;
+    gateway_options.sim = std::move(sim);
     const auto port = smpp_port_;
-    gateway_options.configure = [port](harness::GatewayConfig& config) {
+    gateway_options.configure = [port, extra_toml](harness::GatewayConfig& config) {
       config.tables["http"]["tokens"] = harness::toml_string_array({kAdminToken});
       config.tables["smpp"]["listen"] = harness::toml_string("127.0.0.1:" + std::to_string(port));
       config.extra_toml +=
           "[[client]]\nname = \"kannel\"\nsystem_id = " + harness::toml_string(kSystemId) +
-          "\npassword = " + harness::toml_string(kPassword) + "\nscopes = [\"send\", \"read\"]\n";
+          "\npassword = " + harness::toml_string(kPassword) + "\nscopes = [\"send\", \"read\"]\n" +
+          extra_toml;
     };
     gateway_ = std::make_unique<harness::ServeHarness>(std::move(gateway_options));
     options.smpp_port = smpp_port_;
@@ -175,6 +213,29 @@ class KannelSmpp : public ::testing::Test {
     EXPECT_EQ(stored.value("text", ""), message.text) << stored.dump();
   }
 
+  // The sms-service calls (Kannel's GETs of the mo_url) once there is one; fails the test
+  // with the logs when none comes.
+  std::vector<harness::ReceivedRequest> wait_service_called(
+      const harness::WebhookReceiver& receiver) const {
+    receiver.wait_until(
+        [](const std::vector<harness::ReceivedRequest>& requests) {
+          for (const auto& request : requests) {
+            if (request.target.rfind("/mo", 0) == 0) return true;
+          }
+          return false;
+        },
+        20s);
+    std::vector<harness::ReceivedRequest> calls;
+    for (const auto& request : receiver.requests()) {
+      if (request.target.rfind("/mo", 0) == 0) calls.push_back(request);
+    }
+    if (calls.empty()) {
+      ADD_FAILURE() << "Kannel's sms-service was never called\n--- serve.log (tail) ---\n"
+                    << gateway_->gateway_log_tail(40) << kannel_->log_tails();
+    }
+    return calls;
+  }
+
   std::uint16_t smpp_port_ = 0;
   std::unique_ptr<harness::ServeHarness> gateway_;
   std::unique_ptr<Kannel> kannel_;
@@ -227,6 +288,8 @@ TEST_F(KannelSmpp, SeparateTransmitterAndReceiverBinds) {
   expect_reports(messages[0], reports(receiver).at("separate"));
 }
 
+// The receiving SIM has no [[sim]] number: the deliver_sm names the modem instead (an
+// empty destination_addr is refused by Kannel).
 TEST_F(KannelSmpp, InboundSmsReachesKannelsSmsService) {
   harness::WebhookReceiver receiver;
   KannelOptions options;
@@ -234,24 +297,30 @@ TEST_F(KannelSmpp, InboundSmsReachesKannelsSmsService) {
   start(options);
   const std::string text = "Hello Kannel, this came from the network";
   gateway_->sim().inject(0, "+491701234567", text);
-  const bool called = receiver.wait_until(
-      [](const std::vector<harness::ReceivedRequest>& requests) {
-        for (const auto& request : requests) {
-          if (request.target.rfind("/mo", 0) == 0) return true;
-        }
-        return false;
-      },
-      20s);
-  ASSERT_TRUE(called) << "Kannel's sms-service was never called\n--- serve.log (tail) ---\n"
-                      << gateway_->gateway_log_tail(40) << kannel_->log_tails();
-  std::vector<harness::ReceivedRequest> calls;
-  for (const auto& request : receiver.requests()) {
-    if (request.target.rfind("/mo", 0) == 0) calls.push_back(request);
-  }
+  const auto calls = wait_service_called(receiver);
   ASSERT_EQ(calls.size(), 1u);
-  EXPECT_EQ(query_value(calls[0].target, "text"), text) << calls[0].target;
-  const std::string from = query_value(calls[0].target, "from");
-  EXPECT_NE(from.find("491701234567"), std::string::npos) << calls[0].target;
+  EXPECT_EQ(service_text(calls[0].target), text) << calls[0].target;
+  EXPECT_EQ(query_value(calls[0].target, "from"), "+491701234567") << calls[0].target;
+  EXPECT_EQ(query_value(calls[0].target, "to"), "modem0") << calls[0].target;
+}
+
+// With a [[sim]] number the deliver_sm goes to it; a long UCS-2 text the network delivered
+// in two parts reaches Kannel whole (smsgw assembles it; one deliver_sm).
+TEST_F(KannelSmpp, InboundToTheSimsNumberAndLongUcs2Text) {
+  harness::WebhookReceiver receiver;
+  KannelOptions options;
+  options.mo_url = receiver.url("/mo");
+  harness::SimOptions sim;
+  sim.modem[0] = json{{"iccid", "8949015200000000009"}};
+  start(options, "[[sim]]\niccid = \"8949015200000000009\"\nnumber = \"+4915100000001\"\n", sim);
+  std::string text = "Ответ из сети: ";
+  while (text.size() < 140) text += "длинный текст ";
+  ASSERT_EQ(gateway_->sim().inject(0, "+491701234567", text), 2);
+  const auto calls = wait_service_called(receiver);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(query_value(calls[0].target, "to"), "+4915100000001") << calls[0].target;
+  EXPECT_EQ(query_value(calls[0].target, "from"), "+491701234567") << calls[0].target;
+  EXPECT_EQ(service_text(calls[0].target), text) << calls[0].target;
 }
 
 }  // namespace
