@@ -33,6 +33,9 @@ std::string render_config(const std::filesystem::path& dir, const KannelOptions&
   out += "log-level = 0\n";  // debug: every SMPP PDU is dumped
   out += "access-log = " + file("access.log") + "\n";
   out += "dlr-storage = internal\n";
+  // A message the SMSC refused for now (ESME_RTHROTTLED...) is sent again after 1 s (60 s
+  // by default).
+  out += "sms-resend-freq = 1\n";
   out += "\n";
   // The SMPP client. Message ids stay C strings: msg-id-type unset is Kannel's SMPP 3.4
   // default (set, it would read smsgw's 26-character ULIDs as decimal or hex numbers).
@@ -51,6 +54,7 @@ std::string render_config(const std::filesystem::path& dir, const KannelOptions&
     group += "system-type = \"kannel\"\n";  // bearerbox refuses an smpp group without one
     group += "reconnect-delay = 1\n";
     group += "enquire-link-interval = 30\n";
+    group += "max-pending-submits = " + std::to_string(options.max_pending_submits) + "\n";
     return group + "\n";
   };
   out += smsc("port");

@@ -48,6 +48,9 @@ struct KannelOptions {
   // true: one bind_transceiver; false: a bind_transmitter and a bind_receiver (two smsc
   // groups with one smsc-id: `port` and `receive-port`, both smsgw's port).
   bool transceiver = true;
+  // Kannel's window: submit_sm it sends before waiting for a submit_sm_resp (Kannel's
+  // default 10, as smsgw's [smpp] window).
+  int max_pending_submits = 10;
   // The sms-service every inbound message goes to (keyword "default"); Kannel GETs it with
   // from=%p&to=%P&coding=%c&text=%b (%b: the message's octets, UTF-16BE when coding is 2).
   // Empty: no sms-service.

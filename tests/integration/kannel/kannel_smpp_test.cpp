@@ -4,6 +4,8 @@
 // inbound SMS reaches Kannel's sms-service. Skipped only when the Kannel package is missing.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -91,20 +93,22 @@ class KannelSmpp : public ::testing::Test {
     if (gateway_ && HasFailure()) gateway_->temp_dir().keep();
   }
 
-  // `extra_toml`: more of smsgw.toml (e.g. [[sim]] tables); `sim`: the simulator's options.
-  void start(KannelOptions options = {}, const std::string& extra_toml = {},
+  // `configure`: more of smsgw.toml (e.g. [[sim]] tables, [smpp] keys); `sim`: the
+  // simulator's options.
+  void start(KannelOptions options = {},
+             const std::function<void(harness::GatewayConfig&)>& configure = {},
              harness::SimOptions sim = {}) {
     smpp_port_ = harness::free_tcp_port();
     harness::HarnessOptions gateway_options;
     gateway_options.sim = std::move(sim);
     const auto port = smpp_port_;
-    gateway_options.configure = [port, extra_toml](harness::GatewayConfig& config) {
+    gateway_options.configure = [port, configure](harness::GatewayConfig& config) {
       config.tables["http"]["tokens"] = harness::toml_string_array({kAdminToken});
       config.tables["smpp"]["listen"] = harness::toml_string("127.0.0.1:" + std::to_string(port));
       config.extra_toml +=
           "[[client]]\nname = \"kannel\"\nsystem_id = " + harness::toml_string(kSystemId) +
-          "\npassword = " + harness::toml_string(kPassword) + "\nscopes = [\"send\", \"read\"]\n" +
-          extra_toml;
+          "\npassword = " + harness::toml_string(kPassword) + "\nscopes = [\"send\", \"read\"]\n";
+      if (configure) configure(config);
     };
     gateway_ = std::make_unique<harness::ServeHarness>(std::move(gateway_options));
     options.smpp_port = smpp_port_;
@@ -116,7 +120,9 @@ class KannelSmpp : public ::testing::Test {
 
   // Submits `message` to Kannel's sendsms asking for every delivery report (dlr-mask 31) at
   // the receiver's /dlr?tag=...&type=%d&msgid=%F (%F: the message id smsgw returned).
-  void submit(const Outbound& message, const harness::WebhookReceiver& receiver) const {
+  // Kannel answers "3: Queued for later delivery" while its SMSC connection is down.
+  void submit(const Outbound& message, const harness::WebhookReceiver& receiver,
+              const std::string& answer = "0: Accepted for delivery") const {
     std::vector<std::pair<std::string, std::string>> parameters{
         {"to", message.to},
         {"from", "4930123456"},
@@ -127,7 +133,7 @@ class KannelSmpp : public ::testing::Test {
     const auto response = kannel_->sendsms(parameters);
     ASSERT_EQ(response.status, 202)
         << message.tag << ": " << response.describe() << kannel_->log_tails();
-    EXPECT_EQ(response.body, "0: Accepted for delivery") << message.tag;
+    EXPECT_EQ(response.body, answer) << message.tag;
   }
 
   // The delivery reports Kannel called the dlr-url with, by tag, in arrival order.
@@ -241,6 +247,12 @@ class KannelSmpp : public ::testing::Test {
   std::unique_ptr<Kannel> kannel_;
 };
 
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 std::string long_text() {
   std::string text;
   for (int i = 0; text.size() < 380; ++i) {
@@ -288,6 +300,36 @@ TEST_F(KannelSmpp, SeparateTransmitterAndReceiverBinds) {
   expect_reports(messages[0], reports(receiver).at("separate"));
 }
 
+// smsgw restarts under Kannel: Kannel binds again by itself and sends what it queued
+// meanwhile in one burst, more submit_sm in flight (its max-pending-submits, 10) than
+// smsgw's window (1 here). Those beyond the window are answered ESME_RTHROTTLED, which Kannel
+// sends again later (a part of a long message alone, with its UDH); every message still
+// arrives whole and once, with its receipt.
+TEST_F(KannelSmpp, AfterARestartKannelsBurstIsThrottledAndSentAgain) {
+  start({}, [](harness::GatewayConfig& config) { config.tables["smpp"]["window"] = "1"; });
+  ASSERT_EQ(gateway_->stop_gateway(), 0) << gateway_->gateway_log_tail();
+  harness::WebhookReceiver receiver;
+  const std::vector<Outbound> messages{
+      {"queued0", "+491512000000", "Queued while smsgw was away 0", {}, 1},
+      {"queued1", "+491522000001", "Queued while smsgw was away 1", {}, 1},
+      {"queued-long", "+491512000002", long_text(), {}, 3},
+  };
+  for (const auto& message : messages) submit(message, receiver, "3: Queued for later delivery");
+  if (HasFatalFailure()) return;
+  gateway_->start_gateway();
+  kannel_->wait_smsc_online();
+  wait_delivered(receiver, messages);
+  if (HasFatalFailure()) return;
+  const auto by_tag = reports(receiver);
+  for (const auto& message : messages) {
+    expect_sent_once(message);
+    ASSERT_TRUE(by_tag.contains(message.tag)) << message.tag;
+    expect_reports(message, by_tag.at(message.tag));
+  }
+  EXPECT_GE(count(gateway_->gateway_log(), "refused ESME_RTHROTTLED"), 1u)
+      << "Kannel's burst never met smsgw's window";
+}
+
 // The receiving SIM has no [[sim]] number: the deliver_sm names the modem instead (an
 // empty destination_addr is refused by Kannel).
 TEST_F(KannelSmpp, InboundSmsReachesKannelsSmsService) {
@@ -312,7 +354,10 @@ TEST_F(KannelSmpp, InboundToTheSimsNumberAndLongUcs2Text) {
   options.mo_url = receiver.url("/mo");
   harness::SimOptions sim;
   sim.modem[0] = json{{"iccid", "8949015200000000009"}};
-  start(options, "[[sim]]\niccid = \"8949015200000000009\"\nnumber = \"+4915100000001\"\n", sim);
+  const auto sim_number = [](harness::GatewayConfig& config) {
+    config.extra_toml += "[[sim]]\niccid = \"8949015200000000009\"\nnumber = \"+4915100000001\"\n";
+  };
+  start(options, sim_number, sim);
   std::string text = "Ответ из сети: ";
   while (text.size() < 140) text += "длинный текст ";
   ASSERT_EQ(gateway_->sim().inject(0, "+491701234567", text), 2);
