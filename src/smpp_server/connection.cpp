@@ -23,8 +23,7 @@ std::string peer_of(const tcp::socket& socket) {
   const auto endpoint = socket.remote_endpoint(ec);
   if (ec) return "unknown peer";
   const auto address = endpoint.address();
-  const std::string host =
-      address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
   return host + ":" + std::to_string(endpoint.port());
 }
 
@@ -100,10 +99,9 @@ awaitable<void> Connection::run() {
   const auto unanswered = session_.unanswered_deliveries();
   if (!unanswered.empty()) backend_.released(unanswered);
   spdlog::info("smpp: {} closed: {}{}", who(), close_reason_,
-               unanswered.empty()
-                   ? std::string()
-                   : "; " + std::to_string(unanswered.size()) +
-                         " deliver_sm unanswered, kept in the outbox");
+               unanswered.empty() ? std::string()
+                                  : "; " + std::to_string(unanswered.size()) +
+                                        " deliver_sm unanswered, kept in the outbox");
 }
 
 void Connection::handle(Action action) {

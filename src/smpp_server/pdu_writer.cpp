@@ -8,7 +8,9 @@
 namespace smsgw::smpp_server {
 
 PduWriter::PduWriter(asio::ip::tcp::socket& socket, std::string peer)
-    : socket_(socket), peer_(std::move(peer)), wake_(socket.get_executor()),
+    : socket_(socket),
+      peer_(std::move(peer)),
+      wake_(socket.get_executor()),
       done_(socket.get_executor()) {}
 
 void PduWriter::send(const smpp::Pdu& pdu) {

@@ -3,9 +3,9 @@
 // Contract: send() encodes a PDU and queues its octets; run() writes the queue in order
 // (everything queued while a write is in flight goes out in the next write) until finish()
 // was called and the queue is empty, or a write fails; then it shuts down sending (and
-// closes the socket after a failed write), and sets done(). send() after finish() or after a failed write is dropped.
-// A PDU that does not encode (a bug: the server builds every PDU it sends) is logged and
-// dropped. Single-threaded.
+// closes the socket after a failed write), and sets done(). send() after finish() or after a failed
+// write is dropped. A PDU that does not encode (a bug: the server builds every PDU it sends) is
+// logged and dropped. Single-threaded.
 #pragma once
 
 #include <cstdint>

@@ -26,9 +26,8 @@ TEST(SmppServeDelivery, SubmitReachesTheModemAndItsReceiptComesBack) {
   Gateway gw;
   auto client = gw.shop(CommandId::bind_transceiver);
   const std::string to = number(500);
-  const std::string id = client->submit(to, "hello over smpp", [](smpp::MessageBody& body) {
-    body.registered_delivery = 1;
-  });
+  const std::string id = client->submit(
+      to, "hello over smpp", [](smpp::MessageBody& body) { body.registered_delivery = 1; });
   EXPECT_EQ(id.size(), 26u) << id;  // the smsgw message id (a ULID)
   const auto receipt = client->wait_deliver();
   expect_receipt(receipt, id, "DELIVRD");
@@ -94,9 +93,8 @@ TEST(SmppServeDelivery, ReceiptWaitsInTheOutboxUntilAReceiverBinds) {
   std::string id;
   {
     auto sender = gw.shop(CommandId::bind_transmitter);
-    id = sender->submit(number(502), "receipt later", [](smpp::MessageBody& body) {
-      body.registered_delivery = 1;
-    });
+    id = sender->submit(number(502), "receipt later",
+                        [](smpp::MessageBody& body) { body.registered_delivery = 1; });
     sender->unbind();
   }
   gw.wait_status(id, {"delivered"});
@@ -110,9 +108,8 @@ TEST(SmppServeDelivery, UnansweredDeliverySentAgainToTheNextBind) {
   std::string id;
   {
     auto client = gw.shop(CommandId::bind_transceiver);
-    id = client->submit(number(503), "answer me", [](smpp::MessageBody& body) {
-      body.registered_delivery = 1;
-    });
+    id = client->submit(number(503), "answer me",
+                        [](smpp::MessageBody& body) { body.registered_delivery = 1; });
     // Received but never answered; the connection drops.
     expect_receipt(client->wait_deliver(std::nullopt), id, "DELIVRD");
   }

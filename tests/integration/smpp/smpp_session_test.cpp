@@ -156,8 +156,8 @@ TEST(SmppServeSession, WindowOfTenAcceptsTenOutstandingAndThrottlesTheEleventh) 
   // Eleven submit_sm in one write: the server reads them before any is stored.
   smpp::Bytes burst;
   for (std::uint32_t sequence = 1; sequence <= 11; ++sequence) {
-    const auto octets = encoded(submit_pdu(100 + sequence, number(200 + static_cast<int>(sequence)),
-                                           "window"));
+    const auto octets =
+        encoded(submit_pdu(100 + sequence, number(200 + static_cast<int>(sequence)), "window"));
     burst.insert(burst.end(), octets.begin(), octets.end());
   }
   client->send_raw(burst);
