@@ -56,7 +56,8 @@ TEST(SmppServeSession, EnquireLinkBothDirectionsAndCloseWhenUnanswered) {
                          .enquire_link_interval = "300ms",
                          .enquire_link_timeout = "300ms",
                          .shop_limits = "",
-                         .modems = 1});
+                         .modems = 1,
+                         .shop_inbound = ""});
   auto client = gw.shop(CommandId::bind_transmitter);
   const Pdu answer = client->request(header_only(CommandId::enquire_link, 0));
   EXPECT_EQ(answer.command_id, CommandId::enquire_link_resp);
@@ -184,7 +185,8 @@ TEST(SmppServeSession, ClientLimitsAnswerThrottled) {
                          .enquire_link_interval = "30s",
                          .enquire_link_timeout = "10s",
                          .shop_limits = "{ per_minute = 2 }",
-                         .modems = 1});
+                         .modems = 1,
+                         .shop_inbound = ""});
   auto client = gw.shop(CommandId::bind_transmitter);
   EXPECT_FALSE(client->submit(number(300), "one").empty());
   EXPECT_FALSE(client->submit(number(301), "two").empty());
