@@ -315,5 +315,31 @@ TEST(SmppServer, StopAnswersOutstandingSubmitsBeforeTheUnbind) {
       [](FakeBackend& backend) { backend.hold = true; });
 }
 
+
+TEST(SmppServer, AClientThatFloodsWithoutReadingStillGetsItsAnswersInOrder) {
+  run_server_test(fast(), [](Rig rig) -> awaitable<void> {
+    TestClient client(rig.executor);
+    co_await client.connect(rig.endpoint);
+    const Pdu bound = co_await client.bind(CommandId::bind_transmitter);
+    EXPECT_EQ(bound.command_status, CommandStatus::esme_rok);
+    // 8 MiB of enquire_link (16 octets each) without reading a single answer: the server
+    // stops reading while its answers back up (kMaxWriteBacklog) and goes on when they drain.
+    smpp::Bytes flood;
+    const smpp::Bytes one = {0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 1};
+    for (int i = 0; i < 512 * 1024; ++i) flood.insert(flood.end(), one.begin(), one.end());
+    auto socket_write = client.send_raw(std::move(flood));
+    asio::co_spawn(rig.executor, std::move(socket_write), asio::detached);
+    asio::steady_timer pause(rig.executor, 300ms);
+    co_await pause.async_wait(use_awaitable);
+    // Reading now drains the answers in order: the first ones are enquire_link_resp.
+    const auto first = co_await client.read();
+    EXPECT_TRUE(first);
+    if (first) {
+      EXPECT_EQ(first->command_id, CommandId::enquire_link_resp);
+    }
+    client.close();
+  });
+}
+
 }  // namespace
 }  // namespace smsgw::smpp_server::test
