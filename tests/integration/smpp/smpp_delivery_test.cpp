@@ -117,7 +117,6 @@ TEST(SmppServeDelivery, UnansweredDeliverySentAgainToTheNextBind) {
   expect_receipt(again->wait_deliver(), id, "DELIVRD");
 }
 
-
 TEST(SmppServeDelivery, InboundRuleByModemAndNoDeliveriesWithoutReadScope) {
   Gateway gw(SmppOptions{.window = 10,
                          .enquire_link_interval = "30s",

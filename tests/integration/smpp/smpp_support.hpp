@@ -28,7 +28,7 @@ struct SmppOptions {
   std::uint32_t window = 10;
   std::string enquire_link_interval = "30s";
   std::string enquire_link_timeout = "10s";
-  std::string shop_limits;   // e.g. "{ per_minute = 2 }"
+  std::string shop_limits;  // e.g. "{ per_minute = 2 }"
   int modems = 2;
   std::string shop_inbound;  // e.g. "[\"modem0\"]"; "" = the key absent (every message)
 };

@@ -315,7 +315,6 @@ TEST(SmppServer, StopAnswersOutstandingSubmitsBeforeTheUnbind) {
       [](FakeBackend& backend) { backend.hold = true; });
 }
 
-
 TEST(SmppServer, AClientThatFloodsWithoutReadingStillGetsItsAnswersInOrder) {
   run_server_test(fast(), [](Rig rig) -> awaitable<void> {
     TestClient client(rig.executor);
