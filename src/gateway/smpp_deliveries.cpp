@@ -123,9 +123,10 @@ awaitable<void> SmppBackend::delivered(std::int64_t id) {
   auto job = [id](store::Store& s) { return s.smpp_delivery_done(id); };
   auto done = co_await store_.call_deferred(job);
   if (!done) {
-    spdlog::error("smpp: cannot remove delivered deliver_sm {} from the outbox (it may be sent "
-                  "again): {}",
-                  id, done.error().message);
+    spdlog::error(
+        "smpp: cannot remove delivered deliver_sm {} from the outbox (it may be sent "
+        "again): {}",
+        id, done.error().message);
   }
   claims_.erase(id);  // only now: until the row is gone, no claim may read it again
 }
@@ -145,7 +146,9 @@ awaitable<void> SmppBackend::refused(std::int64_t id, smpp::CommandStatus status
   }
   const auto delay = smpp_retry_delay(claim.attempts);
   const auto next = std::chrono::system_clock::now() + delay;
-  auto job = [id, reason, next](store::Store& s) { return s.smpp_delivery_failed(id, reason, next); };
+  auto job = [id, reason, next](store::Store& s) {
+    return s.smpp_delivery_failed(id, reason, next);
+  };
   auto failed = co_await store_.call_deferred(job);
   if (!failed) {
     spdlog::error("smpp: cannot reschedule deliver_sm {}: {}", id, failed.error().message);
