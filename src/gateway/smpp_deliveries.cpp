@@ -90,13 +90,14 @@ awaitable<std::vector<smpp::Delivery>> SmppBackend::claim_deliveries(std::string
     return s.due_smpp_deliveries(client, now, limit, excluding);
   };
   auto rows = co_await store_.call(job);
+  // Seen even when the read failed: a wait then sleeps instead of spinning on the error.
+  auto& signal = signals_[client];
+  signal.seen = std::max(signal.seen, generation);
   if (!rows) {
     spdlog::error("smpp: cannot read the deliveries waiting for client \"{}\": {}", client,
                   rows.error().message);
     co_return out;
   }
-  auto& signal = signals_[client];
-  signal.seen = std::max(signal.seen, generation);
   std::vector<std::int64_t> gone;
   for (const auto& row : *rows) {
     if (claims_.contains(row.id)) continue;  // another bind's claim took it meanwhile
@@ -174,7 +175,6 @@ void SmppBackend::released(const std::vector<std::int64_t>& ids) {
 
 awaitable<void> SmppBackend::wait_for_deliveries(std::string client,
                                                  std::chrono::steady_clock::duration timeout) {
-  if (stopping_) co_return;
   const auto now = std::chrono::steady_clock::now();
   auto deadline = now + timeout;
   {
