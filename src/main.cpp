@@ -170,8 +170,8 @@ int serve(const std::string& config_path) {
     const auto endpoint = smpp->local_endpoint();
     const auto address = endpoint.address();
     smpp_address = " and smpp://" +
-                   (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) +
-                   ":" + std::to_string(endpoint.port());
+                   (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
+                   std::to_string(endpoint.port());
   }
   spdlog::info("smsgw: listening on http://{}:{}{} with {} modem port pattern(s), store {}",
                (*server)->local_endpoint().address().to_string(),

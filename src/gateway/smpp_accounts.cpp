@@ -54,8 +54,9 @@ smpp::Outcome<smpp::Account> authenticate_bind(std::span<const config::ClientCon
   const bool sends = request.mode != smpp::BindMode::receiver;
   if (sends && !account.may_send) {
     return failure(smpp::CommandStatus::esme_rbindfail, "system_id",
-                   "client " + it->name + " lacks the scope \"send\" a transmitter or "
-                   "transceiver bind needs");
+                   "client " + it->name +
+                       " lacks the scope \"send\" a transmitter or "
+                       "transceiver bind needs");
   }
   if (!sends && !account.may_receive) {
     return failure(smpp::CommandStatus::esme_rbindfail, "system_id",

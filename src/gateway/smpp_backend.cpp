@@ -168,7 +168,7 @@ awaitable<void> SmppBackend::finish_group(store::SmppGroupKey key,
                   parts.error().message);
     co_return;
   }
-  if (parts->empty()) co_return;  // made a message already
+  if (parts->empty()) co_return;       // made a message already
   const auto& first = parts->front();  // the lowest seq present: its settings are the message's
   http::SubmitRequest request;
   request.to = key.destination;
@@ -217,9 +217,10 @@ awaitable<void> SmppBackend::finish_group(store::SmppGroupKey key,
   remember(message.id, key.client);
   auto stored = co_await hooks_.store_group(key, std::move(message), fail_error);
   if (!stored) {
-    spdlog::error("smpp: cannot store the message {} to {} from its parts (the sweep tries "
-                  "again): {}",
-                  first.message_id, key.destination, stored.error().message);
+    spdlog::error(
+        "smpp: cannot store the message {} to {} from its parts (the sweep tries "
+        "again): {}",
+        first.message_id, key.destination, stored.error().message);
   } else if (*stored && fail_error) {
     spdlog::warn("smpp: message {} to {} failed: {}", first.message_id, key.destination,
                  *fail_error);
@@ -227,8 +228,8 @@ awaitable<void> SmppBackend::finish_group(store::SmppGroupKey key,
 }
 
 awaitable<void> SmppBackend::sweep(TimePoint now) {
-  const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
-      config_.smpp.parts_timeout);
+  const auto timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config_.smpp.parts_timeout);
   const auto cutoff = now - timeout;
   auto job = [cutoff](store::Store& s) { return s.smpp_groups_to_finish(cutoff); };
   auto groups = co_await store_.call(job);

@@ -95,13 +95,14 @@ awaitable<std::vector<smpp::Delivery>> SmppBackend::claim_deliveries(std::string
     return s.due_smpp_deliveries(client, now, limit, excluding);
   };
   auto rows = co_await store_.call(job);
+  // Seen even when the read failed: a wait then sleeps instead of spinning on the error.
+  auto& signal = signals_[client];
+  signal.seen = std::max(signal.seen, generation);
   if (!rows) {
     spdlog::error("smpp: cannot read the deliveries waiting for client \"{}\": {}", client,
                   rows.error().message);
     co_return out;
   }
-  auto& signal = signals_[client];
-  signal.seen = std::max(signal.seen, generation);
   std::vector<std::int64_t> gone;
   for (const auto& row : *rows) {
     if (claims_.contains(row.id)) continue;  // another bind's claim took it meanwhile
@@ -128,9 +129,10 @@ awaitable<void> SmppBackend::delivered(std::int64_t id) {
   auto job = [id](store::Store& s) { return s.smpp_delivery_done(id); };
   auto done = co_await store_.call_deferred(job);
   if (!done) {
-    spdlog::error("smpp: cannot remove delivered deliver_sm {} from the outbox (it may be sent "
-                  "again): {}",
-                  id, done.error().message);
+    spdlog::error(
+        "smpp: cannot remove delivered deliver_sm {} from the outbox (it may be sent "
+        "again): {}",
+        id, done.error().message);
   }
   claims_.erase(id);  // only now: until the row is gone, no claim may read it again
 }
@@ -150,7 +152,9 @@ awaitable<void> SmppBackend::refused(std::int64_t id, smpp::CommandStatus status
   }
   const auto delay = smpp_retry_delay(claim.attempts);
   const auto next = std::chrono::system_clock::now() + delay;
-  auto job = [id, reason, next](store::Store& s) { return s.smpp_delivery_failed(id, reason, next); };
+  auto job = [id, reason, next](store::Store& s) {
+    return s.smpp_delivery_failed(id, reason, next);
+  };
   auto failed = co_await store_.call_deferred(job);
   if (!failed) {
     spdlog::error("smpp: cannot reschedule deliver_sm {}: {}", id, failed.error().message);
@@ -176,7 +180,6 @@ void SmppBackend::released(const std::vector<std::int64_t>& ids) {
 
 awaitable<void> SmppBackend::wait_for_deliveries(std::string client,
                                                  std::chrono::steady_clock::duration timeout) {
-  if (stopping_) co_return;
   const auto now = std::chrono::steady_clock::now();
   auto deadline = now + timeout;
   {

@@ -18,13 +18,15 @@ namespace {
 
 using tcp = asio::ip::tcp;
 
+// Answers queued for a client that does not read them, beyond which reading pauses.
+constexpr std::size_t kMaxWriteBacklog = 256 * 1024;
+
 std::string peer_of(const tcp::socket& socket) {
   error_code ec;
   const auto endpoint = socket.remote_endpoint(ec);
   if (ec) return "unknown peer";
   const auto address = endpoint.address();
-  const std::string host =
-      address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
   return host + ":" + std::to_string(endpoint.port());
 }
 
@@ -83,6 +85,12 @@ awaitable<void> Connection::run() {
     }
     if (closing_) continue;  // closing: drop what the client still sends until it closes
     framer.feed(std::span<const std::uint8_t>(buffer.data(), received));
+    // A client that sends without reading our answers: stop reading (TCP then slows it
+    // down) until the writer has handed most of them to the socket.
+    while (writer_.backlog() > kMaxWriteBacklog && !closing_ && !writer_.done().is_set()) {
+      writer_.progressed().reset();
+      co_await writer_.progressed().wait(options_.stop_grace);
+    }
     while (!closing_) {
       auto next = framer.next();
       if (!next) {
@@ -100,10 +108,9 @@ awaitable<void> Connection::run() {
   const auto unanswered = session_.unanswered_deliveries();
   if (!unanswered.empty()) backend_.released(unanswered);
   spdlog::info("smpp: {} closed: {}{}", who(), close_reason_,
-               unanswered.empty()
-                   ? std::string()
-                   : "; " + std::to_string(unanswered.size()) +
-                         " deliver_sm unanswered, kept in the outbox");
+               unanswered.empty() ? std::string()
+                                  : "; " + std::to_string(unanswered.size()) +
+                                        " deliver_sm unanswered, kept in the outbox");
 }
 
 void Connection::handle(Action action) {

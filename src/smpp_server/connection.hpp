@@ -50,9 +50,9 @@ class Connection {
   Session session_;
   PduWriter writer_;
   TaskGroup tasks_;
-  Event wake_supervisor_;  // a new deadline, a close or a stop
-  Event window_freed_;     // a deliver_sm was answered, or the connection closes
-  Event reader_done_;      // the read loop has ended
+  Event wake_supervisor_;                   // a new deadline, a close or a stop
+  Event window_freed_;                      // a deliver_sm was answered, or the connection closes
+  Event reader_done_;                       // the read loop has ended
   std::shared_ptr<Event> deliveries_wake_;  // the delivery loop's current wait
   Clock::time_point stop_deadline_{};
   bool closing_ = false;

@@ -8,8 +8,11 @@
 namespace smsgw::smpp_server {
 
 PduWriter::PduWriter(asio::ip::tcp::socket& socket, std::string peer)
-    : socket_(socket), peer_(std::move(peer)), wake_(socket.get_executor()),
-      done_(socket.get_executor()) {}
+    : socket_(socket),
+      peer_(std::move(peer)),
+      wake_(socket.get_executor()),
+      done_(socket.get_executor()),
+      progressed_(socket.get_executor()) {}
 
 void PduWriter::send(const smpp::Pdu& pdu) {
   if (finishing_ || failed_) return;
@@ -46,6 +49,7 @@ awaitable<void> PduWriter::run() {
       failed_ = true;
       break;
     }
+    progressed_.set();
   }
   // Shut down sending only: closing with unread client octets in the socket would make the
   // kernel send a reset that can destroy the last PDUs before the client reads them. The
@@ -53,7 +57,9 @@ awaitable<void> PduWriter::run() {
   error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   if (failed_) socket_.close(ignored);
+  queue_.clear();
   done_.set();
+  progressed_.set();
 }
 
 }  // namespace smsgw::smpp_server

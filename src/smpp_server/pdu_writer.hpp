@@ -3,9 +3,9 @@
 // Contract: send() encodes a PDU and queues its octets; run() writes the queue in order
 // (everything queued while a write is in flight goes out in the next write) until finish()
 // was called and the queue is empty, or a write fails; then it shuts down sending (and
-// closes the socket after a failed write), and sets done(). send() after finish() or after a failed write is dropped.
-// A PDU that does not encode (a bug: the server builds every PDU it sends) is logged and
-// dropped. Single-threaded.
+// closes the socket after a failed write), and sets done(). send() after finish() or after a failed
+// write is dropped. A PDU that does not encode (a bug: the server builds every PDU it sends) is
+// logged and dropped. Single-threaded.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +31,11 @@ class PduWriter {
 
   [[nodiscard]] Event& done() { return done_; }
   [[nodiscard]] bool finishing() const { return finishing_; }
+  // Octets queued and not yet handed to a write. A client that sends without reading
+  // makes this grow; the connection stops reading while it is over a limit.
+  [[nodiscard]] std::size_t backlog() const { return queue_.size(); }
+  // Set after each completed write (and when the writer ends).
+  [[nodiscard]] Event& progressed() { return progressed_; }
 
  private:
   asio::ip::tcp::socket& socket_;
@@ -38,6 +43,7 @@ class PduWriter {
   std::vector<std::uint8_t> queue_;
   Event wake_;
   Event done_;
+  Event progressed_;
   bool finishing_ = false;
   bool failed_ = false;
 };

@@ -146,8 +146,7 @@ awaitable<void> Server::run() {
     if (state->open >= state->options.max_binds) {
       const auto peer = socket.remote_endpoint(ec);
       spdlog::warn("smpp: refusing a connection from {}: {} connections are open (max_binds)",
-                   ec ? std::string("an unknown peer") : peer.address().to_string(),
-                   state->open);
+                   ec ? std::string("an unknown peer") : peer.address().to_string(), state->open);
       socket.close(ec);
       continue;
     }

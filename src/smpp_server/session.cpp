@@ -188,8 +188,8 @@ Action Session::on_decode_failure(std::span<const std::uint8_t> octets,
                      std::string(smpp::to_string(id)) + ") is not accepted");
   }
   return reply(make_pdu(smpp::response_to(id), failure.status, sequence),
-               std::string(smpp::to_string(id)) + " refused " + status_text(failure.status) +
-                   ": " + failure.message);
+               std::string(smpp::to_string(id)) + " refused " + status_text(failure.status) + ": " +
+                   failure.message);
 }
 
 Action Session::on_request(const Pdu& pdu) {
@@ -369,28 +369,28 @@ Tick Session::tick(Clock::time_point now) {
   }
   if (state_ == BindState::open) {
     if (now - connected_at_ >= interval + timeout) {
-      tick.close = "no bind within " +
-                   std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      interval + timeout)
-                                      .count()) +
-                   " ms of connecting";
+      tick.close =
+          "no bind within " +
+          std::to_string(
+              std::chrono::duration_cast<std::chrono::milliseconds>(interval + timeout).count()) +
+          " ms of connecting";
     }
     return tick;
   }
   if (enquire_sequence_) {
     if (now - enquire_sent_at_ >= timeout) {
-      tick.close = "no enquire_link_resp within " +
-                   std::to_string(
-                       std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
-                   " ms";
+      tick.close =
+          "no enquire_link_resp within " +
+          std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
+          " ms";
     }
     return tick;
   }
   if (bound() && now - last_received_ >= interval) {
     enquire_sequence_ = next_sequence();
     enquire_sent_at_ = now;
-    tick.enquire_link = make_pdu(CommandId::enquire_link, CommandStatus::esme_rok,
-                                 *enquire_sequence_);
+    tick.enquire_link =
+        make_pdu(CommandId::enquire_link, CommandStatus::esme_rok, *enquire_sequence_);
   }
   return tick;
 }

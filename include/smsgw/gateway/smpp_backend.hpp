@@ -24,7 +24,8 @@
 // - Wake-ups, per client, no polling: notify(client) (inbound rows written, the gateway
 //   calls it), message_final(id) for a message submitted over SMPP in this run (its
 //   receipt may now wait), a claim released, a back-off ending. wait_for_deliveries()
-//   returns at once when its client was notified since the last claim's read. Receipts of
+//   returns at once when its client was notified since the last claim's read; stop()
+//   wakes the waiters once (later waits sleep their timeout). Receipts of
 //   messages submitted before a restart are found by the server's own timeout.
 // Single-threaded: everything runs on the gateway's io_context.
 #pragma once

@@ -74,7 +74,7 @@ struct SmppReceiptRow {
   scheduler::MessageStatus status = scheduler::MessageStatus::failed;
   SmppTimePoint submitted_at{};
   std::optional<SmppTimePoint> sent_at;  // none: no part ever left (refused before sending)
-  SmppTimePoint done_at{};  // delivered_at, else the time the receipt row was written
+  SmppTimePoint done_at{};               // delivered_at, else the time the receipt row was written
   std::string text;
   std::optional<std::string> error;  // the message's last error
   MessageOrigin origin;

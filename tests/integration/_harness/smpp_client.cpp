@@ -21,7 +21,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-Pdu empty_pdu(CommandId id, std::uint32_t sequence, CommandStatus status = CommandStatus::esme_rok) {
+Pdu empty_pdu(CommandId id, std::uint32_t sequence,
+              CommandStatus status = CommandStatus::esme_rok) {
   Pdu pdu;
   pdu.command_id = id;
   pdu.command_status = status;
@@ -70,8 +71,8 @@ SmppClient::SmppClient(std::uint16_t port, const std::string& host) {
     const std::string why = strerror(errno);
     ::close(fd_);
     fd_ = -1;
-    throw std::runtime_error("smpp client: cannot connect to " + host + ":" +
-                             std::to_string(port) + ": " + why);
+    throw std::runtime_error("smpp client: cannot connect to " + host + ":" + std::to_string(port) +
+                             ": " + why);
   }
   int one = 1;
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -134,7 +135,8 @@ std::optional<Pdu> SmppClient::read(std::chrono::milliseconds timeout) {
 bool SmppClient::wait_closed(std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   while (!closed_ && Clock::now() < deadline) {
-    (void)read_socket(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
+    (void)read_socket(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
   }
   return closed_;
 }
@@ -144,7 +146,8 @@ Pdu SmppClient::request(Pdu pdu, std::chrono::milliseconds timeout) {
   send(pdu);
   const auto deadline = Clock::now() + timeout;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) break;
     auto answer = read_socket(left);
     if (!answer) break;
@@ -157,10 +160,9 @@ Pdu SmppClient::request(Pdu pdu, std::chrono::milliseconds timeout) {
       kept_.push_back(std::move(*answer));
     }
   }
-  throw std::runtime_error("smpp client: no answer to " +
-                           std::string(smpp::to_string(pdu.command_id)) + " " +
-                           std::to_string(pdu.sequence_number) +
-                           (closed_ ? " (the server closed the connection)" : ""));
+  throw std::runtime_error(
+      "smpp client: no answer to " + std::string(smpp::to_string(pdu.command_id)) + " " +
+      std::to_string(pdu.sequence_number) + (closed_ ? " (the server closed the connection)" : ""));
 }
 
 Pdu SmppClient::try_bind(CommandId id, const std::string& system_id, const std::string& password) {
@@ -202,7 +204,8 @@ Pdu SmppClient::wait_deliver(std::optional<CommandStatus> status,
                              std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) break;
     auto pdu = read(left);
     if (!pdu) break;

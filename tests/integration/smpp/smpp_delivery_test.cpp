@@ -26,9 +26,8 @@ TEST(SmppServeDelivery, SubmitReachesTheModemAndItsReceiptComesBack) {
   Gateway gw;
   auto client = gw.shop(CommandId::bind_transceiver);
   const std::string to = number(500);
-  const std::string id = client->submit(to, "hello over smpp", [](smpp::MessageBody& body) {
-    body.registered_delivery = 1;
-  });
+  const std::string id = client->submit(
+      to, "hello over smpp", [](smpp::MessageBody& body) { body.registered_delivery = 1; });
   EXPECT_EQ(id.size(), 26u) << id;  // the smsgw message id (a ULID)
   const auto receipt = client->wait_deliver();
   expect_receipt(receipt, id, "DELIVRD");
@@ -94,9 +93,8 @@ TEST(SmppServeDelivery, ReceiptWaitsInTheOutboxUntilAReceiverBinds) {
   std::string id;
   {
     auto sender = gw.shop(CommandId::bind_transmitter);
-    id = sender->submit(number(502), "receipt later", [](smpp::MessageBody& body) {
-      body.registered_delivery = 1;
-    });
+    id = sender->submit(number(502), "receipt later",
+                        [](smpp::MessageBody& body) { body.registered_delivery = 1; });
     sender->unbind();
   }
   gw.wait_status(id, {"delivered"});
@@ -110,14 +108,70 @@ TEST(SmppServeDelivery, UnansweredDeliverySentAgainToTheNextBind) {
   std::string id;
   {
     auto client = gw.shop(CommandId::bind_transceiver);
-    id = client->submit(number(503), "answer me", [](smpp::MessageBody& body) {
-      body.registered_delivery = 1;
-    });
+    id = client->submit(number(503), "answer me",
+                        [](smpp::MessageBody& body) { body.registered_delivery = 1; });
     // Received but never answered; the connection drops.
     expect_receipt(client->wait_deliver(std::nullopt), id, "DELIVRD");
   }
   auto again = gw.shop(CommandId::bind_receiver);
   expect_receipt(again->wait_deliver(), id, "DELIVRD");
+}
+
+TEST(SmppServeDelivery, InboundRuleByModemAndNoDeliveriesWithoutReadScope) {
+  Gateway gw(SmppOptions{.window = 10,
+                         .enquire_link_interval = "30s",
+                         .enquire_link_timeout = "10s",
+                         .shop_limits = "",
+                         .modems = 2,
+                         .shop_inbound = "[\"modem0\"]"});
+  auto shop = gw.shop(CommandId::bind_receiver);
+  // "sender" has no scope "read": its transceiver binds but never gets a deliver_sm.
+  auto sender = gw.connect();
+  sender->bind(CommandId::bind_transceiver, "sender", "pw");
+  gw.sim().inject(1, "+4917600000001", "to modem1: not for shop");
+  gw.sim().inject(0, "+4917600000002", "to modem0: for shop");
+  const auto deliver = shop->wait_deliver();
+  EXPECT_EQ(text_of(std::get<smpp::MessageBody>(deliver.body)), "to modem0: for shop");
+  EXPECT_FALSE(shop->read(500ms)) << "modem1's message reached shop";
+  EXPECT_FALSE(sender->read(100ms)) << "a deliver_sm to a client without scope read";
+}
+
+TEST(SmppServeDelivery, SarTlvPartsAndMessagePayload) {
+  Gateway gw;
+  auto client = gw.shop(CommandId::bind_transmitter);
+  const std::string to = number(504);
+  const std::string first(100, 'x');
+  const std::string second(80, 'y');
+  const auto part = [](std::uint8_t seq) {
+    return [seq](smpp::MessageBody& body) { body.tlvs.set_sar(0x1234, 2, seq); };
+  };
+  const std::string id = client->submit(to, first, part(1));
+  EXPECT_EQ(client->submit(to, second, part(2)), id);
+  // message_payload: sm_length 0 and the text in the TLV (5.3.2.32).
+  const std::string long_text(300, 'z');
+  const std::string payload_id = client->submit(number(505), "", [&](smpp::MessageBody& body) {
+    body.tlvs.set_message_payload(smpp::Bytes(long_text.begin(), long_text.end()));
+  });
+  EXPECT_EQ(gw.wait_status(id, {"delivered"}).value("text", ""), first + second);
+  EXPECT_EQ(gw.wait_status(payload_id, {"delivered"}).value("text", ""), long_text);
+  EXPECT_EQ(sent_to(gw.sim(), "+" + number(505)).size(), 2u);  // 300 GSM characters: 2 parts
+}
+
+TEST(SmppServeDelivery, StopUnbindsABoundClientAndServeExitsCleanly) {
+  Gateway gw;
+  auto client = gw.shop(CommandId::bind_transceiver);
+  int code = -1;
+  std::thread stopping([&] { code = gw.stop_gateway(); });
+  const auto unbind = client->read(5s);
+  ASSERT_TRUE(unbind);
+  EXPECT_EQ(unbind->command_id, CommandId::unbind);
+  client->send(header_only(CommandId::unbind_resp, unbind->sequence_number));
+  EXPECT_TRUE(client->wait_closed());
+  client.reset();
+  stopping.join();
+  EXPECT_EQ(code, 0);
+  EXPECT_NE(gw.gateway_log().find("unbound by the server, which is stopping"), std::string::npos)
+      << gw.gateway_log_tail();
 }
 
 }  // namespace

@@ -56,7 +56,8 @@ TEST(SmppServeSession, EnquireLinkBothDirectionsAndCloseWhenUnanswered) {
                          .enquire_link_interval = "300ms",
                          .enquire_link_timeout = "300ms",
                          .shop_limits = "",
-                         .modems = 1});
+                         .modems = 1,
+                         .shop_inbound = ""});
   auto client = gw.shop(CommandId::bind_transmitter);
   const Pdu answer = client->request(header_only(CommandId::enquire_link, 0));
   EXPECT_EQ(answer.command_id, CommandId::enquire_link_resp);
@@ -156,8 +157,8 @@ TEST(SmppServeSession, WindowOfTenAcceptsTenOutstandingAndThrottlesTheEleventh) 
   // Eleven submit_sm in one write: the server reads them before any is stored.
   smpp::Bytes burst;
   for (std::uint32_t sequence = 1; sequence <= 11; ++sequence) {
-    const auto octets = encoded(submit_pdu(100 + sequence, number(200 + static_cast<int>(sequence)),
-                                           "window"));
+    const auto octets =
+        encoded(submit_pdu(100 + sequence, number(200 + static_cast<int>(sequence)), "window"));
     burst.insert(burst.end(), octets.begin(), octets.end());
   }
   client->send_raw(burst);
@@ -184,7 +185,8 @@ TEST(SmppServeSession, ClientLimitsAnswerThrottled) {
                          .enquire_link_interval = "30s",
                          .enquire_link_timeout = "10s",
                          .shop_limits = "{ per_minute = 2 }",
-                         .modems = 1});
+                         .modems = 1,
+                         .shop_inbound = ""});
   auto client = gw.shop(CommandId::bind_transmitter);
   EXPECT_FALSE(client->submit(number(300), "one").empty());
   EXPECT_FALSE(client->submit(number(301), "two").empty());

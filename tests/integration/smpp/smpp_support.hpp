@@ -30,6 +30,7 @@ struct SmppOptions {
   std::string enquire_link_timeout = "10s";
   std::string shop_limits;  // e.g. "{ per_minute = 2 }"
   int modems = 2;
+  std::string shop_inbound;  // e.g. "[\"modem0\"]"; "" = the key absent (every message)
 };
 
 inline harness::HarnessOptions smpp_harness(SmppOptions smpp = {}) {
@@ -46,6 +47,7 @@ inline harness::HarnessOptions smpp_harness(SmppOptions smpp = {}) {
         "[[client]]\nname = \"shop\"\nsystem_id = \"shop\"\npassword = \"secret\"\n"
         "scopes = [\"send\", \"read\"]\n" +
         (smpp.shop_limits.empty() ? std::string() : "limits = " + smpp.shop_limits + "\n") +
+        (smpp.shop_inbound.empty() ? std::string() : "inbound = " + smpp.shop_inbound + "\n") +
         "[[client]]\nname = \"sender\"\nsystem_id = \"sender\"\npassword = \"pw\"\n"
         "scopes = [\"send\"]\n";
   };

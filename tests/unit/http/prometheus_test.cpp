@@ -37,6 +37,7 @@ MetricsSnapshot sample_snapshot() {
   snapshot.webhook_outbox_oldest_seconds = 95.5;
   snapshot.event_streams = 3;
   snapshot.event_stream_overflows = 1;
+  snapshot.smpp_outbox_pending = 7;
   return snapshot;
 }
 
@@ -86,6 +87,8 @@ TEST(Prometheus, FormatsEveryFamily) {
       "smsgw_webhook_outbox_pending 12",
       "# TYPE smsgw_webhook_outbox_oldest_seconds gauge",
       "smsgw_webhook_outbox_oldest_seconds 95.5",
+      "# TYPE smsgw_smpp_outbox_pending gauge",
+      "smsgw_smpp_outbox_pending 7",
       "# TYPE smsgw_event_streams gauge",
       "smsgw_event_streams 3",
       "# TYPE smsgw_event_stream_overflows_total counter",
@@ -149,6 +152,7 @@ TEST(Prometheus, EmptyHistogramStillHasInfSumAndCount) {
   EXPECT_TRUE(contains_line(text, "smsgw_send_latency_seconds_count 0"));
   EXPECT_TRUE(contains_line(text, "smsgw_webhook_outbox_pending 0"));
   EXPECT_TRUE(contains_line(text, "smsgw_webhook_outbox_oldest_seconds 0"));
+  EXPECT_TRUE(contains_line(text, "smsgw_smpp_outbox_pending 0"));
 }
 
 }  // namespace

@@ -55,7 +55,8 @@ class FakeBackend : public smpp::Backend {
         (request.mode == smpp::BindMode::receiver && !found->second.may_receive)) {
       return smpp::Failure{smpp::CommandStatus::esme_rbindfail, "system_id", "missing scope"};
     }
-    return smpp::Account{.client = request.system_id, .system_id = request.system_id,
+    return smpp::Account{.client = request.system_id,
+                         .system_id = request.system_id,
                          .may_send = found->second.may_send,
                          .may_receive = found->second.may_receive};
   }
@@ -67,8 +68,7 @@ class FakeBackend : public smpp::Backend {
     co_return "M" + std::to_string(submitted.size());
   }
 
-  awaitable<std::vector<smpp::Delivery>> claim_deliveries(std::string,
-                                                          std::size_t limit) override {
+  awaitable<std::vector<smpp::Delivery>> claim_deliveries(std::string, std::size_t limit) override {
     std::vector<smpp::Delivery> batch;
     for (const auto& delivery : outbox) {
       if (batch.size() == limit) break;

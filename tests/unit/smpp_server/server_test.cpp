@@ -112,8 +112,8 @@ TEST(SmppServer, BackendRefusalBecomesTheSubmitSmRespStatus) {
         const auto resp = co_await client.read();
         EXPECT_TRUE(resp);
         if (resp) {
-      EXPECT_EQ(resp->command_status, CommandStatus::esme_rthrottled);
-    }
+          EXPECT_EQ(resp->command_status, CommandStatus::esme_rthrottled);
+        }
         // map_submit's refusal: an alphanumeric destination.
         Pdu bad = submit_sm(3, "shop");
         std::get<smpp::MessageBody>(bad.body).dest_addr_ton = 5;
@@ -121,8 +121,8 @@ TEST(SmppServer, BackendRefusalBecomesTheSubmitSmRespStatus) {
         const auto refused = co_await client.read();
         EXPECT_TRUE(refused);
         if (refused) {
-      EXPECT_EQ(refused->command_status, CommandStatus::esme_rinvdstadr);
-    }
+          EXPECT_EQ(refused->command_status, CommandStatus::esme_rinvdstadr);
+        }
       },
       [](FakeBackend& backend) {
         backend.refuse = smpp::Failure{CommandStatus::esme_rthrottled, "", "per_minute limit"};
@@ -148,7 +148,7 @@ TEST(SmppServer, DeliveriesAreSentAndTheirAnswersReported) {
     EXPECT_EQ(first->command_id, CommandId::deliver_sm);
     const auto none2 = co_await client.read(200ms);
     EXPECT_FALSE(none2);
-    const Pdu pdu14 = 
+    const Pdu pdu14 =
         make_pdu(CommandId::deliver_sm_resp, CommandStatus::esme_rok, first->sequence_number);
     co_await client.send(pdu14);
     const auto third = co_await client.read();
@@ -156,7 +156,7 @@ TEST(SmppServer, DeliveriesAreSentAndTheirAnswersReported) {
     if (!third) co_return;
     EXPECT_EQ(third->command_id, CommandId::deliver_sm);
     const Pdu pdu15 = make_pdu(CommandId::deliver_sm_resp, CommandStatus::esme_rx_t_appn,
-                                  second->sequence_number);
+                               second->sequence_number);
     co_await client.send(pdu15);
     const auto none3 = co_await client.read(100ms);
     EXPECT_FALSE(none3);
@@ -164,9 +164,9 @@ TEST(SmppServer, DeliveriesAreSentAndTheirAnswersReported) {
     asio::steady_timer pause(rig.executor, 300ms);
     co_await pause.async_wait(use_awaitable);
     EXPECT_EQ(rig.backend.delivered_ids, (std::vector<std::int64_t>{1}));
-    EXPECT_EQ(rig.backend.refused_ids,
-              (std::vector<std::pair<std::int64_t, CommandStatus>>{
-                  {2, CommandStatus::esme_rx_t_appn}}));
+    EXPECT_EQ(
+        rig.backend.refused_ids,
+        (std::vector<std::pair<std::int64_t, CommandStatus>>{{2, CommandStatus::esme_rx_t_appn}}));
     EXPECT_EQ(rig.backend.released_ids, (std::vector<std::int64_t>{3}));
   });
 }
@@ -201,7 +201,7 @@ TEST(SmppServer, ServerSendsEnquireLinkAfterSilenceAndClosesWithoutAnswer) {
     EXPECT_TRUE(first);
     if (!first) co_return;
     EXPECT_EQ(first->command_id, CommandId::enquire_link);
-    const Pdu pdu16 = 
+    const Pdu pdu16 =
         make_pdu(CommandId::enquire_link_resp, CommandStatus::esme_rok, first->sequence_number);
     co_await client.send(pdu16);
     const auto second = co_await client.read(1000ms);
@@ -245,7 +245,7 @@ TEST(SmppServer, StopUnbindsBoundClientsAndReturns) {
     EXPECT_TRUE(unbind);
     if (!unbind) co_return;
     EXPECT_EQ(unbind->command_id, CommandId::unbind);
-    const Pdu pdu17 = 
+    const Pdu pdu17 =
         make_pdu(CommandId::unbind_resp, CommandStatus::esme_rok, unbind->sequence_number);
     co_await client.send(pdu17);
     const auto none7 = co_await client.read();
@@ -269,7 +269,6 @@ TEST(SmppServer, MaxBindsClosesTheExtraConnection) {
     EXPECT_TRUE(second.closed());
   });
 }
-
 
 TEST(SmppServer, StopAnswersOutstandingSubmitsBeforeTheUnbind) {
   run_server_test(
@@ -314,6 +313,31 @@ TEST(SmppServer, StopAnswersOutstandingSubmitsBeforeTheUnbind) {
         EXPECT_TRUE(client.closed());
       },
       [](FakeBackend& backend) { backend.hold = true; });
+}
+
+TEST(SmppServer, AClientThatFloodsWithoutReadingStillGetsItsAnswersInOrder) {
+  run_server_test(fast(), [](Rig rig) -> awaitable<void> {
+    TestClient client(rig.executor);
+    co_await client.connect(rig.endpoint);
+    const Pdu bound = co_await client.bind(CommandId::bind_transmitter);
+    EXPECT_EQ(bound.command_status, CommandStatus::esme_rok);
+    // 8 MiB of enquire_link (16 octets each) without reading a single answer: the server
+    // stops reading while its answers back up (kMaxWriteBacklog) and goes on when they drain.
+    smpp::Bytes flood;
+    const smpp::Bytes one = {0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 1};
+    for (int i = 0; i < 512 * 1024; ++i) flood.insert(flood.end(), one.begin(), one.end());
+    auto socket_write = client.send_raw(std::move(flood));
+    asio::co_spawn(rig.executor, std::move(socket_write), asio::detached);
+    asio::steady_timer pause(rig.executor, 300ms);
+    co_await pause.async_wait(use_awaitable);
+    // Reading now drains the answers in order: the first ones are enquire_link_resp.
+    const auto first = co_await client.read();
+    EXPECT_TRUE(first);
+    if (first) {
+      EXPECT_EQ(first->command_id, CommandId::enquire_link_resp);
+    }
+    client.close();
+  });
 }
 
 }  // namespace

@@ -48,8 +48,8 @@ Pdu submit(std::uint32_t sequence) {
 }
 
 smpp::Account account(bool may_receive = true) {
-  return smpp::Account{.client = "alice", .system_id = "alice", .may_send = true,
-                       .may_receive = may_receive};
+  return smpp::Account{
+      .client = "alice", .system_id = "alice", .may_send = true, .may_receive = may_receive};
 }
 
 // A session bound with `id` (bind_transmitter / _receiver / _transceiver).
@@ -139,8 +139,8 @@ TEST(SmppSession, RequestsInTheWrongStateGetInvalidBindStatus) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
-    Session session = c.bind == CommandId::enquire_link_resp ? Session(options(), t0)
-                                                              : bound(c.bind);
+    Session session =
+        c.bind == CommandId::enquire_link_resp ? Session(options(), t0) : bound(c.bind);
     const auto answer = session.receive(wire(c.request), t0);
     ASSERT_EQ(answer.kind, Kind::reply);
     EXPECT_EQ(answer.reply->command_id, smpp::response_to(c.request.command_id));
@@ -263,9 +263,10 @@ TEST(SmppSession, DeliverWindowAndAnswers) {
   EXPECT_EQ(ok.kind, Kind::delivered);
   EXPECT_EQ(ok.delivery, 100);
   EXPECT_EQ(session.deliver_window_free(), 1u);
-  const auto nack = session.receive(
-      wire(make_pdu(CommandId::generic_nack, CommandStatus::esme_rx_t_appn, second.sequence_number)),
-      t0);
+  const auto nack =
+      session.receive(wire(make_pdu(CommandId::generic_nack, CommandStatus::esme_rx_t_appn,
+                                    second.sequence_number)),
+                      t0);
   EXPECT_EQ(nack.kind, Kind::refused);
   EXPECT_EQ(nack.delivery, 101);
   EXPECT_EQ(nack.status, CommandStatus::esme_rx_t_appn);
@@ -357,7 +358,6 @@ TEST(SmppSession, MalformedResponseIsReadFromItsHeader) {
   EXPECT_EQ(answer.delivery, 5);
 }
 
-
 // Robustness: mutated PDUs in every state never throw, and every reply the session asks
 // for encodes (the writer drops a PDU that does not, which would leave a request unanswered).
 TEST(SmppSession, MutatedPdusAlwaysGetAnEncodableAnswerOrNone) {
@@ -369,14 +369,16 @@ TEST(SmppSession, MutatedPdusAlwaysGetAnEncodableAnswerOrNone) {
   Pdu long_submit = submit(9);
   std::get<smpp::MessageBody>(long_submit.body).tlvs.set_sar(7, 3, 1);
   const std::vector<smpp::Bytes> seeds = {
-      wire(bind(CommandId::bind_transceiver, 1)), wire(submit(2)), wire(long_submit),
+      wire(bind(CommandId::bind_transceiver, 1)),
+      wire(submit(2)),
+      wire(long_submit),
       wire(make_pdu(CommandId::unbind, CommandStatus::esme_rok, 3)),
       wire(make_pdu(CommandId::enquire_link, CommandStatus::esme_rok, 4)),
       wire(make_pdu(CommandId::deliver_sm_resp, CommandStatus::esme_rok, 1))};
   int answered = 0;
   for (int round = 0; round < 20000; ++round) {
-    Session session = round % 2 == 0 ? bound(CommandId::bind_transceiver, 3)
-                                     : Session(options(3), t0);
+    Session session =
+        round % 2 == 0 ? bound(CommandId::bind_transceiver, 3) : Session(options(3), t0);
     smpp::Bytes octets = seeds[static_cast<std::size_t>(random()) % seeds.size()];
     const int flips = 1 + random() % 4;
     for (int i = 0; i < flips; ++i) {

@@ -57,8 +57,8 @@ class TestClient {
       });
       std::array<std::uint8_t, 4096> buffer{};
       error_code ec;
-      const std::size_t n =
-          co_await socket_.async_read_some(asio::buffer(buffer), asio::redirect_error(use_awaitable, ec));
+      const std::size_t n = co_await socket_.async_read_some(
+          asio::buffer(buffer), asio::redirect_error(use_awaitable, ec));
       timer_.cancel();
       if (ec) {
         closed_ = ec != asio::error::operation_aborted;

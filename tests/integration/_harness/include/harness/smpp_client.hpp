@@ -50,8 +50,7 @@ class SmppClient {
   smpp::Pdu request(smpp::Pdu request,
                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // bind_transmitter / _receiver / _transceiver; the bind_*_resp (any status).
-  smpp::Pdu try_bind(smpp::CommandId id, const std::string& system_id,
-                     const std::string& password);
+  smpp::Pdu try_bind(smpp::CommandId id, const std::string& system_id, const std::string& password);
   // Like try_bind, but throws unless the answer is ESME_ROK.
   void bind(smpp::CommandId id, const std::string& system_id, const std::string& password);
   // A submit_sm to `destination` (TON 1 NPI 1, digits without '+') with `text` as GSM 7-bit
@@ -64,9 +63,8 @@ class SmppClient {
                      const std::function<void(smpp::MessageBody&)>& edit = {});
   // The next deliver_sm, answered with `status` (nullopt: not answered); throws when none
   // comes within `timeout`.
-  smpp::Pdu wait_deliver(
-      std::optional<smpp::CommandStatus> status = smpp::CommandStatus::esme_rok,
-      std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  smpp::Pdu wait_deliver(std::optional<smpp::CommandStatus> status = smpp::CommandStatus::esme_rok,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(15));
   void unbind();
 
  private:
