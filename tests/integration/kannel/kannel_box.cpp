@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdio>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 namespace smsgw::kannel_test {
@@ -53,7 +54,7 @@ std::string render_config(const std::filesystem::path& dir, const KannelOptions&
     group += "smsc-password = " + quoted(options.password) + "\n";
     group += "system-type = \"kannel\"\n";  // bearerbox refuses an smpp group without one
     group += "reconnect-delay = 1\n";
-    group += "enquire-link-interval = 30\n";
+    group += "enquire-link-interval = " + std::to_string(options.enquire_link_interval) + "\n";
     group += "max-pending-submits = " + std::to_string(options.max_pending_submits) + "\n";
     return group + "\n";
   };
@@ -217,6 +218,31 @@ void Kannel::fail(const std::string& what) const {
 int Kannel::stop() {
   if (smsbox_) smsbox_->terminate(10s);
   return bearerbox_ ? bearerbox_->terminate(10s) : -1;
+}
+
+std::vector<std::pair<std::string, std::string>> logged_pdus(const std::string& log) {
+  // "SMPP[smsgw]: Sending PDU:" (or "Sending enquire link:") or "SMPP[smsgw]: Got PDU:",
+  // then the dump with
+  // "  type_name: <name>".
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string direction;
+  std::size_t at = 0;
+  while (at < log.size()) {
+    const auto end = std::min(log.find('\n', at), log.size());
+    const std::string_view line(log.data() + at, end - at);
+    if (line.find("Sending PDU:") != std::string_view::npos ||
+        line.find("Sending enquire link:") != std::string_view::npos) {
+      direction = "sent";
+    } else if (line.find("Got PDU:") != std::string_view::npos) {
+      direction = "got";
+    } else if (const auto name = line.find("type_name: ");
+               name != std::string_view::npos && !direction.empty()) {
+      out.emplace_back(direction, std::string(line.substr(name + 11)));
+      direction.clear();
+    }
+    at = end + 1;
+  }
+  return out;
 }
 
 std::string url_encode(const std::string& text) {

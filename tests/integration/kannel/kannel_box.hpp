@@ -51,6 +51,8 @@ struct KannelOptions {
   // Kannel's window: submit_sm it sends before waiting for a submit_sm_resp (Kannel's
   // default 10, as smsgw's [smpp] window).
   int max_pending_submits = 10;
+  // Seconds of silence before Kannel sends an enquire_link.
+  int enquire_link_interval = 30;
   // The sms-service every inbound message goes to (keyword "default"); Kannel GETs it with
   // from=%p&to=%P&coding=%c&text=%b (%b: the message's octets, UTF-16BE when coding is 2).
   // Empty: no sms-service.
@@ -109,6 +111,10 @@ class Kannel {
   std::unique_ptr<harness::ChildProcess> bearerbox_;
   std::unique_ptr<harness::ChildProcess> smsbox_;
 };
+
+// The SMPP PDUs in a bearerbox.log written at log-level 0, in order: {"sent" or "got",
+// type_name} (e.g. {"got", "enquire_link"}).
+std::vector<std::pair<std::string, std::string>> logged_pdus(const std::string& log);
 
 // application/x-www-form-urlencoded escaping of one value (unreserved characters stay).
 std::string url_encode(const std::string& text);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "harness/serve_harness.hpp"
@@ -148,15 +149,16 @@ class KannelSmpp : public ::testing::Test {
     return out;
   }
 
-  // Waits until every message has its "delivered" report (type 1).
+  // Waits until every message has its "delivered" report (type 1), or its report of
+  // `type`.
   void wait_delivered(const harness::WebhookReceiver& receiver,
-                      const std::vector<Outbound>& messages) const {
+                      const std::vector<Outbound>& messages, const std::string& type = "1") const {
     const bool done = receiver.wait_until(
-        [&messages](const std::vector<harness::ReceivedRequest>& requests) {
+        [&messages, &type](const std::vector<harness::ReceivedRequest>& requests) {
           std::set<std::string> delivered;
           for (const auto& request : requests) {
             if (request.target.rfind("/dlr", 0) == 0 &&
-                query_value(request.target, "type") == "1") {
+                query_value(request.target, "type") == type) {
               delivered.insert(query_value(request.target, "tag"));
             }
           }
@@ -166,8 +168,8 @@ class KannelSmpp : public ::testing::Test {
     if (!done) {
       std::string seen;
       for (const auto& request : receiver.requests()) seen += "\n  " + request.target;
-      FAIL() << "not every message got its delivery report (type 1); the dlr-url saw:" << seen
-             << "\n--- serve.log (tail) ---\n"
+      FAIL() << "not every message got its delivery report (type " << type
+             << "); the dlr-url saw:" << seen << "\n--- serve.log (tail) ---\n"
              << gateway_->gateway_log_tail(40) << kannel_->log_tails();
     }
   }
@@ -298,6 +300,61 @@ TEST_F(KannelSmpp, SeparateTransmitterAndReceiverBinds) {
   if (HasFatalFailure()) return;
   expect_sent_once(messages[0]);
   expect_reports(messages[0], reports(receiver).at("separate"));
+}
+
+// A message the network reports undelivered comes back through Kannel as type 2 (after
+// the SMSC's 8); one smsgw refuses at submit_sm comes back as type 16 (SMSC rejected).
+TEST_F(KannelSmpp, UndeliveredAndRefusedMessagesAreReportedSo) {
+  harness::SimOptions sim;
+  sim.modem[1] = json{{"status_report_outcome", "failed"}};  // Vodafone: +49152...
+  start({}, {}, sim);
+  harness::WebhookReceiver receiver;
+  const Outbound undelivered{
+      "undelivered", "+491521000008", "The network will not deliver this", {}, 1};
+  submit(undelivered, receiver);
+  // The country code alone: map_submit takes it, the gateway's number check does not.
+  const Outbound refused{"refused", "+49", "No such number", {}, 0};
+  submit(refused, receiver);
+  if (HasFatalFailure()) return;
+  wait_delivered(receiver, {undelivered}, "2");
+  wait_delivered(receiver, {refused}, "16");
+  if (HasFatalFailure()) return;
+  const auto by_tag = reports(receiver);
+  std::vector<std::string> types;
+  for (const auto& request : by_tag.at("undelivered")) {
+    types.push_back(query_value(request.target, "type"));
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"8", "2"})) << json(types).dump();
+  const std::string id = query_value(by_tag.at("undelivered").back().target, "msgid");
+  EXPECT_EQ(gateway_->message(id).value("status", ""), "failed");
+  ASSERT_EQ(by_tag.at("refused").size(), 1u);
+  EXPECT_TRUE(gateway_->sim().sent().size() >= 1u);
+  for (const auto& record : gateway_->sim().sent()) {
+    EXPECT_NE(record.value("text", ""), refused.text) << record.dump();
+  }
+}
+
+// Both sides keep the bind alive: smsgw sends enquire_link after 1 s of silence and Kannel
+// answers it; Kannel sends its own every second and smsgw answers. One bind all along.
+TEST_F(KannelSmpp, EnquireLinkBothWays) {
+  KannelOptions options;
+  options.enquire_link_interval = 1;
+  start(options, [](harness::GatewayConfig& config) {
+    config.tables["smpp"]["enquire_link_interval"] = harness::toml_string("1s");
+    config.tables["smpp"]["enquire_link_timeout"] = harness::toml_string("1s");
+  });
+  std::this_thread::sleep_for(3500ms);
+  kannel_->wait_smsc_online(1s);
+  std::map<std::string, int> seen;
+  for (const auto& [direction, type] : logged_pdus(kannel_->bearerbox_log())) {
+    ++seen[direction + " " + type];
+  }
+  EXPECT_GE(seen["sent enquire_link"], 1) << json(seen).dump();
+  EXPECT_GE(seen["got enquire_link_resp"], 1) << json(seen).dump();
+  EXPECT_GE(seen["got enquire_link"], 1) << json(seen).dump();
+  EXPECT_GE(seen["sent enquire_link_resp"], 1) << json(seen).dump();
+  EXPECT_EQ(seen["sent bind_transceiver"], 1) << json(seen).dump();
+  EXPECT_EQ(count(gateway_->gateway_log(), "bound as transceiver"), 1u);
 }
 
 // smsgw restarts under Kannel: Kannel binds again by itself and sends what it queued
