@@ -13,11 +13,16 @@
 //   2. bearerbox, then (once its admin port answers) smsbox, each on free ports of
 //      127.0.0.1. Run as root (CI), both are started with `-u kannel` (the package's system
 //      user; "nobody" when it is missing), which they switch to before reading the config,
-//      and the folder is handed to that user; otherwise they run as the caller;
+//      and the folder is handed to that user; otherwise they run as the caller. Switching
+//      users clears the harness's parent-death signal (and one set again after the switch,
+//      by setpriv --pdeathsig, was not delivered here), so as root a forked watchdog kills
+//      the boxes when the test process is gone (a crash, a kill);
 //   3. waits until the admin status lists the smsbox connection.
 // The SMSC connection comes up on its own (reconnect-delay 1 s): wait_smsc_online().
 // The destructor stops smsbox, then bearerbox (SIGTERM: Kannel unbinds and exits).
 #pragma once
+
+#include <sys/types.h>
 
 #include <chrono>
 #include <cstdint>
@@ -101,6 +106,8 @@ class Kannel {
   [[noreturn]] void fail(const std::string& what) const;
   std::vector<std::string> box_argv(const char* box) const;
   [[nodiscard]] std::size_t smsc_groups() const;
+  // A forked process that polls its parent and SIGKILLs the boxes once the test is gone.
+  void start_watchdog();
 
   harness::TempDir dir_;
   KannelOptions options_;
@@ -110,6 +117,7 @@ class Kannel {
   std::uint16_t sendsms_port_ = 0;
   std::unique_ptr<harness::ChildProcess> bearerbox_;
   std::unique_ptr<harness::ChildProcess> smsbox_;
+  pid_t watchdog_ = -1;
 };
 
 // The SMPP PDUs in a bearerbox.log written at log-level 0, in order: {"sent" or "got",
