@@ -387,14 +387,15 @@ TEST_F(KannelSmpp, AfterARestartKannelsBurstIsThrottledAndSentAgain) {
       << "Kannel's burst never met smsgw's window";
 }
 
-// The receiving SIM has no [[sim]] number: the deliver_sm names the modem instead (an
-// empty destination_addr is refused by Kannel).
+// GSM 7-bit text with extension characters (0x1B escapes in data_coding 0). The receiving
+// SIM has no [[sim]] number: the deliver_sm names the modem instead (Kannel refuses an empty
+// destination_addr).
 TEST_F(KannelSmpp, InboundSmsReachesKannelsSmsService) {
   harness::WebhookReceiver receiver;
   KannelOptions options;
   options.mo_url = receiver.url("/mo");
   start(options);
-  const std::string text = "Hello Kannel, this came from the network";
+  const std::string text = "Hello Kannel, 5€ {ok} came from the network";
   gateway_->sim().inject(0, "+491701234567", text);
   const auto calls = wait_service_called(receiver);
   ASSERT_EQ(calls.size(), 1u);
