@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -155,14 +156,15 @@ class KannelSmpp : public ::testing::Test {
                       const std::vector<Outbound>& messages, const std::string& type = "1") const {
     const bool done = receiver.wait_until(
         [&messages, &type](const std::vector<harness::ReceivedRequest>& requests) {
-          std::set<std::string> delivered;
+          std::set<std::string> waiting;
+          for (const auto& message : messages) waiting.insert(message.tag);
           for (const auto& request : requests) {
             if (request.target.rfind("/dlr", 0) == 0 &&
                 query_value(request.target, "type") == type) {
-              delivered.insert(query_value(request.target, "tag"));
+              waiting.erase(query_value(request.target, "tag"));
             }
           }
-          return delivered.size() == messages.size();
+          return waiting.empty();
         },
         25s);
     if (!done) {
@@ -355,6 +357,38 @@ TEST_F(KannelSmpp, EnquireLinkBothWays) {
   EXPECT_GE(seen["sent enquire_link_resp"], 1) << json(seen).dump();
   EXPECT_EQ(seen["sent bind_transceiver"], 1) << json(seen).dump();
   EXPECT_EQ(count(gateway_->gateway_log(), "bound as transceiver"), 1u);
+}
+
+// sendsms's validity and deferred (minutes) become Kannel's absolute SMPP times in UTC
+// ("YYMMDDhhmmss000+"): the message with a validity leaves with about that much TP-VP left;
+// the deferred one is accepted (type 8) and waits.
+TEST_F(KannelSmpp, ValidityAndDeferredInKannelsTimeFormat) {
+  start();
+  harness::WebhookReceiver receiver;
+  const Outbound valid{"validity", "+491511000010", "Valid for an hour", {{"validity", "60"}}, 1};
+  const Outbound later{
+      "deferred", "+491511000011", "Not before ten minutes", {{"deferred", "10"}}, 0};
+  submit(valid, receiver);
+  submit(later, receiver);
+  if (HasFatalFailure()) return;
+  wait_delivered(receiver, {valid});
+  wait_delivered(receiver, {later}, "8");
+  if (HasFatalFailure()) return;
+  expect_sent_once(valid);
+  std::optional<int> validity;
+  for (const auto& record : gateway_->sim().sent()) {
+    if (record.value("to", "") == valid.to && record.at("validity").is_number_integer()) {
+      validity = record.at("validity").get<int>();
+    }
+  }
+  ASSERT_TRUE(validity.has_value()) << "the message left without a validity";
+  EXPECT_GE(*validity, 55 * 60);
+  EXPECT_LE(*validity, 60 * 60);
+  const std::string id = query_value(reports(receiver).at("deferred").front().target, "msgid");
+  EXPECT_EQ(gateway_->message(id).value("status", ""), "queued");
+  for (const auto& record : gateway_->sim().sent()) {
+    EXPECT_NE(record.value("to", ""), later.to) << "the deferred message left at once";
+  }
 }
 
 // smsgw restarts under Kannel: Kannel binds again by itself and sends what it queued
