@@ -177,6 +177,7 @@ awaitable<void> SmppBackend::finish_group(store::SmppGroupKey key,
     request.text += p.text;
     registered_delivery |= p.registered_delivery;
   }
+  request.text = smpp::join_surrogate_halves(request.text);  // a pair split between parts
   request.priority = first.priority;
   request.send_at = first.send_at;
   request.validity = first.validity;

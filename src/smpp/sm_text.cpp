@@ -142,6 +142,35 @@ Outcome<DataCoding> read_data_coding(std::uint8_t data_coding) {
                      "TS 23.038 4)"};
 }
 
+Outcome<std::string> decode_ucs2_part(std::span<const std::uint8_t> octets, std::size_t first,
+                                      std::string_view field) {
+  if (octets.size() % 2 != 0) return decode_ucs2(octets, first, field);  // refused there
+  const auto unit_at = [&](std::size_t k) -> char32_t {
+    return static_cast<char32_t>((octets[k] << 8) | octets[k + 1]);
+  };
+  // A surrogate alone, as the three octets UTF-8's scheme gives it (WTF-8).
+  const auto half = [](char32_t unit) {
+    return std::string{static_cast<char>(0xE0 | (unit >> 12)),
+                       static_cast<char>(0x80 | ((unit >> 6) & 0x3F)),
+                       static_cast<char>(0x80 | (unit & 0x3F))};
+  };
+  std::string head;
+  std::string tail;
+  std::size_t begin = 0;
+  std::size_t end = octets.size();
+  if (end >= 2 && unit_at(0) >= 0xDC00 && unit_at(0) <= 0xDFFF) {
+    head = half(unit_at(0));
+    begin = 2;
+  }
+  if (end - begin >= 2 && unit_at(end - 2) >= 0xD800 && unit_at(end - 2) <= 0xDBFF) {
+    tail = half(unit_at(end - 2));
+    end -= 2;
+  }
+  auto middle = decode_ucs2(octets.subspan(begin, end - begin), first + begin, field);
+  if (!middle) return middle;
+  return head + *middle + tail;
+}
+
 Outcome<std::string> decode_text(Alphabet alphabet, std::span<const std::uint8_t> octets,
                                  std::size_t first, std::string_view field,
                                  const Gsm7Tables& tables) {

@@ -55,6 +55,14 @@ Outcome<std::string> decode_text(Alphabet alphabet, std::span<const std::uint8_t
                                  std::size_t first, std::string_view field,
                                  const Gsm7Tables& tables);
 
+// UCS-2 text of one part of a client-split message: as decode_text, except that a UTF-16
+// low surrogate as the first code unit or a high surrogate as the last is kept as its
+// three-octet WTF-8 form (0xED 0xA0-0xBF ...) instead of refused: clients cut UCS-2 text
+// by code units (Kannel 1.4.5 every 67), so a surrogate pair may straddle two parts.
+// join_surrogate_halves() (submit_spec.hpp) joins the halves of the assembled text.
+Outcome<std::string> decode_ucs2_part(std::span<const std::uint8_t> octets, std::size_t first,
+                                      std::string_view field);
+
 // The code points of UTF-8 text; an invalid sequence becomes U+FFFD for each of its bytes
 // (text from the store is valid; a broken one is still shown).
 std::u32string code_points(std::string_view utf8);

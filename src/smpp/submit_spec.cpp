@@ -7,6 +7,7 @@
 #include <span>
 
 #include "sm_text.hpp"
+#include "smsgw/pdu/unicode.hpp"
 #include "smsgw/smpp/smpp_time.hpp"
 #include "user_data_header.hpp"
 
@@ -217,11 +218,42 @@ Outcome<SubmitSpec> map_submit(const MessageBody& submit, TimePoint now) {
   }
   spec.part = udh_part ? udh_part : *sar;
 
-  auto text = detail::decode_text(coding->alphabet, message.subspan(header_length), header_length,
-                                  field, tables);
+  const auto octets = message.subspan(header_length);
+  auto text = spec.part && coding->alphabet == detail::Alphabet::ucs2
+                  ? detail::decode_ucs2_part(octets, header_length, field)
+                  : detail::decode_text(coding->alphabet, octets, header_length, field, tables);
   if (!text) return std::move(text).error();
   spec.text = std::move(*text);
   return spec;
+}
+
+std::string join_surrogate_halves(std::string_view text) {
+  // 0xED 0xA0-0xAF x: a high surrogate alone; 0xED 0xB0-0xBF x: a low one (WTF-8). Valid
+  // UTF-8 never holds 0xED followed by 0xA0-0xBF.
+  const auto half_at = [&text](std::size_t i, unsigned char low, unsigned char high) {
+    return i + 2 < text.size() && static_cast<unsigned char>(text[i]) == 0xED &&
+           static_cast<unsigned char>(text[i + 1]) >= low &&
+           static_cast<unsigned char>(text[i + 1]) <= high;
+  };
+  const auto unit_at = [&text](std::size_t i) {
+    return static_cast<char32_t>(((static_cast<unsigned char>(text[i]) & 0x0F) << 12) |
+                                 ((static_cast<unsigned char>(text[i + 1]) & 0x3F) << 6) |
+                                 (static_cast<unsigned char>(text[i + 2]) & 0x3F));
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    if (half_at(i, 0xA0, 0xAF) && half_at(i + 3, 0xB0, 0xBF)) {
+      pdu::append_utf8(out, 0x10000 + ((unit_at(i) - 0xD800) << 10) + (unit_at(i + 3) - 0xDC00));
+      i += 6;
+    } else if (half_at(i, 0xA0, 0xBF)) {
+      pdu::append_utf8(out, 0xFFFD);  // a half whose other half never came
+      i += 3;
+    } else {
+      out.push_back(text[i++]);
+    }
+  }
+  return out;
 }
 
 }  // namespace smsgw::smpp

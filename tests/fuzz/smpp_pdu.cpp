@@ -2,15 +2,17 @@
 // whose sizes come from the first octet; every whole PDU is decoded, and what decodes is
 // re-encoded and must decode again to the same value and re-encode to the same octets.
 // Every decoded submit_sm also goes through map_submit(); an accepted one must keep
-// SubmitSpec's contract (UTF-8 text, a valid part, priority 0-3, registered_delivery 0-2)
-// and its text must make a deliver_sm (inbound_deliver) and a receipt that encode, the
-// text reading back the same through map_submit.
+// SubmitSpec's contract (UTF-8 text, a part's once its surrogate halves are joined, a
+// valid part, priority 0-3, registered_delivery 0-2) and its text must make a deliver_sm
+// (inbound_deliver) and a receipt that encode, the text reading back the same through
+// map_submit.
 // Invariants: no crash, no read past the end (ASan), failures carry a non-zero status.
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "fuzz_support.hpp"
@@ -41,7 +43,10 @@ void check_submit(const smpp::MessageBody& submit) {
     fuzz::require(!spec.error().message.empty(), "a map_submit refusal gives no reason");
     return;
   }
-  fuzz::require(fuzz::is_valid_utf8(spec->text), "map_submit text is not UTF-8");
+  // A part's text may hold a WTF-8 surrogate half at either end (a pair split between two
+  // UCS-2 parts); the assembled message's text (join_surrogate_halves) is UTF-8.
+  const std::string text = spec->part ? smpp::join_surrogate_halves(spec->text) : spec->text;
+  fuzz::require(fuzz::is_valid_utf8(text), "map_submit text is not UTF-8");
   fuzz::require(!spec->to.empty(), "map_submit accepted an empty destination");
   fuzz::require(spec->priority >= 0 && spec->priority <= 3, "priority outside 0-3");
   fuzz::require(spec->registered_delivery <= 2, "registered_delivery outside 0-2");
@@ -54,13 +59,13 @@ void check_submit(const smpp::MessageBody& submit) {
   }
 
   // The text as a received message: a deliver_sm that encodes and reads back the same.
-  const auto inbound = smpp::inbound_deliver({"+4917612345678", "+4915112345678", spec->text});
+  const auto inbound = smpp::inbound_deliver({"+4917612345678", "+4915112345678", text});
   fuzz::require(encodes_as_deliver_sm(inbound), "an inbound_deliver body does not encode");
   const auto payload = inbound.tlvs.message_payload();
   const std::size_t octets = payload ? payload->size() : inbound.short_message.size();
   if (octets < 65532) {  // not cut at the TLV's limit
     auto back = smpp::map_submit(inbound, kNow);
-    fuzz::require(back.ok() && back->text == spec->text,
+    fuzz::require(back.ok() && back->text == text,
                   "inbound_deliver's text does not read back through map_submit");
   }
 
@@ -69,7 +74,7 @@ void check_submit(const smpp::MessageBody& submit) {
   facts.status = "delivered";
   facts.submitted_at = kNow;
   facts.done_at = kNow;
-  facts.text = spec->text;
+  facts.text = text;
   facts.source_addr = spec->source_addr;
   facts.source_ton = spec->source_ton;
   facts.source_npi = spec->source_npi;

@@ -16,8 +16,10 @@
 //   0x1B + code (TS 23.038 6.2.1.1; an octet above 0x7F or a final 0x1B is refused, 0x1B
 //   before an unassigned code reads as the main table's character, 0x1B 0x1B as a space);
 //   1 IA5 (ASCII, 0x00-0x7F); 3 Latin-1 (ISO-8859-1); 8 UCS-2, read as UTF-16BE (surrogate
-//   pairs allowed, an odd length or an unpaired surrogate refused); 0x10-0x13 / 0xF0-0xF3
-//   (GSM 7-bit with message class, class 0 = flash) and 0x18-0x1B (UCS-2 with message
+//   pairs allowed, an odd length or an unpaired surrogate refused, except in a part: its
+//   first unit a low surrogate or its last a high one is kept as a WTF-8 half, since
+//   clients cut UCS-2 by code units, Kannel 1.4.5 every 67; see join_surrogate_halves); 0x10-0x13 /
+//   0xF0-0xF3 (GSM 7-bit with message class, class 0 = flash) and 0x18-0x1B (UCS-2 with message
 //   class); anything else (binary 2, 4, 0x14-0x17, 0xF4-0xF7, compressed...) ->
 //   ESME_RINVDCS is SMPP 5.0's, so ESME_RSUBMITFAIL naming the data_coding. An empty text
 //   is an empty message (the gateway decides).
@@ -55,6 +57,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "smsgw/smpp/failure.hpp"
 #include "smsgw/smpp/pdu.hpp"
@@ -95,5 +98,10 @@ struct SubmitSpec {
 
 // `now` anchors relative times.
 Outcome<SubmitSpec> map_submit(const MessageBody& submit, TimePoint now);
+
+// The text of a client-split message assembled from its parts' texts: each high surrogate
+// half directly followed by a low one (a pair that straddled two UCS-2 parts) becomes its
+// character; a half left alone (its part never came) becomes U+FFFD.
+std::string join_surrogate_halves(std::string_view text);
 
 }  // namespace smsgw::smpp
