@@ -265,6 +265,15 @@ std::string long_text() {
   return text;
 }
 
+// 66 Cyrillic letters, an emoji (two UTF-16 units: the 67th and 68th), then more.
+std::string long_ucs2_text() {
+  std::string text;
+  for (int i = 0; i < 66; ++i) text += "ж";
+  text += "👋";
+  for (int i = 0; i < 20; ++i) text += "я";
+  return text;
+}
+
 TEST_F(KannelSmpp, TextsFromSendsmsArriveOnceAndTheirReceiptsComeBack) {
   start();
   harness::WebhookReceiver receiver;
@@ -276,6 +285,9 @@ TEST_F(KannelSmpp, TextsFromSendsmsArriveOnceAndTheirReceiptsComeBack) {
       {"ucs2", "+491521000003", "Привет, мир! 👋", {{"coding", "2"}, {"charset", "UTF-8"}}, 1},
       // Kannel splits it into 153-character parts with a UDH (05 00 03 ref total seq).
       {"long", "+491511000004", long_text(), {}, 3},
+      {"long-escape", "+491511000006", std::string(152, 'a') + "€ and more text after it", {}, 2},
+      // UCS-2 parts of 67 UTF-16 units: the emoji's surrogate pair straddles parts 1 and 2.
+      {"long-ucs2", "+491521000005", long_ucs2_text(), {{"coding", "2"}, {"charset", "UTF-8"}}, 2},
   };
   for (const auto& message : messages) submit(message, receiver);
   if (HasFatalFailure()) return;
