@@ -127,9 +127,8 @@ std::string expand_dlr_url(std::string_view pattern, const DlrFacts& facts) {
         out += utc_time(facts.at);
         break;
       case 'T':
-        out += std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                  facts.at.time_since_epoch())
-                                  .count());
+        out += std::to_string(
+            std::chrono::duration_cast<std::chrono::seconds>(facts.at.time_since_epoch()).count());
         break;
       case 'i':
         out += kannel_url_encode(facts.smsc_id);

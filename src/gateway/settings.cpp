@@ -68,8 +68,7 @@ std::vector<http::SendsmsAccount> sendsms_accounts(
     for (const auto& name : client.scopes) {
       if (auto scope = http::scope_from_name(name)) scopes |= static_cast<std::uint8_t>(*scope);
     }
-    out.push_back(
-        http::SendsmsAccount::of(client.name, scopes, client.system_id, client.password));
+    out.push_back(http::SendsmsAccount::of(client.name, scopes, client.system_id, client.password));
   }
   return out;
 }

@@ -259,8 +259,8 @@ awaitable<void> WebhookOutbox::deliver(store::WebhookDelivery d) {
   const char* what = d.kind == store::WebhookKind::webhook    ? "webhook"
                      : d.kind == store::WebhookKind::callback ? "callback"
                                                               : "dlr-url";
-  spdlog::warn("{} {} to {}: {}{}", what,
-               d.event, d.url, posted.error().message, next ? "; will retry" : "; giving up");
+  spdlog::warn("{} {} to {}: {}{}", what, d.event, d.url, posted.error().message,
+               next ? "; will retry" : "; giving up");
   auto mark_failed = [id = d.id, e = posted.error().message, next](Store& s) {
     return s.webhook_failed(id, e, next);
   };

@@ -93,7 +93,8 @@ awaitable<ApiResponse> ApiHandler::sendsms(const ApiRequest& request, std::strin
   const std::size_t count = requests.size();
   auto reply = co_await gateway_.submit_batch(std::move(requests), std::nullopt);
   if (!reply) {
-    co_return kannel_response(sendsms_answer_for(for_receiver(reply.error(), submission->receivers)));
+    co_return kannel_response(
+        sendsms_answer_for(for_receiver(reply.error(), submission->receivers)));
   }
   if (reply->accepted.size() != count) {
     spdlog::error("sendsms: the gateway accepted {} messages of {}", reply->accepted.size(), count);

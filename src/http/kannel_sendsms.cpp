@@ -26,8 +26,7 @@ struct NumberField {
 };
 
 Result<std::optional<int>, Answer> number(const std::vector<FormField>& fields,
-                                          const NumberField& field,
-                                          std::string_view alias = {}) {
+                                          const NumberField& field, std::string_view alias = {}) {
   const std::string* raw = form_value(fields, field.name);
   if (raw == nullptr && !alias.empty()) raw = form_value(fields, alias);
   if (raw == nullptr) return std::optional<int>{};
@@ -232,14 +231,15 @@ Result<SendsmsSubmission, SendsmsAnswer> parse_sendsms(const std::vector<FormFie
       return bad_request("DLR-URL field misformed, rejected");
     }
     if (dlr_url->size() > kMaxCallbackUrlLength) {
-      return misformed("DLR-URL", "longer than " + std::to_string(kMaxCallbackUrlLength) +
-                                      " bytes");
+      return misformed("DLR-URL",
+                       "longer than " + std::to_string(kMaxCallbackUrlLength) + " bytes");
     }
     out.dlr_url = *dlr_url;
   }
   auto mask = number(fields, {"dlr-mask", "DLR-Mask"}, "dlrmask");
   if (!mask) return std::move(mask).error();
-  if (*mask && (**mask < 0 || **mask > 63)) return bad_request("DLR-Mask field misformed, rejected");
+  if (*mask && (**mask < 0 || **mask > 63))
+    return bad_request("DLR-Mask field misformed, rejected");
   out.dlr_mask = static_cast<std::uint32_t>(mask->value_or(0));
 
   auto mclass = number(fields, {"mclass", "MClass"});
@@ -260,8 +260,9 @@ Result<SendsmsSubmission, SendsmsAnswer> parse_sendsms(const std::vector<FormFie
   if (*coding) {
     if (**coding < 0 || **coding > 2) return bad_request("Coding field misformed, rejected");
     if (**coding == 1) {
-      return not_supported("coding", "coding=1 (8-bit binary) cannot be sent; smsgw sends text "
-                                     "(coding 0 or 2)");
+      return not_supported("coding",
+                           "coding=1 (8-bit binary) cannot be sent; smsgw sends text "
+                           "(coding 0 or 2)");
     }
     out.coding = **coding;
   }
@@ -272,8 +273,8 @@ Result<SendsmsSubmission, SendsmsAnswer> parse_sendsms(const std::vector<FormFie
   if (!deferred) return std::move(deferred).error();
   constexpr int kMaxMinutes = static_cast<int>(kMaxValiditySeconds / 60);
   if (*validity && (**validity < 1 || **validity > kMaxMinutes)) {
-    return misformed("Validity", "must be 1 to " + std::to_string(kMaxMinutes) +
-                                     " minutes (63 weeks)");
+    return misformed("Validity",
+                     "must be 1 to " + std::to_string(kMaxMinutes) + " minutes (63 weeks)");
   }
   if (*deferred && **deferred < 0) return bad_request("Deferred field misformed, rejected");
   if (*validity && *deferred && **deferred >= **validity) {
@@ -320,7 +321,8 @@ std::vector<SubmitRequest> sendsms_requests(const SendsmsSubmission& submission,
     request.priority = submission.priority;
     if (submission.deferred) request.send_at = now + *submission.deferred;
     if (submission.validity) {
-      request.validity = *submission.validity - submission.deferred.value_or(std::chrono::minutes{});
+      request.validity =
+          *submission.validity - submission.deferred.value_or(std::chrono::minutes{});
     }
     request.flash = submission.flash;
     if (wants_report) request.status_report = true;
@@ -345,7 +347,8 @@ SendsmsAnswer sendsms_answer_for(const Error& error) {
   if (error.code == "rate_limited" || error.code == "unavailable") {
     return Answer{503, "Temporal failure, try again later.", error.retry_after};
   }
-  if (error.code == "forbidden") return Answer{403, "Not routable. Do not try again.", std::nullopt};
+  if (error.code == "forbidden")
+    return Answer{403, "Not routable. Do not try again.", std::nullopt};
   return Answer{500, "Sending failed.", std::nullopt};
 }
 

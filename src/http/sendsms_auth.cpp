@@ -30,8 +30,8 @@ std::optional<Caller> SendsmsAuth::identify(const std::optional<std::string>& us
   const SendsmsAccount* match = nullptr;
   for (const auto& account : accounts_) {
     // The username is not secret (Kannel logs it); the password is compared in constant time.
-    const bool same_password = CRYPTO_memcmp(presented.data(), account.password_digest.data(),
-                                             presented.size()) == 0;
+    const bool same_password =
+        CRYPTO_memcmp(presented.data(), account.password_digest.data(), presented.size()) == 0;
     if (same_password && account.system_id == *username && match == nullptr) match = &account;
   }
   if (match == nullptr) return std::nullopt;

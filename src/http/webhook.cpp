@@ -238,7 +238,7 @@ awaitable<Result<void>> post_webhook(std::string url, std::string body, std::str
   }
 
   bhttp::request<bhttp::string_body> request{options.get ? bhttp::verb::get : bhttp::verb::post,
-                                              parsed->target, 11};
+                                             parsed->target, 11};
   const bool default_port = parsed->port == (parsed->tls ? 443 : 80);
   const bool ipv6 = parsed->host.find(':') != std::string::npos;
   std::string host = ipv6 ? "[" + parsed->host + "]" : parsed->host;

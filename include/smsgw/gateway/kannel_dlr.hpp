@@ -34,18 +34,18 @@ std::optional<int> dlr_type_for(std::string_view status, bool left, std::uint32_
 
 // What the escapes of one DLR call stand for.
 struct DlrFacts {
-  int type = 0;              // %d
-  std::string receiver;      // %p (%q): the receiver as the client gave it
-  std::string sender;        // %P (%Q): `from` as the client gave it
+  int type = 0;                              // %d
+  std::string receiver;                      // %p (%q): the receiver as the client gave it
+  std::string sender;                        // %P (%Q): `from` as the client gave it
   std::chrono::system_clock::time_point at;  // %t, %T: when the status changed
-  std::string smsc_id;       // %i: the modem the message left through (may be empty)
-  std::string message_id;    // %I: the smsgw message id
-  std::string answer;        // %A, %b (%a, %k, %s, %S, %r: its words)
-  std::string service;       // %n: the [[client]] name
-  int coding = 0;            // %c: 0 (GSM 7-bit) or 2 (UCS-2), as the message is encoded
-  int mclass = -1;           // %m: 0 for flash, -1 (Kannel's "undefined") otherwise
-  std::string foreign_id;    // %F: the TP-MR of its first part, when known
-  std::string dlr_url;       // %R: the dlr-url itself
+  std::string smsc_id;     // %i: the modem the message left through (may be empty)
+  std::string message_id;  // %I: the smsgw message id
+  std::string answer;      // %A, %b (%a, %k, %s, %S, %r: its words)
+  std::string service;     // %n: the [[client]] name
+  int coding = 0;          // %c: 0 (GSM 7-bit) or 2 (UCS-2), as the message is encoded
+  int mclass = -1;         // %m: 0 for flash, -1 (Kannel's "undefined") otherwise
+  std::string foreign_id;  // %F: the TP-MR of its first part, when known
+  std::string dlr_url;     // %R: the dlr-url itself
 };
 
 // The answer text (%A) smsgw gives for each type: "ACK/" (8), "NACK/<error>" (16),

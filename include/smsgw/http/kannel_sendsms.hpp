@@ -70,13 +70,13 @@ SendsmsCredentials sendsms_credentials(const std::vector<FormField>& fields);
 
 // A request that passed every check, ready to become one message per receiver.
 struct SendsmsSubmission {
-  std::vector<std::string> receivers;  // as given, in order, each once
-  std::vector<std::string> denied;     // receivers with characters outside kSendsmsChars
-  std::string text;                    // UTF-8, not empty
-  std::string from;                    // kept in the origin; smsgw sends from the SIM
-  int coding = 0;                      // 0 (7-bit) or 2 (UCS-2) as asked
-  bool flash = false;                  // mclass=0
-  std::int32_t priority = 0;           // 0..3
+  std::vector<std::string> receivers;            // as given, in order, each once
+  std::vector<std::string> denied;               // receivers with characters outside kSendsmsChars
+  std::string text;                              // UTF-8, not empty
+  std::string from;                              // kept in the origin; smsgw sends from the SIM
+  int coding = 0;                                // 0 (7-bit) or 2 (UCS-2) as asked
+  bool flash = false;                            // mclass=0
+  std::int32_t priority = 0;                     // 0..3
   std::optional<std::chrono::minutes> validity;  // from now
   std::optional<std::chrono::minutes> deferred;  // from now
   std::uint32_t dlr_mask = 0;                    // 0..63; 0: none asked

@@ -126,8 +126,8 @@ TEST(ServeSendsms, KannelAnswersForCredentialsHostsAndUnsupportedParameters) {
   harness::HttpClient http(gw.http_port());
   const std::string to = number("+49151", 1302);
 
-  const auto wrong = http.get("/cgi-bin/sendsms?username=kshop&password=wrong&to=" + encode(to) +
-                              "&text=x");
+  const auto wrong =
+      http.get("/cgi-bin/sendsms?username=kshop&password=wrong&to=" + encode(to) + "&text=x");
   EXPECT_EQ(wrong.status, 403) << wrong.describe();
   EXPECT_EQ(wrong.body, "Authorization failed for sendsms");
 
@@ -147,11 +147,11 @@ TEST(ServeSendsms, KannelAnswersForCredentialsHostsAndUnsupportedParameters) {
   EXPECT_EQ(missing.body, "Missing receiver number, rejected");
 
   // POST with a form body; a UCS-2 text in Kannel's default charset for coding 2.
-  const auto posted = http.request(
-      "POST", "/cgi-bin/sendsms",
-      std::string("username=") + kSystemId + "&password=" + kPassword + "&to=" + encode(to) +
-          "&coding=2&text=%04%1F%04%40%04%38%04%32%04%35%04%42",
-      {{"Content-Type", "application/x-www-form-urlencoded"}});
+  const auto posted =
+      http.request("POST", "/cgi-bin/sendsms",
+                   std::string("username=") + kSystemId + "&password=" + kPassword +
+                       "&to=" + encode(to) + "&coding=2&text=%04%1F%04%40%04%38%04%32%04%35%04%42",
+                   {{"Content-Type", "application/x-www-form-urlencoded"}});
   ASSERT_EQ(posted.status, 202) << posted.describe();
   const auto listed = http.get("/api/v1/messages?to=" + encode(to));
   ASSERT_EQ(listed.json().at("messages").size(), 1u) << listed.body;

@@ -56,9 +56,10 @@ bool has_header(const ApiResponse& response, std::string_view name, std::string_
 
 TEST_F(ApiSendsmsTest, AnsweredLikeKannelAfterTheGatewayStoredEveryMessage) {
   use_accounts();
-  const auto response = call("GET",
-                             "/cgi-bin/sendsms?username=shopuser&password=pw1&to=%2B4917011+"
-                             "%2B4917022&text=Hello+world&dlr-mask=9&dlr-url=http%3A%2F%2Fh%2F%25d");
+  const auto response =
+      call("GET",
+           "/cgi-bin/sendsms?username=shopuser&password=pw1&to=%2B4917011+"
+           "%2B4917022&text=Hello+world&dlr-mask=9&dlr-url=http%3A%2F%2Fh%2F%25d");
   EXPECT_EQ(response.status, 202u);
   EXPECT_EQ(response.body, "0: Accepted for delivery");
   EXPECT_EQ(response.content_type, "text/html");
@@ -81,8 +82,7 @@ TEST_F(ApiSendsmsTest, WrongOrMissingCredentialsOrScopeAre403) {
   EXPECT_EQ(wrong.body, "Authorization failed for sendsms");
   EXPECT_EQ(wrong.content_type, "text/html");
   EXPECT_EQ(call("GET", "/cgi-bin/sendsms?to=1&text=x").status, 403u);
-  EXPECT_EQ(call("GET", "/cgi-bin/sendsms?username=viewer&password=pw2&to=1&text=x").status,
-            403u);
+  EXPECT_EQ(call("GET", "/cgi-bin/sendsms?username=viewer&password=pw2&to=1&text=x").status, 403u);
   // A bearer token is not a sendsms credential.
   authorization = "Bearer admin-token";
   EXPECT_EQ(call("GET", "/cgi-bin/sendsms?to=1&text=x").status, 403u);
@@ -112,8 +112,8 @@ TEST_F(ApiSendsmsTest, PostTakesAFormBodyAndTheQuery) {
   EXPECT_EQ(response.status, 202u);
   ASSERT_EQ(gateway.submitted.size(), 1u);
   EXPECT_EQ(gateway.submitted[0].text, "Grüße");
-  const auto plain = call("POST", "/cgi-bin/sendsms?username=shopuser&password=pw1&to=1", "Hello",
-                          "text/plain");
+  const auto plain =
+      call("POST", "/cgi-bin/sendsms?username=shopuser&password=pw1&to=1", "Hello", "text/plain");
   EXPECT_EQ(plain.status, 400u);
   EXPECT_EQ(plain.body.rfind("Invalid content-type", 0), 0u);
   const auto missing = call("POST", "/cgi-bin/sendsms", "username=shopuser&password=pw1&text=x");

@@ -133,8 +133,7 @@ TEST(KannelSendsms, ValidityDeferredAndPriority) {
   EXPECT_EQ(refused("to=1&text=x&validity=0").text.rfind("Validity field misformed, rejected", 0),
             0u);
   EXPECT_EQ(
-      refused("to=1&text=x&validity=10&deferred=10").text.rfind("Validity field misformed", 0),
-      0u);
+      refused("to=1&text=x&validity=10&deferred=10").text.rfind("Validity field misformed", 0), 0u);
 }
 
 TEST(KannelSendsms, CharsetsOfTheText) {
@@ -148,8 +147,7 @@ TEST(KannelSendsms, CharsetsOfTheText) {
   EXPECT_EQ(ucs2.coding, 2);
   EXPECT_EQ(parsed("to=1&coding=2&charset=UCS-2&text=%00H%00i").text, "Hi");
   EXPECT_EQ(parsed("to=1&coding=2&charset=UTF-8&text=%E2%82%AC").text, "€");
-  EXPECT_EQ(refused("to=1&text=%FF%FE").text.rfind("Charset or body misformed, rejected: ", 0),
-            0u);
+  EXPECT_EQ(refused("to=1&text=%FF%FE").text.rfind("Charset or body misformed, rejected: ", 0), 0u);
   EXPECT_EQ(refused("to=1&text=x&charset=klingon").text,
             "Charset or body misformed, rejected: unknown charset \"klingon\"");
   EXPECT_EQ(refused("to=1&coding=2&text=%00").text.rfind("Charset or body misformed", 0), 0u);
@@ -158,9 +156,9 @@ TEST(KannelSendsms, CharsetsOfTheText) {
 
 TEST(KannelSendsms, OneRequestPerReceiverWithItsOrigin) {
   const auto now = std::chrono::system_clock::time_point{} + std::chrono::hours(1000);
-  const auto s =
-      parsed("to=0170111+0170222&text=Hi&from=ACME&dlr-mask=3&dlr-url=http%3A%2F%2Fh%2F%25d&"
-             "validity=60&deferred=15&priority=2&mclass=0");
+  const auto s = parsed(
+      "to=0170111+0170222&text=Hi&from=ACME&dlr-mask=3&dlr-url=http%3A%2F%2Fh%2F%25d&"
+      "validity=60&deferred=15&priority=2&mclass=0");
   const auto requests = sendsms_requests(s, std::string("shop"), now);
   ASSERT_EQ(requests.size(), 2u);
   const auto& first = requests[0];
@@ -180,8 +178,8 @@ TEST(KannelSendsms, OneRequestPerReceiverWithItsOrigin) {
   EXPECT_EQ(first.origin->dlr_mask, 3u);
   EXPECT_EQ(requests[1].to, "0170222");
   // Only 8/16 asked: no status report needed (the [sms] default stays).
-  const auto smsc_only = sendsms_requests(parsed("to=1&text=x&dlr-mask=24&dlr-url=http%3A%2F%2Fh"),
-                                          std::nullopt, now);
+  const auto smsc_only =
+      sendsms_requests(parsed("to=1&text=x&dlr-mask=24&dlr-url=http%3A%2F%2Fh"), std::nullopt, now);
   EXPECT_FALSE(smsc_only[0].status_report);
 }
 
