@@ -57,17 +57,20 @@ awaitable<ApiResponse> ApiHandler::sendsms(const ApiRequest& request, std::strin
     co_return kannel_response({400, parsed.error().message + ", rejected", std::nullopt});
   }
   if (post && !request.body.empty()) {
-    if (!is_form(request.content_type)) {
-      // Kannel's own answer for a body it cannot read; its X-Kannel-* header form is not
-      // supported (README).
-      co_return kannel_response(
-          {400,
-           "Invalid content-type: smsgw takes the sendsms parameters as a query string or an "
-           "application/x-www-form-urlencoded body",
-           std::nullopt});
-    }
-    if (auto parsed = parse_form(request.body, fields); !parsed) {
-      co_return kannel_response({400, parsed.error().message + ", rejected", std::nullopt});
+    if (is_form(request.content_type)) {
+      if (auto parsed = parse_form(request.body, fields); !parsed) {
+        co_return kannel_response({400, parsed.error().message + ", rejected", std::nullopt});
+      }
+    } else {
+      // Kannel's own POST: X-Kannel-* headers and the text as the body. Its parameters come
+      // first, so they win over the query string's.
+      std::vector<FormField> posted;
+      if (auto refused = kannel_post_fields(request.content_type, request.body,
+                                            request.kannel_headers, posted)) {
+        co_return kannel_response(std::move(*refused));
+      }
+      posted.insert(posted.end(), fields.begin(), fields.end());
+      fields = std::move(posted);
     }
   }
 

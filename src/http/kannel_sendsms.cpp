@@ -161,6 +161,64 @@ Result<void> parse_form(std::string_view encoded, std::vector<FormField>& fields
   return {};
 }
 
+std::optional<SendsmsAnswer> kannel_post_fields(
+    std::string_view content_type, std::string_view body,
+    const std::vector<std::pair<std::string_view, std::string_view>>& headers,
+    std::vector<FormField>& fields) {
+  const auto semicolon = content_type.find(';');
+  std::string media;
+  for (char c : content_type.substr(0, semicolon)) {
+    if (c != ' ' && c != '\t') media.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+  }
+  const bool octets = media == "application/octet-stream";
+  if (media == "text/html" || media == "text/vnd.wap.wml" || media == "text/xml") {
+    return bad_request("Invalid content-type: " + media +
+                       " bodies are not supported by smsgw; send text/plain or a form");
+  }
+  if (media != "text/plain" && !octets) return bad_request("Invalid content-type");
+  for (const auto& [name, value] : headers) {
+    FormField field;
+    for (char c : name.substr(9)) {  // after "X-Kannel-"
+      field.name.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    }
+    field.value = std::string(value);
+    if (field.name == "udh") {
+      std::string bytes;
+      bool hex = value.size() % 2 == 0;
+      for (std::size_t i = 0; hex && i < value.size(); i += 2) {
+        unsigned byte = 0;
+        const auto [end, error] = std::from_chars(value.data() + i, value.data() + i + 2, byte, 16);
+        hex = error == std::errc{} && end == value.data() + i + 2;
+        bytes.push_back(static_cast<char>(byte));
+      }
+      if (hex) {
+        field.value = std::move(bytes);
+      } else if (!percent_decode(value, field.value, false)) {
+        return bad_request("UDH field misformed, rejected");
+      }
+    }
+    fields.push_back(std::move(field));
+  }
+  fields.push_back(FormField{"text", std::string(body)});
+  // The charset parameter of the Content-Type (RFC 9110 8.3.1), quotes removed.
+  for (auto rest = semicolon == std::string_view::npos ? std::string_view{}
+                                                       : content_type.substr(semicolon + 1);
+       !rest.empty();) {
+    auto parameter = rest.substr(0, rest.find(';'));
+    rest.remove_prefix(std::min(rest.size(), parameter.size() + 1));
+    while (!parameter.empty() && parameter.front() == ' ') parameter.remove_prefix(1);
+    if (starts_with_ci(parameter, "charset=")) {
+      auto value = parameter.substr(8);
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+        value = value.substr(1, value.size() - 2);
+      }
+      fields.push_back(FormField{"charset", std::string(value)});
+    }
+  }
+  if (octets) fields.push_back(FormField{"coding", "1"});
+  return std::nullopt;
+}
+
 const std::string* form_value(const std::vector<FormField>& fields, std::string_view name) {
   for (const auto& field : fields) {
     if (field.name == name) return &field.value;

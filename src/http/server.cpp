@@ -244,6 +244,20 @@ awaitable<void> linger_close(beast::tcp_stream& stream) {
   stream.close();
 }
 
+// The X-Kannel-* headers of a request (Kannel's POST form of sendsms); views into it.
+std::vector<std::pair<std::string_view, std::string_view>> kannel_headers_of(
+    const bhttp::fields& header) {
+  constexpr std::string_view kPrefix = "x-kannel-";
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  for (const auto& field : header) {
+    const std::string_view name = field.name_string();
+    if (name.size() > kPrefix.size() && beast::iequals(name.substr(0, kPrefix.size()), kPrefix)) {
+      out.emplace_back(name, field.value());
+    }
+  }
+  return out;
+}
+
 awaitable<void> serve(std::shared_ptr<State> state, tcp::socket socket) {
   Connection connection(std::move(socket));
   Registration registration(*state, connection);
@@ -299,6 +313,7 @@ awaitable<void> serve(std::shared_ptr<State> state, tcp::socket socket) {
         .body = request.body(),
         .last_event_id = request["Last-Event-ID"],
         .if_none_match = request[bhttp::field::if_none_match],
+        .kannel_headers = kannel_headers_of(request),
     };
     connection.stream.expires_never();
     ApiResponse response = co_await state->handler.handle(api_request);

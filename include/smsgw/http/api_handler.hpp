@@ -59,6 +59,8 @@ struct ApiRequest {
   std::string_view body{};
   std::string_view last_event_id{};  // the Last-Event-ID header
   std::string_view if_none_match{};  // the page's files: 304 when it names their ETag
+  // The X-Kannel-* headers (name as sent, value): Kannel's POST form of /cgi-bin/sendsms.
+  std::vector<std::pair<std::string_view, std::string_view>> kannel_headers{};
 };
 
 // GET /api/v1/events was accepted: the server answers with the event stream

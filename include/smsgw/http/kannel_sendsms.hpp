@@ -61,6 +61,18 @@ struct SendsmsAnswer {
 SendsmsAnswer sendsms_accepted();      // 202 "0: Accepted for delivery"
 SendsmsAnswer sendsms_unauthorized();  // 403 "Authorization failed for sendsms"
 
+// Kannel's own POST form: the parameters in X-Kannel-* headers (X-Kannel-DLR-Mask ->
+// dlr-mask; X-Kannel-UDH in hex or URL-encoded), the body as `text` and the Content-Type's
+// charset parameter as `charset`, appended to `fields` in that order. text/plain is text
+// (coding 0 unless X-Kannel-Coding says otherwise), application/octet-stream Kannel's 8-bit
+// (coding 1, so refused unless X-Kannel-Coding says 0 or 2). Other types: the answer
+// (Kannel's 400 "Invalid content-type"; text/html, WML and XML bodies, which Kannel
+// converts, are refused by name).
+std::optional<SendsmsAnswer> kannel_post_fields(
+    std::string_view content_type, std::string_view body,
+    const std::vector<std::pair<std::string_view, std::string_view>>& headers,
+    std::vector<FormField>& fields);
+
 // username (or user), password (or pass); none when absent.
 struct SendsmsCredentials {
   std::optional<std::string> username;

@@ -163,5 +163,25 @@ TEST(ServeSendsms, KannelAnswersForCredentialsHostsAndUnsupportedParameters) {
   EXPECT_TRUE(receiver.requests().empty());
 }
 
+// Kannel's own POST form: the parameters in X-Kannel-* headers, the text as the body.
+TEST(ServeSendsms, KannelsHeaderPostIsAccepted) {
+  Gateway gw(with_sendsms_account());
+  harness::HttpClient http(gw.http_port());
+  const std::string to = number("+49151", 1303);
+  const auto posted = http.request("POST", "/cgi-bin/sendsms", "Gr\xFC\xDF" "e aus Kannel",
+                                   {{"Content-Type", "text/plain; charset=ISO-8859-1"},
+                                    {"X-Kannel-Username", kSystemId},
+                                    {"X-Kannel-Password", kPassword},
+                                    {"X-Kannel-To", to}});
+  ASSERT_EQ(posted.status, 202) << posted.describe() << gw.gateway_log_tail();
+  EXPECT_EQ(posted.body, "0: Accepted for delivery");
+  const auto listed = http.get("/api/v1/messages?to=" + encode(to));
+  ASSERT_EQ(listed.json().at("messages").size(), 1u) << listed.body;
+  gw.wait_status(listed.json().at("messages").at(0).at("id").get<std::string>(), {"delivered"});
+  const auto sent = sent_to(gw.sim(), to);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].value("text", ""), "Grüße aus Kannel");
+}
+
 }  // namespace
 }  // namespace smsgw::serve_test

@@ -17,7 +17,8 @@ constexpr auto kRead = static_cast<std::uint8_t>(Scope::read);
 class ApiSendsmsTest : public ::testing::Test {
  protected:
   ApiResponse call(std::string_view method, std::string_view target, std::string_view body = "",
-                   std::string_view content_type = "application/x-www-form-urlencoded") {
+                   std::string_view content_type = "application/x-www-form-urlencoded",
+                   std::vector<std::pair<std::string_view, std::string_view>> headers = {}) {
     ApiRequest request{
         .method = method,
         .target = target,
@@ -27,6 +28,7 @@ class ApiSendsmsTest : public ::testing::Test {
         .body = body,
         .last_event_id = {},
         .if_none_match = {},
+        .kannel_headers = std::move(headers),
     };
     return testing::handle_request(io, *handler, request);
   }
@@ -112,12 +114,51 @@ TEST_F(ApiSendsmsTest, PostTakesAFormBodyAndTheQuery) {
   EXPECT_EQ(response.status, 202u);
   ASSERT_EQ(gateway.submitted.size(), 1u);
   EXPECT_EQ(gateway.submitted[0].text, "Grüße");
-  const auto plain =
-      call("POST", "/cgi-bin/sendsms?username=shopuser&password=pw1&to=1", "Hello", "text/plain");
-  EXPECT_EQ(plain.status, 400u);
-  EXPECT_EQ(plain.body.rfind("Invalid content-type", 0), 0u);
   const auto missing = call("POST", "/cgi-bin/sendsms", "username=shopuser&password=pw1&text=x");
   EXPECT_EQ(missing.body, "Missing receiver(s) number(s), rejected");
+}
+
+// Kannel's own POST: X-Kannel-* headers, the text as the body in the Content-Type's charset.
+TEST_F(ApiSendsmsTest, PostTakesKannelsHeadersAndATextBody) {
+  use_accounts();
+  const auto response =
+      call("POST", "/cgi-bin/sendsms", "Gr\xFC\xDF" "e", "text/plain; charset=\"ISO-8859-1\"",
+           {{"X-Kannel-Username", "shopuser"},
+            {"X-Kannel-Password", "pw1"},
+            {"x-kannel-to", "+4917011"},
+            {"X-Kannel-DLR-Mask", "3"},
+            {"X-Kannel-DLR-URL", "http://h/%d"},
+            {"X-Kannel-Priority", "1"}});
+  EXPECT_EQ(response.status, 202u) << response.body;
+  ASSERT_EQ(gateway.submitted.size(), 1u);
+  EXPECT_EQ(gateway.submitted[0].to, "+4917011");
+  EXPECT_EQ(gateway.submitted[0].text, "Grüße");
+  EXPECT_EQ(gateway.submitted[0].priority, 1);
+  EXPECT_EQ(gateway.submitted[0].origin->dlr_mask, 3u);
+  // A hex UDH (concatenation) is refused by name; octets are Kannel's 8-bit coding.
+  const auto udh = call("POST", "/cgi-bin/sendsms", "x", "text/plain",
+                        {{"X-Kannel-Username", "shopuser"},
+                         {"X-Kannel-Password", "pw1"},
+                         {"X-Kannel-To", "1"},
+                         {"X-Kannel-UDH", "050003010201"}});
+  EXPECT_EQ(udh.body.rfind("udh: not supported: let smsgw split long messages: send", 0), 0u)
+      << udh.body;
+  const std::vector<std::pair<std::string_view, std::string_view>> login{
+      {"X-Kannel-Username", "shopuser"}, {"X-Kannel-Password", "pw1"}, {"X-Kannel-To", "1"}};
+  EXPECT_EQ(call("POST", "/cgi-bin/sendsms", "x", "application/octet-stream", login)
+                .body.rfind("coding: not supported", 0),
+            0u);
+  const auto html = call("POST", "/cgi-bin/sendsms", "<p>x</p>", "text/html", login);
+  EXPECT_EQ(html.status, 400u);
+  EXPECT_EQ(html.body.rfind("Invalid content-type: text/html", 0), 0u);
+  EXPECT_EQ(call("POST", "/cgi-bin/sendsms", "x", "image/png", login).body,
+            "Invalid content-type");
+  // Wrong credentials in the headers.
+  EXPECT_EQ(call("POST", "/cgi-bin/sendsms", "x", "text/plain",
+                 {{"X-Kannel-Username", "shopuser"}, {"X-Kannel-Password", "no"}})
+                .status,
+            403u);
+  EXPECT_EQ(gateway.submitted.size(), 1u);
 }
 
 TEST_F(ApiSendsmsTest, RefusalsAndGatewayErrorsAreKannelTexts) {
