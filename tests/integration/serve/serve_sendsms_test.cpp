@@ -183,5 +183,23 @@ TEST(ServeSendsms, KannelsHeaderPostIsAccepted) {
   EXPECT_EQ(sent[0].value("text", ""), "Grüße aus Kannel");
 }
 
+// The client's limits apply: over them, Kannel's "try again later" with Retry-After.
+TEST(ServeSendsms, OverItsLimitAClientGets503WithRetryAfter) {
+  harness::HarnessOptions options;
+  options.configure = [](harness::GatewayConfig& config) {
+    config.extra_toml = std::string("[[client]]\nname = \"kannel-shop\"\nsystem_id = \"") +
+                        kSystemId + "\"\npassword = \"" + kPassword +
+                        "\"\nlimits = { per_minute = 1 }\n";
+  };
+  Gateway gw(options);
+  harness::HttpClient http(gw.http_port());
+  const auto first = http.get(sendsms_target(number("+49151", 1304), "one"));
+  ASSERT_EQ(first.status, 202) << first.describe() << gw.gateway_log_tail();
+  const auto second = http.get(sendsms_target(number("+49151", 1305), "two"));
+  EXPECT_EQ(second.status, 503) << second.describe();
+  EXPECT_EQ(second.body, "Temporal failure, try again later.");
+  EXPECT_FALSE(second.header("retry-after").empty());
+}
+
 }  // namespace
 }  // namespace smsgw::serve_test
