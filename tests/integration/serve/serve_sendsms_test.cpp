@@ -183,6 +183,29 @@ TEST(ServeSendsms, KannelsHeaderPostIsAccepted) {
   EXPECT_EQ(sent[0].value("text", ""), "Grüße aus Kannel");
 }
 
+// A report of failure: 8 when the network took it, then 2 (not delivered) with its answer.
+TEST(ServeSendsms, AFailedReportIsType2AfterType8) {
+  harness::WebhookReceiver receiver;
+  Gateway gw(with_sendsms_account());
+  for (int modem = 0; modem < 2; ++modem) {
+    gw.sim().set(modem, {{"status_report_outcome", "failed"}});
+  }
+  harness::HttpClient http(gw.http_port());
+  const std::string to = number("+49151", 1306);
+  const std::string dlr_url = receiver.url("/dlr") + "?type=%d&answer=%A&to=%q";
+  const auto answer =
+      http.get(sendsms_target(to, "will fail", "&dlr-mask=10&dlr-url=" + encode(dlr_url)));
+  ASSERT_EQ(answer.status, 202) << answer.describe();
+  ASSERT_TRUE(receiver.wait_until([](const auto& r) { return r.size() >= 2; }, 20s))
+      << gw.gateway_log_tail();
+  const auto calls = receiver.requests();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(query_value(calls[0].target, "type"), "8");
+  EXPECT_EQ(query_value(calls[1].target, "type"), "2");
+  EXPECT_EQ(query_value(calls[1].target, "answer").rfind("UNDELIV", 0), 0u) << calls[1].target;
+  EXPECT_EQ(query_value(calls[1].target, "to"), to);
+}
+
 // The client's limits apply: over them, Kannel's "try again later" with Retry-After.
 TEST(ServeSendsms, OverItsLimitAClientGets503WithRetryAfter) {
   harness::HarnessOptions options;
