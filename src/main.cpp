@@ -79,7 +79,8 @@ void reload(const std::string& config_path, smsgw::config::Config& running,
     spdlog::warn("config reload: log.format applies after a restart");
   }
   if (auto credentials =
-          server.set_credentials(cfg.http.tokens, gateway::client_credentials(cfg.clients));
+          server.set_credentials(cfg.http.tokens, gateway::client_credentials(cfg.clients),
+                                 gateway::sendsms_accounts(cfg.clients));
       !credentials) {
     spdlog::error("config reload refused, the running config stays: {}",
                   credentials.error().message);
@@ -141,6 +142,7 @@ int serve(const std::string& config_path) {
   http_options.listen = cfg.http.listen;
   http_options.tokens = cfg.http.tokens;
   http_options.clients = gateway::client_credentials(cfg.clients);
+  http_options.sendsms_accounts = gateway::sendsms_accounts(cfg.clients);
   http_options.body_limit = cfg.http.body_limit;
   http_options.request_timeout =
       std::chrono::duration_cast<std::chrono::milliseconds>(cfg.http.request_timeout);

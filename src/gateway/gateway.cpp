@@ -132,9 +132,16 @@ awaitable<void> Gateway::run() {
 // ---- Submissions ------------------------------------------------------------------------
 
 Result<void> Gateway::check_callback(const http::SubmitRequest& request) const {
-  if (!request.callback_url) return {};
-  auto allowed = outbox_.check_callback_url(*request.callback_url);
-  if (!allowed) return make_error("validation", "callback_url: " + allowed.error().message);
+  if (request.callback_url) {
+    auto allowed = outbox_.check_callback_url(*request.callback_url);
+    if (!allowed) return make_error("validation", "callback_url: " + allowed.error().message);
+  }
+  // A sendsms dlr-url is fetched like a callback: its host must pass [http] callback_hosts.
+  // Its escapes ("%d", "%p") are only in the path and query, so the host is checked as is.
+  if (request.origin && !request.origin->dlr_url.empty()) {
+    auto allowed = outbox_.check_callback_url(request.origin->dlr_url);
+    if (!allowed) return make_error("validation", "dlr-url: " + allowed.error().message);
+  }
   return {};
 }
 

@@ -59,6 +59,19 @@ std::vector<http::BearerCredential> client_credentials(
   return out;
 }
 
+std::vector<http::SendsmsAccount> sendsms_accounts(
+    const std::vector<config::ClientConfig>& clients) {
+  std::vector<http::SendsmsAccount> out;
+  for (const auto& client : clients) {
+    if (client.system_id.empty()) continue;
+    std::uint8_t scopes = 0;
+    for (const auto& name : client.scopes) {
+      if (auto scope = http::scope_from_name(name)) scopes |= static_cast<std::uint8_t>(*scope);
+    }
+    out.push_back(http::SendsmsAccount::of(client.name, scopes, client.system_id, client.password));
+  }
+  return out;
+}
 
 DispatcherOptions dispatcher_options(const config::Config& c, scheduler::LocalCalendar calendar) {
   DispatcherOptions o;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "smsgw/gateway/kannel_dlr.hpp"
+
 namespace smsgw::gateway {
 namespace {
 
@@ -13,6 +15,38 @@ constexpr auto kGiveUpAfter = std::chrono::hours(72);
 constexpr std::size_t kDuePage = 64;
 // Rows due later than now (a retry's back-off) are looked for this often.
 constexpr auto kDueCheck = std::chrono::seconds(1);
+
+// The dlr-url call a sendsms message's status change asks for (kannel_dlr.hpp), expanded;
+// none when the message has no dlr-url or its mask does not ask for this change.
+Result<std::optional<std::string>> dlr_call(Store& s, const MessageStatusEvent& event) {
+  auto origin = s.message_origin(event.id);
+  if (!origin) return origin.error();
+  if (!*origin || (*origin)->protocol != "sendsms" || (*origin)->dlr_url.empty()) {
+    return std::optional<std::string>{};
+  }
+  auto message = s.get_message(event.id);
+  if (!message) return message.error();
+  bool left = message->sent_at.has_value();
+  for (const auto& part : message->parts) left = left || part.sent_at.has_value();
+  const auto type = dlr_type_for(event.status, left, (*origin)->dlr_mask);
+  if (!type) return std::optional<std::string>{};
+  DlrFacts facts;
+  facts.type = *type;
+  facts.receiver = (*origin)->dest_addr;
+  facts.sender = (*origin)->source_addr;
+  facts.at = event.at;
+  facts.smsc_id = event.modem.value_or(message->assigned_modem.value_or(""));
+  facts.message_id = event.id;
+  facts.answer = dlr_answer(*type, event.status, message->last_error.value_or(""));
+  facts.service = message->client.value_or("");
+  facts.coding = message->encoding == "ucs2" ? 2 : 0;
+  facts.mclass = message->flash ? 0 : -1;
+  if (!message->parts.empty() && message->parts.front().mr) {
+    facts.foreign_id = std::to_string(*message->parts.front().mr);
+  }
+  facts.dlr_url = (*origin)->dlr_url;
+  return std::optional<std::string>{expand_dlr_url((*origin)->dlr_url, facts)};
+}
 
 bool subscribed(const config::WebhookConfig& hook, const std::string& event) {
   return hook.events.empty() ||
@@ -150,6 +184,13 @@ void WebhookOutbox::emit_message_status(MessageStatusEvent event) {
                                    store::WebhookKind::callback, tags->client);
         if (!r) return r.error();
       }
+      auto dlr = dlr_call(s, event);
+      if (!dlr) return dlr.error();
+      if (*dlr) {
+        auto r = s.enqueue_webhook(std::string(store::kDlrUrlEvent), "", **dlr, now,
+                                   store::WebhookKind::dlr_url, tags->client);
+        if (!r) return r.error();
+      }
       return {};
     };
     auto queued = co_await store_.call(job);
@@ -190,6 +231,9 @@ awaitable<void> WebhookOutbox::deliver(store::WebhookDelivery d) {
     secret = callback_secret_for(d.client, client_secrets_, settings_.callback_secret,
                                  settings_.webhooks);
     options.allowed_hosts = callback_hosts_;
+  } else if (d.kind == store::WebhookKind::dlr_url) {
+    options.allowed_hosts = callback_hosts_;
+    options.get = true;  // Kannel fetches its dlr-url; unsigned, as Kannel's
   } else {
     const auto hook = std::find_if(settings_.webhooks.begin(), settings_.webhooks.end(),
                                    [&](const config::WebhookConfig& w) { return w.url == d.url; });
@@ -212,8 +256,11 @@ awaitable<void> WebhookOutbox::deliver(store::WebhookDelivery d) {
   }
   const auto next = webhook_retry_at(
       posted.error(), static_cast<std::uint32_t>(std::max(0, d.attempts)), d.created_at, after);
-  spdlog::warn("{} {} to {}: {}{}", d.kind == store::WebhookKind::callback ? "callback" : "webhook",
-               d.event, d.url, posted.error().message, next ? "; will retry" : "; giving up");
+  const char* what = d.kind == store::WebhookKind::webhook    ? "webhook"
+                     : d.kind == store::WebhookKind::callback ? "callback"
+                                                              : "dlr-url";
+  spdlog::warn("{} {} to {}: {}{}", what, d.event, d.url, posted.error().message,
+               next ? "; will retry" : "; giving up");
   auto mark_failed = [id = d.id, e = posted.error().message, next](Store& s) {
     return s.webhook_failed(id, e, next);
   };

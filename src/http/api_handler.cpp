@@ -151,7 +151,8 @@ awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const Rou
   // mistake. The page's files ignore theirs (a cache-busting "?v=2" is a browser's habit, not
   // a mistake).
   const bool takes_query = route == RouteId::list_messages || route == RouteId::inbox ||
-                           route == RouteId::events || is_page_route(route);
+                           route == RouteId::events || route == RouteId::sendsms ||
+                           is_page_route(route);
   if (!takes_query) {
     if (auto empty = parse_empty_query(query); !empty) co_return from_error(empty);
   }
@@ -259,6 +260,8 @@ awaitable<ApiResponse> ApiHandler::dispatch(const ApiRequest& request, const Rou
       }
       co_return asset_response(*asset, request.if_none_match);
     }
+    case RouteId::sendsms:
+      co_return co_await sendsms(request, query);
     case RouteId::inbox: {
       auto parsed = parse_inbox_query(query);
       if (!parsed) co_return from_error(parsed);

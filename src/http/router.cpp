@@ -10,8 +10,9 @@ namespace {
 // liveness probes, the API description and the dashboard's files reveal nothing about
 // messages or SIMs (the page asks for a token before it reads any). `scope` is what a
 // [[client]] needs for the route (admin may do everything; live control needs it; none:
-// any authenticated caller).
-constexpr std::array<Route, 20> kRoutes{{
+// any authenticated caller). /cgi-bin/sendsms is open to the bearer check because it
+// authenticates by Kannel's username/password instead (sendsms_auth.hpp).
+constexpr std::array<Route, 22> kRoutes{{
     {"GET", "/api/v1/messages", RouteId::list_messages, false, Scope::read},
     {"POST", "/api/v1/messages", RouteId::submit_messages, false, Scope::send},
     {"GET", "/api/v1/messages/{id}", RouteId::get_message, false, Scope::read},
@@ -32,6 +33,8 @@ constexpr std::array<Route, 20> kRoutes{{
     {"GET", "/metrics", RouteId::metrics, false, Scope::modems},
     {"GET", "/", RouteId::page, true, Scope::none},
     {"GET", "/assets/{name}", RouteId::asset, true, Scope::none},
+    {"GET", "/cgi-bin/sendsms", RouteId::sendsms, true, Scope::send},
+    {"POST", "/cgi-bin/sendsms", RouteId::sendsms, true, Scope::send},
 }};
 
 bool is_param(std::string_view segment) {

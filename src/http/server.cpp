@@ -86,6 +86,12 @@ BearerAuth auth_of(const ServerOptions& options) {
   return BearerAuth::of(std::move(credentials));
 }
 
+// sendsms_auth.hpp: without accounts, sendsms is open only where the API itself is.
+SendsmsAuth sendsms_auth_of(const ServerOptions& options, bool loopback) {
+  const bool open = loopback && options.tokens.empty() && options.clients.empty();
+  return SendsmsAuth(options.sendsms_accounts, open);
+}
+
 }  // namespace
 
 struct Server::State {
@@ -238,6 +244,20 @@ awaitable<void> linger_close(beast::tcp_stream& stream) {
   stream.close();
 }
 
+// The X-Kannel-* headers of a request (Kannel's POST form of sendsms); views into it.
+std::vector<std::pair<std::string_view, std::string_view>> kannel_headers_of(
+    const bhttp::fields& header) {
+  constexpr std::string_view kPrefix = "x-kannel-";
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  for (const auto& field : header) {
+    const std::string_view name = field.name_string();
+    if (name.size() > kPrefix.size() && beast::iequals(name.substr(0, kPrefix.size()), kPrefix)) {
+      out.emplace_back(name, field.value());
+    }
+  }
+  return out;
+}
+
 awaitable<void> serve(std::shared_ptr<State> state, tcp::socket socket) {
   Connection connection(std::move(socket));
   Registration registration(*state, connection);
@@ -293,6 +313,7 @@ awaitable<void> serve(std::shared_ptr<State> state, tcp::socket socket) {
         .body = request.body(),
         .last_event_id = request["Last-Event-ID"],
         .if_none_match = request[bhttp::field::if_none_match],
+        .kannel_headers = kannel_headers_of(request),
     };
     connection.stream.expires_never();
     ApiResponse response = co_await state->handler.handle(api_request);
@@ -358,7 +379,8 @@ Result<ListenAddress> parse_listen(std::string_view listen) {
 }
 
 Result<void> Server::set_credentials(std::vector<std::string> tokens,
-                                     std::vector<BearerCredential> clients) {
+                                     std::vector<BearerCredential> clients,
+                                     std::vector<SendsmsAccount> sendsms_accounts) {
   if (tokens.empty() && clients.empty() && !local_endpoint().address().is_loopback()) {
     return Error{ErrorCode::config,
                  "http.tokens: the API listens on " + state_->options.listen +
@@ -366,7 +388,10 @@ Result<void> Server::set_credentials(std::vector<std::string> tokens,
   }
   state_->options.tokens = std::move(tokens);
   state_->options.clients = std::move(clients);
+  state_->options.sendsms_accounts = std::move(sendsms_accounts);
   state_->handler.set_auth(auth_of(state_->options));
+  state_->handler.set_sendsms_auth(
+      sendsms_auth_of(state_->options, local_endpoint().address().is_loopback()));
   return {};
 }
 
@@ -401,6 +426,8 @@ Result<std::unique_ptr<Server>> Server::create(asio::any_io_executor executor, G
   }
 
   auto state = std::make_shared<State>(executor, gateway, std::move(options));
+  state->handler.set_sendsms_auth(
+      sendsms_auth_of(state->options, endpoint.address().is_loopback()));
   auto& acceptor = state->acceptor;
   const auto failed = [&](const char* step) {
     return Error{"http.listen",

@@ -237,21 +237,24 @@ awaitable<Result<void>> post_webhook(std::string url, std::string body, std::str
     endpoints.push_back(entry.endpoint());
   }
 
-  bhttp::request<bhttp::string_body> request{bhttp::verb::post, parsed->target, 11};
+  bhttp::request<bhttp::string_body> request{options.get ? bhttp::verb::get : bhttp::verb::post,
+                                             parsed->target, 11};
   const bool default_port = parsed->port == (parsed->tls ? 443 : 80);
   const bool ipv6 = parsed->host.find(':') != std::string::npos;
   std::string host = ipv6 ? "[" + parsed->host + "]" : parsed->host;
   if (!default_port) host += ":" + std::to_string(parsed->port);
   request.set(bhttp::field::host, host);
   request.set(bhttp::field::user_agent, "smsgw");
-  request.set(bhttp::field::content_type, "application/json");
-  const auto timestamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                            std::chrono::system_clock::now().time_since_epoch())
-                                            .count());
-  request.set(kTimestampHeader, timestamp);
-  if (!secret.empty()) request.set(kSignatureHeader, webhook_signature(secret, timestamp, body));
+  if (!options.get) {
+    request.set(bhttp::field::content_type, "application/json");
+    const auto timestamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+    request.set(kTimestampHeader, timestamp);
+    if (!secret.empty()) request.set(kSignatureHeader, webhook_signature(secret, timestamp, body));
+    request.body() = std::move(body);
+  }
   request.keep_alive(false);
-  request.body() = std::move(body);
   request.prepare_payload();
 
   if (!parsed->tls) {

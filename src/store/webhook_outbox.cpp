@@ -14,8 +14,9 @@ Result<std::int64_t> Store::enqueue_webhook(const std::string& event,
                      impl_->q("INSERT INTO webhook_outbox (event, payload, url, next_attempt_at, "
                               "created_at, kind, client) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     STORE_TRY(query
-                  ->bind_all(event, payload_json, url, now, now,
-                             kind == WebhookKind::callback ? "callback" : "webhook", client)
+                  ->bind_all(kind == WebhookKind::dlr_url ? std::string(kDlrUrlEvent) : event,
+                             payload_json, url, now, now,
+                             kind == WebhookKind::webhook ? "webhook" : "callback", client)
                   .run());
     return static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db->handle()));
   });
@@ -44,6 +45,7 @@ Result<std::vector<WebhookDelivery>> Store::due_webhooks(TimePoint now, std::siz
     d.last_error = query->optional_text(7);
     d.created_at = query->time(8);
     d.kind = query->text(9) == "callback" ? WebhookKind::callback : WebhookKind::webhook;
+    if (d.kind == WebhookKind::callback && d.event == kDlrUrlEvent) d.kind = WebhookKind::dlr_url;
     d.client = query->optional_text(10);
     out.push_back(std::move(d));
   }

@@ -5,6 +5,7 @@
 #include "smsgw/config/config.hpp"
 #include "smsgw/gateway/dispatcher.hpp"
 #include "smsgw/http/bearer_auth.hpp"
+#include "smsgw/http/sendsms_auth.hpp"
 #include "smsgw/scheduler/local_calendar.hpp"
 #include "smsgw/scheduler/operators.hpp"
 #include "smsgw/scheduler/rate_limiter.hpp"
@@ -27,6 +28,10 @@ scheduler::Limits scheduler_limits(const config::Limits& limits);
 
 // The [[client]] tables as bearer credentials (token, or token_sha256) with their scopes.
 std::vector<http::BearerCredential> client_credentials(
+    const std::vector<config::ClientConfig>& clients);
+// The [[client]] tables that have a system_id as /cgi-bin/sendsms accounts, with their
+// scopes.
+std::vector<http::SendsmsAccount> sendsms_accounts(
     const std::vector<config::ClientConfig>& clients);
 
 // Routing, retry, health, report matching, [[operator]] and [[sim]] limits; days and months

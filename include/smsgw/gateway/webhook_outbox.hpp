@@ -8,7 +8,10 @@
 // - emit_message_status(event) does the same for message.status and, in the same store
 //   job, reads the message's client, reference and callback URL: the payload carries client
 //   and reference (webhook_payloads.hpp), and a message with a callback_url gets one more
-//   row for it (kind callback, with the message's client).
+//   row for it (kind callback, with the message's client). A /cgi-bin/sendsms message whose
+//   dlr-mask asks for this change (kannel_dlr.hpp) gets a row of kind dlr_url: its dlr-url
+//   with the escapes expanded now, fetched with GET (unsigned; callback_hosts apply; retried
+//   like every row).
 // - run() delivers the due rows until stop(). A failed delivery is retried with back-off
 //   (webhook_retry_at); the loop returns after the delivery in progress and the queued
 //   emits have ended. https URLs are verified against the system's CA store plus ca_file
@@ -18,7 +21,7 @@
 //   the message's client's secret (set_client_secrets) when it has one, else [http]
 //   callback_secret, else the secret of the first [[webhook]] subscribed to message.status
 //   that has one, else unsigned. Chosen at delivery, so a reload applies to queued rows.
-// - Callback URLs must pass [http] callback_hosts (http/callback_hosts.hpp):
+// - Callback URLs and dlr-urls must pass [http] callback_hosts (http/callback_hosts.hpp):
 //   check_callback_url() at submission, and again at delivery for the host and every
 //   address it resolves to (a refused one is a rejection: not retried).
 // - reconfigure() and set_client_secrets() apply at once, also to rows already queued; a

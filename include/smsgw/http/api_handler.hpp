@@ -27,6 +27,9 @@
 //   whether authentication is on.
 // - An exception escaping the facade is a bug: answered 500 "internal", logged at error level.
 //   Nothing is logged per request at info level.
+// - GET|POST /cgi-bin/sendsms (api_sendsms.cpp) is Kannel's sendsms: its own credentials
+//   (username/password, sendsms_auth.hpp), Kannel's text/html answers (kannel_sendsms.hpp),
+//   202 only after the gateway stored every message. The password is never logged.
 #pragma once
 
 #include <chrono>
@@ -40,6 +43,7 @@
 #include "smsgw/http/gateway_api.hpp"
 #include "smsgw/http/prometheus.hpp"
 #include "smsgw/http/router.hpp"
+#include "smsgw/http/sendsms_auth.hpp"
 
 namespace smsgw::http {
 
@@ -55,6 +59,8 @@ struct ApiRequest {
   std::string_view body{};
   std::string_view last_event_id{};  // the Last-Event-ID header
   std::string_view if_none_match{};  // the page's files: 304 when it names their ETag
+  // The X-Kannel-* headers (name as sent, value): Kannel's POST form of /cgi-bin/sendsms.
+  std::vector<std::pair<std::string_view, std::string_view>> kannel_headers{};
 };
 
 // GET /api/v1/events was accepted: the server answers with the event stream
@@ -94,6 +100,8 @@ class ApiHandler {
 
   // New credentials (a config reload); requests in progress keep their caller.
   void set_auth(BearerAuth auth) { auth_ = std::move(auth); }
+  // The /cgi-bin/sendsms accounts (nobody until set).
+  void set_sendsms_auth(SendsmsAuth auth) { sendsms_auth_ = std::move(auth); }
 
   awaitable<ApiResponse> handle(const ApiRequest& request);
 
@@ -109,12 +117,15 @@ class ApiHandler {
   // GET /api/v1/events and GET /api/v1/stats (api_events.cpp).
   ApiResponse event_stream(const ApiRequest& request, std::string_view query, Caller caller);
   awaitable<ApiResponse> stats();
+  // GET|POST /cgi-bin/sendsms (api_sendsms.cpp).
+  awaitable<ApiResponse> sendsms(const ApiRequest& request, std::string_view query);
   // POST /api/v1/modems/{id}/pause|resume|reset (api_live_control.cpp).
   awaitable<ApiResponse> live_control(const ApiRequest& request, RouteId route,
                                       std::string modem_id, Caller caller);
 
   GatewayApi& gateway_;
   BearerAuth auth_;
+  SendsmsAuth sendsms_auth_;
   HttpCounters counters_;
 };
 

@@ -37,9 +37,10 @@ enum class RouteId {
   modem_reset,
   events,
   stats,
-  info,   // GET /api/v1/info: who the caller is and what the gateway can encode
-  page,   // GET /: the dashboard (web/index.html)
-  asset,  // GET /assets/{name}: its files (web/assets/)
+  info,     // GET /api/v1/info: who the caller is and what the gateway can encode
+  page,     // GET /: the dashboard (web/index.html)
+  asset,    // GET /assets/{name}: its files (web/assets/)
+  sendsms,  // GET|POST /cgi-bin/sendsms: Kannel-compatible (kannel_sendsms.hpp)
 };
 
 struct Route {

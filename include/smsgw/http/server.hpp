@@ -31,6 +31,7 @@
 #include "smsgw/common/result.hpp"
 #include "smsgw/http/bearer_auth.hpp"
 #include "smsgw/http/gateway_api.hpp"
+#include "smsgw/http/sendsms_auth.hpp"
 
 namespace smsgw::http {
 
@@ -38,6 +39,9 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:8080";
   std::vector<std::string> tokens;        // admin bearer tokens; with clients empty = no auth
   std::vector<BearerCredential> clients;  // [[client]] credentials (loopback only without)
+  // /cgi-bin/sendsms accounts ([[client]] system_id/password). With none, sendsms is open
+  // only when the listener is loopback and there are no tokens or clients either.
+  std::vector<SendsmsAccount> sendsms_accounts;
   std::size_t body_limit = 1024 * 1024;
   std::size_t header_limit = 16 * 1024;
   std::chrono::milliseconds request_timeout{30'000};
@@ -65,7 +69,8 @@ class Server {
   // New credentials (a config reload), for the requests that follow. Refused (Error
   // "config") when they would leave a non-loopback listener without authentication.
   Result<void> set_credentials(std::vector<std::string> tokens,
-                               std::vector<BearerCredential> clients);
+                               std::vector<BearerCredential> clients,
+                               std::vector<SendsmsAccount> sendsms_accounts = {});
 
   struct State;
 

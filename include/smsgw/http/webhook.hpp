@@ -89,6 +89,9 @@ struct WebhookPostOptions {
   // When set (per-message callback URLs), the URL's host and every address it resolves to
   // must pass (callback_hosts.hpp), and only checked addresses are connected to.
   std::shared_ptr<const CallbackHosts> allowed_hosts;
+  // GET the URL instead (a Kannel dlr-url): no body, no Content-Type, no timestamp or
+  // signature headers; the answer is judged as a POST's.
+  bool get = false;
 };
 
 // One delivery attempt. An empty `secret` sends the timestamp but no signature.

@@ -269,6 +269,7 @@ class Store {
   Result<SimUsage> sim_usage(const std::string& iccid, std::int64_t day,
                              std::int64_t month_first_day);
 
+  // A dlr_url row's event is stored as kDlrUrlEvent whatever `event` says (records.hpp).
   Result<std::int64_t> enqueue_webhook(const std::string& event, const std::string& payload_json,
                                        const std::string& url, TimePoint now,
                                        WebhookKind kind = WebhookKind::webhook,

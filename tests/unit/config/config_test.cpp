@@ -350,7 +350,7 @@ INSTANTIATE_TEST_SUITE_P(
         // unknown keys, at every level
         Invalid{"colour = 1\n",
                 "colour: unknown key (known here: store, http, modem, operator, routing, retry, "
-                "sms, log, webhook, ussd, modems, sim, client) (line 1)"},
+                "sms, log, webhook, ussd, modems, sim, client, smpp) (line 1)"},
         Invalid{"[http]\nlisen = \"x\"\n",
                 "http.lisen: unknown key (known here: listen, tokens, body_limit, "
                 "request_timeout, max_connections, ca_file, callback_hosts, callback_secret) "
@@ -387,11 +387,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "http.listen: \"a b\" is neither an IP address nor a host name, got \"a b:80\" "
                 "(line 2)"},
         Invalid{"[http]\nlisten = \"0.0.0.0:8080\"\n",
-                "http.tokens: must name at least one token (or add a [[client]]) when listen "
+                "http.tokens: must name at least one token (or add a [[client]] with a token) when listen "
                 "(\"0.0.0.0:8080\") is "
                 "not a loopback address"},
         Invalid{"[http]\nlisten = \"[::]:8080\"\ntokens = []\n",
-                "http.tokens: must name at least one token (or add a [[client]]) when listen "
+                "http.tokens: must name at least one token (or add a [[client]] with a token) when listen "
                 "(\"[::]:8080\") is not a "
                 "loopback address (line 3)"},
         Invalid{"[http]\ntokens = \"abc\"\n",

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "smsgw/smpp/submit_spec.hpp"
+#include "submit_test_support.hpp"
 #include "test_support.hpp"
 
 namespace smsgw::smpp {
@@ -12,7 +13,9 @@ using namespace std::chrono;
 using test::hex;
 using test::text_bytes;
 
-const TimePoint kNow = sys_days{year{2026} / 12 / 5} + hours(7) + minutes(50);
+using test::expect_refused;
+using test::kNow;
+using test::mapped;
 
 MessageBody base(Bytes short_message = text_bytes("Hi")) {
   MessageBody body;
@@ -23,23 +26,6 @@ MessageBody base(Bytes short_message = text_bytes("Hi")) {
   body.destination_addr = "4915112345678";
   body.short_message = std::move(short_message);
   return body;
-}
-
-SubmitSpec mapped(const MessageBody& body) {
-  auto spec = map_submit(body, kNow);
-  EXPECT_TRUE(spec.ok()) << spec.error().field << ": " << spec.error().message;
-  if (!spec.ok()) return {};
-  return *spec;
-}
-
-void expect_refused(const MessageBody& body, CommandStatus status, const std::string& field,
-                    const std::string& reason) {
-  auto spec = map_submit(body, kNow);
-  ASSERT_FALSE(spec.ok()) << "accepted; expected " << to_string(status);
-  EXPECT_EQ(to_string(spec.error().status), to_string(status)) << spec.error().message;
-  EXPECT_EQ(spec.error().field, field) << spec.error().message;
-  EXPECT_NE(spec.error().message.find(field), std::string::npos) << spec.error().message;
-  EXPECT_NE(spec.error().message.find(reason), std::string::npos) << spec.error().message;
 }
 
 MessageBody coded(std::uint8_t data_coding, Bytes short_message) {

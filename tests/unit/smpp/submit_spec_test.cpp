@@ -6,6 +6,7 @@
 
 #include "smsgw/pdu/alphabets.hpp"
 #include "smsgw/pdu/unicode.hpp"
+#include "submit_test_support.hpp"
 #include "test_support.hpp"
 
 namespace smsgw::smpp {
@@ -15,7 +16,9 @@ using namespace std::chrono;
 using test::hex;
 using test::text_bytes;
 
-const TimePoint kNow = sys_days{year{2026} / 12 / 5} + hours(7) + minutes(50);
+using test::expect_refused;
+using test::kNow;
+using test::mapped;
 
 // A whole submit_sm PDU: header (sequence 7) and `body_hex`, command_length filled in.
 Bytes wire_submit(const std::string& body_hex) {
@@ -47,23 +50,6 @@ MessageBody kannel_single(Bytes short_message) {
   body.data_coding = 0;
   body.short_message = std::move(short_message);
   return body;
-}
-
-SubmitSpec mapped(const MessageBody& body) {
-  auto spec = map_submit(body, kNow);
-  EXPECT_TRUE(spec.ok()) << spec.error().field << ": " << spec.error().message;
-  if (!spec.ok()) return {};
-  return *spec;
-}
-
-void expect_refused(const MessageBody& body, CommandStatus status, const std::string& field,
-                    const std::string& reason) {
-  auto spec = map_submit(body, kNow);
-  ASSERT_FALSE(spec.ok()) << "accepted; expected " << to_string(status);
-  EXPECT_EQ(to_string(spec.error().status), to_string(status)) << spec.error().message;
-  EXPECT_EQ(spec.error().field, field) << spec.error().message;
-  EXPECT_NE(spec.error().message.find(field), std::string::npos) << spec.error().message;
-  EXPECT_NE(spec.error().message.find(reason), std::string::npos) << spec.error().message;
 }
 
 TEST(SmppMapSubmit, KannelSingleMessageFromTheWire) {

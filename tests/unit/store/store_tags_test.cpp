@@ -199,6 +199,23 @@ TEST_F(StoreTags, CallbackRowsCarryTheirKindAndClient) {
   EXPECT_FALSE(due->at(2).client.has_value());
 }
 
+// A sendsms dlr-url row is stored as a callback with the event "sendsms.dlr" (no schema
+// change) and read back as its own kind.
+TEST_F(StoreTags, DlrUrlRowsComeBackAsTheirKind) {
+  const auto now = std::chrono::system_clock::now();
+  ASSERT_TRUE(store_
+                  ->enqueue_webhook("anything", "", "http://h/dlr?type=8", now,
+                                    WebhookKind::dlr_url, std::string("shop"))
+                  .ok());
+  auto due = store_->due_webhooks(now, 10);
+  ASSERT_TRUE(due.ok()) << due.error().message;
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->at(0).kind, WebhookKind::dlr_url);
+  EXPECT_EQ(due->at(0).event, kDlrUrlEvent);
+  EXPECT_EQ(due->at(0).url, "http://h/dlr?type=8");
+  EXPECT_EQ(due->at(0).client, "shop");
+}
+
 InboundPart received(std::string modem, std::string sender, TimePoint when,
                      std::string text = "hi") {
   InboundPart p;
