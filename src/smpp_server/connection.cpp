@@ -177,7 +177,9 @@ void Connection::log_bind(const smpp::BindRequest& request, const Action& answer
                      : "");
     return;
   }
-  spdlog::warn("smpp: {} bind as system_id \"{}\": {}", peer_, request.system_id, answer.reason);
+  // The Backend logs every refusal it makes (warn, with peer and system_id); this line adds
+  // the bind mode and the status answered.
+  spdlog::debug("smpp: {} bind as system_id \"{}\": {}", peer_, request.system_id, answer.reason);
 }
 
 void Connection::close(std::string reason) {
