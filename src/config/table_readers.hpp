@@ -28,4 +28,7 @@ std::vector<SimConfig> read_sims(TomlReader& reader, const toml::table& root,
 std::vector<ClientConfig> read_clients(TomlReader& reader, const toml::table& root,
                                        const std::vector<std::string>& http_tokens);
 
+// [smpp] (config.hpp SmppConfig); listen parsed like [http] listen.
+void read_smpp(TomlReader& reader, const toml::table& root, SmppConfig& smpp);
+
 }  // namespace smsgw::config

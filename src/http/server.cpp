@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "event_stream.hpp"
+#include "smsgw/common/connection_registration.hpp"
 #include "smsgw/common/event.hpp"
 #include "smsgw/common/net.hpp"
 #include "smsgw/http/api_handler.hpp"
@@ -124,22 +125,7 @@ namespace {
 
 using State = Server::State;
 
-// Keeps a session in the server's list for exactly as long as its frame lives.
-class Registration {
- public:
-  Registration(State& state, Connection& connection)
-      : state_(state), position_(state.connections.insert(state.connections.end(), &connection)) {}
-  ~Registration() {
-    state_.connections.erase(position_);
-    state_.connection_closed();
-  }
-  Registration(const Registration&) = delete;
-  Registration& operator=(const Registration&) = delete;
-
- private:
-  State& state_;
-  std::list<Connection*>::iterator position_;
-};
+using Registration = ConnectionRegistration<State, Connection>;
 
 awaitable<void> write_response(State& state, beast::tcp_stream& stream, ApiResponse& response,
                                unsigned version, bool keep_alive, error_code& ec) {

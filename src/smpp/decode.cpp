@@ -178,6 +178,31 @@ Outcome<Body> read_body(CommandId id, Reader& in) {
 
 }  // namespace
 
+Pdu make_pdu(CommandId id, CommandStatus status, std::uint32_t sequence) {
+  Pdu pdu;
+  pdu.command_id = id;
+  pdu.command_status = status;
+  pdu.sequence_number = sequence;
+  switch (body_index(id)) {
+    case 1:
+      pdu.body = BindBody{};
+      break;
+    case 2:
+      pdu.body = BindRespBody{};
+      break;
+    case 3:
+      pdu.body = MessageBody{};
+      break;
+    case 4:
+      pdu.body = MessageRespBody{};
+      break;
+    default:
+      pdu.body = EmptyBody{};
+      break;
+  }
+  return pdu;
+}
+
 std::size_t body_index(CommandId id) {
   switch (id) {
     case CommandId::bind_receiver:

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "connection.hpp"
+#include "smsgw/common/connection_registration.hpp"
 #include "smsgw/common/event.hpp"
 #include "smsgw/common/listen_address.hpp"
 
@@ -38,22 +39,7 @@ namespace {
 
 using State = Server::State;
 
-// Keeps a connection in the server's list for exactly as long as its frame lives.
-class Registration {
- public:
-  Registration(State& state, Connection& connection)
-      : state_(state), position_(state.connections.insert(state.connections.end(), &connection)) {}
-  ~Registration() {
-    state_.connections.erase(position_);
-    state_.connection_closed();
-  }
-  Registration(const Registration&) = delete;
-  Registration& operator=(const Registration&) = delete;
-
- private:
-  State& state_;
-  std::list<Connection*>::iterator position_;
-};
+using Registration = ConnectionRegistration<State, Connection>;
 
 awaitable<void> serve(std::shared_ptr<State> state, tcp::socket socket) {
   Connection connection(std::move(socket), state->backend, state->options);

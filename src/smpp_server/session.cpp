@@ -112,31 +112,6 @@ std::string_view to_string(smpp::BindMode mode) {
   return "transceiver";
 }
 
-Pdu make_pdu(CommandId id, CommandStatus status, std::uint32_t sequence) {
-  Pdu pdu;
-  pdu.command_id = id;
-  pdu.command_status = status;
-  pdu.sequence_number = sequence;
-  switch (smpp::body_index(id)) {
-    case 1:
-      pdu.body = smpp::BindBody{};
-      break;
-    case 2:
-      pdu.body = smpp::BindRespBody{};
-      break;
-    case 3:
-      pdu.body = smpp::MessageBody{};
-      break;
-    case 4:
-      pdu.body = smpp::MessageRespBody{};
-      break;
-    default:
-      pdu.body = smpp::EmptyBody{};
-      break;
-  }
-  return pdu;
-}
-
 Session::Session(SessionOptions options, Clock::time_point now)
     : options_(std::move(options)), connected_at_(now), last_received_(now) {}
 

@@ -113,6 +113,10 @@ struct Pdu {
 // The Body alternative a supported command_id carries (index into Body).
 std::size_t body_index(CommandId id);
 
+// A PDU with `id`, `status`, `sequence` and the default body its command_id calls for.
+Pdu make_pdu(CommandId id, CommandStatus status = CommandStatus::esme_rok,
+             std::uint32_t sequence = 0);
+
 // The header of a whole PDU or of its first 16 octets; ESME_RINVCMDLEN when shorter.
 Outcome<Header> decode_header(std::span<const std::uint8_t> octets);
 

@@ -163,7 +163,6 @@ class Session {
   Clock::time_point enquire_sent_at_{};
 };
 
-// A PDU with `id`, `status`, `sequence` and the default body its command_id calls for.
-smpp::Pdu make_pdu(smpp::CommandId id, smpp::CommandStatus status, std::uint32_t sequence);
+using smpp::make_pdu;
 
 }  // namespace smsgw::smpp_server

@@ -23,27 +23,7 @@ namespace {
 
 Pdu empty_pdu(CommandId id, std::uint32_t sequence,
               CommandStatus status = CommandStatus::esme_rok) {
-  Pdu pdu;
-  pdu.command_id = id;
-  pdu.command_status = status;
-  pdu.sequence_number = sequence;
-  switch (smpp::body_index(id)) {
-    case 1:
-      pdu.body = smpp::BindBody{};
-      break;
-    case 2:
-      pdu.body = smpp::BindRespBody{};
-      break;
-    case 3:
-      pdu.body = smpp::MessageBody{};
-      break;
-    case 4:
-      pdu.body = smpp::MessageRespBody{};
-      break;
-    default:
-      pdu.body = smpp::EmptyBody{};
-  }
-  return pdu;
+  return smpp::make_pdu(id, status, sequence);
 }
 
 }  // namespace
