@@ -147,6 +147,7 @@ TEST(ServeRestart, AtLeastOnceResendsAfterACrashMidMessageThroughTheSameSim) {
   const auto message = gw.wait_status(id, {"delivered", "failed"}, 20s);
   EXPECT_EQ(message.value("status", ""), "delivered") << message.dump();
   const auto sent = sent_to(gw.sim(), to);
+  ASSERT_FALSE(sent.empty()) << "the simulated network recorded no part to " << to;
   const int modem = sent.front().at("modem");
   std::vector<int> parts;
   for (const auto& record : sent) {
