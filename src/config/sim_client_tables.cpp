@@ -87,11 +87,11 @@ void read_smpp_credentials(TomlReader& reader, const toml::table& table, const s
       });
   client.password = reader.string(table, "password", prefix, "");
   if (table.contains("password") &&
-      (client.password.empty() || client.password.size() > kMaxSmppPasswordLength ||
+      (client.password.empty() || client.password.size() > kMaxClientPasswordLength ||
        !printable_ascii(client.password))) {
     reader.fail(prefix + "password", nullptr,
-                "must be 1 to 8 printable ASCII characters without spaces (SMPP 3.4 5.2.2 "
-                "allows 8; Kannel cuts longer ones)");
+                "must be 1 to 64 printable ASCII characters without spaces (an SMPP bind "
+                "sends its first 8: SMPP 3.4 5.2.2)");
   }
   if (client.system_id.empty() != client.password.empty()) {
     reader.fail(

@@ -46,7 +46,10 @@ smpp::Outcome<smpp::Account> authenticate_bind(std::span<const config::ClientCon
     return failure(smpp::CommandStatus::esme_rinvsysid, "system_id",
                    "no [[client]] has system_id \"" + request.system_id + "\"");
   }
-  if (!equal_in_constant_time(it->password, request.password)) {
+  // SMPP 3.4 5.2.2: a bind carries at most 8 characters; clients (Kannel) cut longer ones.
+  const std::string_view expected =
+      std::string_view(it->password).substr(0, config::kMaxSmppPasswordLength);
+  if (!equal_in_constant_time(expected, request.password)) {
     return failure(smpp::CommandStatus::esme_rinvpaswd, "password",
                    "wrong password for system_id \"" + request.system_id + "\"");
   }

@@ -211,9 +211,12 @@ struct ClientLimits {
   friend bool operator==(const ClientLimits&, const ClientLimits&) = default;
 };
 
-// SMPP 3.4 5.2.1 and 5.2.2: a system_id is at most 15 characters, a password at most 8.
+// SMPP 3.4 5.2.1 and 5.2.2: a system_id is at most 15 characters, a bind's password at
+// most 8. A [[client]] password may be longer (/cgi-bin/sendsms takes it whole); an SMPP
+// bind then authenticates with its first 8 characters, as Kannel cuts longer ones.
 inline constexpr std::size_t kMaxSystemIdLength = 15;
 inline constexpr std::size_t kMaxSmppPasswordLength = 8;
+inline constexpr std::size_t kMaxClientPasswordLength = 64;
 
 // [[client]]: an API client. It authenticates with `token` (or the SHA-256 of it, so the
 // file need not hold the token itself) as a bearer token, and with `system_id` and
@@ -227,7 +230,7 @@ struct ClientConfig {
   ClientLimits limits;
   std::string secret;  // HMAC key for this client's per-message callbacks; empty = default
   std::string system_id;  // 1..15 printable ASCII characters, unique; empty: no SMPP/sendsms
-  std::string password;   // 1..8 characters; required with system_id
+  std::string password;   // 1..64 characters; required with system_id (SMPP: first 8)
   // Which inbound messages this client's SMPP receivers get: modem ids, ICCIDs or SIM
   // numbers ([[sim]] number, "+..."); none (the key absent) = every inbound message;
   // an empty list = none.

@@ -2,11 +2,12 @@
 //
 // authenticate_bind() (issue 13 design notes, "Authentication"): a bind's system_id and
 // password are a [[client]]'s system_id and password (the password compared in constant
-// time). When NO client has a system_id and the listener is on loopback, any bind is
-// accepted as Account{client = "", every right}. Failures (SMPP 3.4 5.1.3):
-// ESME_RINVSYSID no such system_id, ESME_RINVPASWD wrong password, ESME_RBINDFAIL the
-// client lacks the scope its bind needs (transmitter and transceiver "send", receiver
-// "read"). may_send / may_receive are the scopes "send" / "read".
+// time; a password over SMPP's 8 characters by its first 8, which is what a bind can
+// carry and what Kannel sends). When NO client has a system_id and the listener is on loopback, any
+// bind is accepted as Account{client = "", every right}. Failures (SMPP 3.4 5.1.3): ESME_RINVSYSID
+// no such system_id, ESME_RINVPASWD wrong password, ESME_RBINDFAIL the client lacks the scope its
+// bind needs (transmitter and transceiver "send", receiver "read"). may_send / may_receive are the
+// scopes "send" / "read".
 //
 // inbound_clients(): the clients whose SMPP receivers get an inbound message received by
 // `modem` (ICCID `iccid`, [[sim]] number `number`; "" when unknown): every client with an

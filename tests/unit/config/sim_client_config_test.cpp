@@ -202,9 +202,14 @@ TEST(ClientConfig, SmppMistakesAreNamedAndPasswordsNeverQuoted) {
             "system_id and password, so that binds must authenticate (line 2)");
   EXPECT_EQ(parse_error("[smpp]\nlisten = \"2775\"\n").substr(0, 12), "smpp.listen:");
   EXPECT_EQ(parse_error("[smpp]\nwindow = 0\n").substr(0, 12), "smpp.window:");
-  EXPECT_EQ(parse_error("[[client]]\nname = \"a\"\nsystem_id = \"a\"\npassword = \"123456789\"\n"),
-            "client[0].password: must be 1 to 8 printable ASCII characters without spaces "
-            "(SMPP 3.4 5.2.2 allows 8; Kannel cuts longer ones)");
+  EXPECT_EQ(parse_ok("[[client]]\nname = \"a\"\nsystem_id = \"a\"\npassword = \"smpp-password\"\n")
+                .clients[0]
+                .password,
+            "smpp-password");  // the contract's example: longer than a bind can carry
+  EXPECT_EQ(parse_error("[[client]]\nname = \"a\"\nsystem_id = \"a\"\npassword = \"" +
+                        std::string(65, 'p') + "\"\n"),
+            "client[0].password: must be 1 to 64 printable ASCII characters without spaces "
+            "(an SMPP bind sends its first 8: SMPP 3.4 5.2.2)");
   EXPECT_EQ(parse_error("[[client]]\nname = \"a\"\nsystem_id = \"a\"\n"),
             "client[0].password: is required with system_id");
   EXPECT_EQ(parse_error("[[client]]\nname = \"a\"\nsystem_id = \"sixteen-chars-xx\"\n"

@@ -90,6 +90,16 @@ TEST(SmppAccounts, WithoutAccountsOnlyALoopbackListenerTakesAnyBind) {
             CommandStatus::esme_rinvsysid);
 }
 
+TEST(SmppAccounts, AConfiguredPasswordOverEightCharactersBindsWithItsFirstEight) {
+  const std::vector<config::ClientConfig> clients{client("shop", "shop1", "smpp-password")};
+  config::SmppConfig smpp;
+  EXPECT_TRUE(authenticate_bind(clients, smpp, bind("shop1", "smpp-pas")).ok());
+  EXPECT_EQ(authenticate_bind(clients, smpp, bind("shop1", "smpp-pa")).error().status,
+            smpp::CommandStatus::esme_rinvpaswd);
+  EXPECT_EQ(authenticate_bind(clients, smpp, bind("shop1", "smpp-pax")).error().status,
+            smpp::CommandStatus::esme_rinvpaswd);
+}
+
 TEST(SmppAccounts, PasswordsCompareWhole) {
   EXPECT_TRUE(equal_in_constant_time("abc", "abc"));
   EXPECT_TRUE(equal_in_constant_time("", ""));
