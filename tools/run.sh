@@ -11,7 +11,8 @@
 #   tools/run.sh FILE                     the same.
 #
 # Demo settings (environment): SMSGW_DEMO_DIR (default ./demo; delete it to start over),
-# SMSGW_DEMO_PORT (HTTP port, default 8080), SMSGW_DEMO_MODEMS (default 4),
+# SMSGW_DEMO_PORT (HTTP port, default 8080), SMSGW_DEMO_SMPP_PORT (SMPP port, default 2775),
+# SMSGW_DEMO_MODEMS (default 4),
 # SMSGW_DEMO_PERSONALITY (smsgw-sim --personality, default mixed: Huawei, ZTE, SIMCom,
 # Quectel quirks). SMSGW_BUILD_DIR as for tools/setup.sh.
 set -euo pipefail
@@ -34,15 +35,23 @@ fi
 
 state=${SMSGW_DEMO_DIR:-demo}
 port=${SMSGW_DEMO_PORT:-8080}
+smpp_port=${SMSGW_DEMO_SMPP_PORT:-2775}
 modems=${SMSGW_DEMO_MODEMS:-4}
 personality=${SMSGW_DEMO_PERSONALITY:-mixed}
-if ! [[ $port =~ ^[0-9]+$ && $modems =~ ^[0-9]+$ ]] || ((modems < 1)); then
-  echo "run: SMSGW_DEMO_PORT and SMSGW_DEMO_MODEMS must be positive whole numbers" >&2
+if ! [[ $port =~ ^[0-9]+$ && $smpp_port =~ ^[0-9]+$ && $modems =~ ^[0-9]+$ ]] ||
+  ((modems < 1)); then
+  echo "run: SMSGW_DEMO_PORT, SMSGW_DEMO_SMPP_PORT and SMSGW_DEMO_MODEMS must be positive" \
+    "whole numbers" >&2
   exit 2
 fi
 url=http://127.0.0.1:$port
 if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
   echo "run: 127.0.0.1:$port is in use (another smsgw?); stop it or set SMSGW_DEMO_PORT" >&2
+  exit 1
+fi
+if (exec 3<>"/dev/tcp/127.0.0.1/$smpp_port") 2>/dev/null; then
+  echo "run: 127.0.0.1:$smpp_port is in use (another smsgw?); stop it or set" \
+    "SMSGW_DEMO_SMPP_PORT" >&2
   exit 1
 fi
 
@@ -128,6 +137,10 @@ balance = { ussd = "*100#", pattern = "([0-9]+[.,][0-9]+)", currency = "EUR" }
 
 [routing]
 default_country_code = "49"
+
+# SMPP 3.4 on loopback: with no [[client]] account any system_id and password bind.
+[smpp]
+listen = "127.0.0.1:$smpp_port"
 EOF
 
 # The simulator runs in a session of its own, so Ctrl-C in the terminal reaches only the
@@ -165,12 +178,15 @@ smsgw demo: $modems simulated modems (smsgw-sim in $sim_dir, log $state/sim.log)
 Telekom SIMs (26201, numbers +49151...) and Vodafone SIMs (26202, numbers +49152...).
 Config $state/smsgw.toml, database $state/smsgw.db. API: $url
 Dashboard: open $url/ in a browser (no sign-in: the demo has no tokens).
+SMPP: 127.0.0.1:$smpp_port (any system_id and password bind); Kannel's sendsms: $url/cgi-bin/sendsms
 
 Try, in another terminal:
 
 curl -s -X POST $url/api/v1/messages \\
      -H 'Content-Type: application/json' \\
      -d '{"to": "+4915112345678", "text": "Hello from smsgw"}'
+
+curl -s "$url/cgi-bin/sendsms?to=%2B4915112345679&text=Hello+the+Kannel+way"
 
 $smsgw modems --url $url
 $smsgw messages --url $url
