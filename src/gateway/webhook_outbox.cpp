@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "smsgw/gateway/kannel_dlr.hpp"
 
@@ -16,36 +17,47 @@ constexpr std::size_t kDuePage = 64;
 // Rows due later than now (a retry's back-off) are looked for this often.
 constexpr auto kDueCheck = std::chrono::seconds(1);
 
-// The dlr-url call a sendsms message's status change asks for (kannel_dlr.hpp), expanded;
-// none when the message has no dlr-url or its mask does not ask for this change.
-Result<std::optional<std::string>> dlr_call(Store& s, const MessageStatusEvent& event) {
-  auto origin = s.message_origin(event.id);
-  if (!origin) return origin.error();
-  if (!*origin || (*origin)->protocol != "sendsms" || (*origin)->dlr_url.empty()) {
-    return std::optional<std::string>{};
+// The URL a dlr_url row fetches. A row of the trigger sendsms_dlr (src/store/migrations.cpp)
+// carries the dlr-url unexpanded and the payload {"id","type","status","at","modem"}: its
+// escapes are expanded now from these and the message's facts (kannel_dlr.hpp), giving the
+// URL the status change asked for. A row queued by an older version (empty payload) carries
+// its URL expanded already. Errors: "not_found" when the message no longer exists,
+// kDlrPayload for a payload that does not parse (both final), any other a store failure.
+constexpr const char* kDlrPayload = "dlr.payload";
+
+Result<std::string> dlr_target(Store& s, const store::WebhookDelivery& d) {
+  if (d.payload_json.empty()) return d.url;
+  const auto payload = nlohmann::json::parse(d.payload_json, nullptr, false);
+  if (!payload.is_object() || !payload.contains("id") || !payload["id"].is_string() ||
+      !payload.contains("type") || !payload["type"].is_number_integer() ||
+      !payload.contains("at") || !payload["at"].is_number_integer()) {
+    return Error{kDlrPayload, "dlr-url row " + std::to_string(d.id) + ": payload does not parse"};
   }
-  auto message = s.get_message(event.id);
+  const auto id = payload["id"].get<std::string>();
+  auto origin = s.message_origin(id);
+  if (!origin) return origin.error();
+  auto message = s.get_message(id);
   if (!message) return message.error();
-  bool left = message->sent_at.has_value();
-  for (const auto& part : message->parts) left = left || part.sent_at.has_value();
-  const auto type = dlr_type_for(event.status, left, (*origin)->dlr_mask);
-  if (!type) return std::optional<std::string>{};
   DlrFacts facts;
-  facts.type = *type;
-  facts.receiver = (*origin)->dest_addr;
-  facts.sender = (*origin)->source_addr;
-  facts.at = event.at;
-  facts.smsc_id = event.modem.value_or(message->assigned_modem.value_or(""));
-  facts.message_id = event.id;
-  facts.answer = dlr_answer(*type, event.status, message->last_error.value_or(""));
+  facts.type = payload["type"].get<int>();
+  if (*origin) {
+    facts.receiver = (*origin)->dest_addr;
+    facts.sender = (*origin)->source_addr;
+  }
+  facts.at = TimePoint(std::chrono::milliseconds(payload["at"].get<std::int64_t>()));
+  const auto modem = payload.value("modem", nlohmann::json());
+  facts.smsc_id = modem.is_string() ? modem.get<std::string>() : "";
+  facts.message_id = id;
+  facts.answer =
+      dlr_answer(facts.type, payload.value("status", ""), message->last_error.value_or(""));
   facts.service = message->client.value_or("");
   facts.coding = message->encoding == "ucs2" ? 2 : 0;
   facts.mclass = message->flash ? 0 : -1;
   if (!message->parts.empty() && message->parts.front().mr) {
     facts.foreign_id = std::to_string(*message->parts.front().mr);
   }
-  facts.dlr_url = (*origin)->dlr_url;
-  return std::optional<std::string>{expand_dlr_url((*origin)->dlr_url, facts)};
+  facts.dlr_url = d.url;
+  return expand_dlr_url(d.url, facts);
 }
 
 bool subscribed(const config::WebhookConfig& hook, const std::string& event) {
@@ -184,13 +196,6 @@ void WebhookOutbox::emit_message_status(MessageStatusEvent event) {
                                    store::WebhookKind::callback, tags->client);
         if (!r) return r.error();
       }
-      auto dlr = dlr_call(s, event);
-      if (!dlr) return dlr.error();
-      if (*dlr) {
-        auto r = s.enqueue_webhook(std::string(store::kDlrUrlEvent), "", **dlr, now,
-                                   store::WebhookKind::dlr_url, tags->client);
-        if (!r) return r.error();
-      }
       return {};
     };
     auto queued = co_await store_.call(job);
@@ -234,6 +239,23 @@ awaitable<void> WebhookOutbox::deliver(store::WebhookDelivery d) {
   } else if (d.kind == store::WebhookKind::dlr_url) {
     options.allowed_hosts = callback_hosts_;
     options.get = true;  // Kannel fetches its dlr-url; unsigned, as Kannel's
+    auto expand = [d](Store& s) { return dlr_target(s, d); };
+    auto target = co_await store_.call(expand);
+    if (!target) {
+      // A store failure is tried again at the next pass (the row stays due); a row whose
+      // message is gone or whose payload does not parse is given up.
+      const bool final =
+          target.error().kind == ErrorCode::not_found || target.error().code == kDlrPayload;
+      spdlog::warn("dlr-url {}: {}{}", d.url, target.error().message,
+                   final ? "; giving up" : "; will retry");
+      if (!final) co_return;
+      auto give_up = [id = d.id, why = target.error().message](Store& s) {
+        return s.webhook_failed(id, why, std::nullopt);
+      };
+      (void)co_await store_.call(give_up);
+      co_return;
+    }
+    d.url = *target;
   } else {
     const auto hook = std::find_if(settings_.webhooks.begin(), settings_.webhooks.end(),
                                    [&](const config::WebhookConfig& w) { return w.url == d.url; });

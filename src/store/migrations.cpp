@@ -365,11 +365,56 @@ BEGIN
 END;
 )sql";
 
+// The dlr-url calls of /cgi-bin/sendsms messages, made durable like the SMPP receipts: the
+// trigger sendsms_dlr writes the webhook_outbox row of a status change in the transaction of
+// that change. The row (event 'sendsms.dlr', kind 'callback', the message's client, due now)
+// carries the dlr-url as the client gave it (escapes not expanded) and the payload
+// {"id":"I","type":T,"status":"S","at":MS,"modem":"M"|null}: the message, the Kannel DLR
+// type, the new status, when it changed (ms since the epoch) and the modem assigned then; the
+// outbox expands the escapes at delivery from these and the message (WebhookOutbox). The type
+// follows gateway::dlr_type_for (kannel_dlr.hpp): sent -> 8, delivered -> 1, expired or failed
+// after a part left (the message's or a part's sent_at) -> 2, failed before any part left or
+// cancelled -> 16 (also when the mask asks for 2 only); no row when the mask does not ask for
+// it, for an empty dlr-url, for any other protocol and for the other statuses.
+constexpr std::string_view kSendsmsDlr = R"sql(
+CREATE TRIGGER sendsms_dlr AFTER UPDATE OF status ON messages
+  WHEN OLD.status IS NOT NEW.status
+   AND NEW.status IN ('sent', 'delivered', 'failed', 'expired', 'cancelled')
+BEGIN
+  INSERT INTO webhook_outbox (event, payload, url, next_attempt_at, created_at, kind, client)
+  SELECT 'sendsms.dlr',
+         '{"id":"' || NEW.id || '","type":' || d.type || ',"status":"' || NEW.status ||
+           '","at":' || d.at || ',"modem":' ||
+           CASE WHEN NEW.assigned_modem IS NULL THEN 'null'
+                ELSE '"' || replace(replace(NEW.assigned_modem, '\', '\\'), '"', '\"') || '"'
+           END || '}',
+         d.dlr_url, d.at, d.at, 'callback', NEW.client
+  FROM (SELECT o.dlr_url AS dlr_url,
+               CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) AS at,
+               CASE
+                 WHEN NEW.status = 'sent' THEN CASE WHEN (o.dlr_mask & 8) <> 0 THEN 8 END
+                 WHEN NEW.status = 'delivered' THEN CASE WHEN (o.dlr_mask & 1) <> 0 THEN 1 END
+                 WHEN NEW.status = 'expired'
+                      OR (NEW.status = 'failed'
+                          AND (NEW.sent_at IS NOT NULL
+                               OR EXISTS (SELECT 1 FROM message_parts p
+                                          WHERE p.message_id = NEW.id
+                                            AND p.sent_at IS NOT NULL)))
+                   THEN CASE WHEN (o.dlr_mask & 2) <> 0 THEN 2 END
+                 ELSE CASE WHEN (o.dlr_mask & 18) <> 0 THEN 16 END
+               END AS type
+        FROM message_origins o
+        WHERE o.message_id = NEW.id AND o.protocol = 'sendsms' AND o.dlr_url <> '') d
+  WHERE d.type IS NOT NULL;
+END;
+)sql";
+
 // Version 4 (client, reference, callback_url), then the SIMs' recipients and pauses, the
-// event journal, the origins of SMPP and sendsms submissions, and the SMPP server's tables.
-constexpr std::string_view kMigrations[] = {kVersion1,     kVersion2,       kVersion3,
-                                            kVersion4,     kSimRecipients,  kSimPauses,
-                                            kEventJournal, kMessageOrigins, kSmppOutbox};
+// event journal, the origins of SMPP and sendsms submissions, the SMPP server's tables and
+// the sendsms dlr-url trigger.
+constexpr std::string_view kMigrations[] = {
+    kVersion1,  kVersion2,     kVersion3,       kVersion4,   kSimRecipients,
+    kSimPauses, kEventJournal, kMessageOrigins, kSmppOutbox, kSendsmsDlr};
 
 }  // namespace
 

@@ -29,7 +29,8 @@ inline constexpr int kDlrSmscFail = 16;
 
 // The DLR type a message's new `status` is, when `mask` asks for it; none otherwise.
 // `left` says whether any part of the message left through a modem (was accepted by the
-// network).
+// network). The store's trigger sendsms_dlr (src/store/migrations.cpp) applies the same
+// rules in SQL when it writes the call's row: change both together.
 std::optional<int> dlr_type_for(std::string_view status, bool left, std::uint32_t mask);
 
 // What the escapes of one DLR call stand for.

@@ -8,10 +8,13 @@
 // - emit_message_status(event) does the same for message.status and, in the same store
 //   job, reads the message's client, reference and callback URL: the payload carries client
 //   and reference (webhook_payloads.hpp), and a message with a callback_url gets one more
-//   row for it (kind callback, with the message's client). A /cgi-bin/sendsms message whose
-//   dlr-mask asks for this change (kannel_dlr.hpp) gets a row of kind dlr_url: its dlr-url
-//   with the escapes expanded now, fetched with GET (unsigned; callback_hosts apply; retried
-//   like every row).
+//   row for it (kind callback, with the message's client).
+// - The dlr-url calls of /cgi-bin/sendsms messages are not emitted here: the store's trigger
+//   sendsms_dlr writes their rows (kind dlr_url) in the transaction of the status change, so
+//   a crash after it loses none (src/store/migrations.cpp). At delivery the row's dlr-url has
+//   its escapes expanded from the row's type, status, time and modem and the message's facts
+//   (kannel_dlr.hpp), then is fetched with GET (unsigned; callback_hosts apply; retried like
+//   every row); a row whose message no longer exists is given up.
 // - run() delivers the due rows until stop(). A failed delivery is retried with back-off
 //   (webhook_retry_at); the loop returns after the delivery in progress and the queued
 //   emits have ended. https URLs are verified against the system's CA store plus ca_file

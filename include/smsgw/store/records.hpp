@@ -293,9 +293,11 @@ struct SimPause {
 
 // Who a webhook row is for: a [[webhook]] of the configuration (signed with its secret), or
 // a message's callback_url (signed per the callback rule, and its address checked against
-// [http] callback_hosts at delivery), or a /cgi-bin/sendsms message's dlr-url (its escapes
-// expanded, fetched with GET, unsigned, checked like a callback). A dlr_url row is stored as
-// kind 'callback' with the event kDlrUrlEvent (no schema change); read back as dlr_url.
+// [http] callback_hosts at delivery), or a /cgi-bin/sendsms message's dlr-url (fetched with
+// GET, unsigned, checked like a callback). A dlr_url row is stored as kind 'callback' with
+// the event kDlrUrlEvent (no schema change); read back as dlr_url. The trigger sendsms_dlr
+// writes them with the status change (docs/store.md): the URL unexpanded and a payload the
+// outbox expands it from; a row with an empty payload carries its URL expanded already.
 enum class WebhookKind { webhook, callback, dlr_url };
 inline constexpr std::string_view kDlrUrlEvent = "sendsms.dlr";
 

@@ -3,8 +3,11 @@
 // modem, and its dlr-url is fetched (GET) with Kannel's escapes, first %d=8 (accepted by the
 // network), then %d=1 (delivered); wrong credentials, a dlr-url outside [http]
 // callback_hosts and unsupported parameters get Kannel-style answers; the password never
-// appears in the gateway's log.
+// appears in the gateway's log; a dlr-url call survives a SIGKILL right after the status
+// change.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "harness/webhook_receiver.hpp"
 #include "serve_support.hpp"
@@ -204,6 +207,46 @@ TEST(ServeSendsms, AFailedReportIsType2AfterType8) {
   EXPECT_EQ(query_value(calls[1].target, "type"), "2");
   EXPECT_EQ(query_value(calls[1].target, "answer").rfind("UNDELIV", 0), 0u) << calls[1].target;
   EXPECT_EQ(query_value(calls[1].target, "to"), to);
+}
+
+// Killed (SIGKILL) right after the status change committed: the dlr-url call was written
+// with the change (store trigger sendsms_dlr), so it arrives after the restart, expanded the
+// same way by every attempt (the first one is answered 500 here, so it is retried whether it
+// was made before the kill or after the restart).
+TEST(ServeSendsms, ADlrUrlCallSurvivesAKillRightAfterTheStatusChange) {
+  harness::WebhookReceiver receiver(1);
+  Gateway gw(with_sendsms_account());
+  harness::HttpClient http(gw.http_port());
+  const std::string to = number("+49151", 1307);
+  const std::string dlr_url = receiver.url("/dlr") + "?type=%d&id=%I&answer=%A&at=%T&smsc=%i";
+  const auto answer =
+      http.get(sendsms_target(to, "survives a crash", "&dlr-mask=1&dlr-url=" + encode(dlr_url)));
+  ASSERT_EQ(answer.status, 202) << answer.describe();
+  const auto listed = http.get("/api/v1/messages?to=" + encode(to));
+  ASSERT_EQ(listed.status, 200) << listed.describe();
+  ASSERT_EQ(listed.json().at("messages").size(), 1u) << listed.body;
+  const auto id = listed.json().at("messages").at(0).at("id").get<std::string>();
+  gw.wait_status(id, {"delivered"});
+  gw.kill_gateway();
+
+  gw.start_gateway();
+  ASSERT_TRUE(receiver.wait_until(
+      [](const auto& r) {
+        return std::any_of(r.begin(), r.end(), [](const auto& c) { return c.answered == 200; });
+      },
+      30s))
+      << gw.gateway_log_tail();
+  const auto calls = receiver.requests();
+  ASSERT_GE(calls.size(), 2u);  // the one answered 500, then the one accepted
+  for (const auto& call : calls) {
+    EXPECT_EQ(call.target, calls[0].target);  // the same call each time
+    EXPECT_EQ(call.method, "GET");
+  }
+  EXPECT_EQ(query_value(calls[0].target, "type"), "1") << calls[0].target;
+  EXPECT_EQ(query_value(calls[0].target, "id"), id);
+  EXPECT_EQ(query_value(calls[0].target, "answer"), "DELIVRD");
+  EXPECT_FALSE(query_value(calls[0].target, "smsc").empty()) << calls[0].target;
+  EXPECT_FALSE(query_value(calls[0].target, "at").empty());
 }
 
 // The client's limits apply: over them, Kannel's "try again later" with Retry-After.

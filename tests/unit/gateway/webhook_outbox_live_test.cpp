@@ -1,6 +1,7 @@
 // WebhookOutbox against real receivers on 127.0.0.1 (plain and TLS, Beast in the test) and
 // a real store: message.status reaches [[webhook]]s and the message's callback_url, each
-// signed per the callback rule; set_client_secrets and reconfigure apply live.
+// signed per the callback rule; set_client_secrets and reconfigure apply live; a sendsms
+// message's dlr-url row, written with its status change, is expanded and fetched.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -271,6 +272,58 @@ TEST(WebhookOutboxLive, ReconfigureAddsWebhooksAndTheCaFile) {
   EXPECT_NE(rig.outbox->reconfigure(bad).error().message.find("http.ca_file: "), std::string::npos);
   rig.outbox->emit("message.received", R"({"id":"in3"})");
   ASSERT_TRUE(rig.run_until([&] { return receiver.requests.size() == 2; }));
+}
+
+// A sendsms message's status changed and the process died before anything else ran: the
+// dlr-url row written with the change (store trigger sendsms_dlr) is fetched by the next
+// outbox, its escapes expanded from the change and the message; emit_message_status adds no
+// second call. A row queued expanded by an older version is fetched as it is.
+TEST(WebhookOutboxLive, SendsmsDlrRowOfTheStatusChangeIsExpandedAtDelivery) {
+  Rig rig;
+  Receiver receiver(rig.io);
+  store::NewMessage m;
+  m.to = "+491701234567";
+  m.text = "x";
+  m.encoding = "gsm7";
+  m.parts.push_back({"0041", 20});
+  m.client = "kshop";
+  m.origin = MessageOrigin{};
+  m.origin->protocol = "sendsms";
+  m.origin->source_addr = "ACME";
+  m.origin->dest_addr = "00491701234567";
+  m.origin->dlr_url = receiver.url("/dlr") + "?type=%d&id=%I&to=%q&from=%P&answer=%A&smsc=%i&at=%T";
+  m.origin->dlr_mask = 31;
+  const auto now = std::chrono::system_clock::now();
+  m.created_at = now;
+  m.id = rig.store->new_id(now);
+  ASSERT_TRUE(rig.store->insert_messages(std::span<const store::NewMessage>(&m, 1)).ok());
+  ASSERT_TRUE(rig.store->begin_send(m.id, "m1", now).ok());
+  ASSERT_TRUE(rig.store->part_sent(m.id, 1, 42, now).ok());  // -> sent: type 8
+  ASSERT_TRUE(rig.store
+                  ->enqueue_webhook("", "", receiver.url("/legacy?type=8"), now,
+                                    store::WebhookKind::dlr_url, std::string("kshop"))
+                  .ok());
+
+  rig.start();
+  WebhookSettings settings;
+  settings.callback_hosts = {"127.0.0.1"};
+  ASSERT_TRUE(rig.outbox->reconfigure(settings).ok());
+  ASSERT_TRUE(rig.run_until([&] { return receiver.requests.size() == 2; }));
+  // Both are due at about the same millisecond: in either order.
+  const bool legacy_first = receiver.requests[0].target().starts_with("/legacy");
+  EXPECT_EQ(receiver.requests[legacy_first ? 0 : 1].target(), "/legacy?type=8");
+  const auto& dlr = receiver.requests[legacy_first ? 1 : 0];
+  EXPECT_EQ(dlr.method(), bhttp::verb::get);
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
+  const std::string target(dlr.target());
+  EXPECT_EQ(target.substr(0, target.find("&at=")),
+            "/dlr?type=8&id=" + m.id + "&to=%2B491701234567&from=ACME&answer=ACK%2F&smsc=m1");
+  const auto at = std::stoll(target.substr(target.find("&at=") + 4));
+  EXPECT_NEAR(static_cast<double>(at), static_cast<double>(seconds.count()), 60.0);
+
+  rig.outbox->emit_message_status({m.id, "sent", std::chrono::system_clock::now(), "m1", {}, {}});
+  rig.io.run_for(1500ms);
+  EXPECT_EQ(receiver.requests.size(), 2u);
 }
 
 }  // namespace
