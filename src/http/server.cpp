@@ -13,6 +13,7 @@
 #include "smsgw/common/connection_registration.hpp"
 #include "smsgw/common/event.hpp"
 #include "smsgw/common/net.hpp"
+#include "smsgw/common/tcp_listener.hpp"
 #include "smsgw/http/api_handler.hpp"
 #include "smsgw/http/errors.hpp"
 // Beast after net.hpp (the Asio include order, docs/architecture.md pitfall 1).
@@ -394,15 +395,9 @@ Result<std::unique_ptr<Server>> Server::create(asio::any_io_executor executor, G
     return Error{ErrorCode::config, "http.max_connections: must be at least 1"};
   }
 
-  error_code ec;
-  tcp::resolver resolver(executor);
-  const auto endpoints =
-      resolver.resolve(address->host, std::to_string(address->port), tcp::resolver::passive, ec);
-  if (ec || endpoints.empty()) {
-    return Error{ErrorCode::config, "http.listen = \"" + options.listen +
-                                        "\": cannot resolve the host: " + ec.message()};
-  }
-  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  auto resolved = resolve_listen_endpoint(executor, *address, "http.listen", options.listen);
+  if (!resolved) return std::move(resolved).error();
+  const tcp::endpoint endpoint = *resolved;
   if (options.tokens.empty() && options.clients.empty() && !endpoint.address().is_loopback()) {
     return Error{ErrorCode::config,
                  "http.listen = \"" + options.listen +
@@ -414,19 +409,10 @@ Result<std::unique_ptr<Server>> Server::create(asio::any_io_executor executor, G
   auto state = std::make_shared<State>(executor, gateway, std::move(options));
   state->handler.set_sendsms_auth(
       sendsms_auth_of(state->options, endpoint.address().is_loopback()));
-  auto& acceptor = state->acceptor;
-  const auto failed = [&](const char* step) {
-    return Error{"http.listen",
-                 "cannot " + std::string(step) + " " + state->options.listen + ": " + ec.message()};
-  };
-  acceptor.open(endpoint.protocol(), ec);
-  if (ec) return failed("open a socket for");
-  acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (ec) return failed("configure");
-  acceptor.bind(endpoint, ec);
-  if (ec) return failed("bind");
-  acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return failed("listen on");
+  if (auto opened = open_listener(state->acceptor, endpoint, "http.listen", state->options.listen);
+      !opened) {
+    return std::move(opened).error();
+  }
   return std::unique_ptr<Server>(new Server(std::move(state)));
 }
 

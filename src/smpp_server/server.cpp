@@ -11,6 +11,7 @@
 #include "smsgw/common/connection_registration.hpp"
 #include "smsgw/common/event.hpp"
 #include "smsgw/common/listen_address.hpp"
+#include "smsgw/common/tcp_listener.hpp"
 
 namespace smsgw::smpp_server {
 
@@ -71,29 +72,13 @@ Result<std::unique_ptr<Server>> Server::create(asio::any_io_executor executor,
   if (options.max_binds == 0) {
     return Error{ErrorCode::config, "smpp.max_binds: must be at least 1"};
   }
-  error_code ec;
-  tcp::resolver resolver(executor);
-  const auto endpoints =
-      resolver.resolve(address->host, std::to_string(address->port), tcp::resolver::passive, ec);
-  if (ec || endpoints.empty()) {
-    return Error{ErrorCode::config, "smpp.listen = \"" + options.listen +
-                                        "\": cannot resolve the host: " + ec.message()};
-  }
-  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  auto endpoint = resolve_listen_endpoint(executor, *address, "smpp.listen", options.listen);
+  if (!endpoint) return std::move(endpoint).error();
   auto state = std::make_shared<State>(executor, backend, std::move(options));
-  auto& acceptor = state->acceptor;
-  const auto failed = [&](const char* step) {
-    return Error{"smpp.listen",
-                 "cannot " + std::string(step) + " " + state->options.listen + ": " + ec.message()};
-  };
-  acceptor.open(endpoint.protocol(), ec);
-  if (ec) return failed("open a socket for");
-  acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (ec) return failed("configure");
-  acceptor.bind(endpoint, ec);
-  if (ec) return failed("bind");
-  acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return failed("listen on");
+  if (auto opened = open_listener(state->acceptor, *endpoint, "smpp.listen", state->options.listen);
+      !opened) {
+    return std::move(opened).error();
+  }
   return std::unique_ptr<Server>(new Server(std::move(state)));
 }
 
