@@ -431,21 +431,10 @@ asio::ip::tcp::endpoint Server::local_endpoint() const {
 awaitable<void> Server::run() {
   const auto state = state_;
   while (!state->stopping) {
-    tcp::socket socket(state->executor);
-    error_code ec;
-    co_await state->acceptor.async_accept(socket, asio::redirect_error(use_awaitable, ec));
+    auto accepted = co_await accept_connection(state->acceptor, "http");
     if (state->stopping) break;
-    if (ec) {
-      if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
-          ec == asio::error::no_memory) {
-        // Out of file descriptors: wait for sessions to close instead of spinning.
-        spdlog::warn("http: accept failed: {}", ec.message());
-        asio::steady_timer pause(state->executor, std::chrono::milliseconds(100));
-        co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
-      }
-      continue;
-    }
-    socket.set_option(tcp::no_delay(true), ec);
+    if (!accepted) continue;
+    tcp::socket socket = std::move(*accepted);
     if (state->open >= state->options.max_connections) {
       ++state->handler.counters().connections_rejected;
       if (state->rejecting < kMaxRejecting) {

@@ -99,21 +99,11 @@ std::size_t Server::connections() const { return state_->open; }
 awaitable<void> Server::run() {
   const auto state = state_;
   while (!state->stopping) {
-    tcp::socket socket(state->executor);
-    error_code ec;
-    co_await state->acceptor.async_accept(socket, asio::redirect_error(use_awaitable, ec));
+    auto accepted = co_await accept_connection(state->acceptor, "smpp");
     if (state->stopping) break;
-    if (ec) {
-      if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
-          ec == asio::error::no_memory) {
-        // Out of file descriptors: wait for connections to close instead of spinning.
-        spdlog::warn("smpp: accept failed: {}", ec.message());
-        asio::steady_timer pause(state->executor, std::chrono::milliseconds(100));
-        co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
-      }
-      continue;
-    }
-    socket.set_option(tcp::no_delay(true), ec);
+    if (!accepted) continue;
+    tcp::socket socket = std::move(*accepted);
+    error_code ec;
     if (state->open >= state->options.max_binds) {
       const auto peer = socket.remote_endpoint(ec);
       spdlog::warn("smpp: refusing a connection from {}: {} connections are open (max_binds)",

@@ -5,8 +5,15 @@
 // `address` (ErrorCode::config "<key> = \"<listen>\": cannot resolve the host: ...");
 // open_listener() opens `acceptor` on `endpoint` with SO_REUSEADDR and the system's
 // backlog, or answers Error{"<key>", "cannot bind <listen>: Address already in use"}.
+// accept_connection() answers the next accepted socket (TCP_NODELAY set), or none when the
+// accept failed (the acceptor closed, or the process ran out of descriptors or memory:
+// then it waits 100 ms first, so that connections can close, instead of spinning).
 #pragma once
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -48,6 +55,25 @@ inline Result<void> open_listener(asio::ip::tcp::acceptor& acceptor,
   acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return failed("listen on");
   return {};
+}
+
+// `server` names the listener in the log line ("http", "smpp").
+inline awaitable<std::optional<asio::ip::tcp::socket>> accept_connection(
+    asio::ip::tcp::acceptor& acceptor, std::string server) {
+  asio::ip::tcp::socket socket(acceptor.get_executor());
+  error_code ec;
+  co_await acceptor.async_accept(socket, asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+        ec == asio::error::no_memory) {
+      spdlog::warn("{}: accept failed: {}", server, ec.message());
+      asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+    co_return std::nullopt;
+  }
+  socket.set_option(asio::ip::tcp::no_delay(true), ec);
+  co_return std::optional<asio::ip::tcp::socket>(std::move(socket));
 }
 
 }  // namespace smsgw
