@@ -356,6 +356,25 @@ class Run:
         self.gateway = None
         self.browsers = []
 
+    @classmethod
+    def start(cls, name, suite, modems, sim_defaults=None, browser="desktop", **gateway_args):
+        """For setUpModule: a simulator with `modems` modems (`sim_defaults`), a gateway
+        (`gateway_args` as Gateway takes them) that serves the dashboard, and a 1280x800
+        browser, handed to the test class `suite` as gw, sim and b. When any of them fails
+        to start, what did start is closed (files kept) and the error raised."""
+        run = cls(name)
+        try:
+            run.sim = Simulator(run.root, modems, defaults=sim_defaults)
+            run.gateway = Gateway(run.root, run.sim, **gateway_args)
+            run.gateway.check_serves_dashboard()
+            suite.gw = run.gateway
+            suite.sim = run.sim
+            suite.b = run.browser(browser, width=1280, height=800)
+        except BaseException:
+            run.close(failed=True)
+            raise
+        return run
+
     def browser(self, name, **kwargs):
         b = Browser(self.root, name, **kwargs)
         self.browsers.append(b)

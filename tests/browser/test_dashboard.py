@@ -17,7 +17,7 @@ import uuid
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Gateway, Run, Simulator, screenshot_dir  # noqa: E402
+from harness import Run, Simulator, screenshot_dir  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
@@ -32,21 +32,13 @@ run = None
 
 def setUpModule():
     global run
-    run = Run("dashboard")
-    try:
-        # Slow enough that a message's statuses are each on screen for a while (the send
-        # takes 250 ms, its status report 700 ms more), fast enough for a quick suite.
-        run.sim = Simulator(run.root, MODEMS, defaults={"send_latency_ms": 250,
-                                                        "status_report_latency_ms": 700})
-        run.gateway = Gateway(run.root, run.sim, tokens=[ADMIN_TOKEN], clients=[
-            {"name": "viewer", "token": VIEWER_TOKEN, "scopes": ["read", "modems"]}])
-        run.gateway.check_serves_dashboard()
-        Dashboard.gw = run.gateway
-        Dashboard.sim = run.sim
-        Dashboard.b = run.browser("desktop", width=1280, height=800)
-    except BaseException:
-        run.close(failed=True)
-        raise
+    # Slow enough that a message's statuses are each on screen for a while (the send takes
+    # 250 ms, its status report 700 ms more), fast enough for a quick suite.
+    run = Run.start("dashboard", Dashboard, MODEMS,
+                    sim_defaults={"send_latency_ms": 250, "status_report_latency_ms": 700},
+                    tokens=[ADMIN_TOKEN],
+                    clients=[{"name": "viewer", "token": VIEWER_TOKEN,
+                              "scopes": ["read", "modems"]}])
 
 
 def tearDownModule():

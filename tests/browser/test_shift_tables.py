@@ -10,7 +10,7 @@ import unittest
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Gateway, Run, Simulator  # noqa: E402
+from harness import Run, Simulator  # noqa: E402
 from page import PageTest  # noqa: E402
 
 run = None
@@ -18,16 +18,8 @@ run = None
 
 def setUpModule():
     global run
-    run = Run("shift-tables")
-    try:
-        run.sim = Simulator(run.root, 2)
-        run.gateway = Gateway(run.root, run.sim, extra='[sms]\nshift_tables = ["turkish"]')
-        run.gateway.check_serves_dashboard()
-        ShiftTables.gw = run.gateway
-        ShiftTables.b = run.browser("turkish", width=1280, height=800)
-    except BaseException:
-        run.close(failed=True)
-        raise
+    run = Run.start("shift-tables", ShiftTables, 2, browser="turkish",
+                    extra='[sms]\nshift_tables = ["turkish"]')
 
 
 def tearDownModule():
