@@ -325,12 +325,8 @@ int main(int argc, char** argv) {
     g.smsgw = o.smsgw;
     g.serve_cpus = o.server_cpus;
     g.sim_cpus = o.sim_cpus;
-    try {
-      gateway = std::make_unique<GatewayUnderTest>(g);
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "%s\n", e.what());
-      return 1;
-    }
+    gateway = start_gateway(g);
+    if (!gateway) return 1;
     endpoint = gateway->endpoint();
     std::printf("smsgw serve pid %d, folder %s (%s), %d modem(s)%s, log level %s\n",
                 gateway->serve_pid(), o.dir.c_str(), filesystem_type(o.dir).c_str(), o.modems,

@@ -183,13 +183,8 @@ int main(int argc, char** argv) {
   g.smsgw = o.smsgw;
   g.serve_cpus = o.serve_cpus;
   g.sim_cpus = o.sim_cpus;
-  std::unique_ptr<GatewayUnderTest> gateway;
-  try {
-    gateway = std::make_unique<GatewayUnderTest>(g);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s\n", e.what());
-    return 1;
-  }
+  std::unique_ptr<GatewayUnderTest> gateway = start_gateway(g);
+  if (!gateway) return 1;
   const auto endpoint = gateway->endpoint();
   const double limit = o.modems * 1000.0 / o.latency_ms;
   std::size_t total_parts = 0;

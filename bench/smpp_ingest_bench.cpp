@@ -307,13 +307,8 @@ int main(int argc, char** argv) {
   g.extra_toml = "[smpp]\nlisten = \"127.0.0.1:" + std::to_string(port) +
                  "\"\nwindow = " + std::to_string(largest) +
                  "\n\n[[client]]\nname = \"bench\"\nsystem_id = \"bench\"\npassword = \"bench\"\n";
-  std::unique_ptr<GatewayUnderTest> gateway;
-  try {
-    gateway = std::make_unique<GatewayUnderTest>(g);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s\n", e.what());
-    return 1;
-  }
+  std::unique_ptr<GatewayUnderTest> gateway = start_gateway(g);
+  if (!gateway) return 1;
   const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
   std::printf("smsgw serve pid %d, folder %s (%s), no modem, log level %s, [smpp] window %d\n",
               gateway->serve_pid(), o.dir.c_str(), filesystem_type(o.dir).c_str(),

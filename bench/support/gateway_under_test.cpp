@@ -1,5 +1,6 @@
 #include "gateway_under_test.hpp"
 
+#include <cstdio>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -75,6 +76,15 @@ GatewayUnderTest::GatewayUnderTest(GatewayOptions options)
            " modems ready in time");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+std::unique_ptr<GatewayUnderTest> start_gateway(GatewayOptions options) {
+  try {
+    return std::make_unique<GatewayUnderTest>(std::move(options));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return nullptr;
   }
 }
 

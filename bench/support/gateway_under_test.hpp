@@ -60,6 +60,10 @@ class GatewayUnderTest {
   std::unique_ptr<ChildProcess> serve_;
 };
 
+// The gateway under test, or none after printing why it did not start to stderr (a bench's
+// main then exits 1).
+std::unique_ptr<GatewayUnderTest> start_gateway(GatewayOptions options);
+
 // The sum of every sample of `family` whose labels contain `label` (e.g.
 // `status="sent"`) in a Prometheus text page; labels "" matches every sample.
 double prometheus_sum(std::string_view page, std::string_view family, std::string_view label);
