@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "io_loop.hpp"
 #include "smsgw/common/event.hpp"
 #include "smsgw/gateway/dispatcher.hpp"
 #include "smsgw/scheduler/retry_policy.hpp"
@@ -227,12 +228,7 @@ class DispatcherTest : public ::testing::Test {
   }
 
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done() && std::chrono::steady_clock::now() < deadline) {
-      if (io_.stopped()) io_.restart();
-      io_.run_for(2ms);
-    }
-    return done();
+    return testing::run_until(io_, done, limit);
   }
 
   // The message reached `status` (the dispatcher said so after the store's commit).

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "io_loop.hpp"
 #include "smsgw/gateway/gateway.hpp"
 #include "temp_dir.hpp"
 
@@ -45,20 +46,10 @@ class GatewaySmppTest : public ::testing::Test {
 
   template <class T>
   T run(awaitable<T> task) {
-    std::optional<T> result;
-    auto runner = [&]() -> awaitable<void> { result.emplace(co_await std::move(task)); };
-    asio::co_spawn(io_, runner(), asio::detached);
-    run_until([&] { return result.has_value(); });
-    if (!result) throw std::runtime_error("the task did not complete");
-    return std::move(*result);
+    return testing::run_task(io_, std::move(task));
   }
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done() && std::chrono::steady_clock::now() < deadline) {
-      if (io_.stopped()) io_.restart();
-      io_.run_for(2ms);
-    }
-    return done();
+    return testing::run_until(io_, done, limit);
   }
 
   smpp::Account account(const std::string& client) {

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "io_loop.hpp"
 #include "smsgw/scheduler/policy.hpp"
 
 namespace smsgw::gateway {
@@ -38,12 +39,7 @@ class ModemWatchTest : public ::testing::Test {
   }
 
   bool run_until(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!condition() && std::chrono::steady_clock::now() < deadline) {
-      if (io_.stopped()) io_.restart();
-      io_.run_for(2ms);
-    }
-    return condition();
+    return testing::run_until(io_, condition, limit);
   }
   void run_for(std::chrono::milliseconds duration) {
     run_until([] { return false; }, duration);

@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 
+#include "io_loop.hpp"
 #include "smsgw/gateway/message_builder.hpp"
 #include "temp_dir.hpp"
 
@@ -76,13 +77,7 @@ class SmppBackendTest : public ::testing::Test {
   // Runs `task` to its end on the test's io_context.
   template <class T>
   T run(awaitable<T> task) {
-    std::optional<T> result;
-    auto runner = [&]() -> awaitable<void> { result.emplace(co_await std::move(task)); };
-    asio::co_spawn(io_, runner(), asio::detached);
-    run_until([&] { return result.has_value(); });
-    // gtest reports an exception as the test's failure.
-    if (!result) throw std::runtime_error("the task did not complete");
-    return std::move(*result);
+    return testing::run_task(io_, std::move(task));
   }
   void run(awaitable<void> task) {
     bool done = false;
@@ -94,12 +89,7 @@ class SmppBackendTest : public ::testing::Test {
     EXPECT_TRUE(run_until([&] { return done; })) << "the task did not complete";
   }
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done() && std::chrono::steady_clock::now() < deadline) {
-      if (io_.stopped()) io_.restart();
-      io_.run_for(2ms);
-    }
-    return done();
+    return testing::run_until(io_, done, limit);
   }
   template <class F>
   std::invoke_result_t<F&, store::Store&> call(F& job) {
