@@ -118,12 +118,9 @@ TEST(SmppServeDelivery, UnansweredDeliverySentAgainToTheNextBind) {
 }
 
 TEST(SmppServeDelivery, InboundRuleByModemAndNoDeliveriesWithoutReadScope) {
-  Gateway gw(SmppOptions{.window = 10,
-                         .enquire_link_interval = "30s",
-                         .enquire_link_timeout = "10s",
-                         .shop_limits = "",
-                         .modems = 2,
-                         .shop_inbound = "[\"modem0\"]"});
+  SmppOptions options;
+  options.shop_inbound = "[\"modem0\"]";
+  Gateway gw(options);
   auto shop = gw.shop(CommandId::bind_receiver);
   // "sender" has no scope "read": its transceiver binds but never gets a deliver_sm.
   auto sender = gw.connect();

@@ -52,12 +52,11 @@ TEST(SmppServeSession, BindReceiverWithoutReadScopeIsRefused) {
 }
 
 TEST(SmppServeSession, EnquireLinkBothDirectionsAndCloseWhenUnanswered) {
-  Gateway gw(SmppOptions{.window = 10,
-                         .enquire_link_interval = "300ms",
-                         .enquire_link_timeout = "300ms",
-                         .shop_limits = "",
-                         .modems = 1,
-                         .shop_inbound = ""});
+  SmppOptions options;
+  options.enquire_link_interval = "300ms";
+  options.enquire_link_timeout = "300ms";
+  options.modems = 1;
+  Gateway gw(options);
   auto client = gw.shop(CommandId::bind_transmitter);
   const Pdu answer = client->request(header_only(CommandId::enquire_link, 0));
   EXPECT_EQ(answer.command_id, CommandId::enquire_link_resp);
@@ -181,12 +180,10 @@ TEST(SmppServeSession, WindowOfTenAcceptsTenOutstandingAndThrottlesTheEleventh) 
 }
 
 TEST(SmppServeSession, ClientLimitsAnswerThrottled) {
-  Gateway gw(SmppOptions{.window = 10,
-                         .enquire_link_interval = "30s",
-                         .enquire_link_timeout = "10s",
-                         .shop_limits = "{ per_minute = 2 }",
-                         .modems = 1,
-                         .shop_inbound = ""});
+  SmppOptions options;
+  options.shop_limits = "{ per_minute = 2 }";
+  options.modems = 1;
+  Gateway gw(options);
   auto client = gw.shop(CommandId::bind_transmitter);
   EXPECT_FALSE(client->submit(number(300), "one").empty());
   EXPECT_FALSE(client->submit(number(301), "two").empty());
