@@ -61,9 +61,7 @@ TEST(SmppServer, SubmitBeyondTheWindowIsThrottledAndUnbindAnswersEveryAcceptedOn
       fast(3),
       [](Rig rig) -> awaitable<void> {
         TestClient client(rig.executor);
-        co_await client.connect(rig.endpoint);
-        const Pdu bound1 = co_await client.bind(CommandId::bind_transmitter);
-        EXPECT_EQ(bound1.command_status, CommandStatus::esme_rok);
+        co_await client.connect_and_bind(rig.endpoint, CommandId::bind_transmitter);
         for (std::uint32_t sequence = 10; sequence < 14; ++sequence) {
           const Pdu pdu10 = submit_sm(sequence);
           co_await client.send(pdu10);
@@ -104,9 +102,7 @@ TEST(SmppServer, BackendRefusalBecomesTheSubmitSmRespStatus) {
       fast(),
       [](Rig rig) -> awaitable<void> {
         TestClient client(rig.executor);
-        co_await client.connect(rig.endpoint);
-        const Pdu bound2 = co_await client.bind(CommandId::bind_transceiver);
-        EXPECT_EQ(bound2.command_status, CommandStatus::esme_rok);
+        co_await client.connect_and_bind(rig.endpoint, CommandId::bind_transceiver);
         const Pdu pdu12 = submit_sm(2);
         co_await client.send(pdu12);
         const auto resp = co_await client.read();
@@ -137,9 +133,7 @@ TEST(SmppServer, DeliveriesAreSentAndTheirAnswersReported) {
       rig.backend.add(smpp::Delivery{.id = id, .body = body});
     }
     TestClient client(rig.executor);
-    co_await client.connect(rig.endpoint);
-    const Pdu bound3 = co_await client.bind(CommandId::bind_receiver);
-    EXPECT_EQ(bound3.command_status, CommandStatus::esme_rok);
+    co_await client.connect_and_bind(rig.endpoint, CommandId::bind_receiver);
     // Window 2: two deliver_sm, then nothing until one is answered.
     const auto first = co_await client.read();
     const auto second = co_await client.read();
@@ -174,9 +168,7 @@ TEST(SmppServer, DeliveriesAreSentAndTheirAnswersReported) {
 TEST(SmppServer, DeliveryAddedWhileBoundArrives) {
   run_server_test(fast(), [](Rig rig) -> awaitable<void> {
     TestClient client(rig.executor);
-    co_await client.connect(rig.endpoint);
-    const Pdu bound4 = co_await client.bind(CommandId::bind_transceiver);
-    EXPECT_EQ(bound4.command_status, CommandStatus::esme_rok);
+    co_await client.connect_and_bind(rig.endpoint, CommandId::bind_transceiver);
     const auto none4 = co_await client.read(100ms);
     EXPECT_FALSE(none4);
     rig.backend.add(smpp::Delivery{.id = 9, .body = {}});
@@ -194,9 +186,7 @@ TEST(SmppServer, ServerSendsEnquireLinkAfterSilenceAndClosesWithoutAnswer) {
   options.enquire_link_timeout = 150ms;
   run_server_test(options, [](Rig rig) -> awaitable<void> {
     TestClient client(rig.executor);
-    co_await client.connect(rig.endpoint);
-    const Pdu bound5 = co_await client.bind(CommandId::bind_transmitter);
-    EXPECT_EQ(bound5.command_status, CommandStatus::esme_rok);
+    co_await client.connect_and_bind(rig.endpoint, CommandId::bind_transmitter);
     const auto first = co_await client.read(1000ms);
     EXPECT_TRUE(first);
     if (!first) co_return;
@@ -217,9 +207,7 @@ TEST(SmppServer, ServerSendsEnquireLinkAfterSilenceAndClosesWithoutAnswer) {
 TEST(SmppServer, GarbageCommandLengthIsGenericNackThenClose) {
   run_server_test(fast(), [](Rig rig) -> awaitable<void> {
     TestClient client(rig.executor);
-    co_await client.connect(rig.endpoint);
-    const Pdu bound6 = co_await client.bind(CommandId::bind_transmitter);
-    EXPECT_EQ(bound6.command_status, CommandStatus::esme_rok);
+    co_await client.connect_and_bind(rig.endpoint, CommandId::bind_transmitter);
     smpp::Bytes garbage = {0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 1};
     co_await client.send_raw(std::move(garbage));
     const auto nack = co_await client.read();
@@ -236,9 +224,7 @@ TEST(SmppServer, GarbageCommandLengthIsGenericNackThenClose) {
 TEST(SmppServer, StopUnbindsBoundClientsAndReturns) {
   run_server_test(fast(), [](Rig rig) -> awaitable<void> {
     TestClient client(rig.executor);
-    co_await client.connect(rig.endpoint);
-    const Pdu bound7 = co_await client.bind(CommandId::bind_transceiver);
-    EXPECT_EQ(bound7.command_status, CommandStatus::esme_rok);
+    co_await client.connect_and_bind(rig.endpoint, CommandId::bind_transceiver);
     EXPECT_EQ(rig.server.connections(), 1u);
     rig.server.stop();
     const auto unbind = co_await client.read();
@@ -275,9 +261,7 @@ TEST(SmppServer, StopAnswersOutstandingSubmitsBeforeTheUnbind) {
       fast(),
       [](Rig rig) -> awaitable<void> {
         TestClient client(rig.executor);
-        co_await client.connect(rig.endpoint);
-        const Pdu bound = co_await client.bind(CommandId::bind_transmitter);
-        EXPECT_EQ(bound.command_status, CommandStatus::esme_rok);
+        co_await client.connect_and_bind(rig.endpoint, CommandId::bind_transmitter);
         const Pdu first = submit_sm(2);
         co_await client.send(first);
         const Pdu second = submit_sm(3);
@@ -318,9 +302,7 @@ TEST(SmppServer, StopAnswersOutstandingSubmitsBeforeTheUnbind) {
 TEST(SmppServer, AClientThatFloodsWithoutReadingStillGetsItsAnswersInOrder) {
   run_server_test(fast(), [](Rig rig) -> awaitable<void> {
     TestClient client(rig.executor);
-    co_await client.connect(rig.endpoint);
-    const Pdu bound = co_await client.bind(CommandId::bind_transmitter);
-    EXPECT_EQ(bound.command_status, CommandStatus::esme_rok);
+    co_await client.connect_and_bind(rig.endpoint, CommandId::bind_transmitter);
     // 8 MiB of enquire_link (16 octets each) without reading a single answer: the server
     // stops reading while its answers back up (kMaxWriteBacklog) and goes on when they drain.
     smpp::Bytes flood;

@@ -80,6 +80,12 @@ class TestClient {
     EXPECT_TRUE(answer);
     co_return answer ? *answer : Pdu{};
   }
+  // Connects and binds as alice with `id`; the bind must succeed.
+  awaitable<void> connect_and_bind(tcp::endpoint endpoint, CommandId id) {
+    co_await connect(endpoint);
+    const Pdu bound = co_await bind(id);
+    EXPECT_EQ(bound.command_status, CommandStatus::esme_rok);
+  }
   [[nodiscard]] bool closed() const { return closed_; }
   void close() {
     error_code ignored;
