@@ -223,6 +223,17 @@ class KannelSmpp : public ::testing::Test {
     EXPECT_EQ(stored.value("text", ""), message.text) << stored.dump();
   }
 
+  // Every message left once (expect_sent_once) and Kannel reported it (expect_reports).
+  void expect_each_sent_once_and_reported(const harness::WebhookReceiver& receiver,
+                                          const std::vector<Outbound>& messages) const {
+    const auto by_tag = reports(receiver);
+    for (const auto& message : messages) {
+      expect_sent_once(message);
+      ASSERT_TRUE(by_tag.contains(message.tag)) << message.tag;
+      expect_reports(message, by_tag.at(message.tag));
+    }
+  }
+
   // The sms-service calls (Kannel's GETs of the mo_url) once there is one; fails the test
   // with the logs when none comes.
   std::vector<harness::ReceivedRequest> wait_service_called(
@@ -293,12 +304,7 @@ TEST_F(KannelSmpp, TextsFromSendsmsArriveOnceAndTheirReceiptsComeBack) {
   if (HasFatalFailure()) return;
   wait_delivered(receiver, messages);
   if (HasFatalFailure()) return;
-  const auto by_tag = reports(receiver);
-  for (const auto& message : messages) {
-    expect_sent_once(message);
-    ASSERT_TRUE(by_tag.contains(message.tag)) << message.tag;
-    expect_reports(message, by_tag.at(message.tag));
-  }
+  expect_each_sent_once_and_reported(receiver, messages);
 }
 
 TEST_F(KannelSmpp, SeparateTransmitterAndReceiverBinds) {
@@ -423,12 +429,7 @@ TEST_F(KannelSmpp, AfterARestartKannelsBurstIsThrottledAndSentAgain) {
   kannel_->wait_smsc_online();
   wait_delivered(receiver, messages);
   if (HasFatalFailure()) return;
-  const auto by_tag = reports(receiver);
-  for (const auto& message : messages) {
-    expect_sent_once(message);
-    ASSERT_TRUE(by_tag.contains(message.tag)) << message.tag;
-    expect_reports(message, by_tag.at(message.tag));
-  }
+  expect_each_sent_once_and_reported(receiver, messages);
   EXPECT_GE(count(gateway_->gateway_log(), "refused ESME_RTHROTTLED"), 1u)
       << "Kannel's burst never met smsgw's window";
 }
