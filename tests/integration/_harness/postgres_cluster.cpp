@@ -211,7 +211,7 @@ void PostgresCluster::start() {
       as_server_user({bin("postgres"), "-D", data_dir().string(), "-p", std::to_string(port_), "-k",
                       socket_dir().string(), "-c", "listen_addresses=" + host()}),
       dir() / "postgres.log");
-  if (!server_user_.empty()) start_watchdog();
+  if (!server_user_.empty()) watchdog_.start({server_->pid()});
   wait_ready();
 }
 
@@ -247,32 +247,8 @@ void PostgresCluster::create_role_and_database() {
   if (result.exit_code != 0) fail("creating the role and database failed: " + result.err);
 }
 
-void PostgresCluster::start_watchdog() {
-  stop_watchdog();
-  const pid_t test = ::getpid();
-  const pid_t postmaster = server_->pid();
-  const pid_t pid = ::fork();
-  if (pid < 0) return;  // no watchdog: only a crash of the test would leave the server behind
-  if (pid == 0) {
-    // Async-signal-safe calls only (the test process may have threads). No inherited fds.
-    ::close_range(3, ~0U, 0);
-    const timespec tick{0, 200'000'000};
-    while (::getppid() == test) ::nanosleep(&tick, nullptr);
-    ::kill(postmaster, SIGKILL);
-    ::_exit(0);
-  }
-  watchdog_ = pid;
-}
-
-void PostgresCluster::stop_watchdog() {
-  if (watchdog_ <= 0) return;
-  ::kill(watchdog_, SIGKILL);
-  ::waitpid(watchdog_, nullptr, 0);
-  watchdog_ = -1;
-}
-
 int PostgresCluster::stop(std::chrono::milliseconds timeout) {
-  stop_watchdog();  // first, so it never signals the postmaster's pid after it is reaped
+  watchdog_.stop();  // first, so it never signals the postmaster's pid after it is reaped
   if (!server_) return -1;
   if (!server_->running()) return server_->exit_code().value_or(-1);
   server_->signal(SIGINT);  // fast shutdown (SIGTERM would wait for every client to leave)

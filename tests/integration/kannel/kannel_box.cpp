@@ -137,7 +137,7 @@ Kannel::Kannel(KannelOptions options)
     if (std::chrono::steady_clock::now() > deadline) fail("smsbox never connected to bearerbox");
     std::this_thread::sleep_for(20ms);
   }
-  if (!user_.empty()) start_watchdog();
+  if (!user_.empty()) watchdog_.start({bearerbox_->pid(), smsbox_->pid()});
   const harness::HttpClient sendsms_client(sendsms_port_);
   while (sendsms_client.get("/cgi-bin/sendsms").status == 0) {
     if (!smsbox_->running()) fail("smsbox exited during start-up");
@@ -147,22 +147,6 @@ Kannel::Kannel(KannelOptions options)
 }
 
 Kannel::~Kannel() { stop(); }
-
-void Kannel::start_watchdog() {
-  const pid_t test = ::getpid();
-  const std::array<pid_t, 2> boxes{bearerbox_->pid(), smsbox_->pid()};
-  const pid_t pid = ::fork();
-  if (pid < 0) return;  // no watchdog: only a crash of the test would leave the boxes behind
-  if (pid == 0) {
-    // Async-signal-safe calls only (the test process has threads). No inherited sockets.
-    ::close_range(3, ~0U, 0);
-    const timespec tick{0, 200'000'000};
-    while (::getppid() == test) ::nanosleep(&tick, nullptr);
-    for (const pid_t box : boxes) ::kill(box, SIGKILL);
-    ::_exit(0);
-  }
-  watchdog_ = pid;
-}
 
 std::size_t Kannel::smsc_groups() const { return options_.transceiver ? 1 : 2; }
 
@@ -236,11 +220,7 @@ void Kannel::fail(const std::string& what) const {
 }
 
 int Kannel::stop() {
-  if (watchdog_ > 0) {  // first, so it never signals a box's pid after the box is reaped
-    ::kill(watchdog_, SIGKILL);
-    ::waitpid(watchdog_, nullptr, 0);
-    watchdog_ = -1;
-  }
+  watchdog_.stop();  // first, so it never signals a box's pid after the box is reaped
   if (smsbox_) smsbox_->terminate(10s);
   return bearerbox_ ? bearerbox_->terminate(10s) : -1;
 }

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "harness/http_client.hpp"
+#include "harness/orphan_watchdog.hpp"
 #include "harness/process.hpp"
 #include "harness/temp_dir.hpp"
 
@@ -106,8 +107,6 @@ class Kannel {
   [[noreturn]] void fail(const std::string& what) const;
   std::vector<std::string> box_argv(const char* box) const;
   [[nodiscard]] std::size_t smsc_groups() const;
-  // A forked process that polls its parent and SIGKILLs the boxes once the test is gone.
-  void start_watchdog();
 
   harness::TempDir dir_;
   KannelOptions options_;
@@ -117,7 +116,7 @@ class Kannel {
   std::uint16_t sendsms_port_ = 0;
   std::unique_ptr<harness::ChildProcess> bearerbox_;
   std::unique_ptr<harness::ChildProcess> smsbox_;
-  pid_t watchdog_ = -1;
+  harness::OrphanWatchdog watchdog_;  // SIGKILLs the boxes once the test is gone
 };
 
 // The SMPP PDUs in a bearerbox.log written at log-level 0, in order: {"sent" or "got",

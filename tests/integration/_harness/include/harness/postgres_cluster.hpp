@@ -36,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/orphan_watchdog.hpp"
 #include "harness/process.hpp"
 #include "harness/temp_dir.hpp"
 
@@ -115,8 +116,6 @@ class PostgresCluster {
   void init_cluster();
   void create_role_and_database();
   void wait_ready();
-  void start_watchdog();
-  void stop_watchdog();
 
   TempDir dir_;
   PostgresOptions options_;
@@ -125,7 +124,7 @@ class PostgresCluster {
   std::string password_;
   std::uint16_t port_ = 0;
   std::unique_ptr<ChildProcess> server_;
-  pid_t watchdog_ = -1;
+  OrphanWatchdog watchdog_;
 };
 
 }  // namespace smsgw::harness
