@@ -8,11 +8,11 @@ Result<std::int64_t> Store::append_journal(std::span<const NewJournalEvent> even
   if (events.empty()) return make_error("store.error", "append_journal: no events");
   return impl_->transaction([&]() -> Result<std::int64_t> {
     STORE_TRY_ASSIGN(auto insert, impl_->q("INSERT INTO events (at, type, client, data) "
-                                           "VALUES (?, ?, ?, ?)"));
+                                           "VALUES (?, ?, ?, ?) RETURNING id"));
     std::int64_t first = 0;
     for (const auto& event : events) {
-      STORE_TRY(insert->bind_all(at, event.type, event.client, event.data).run());
-      const auto id = static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db->handle()));
+      STORE_TRY_ASSIGN(const auto id,
+                       insert->bind_all(at, event.type, event.client, event.data).single_integer());
       if (first == 0) first = id;
       // Trimming in steps keeps the cost of an append flat: one DELETE per 1024 events.
       if (id % 1024 == 0) {

@@ -9,7 +9,7 @@
 
 namespace smsgw::store {
 
-using sqlite::Query;
+using db::Query;
 
 namespace {
 
@@ -45,7 +45,7 @@ Result<InboxPage> Store::list_inbox(const InboxQuery& filter) {
 #define INBOX_FILTERS                                                                     \
   " id < COALESCE(?1, '~') AND (?3 IS NULL OR (id >= ?4 AND received_at >= ?3)) AND (?5 " \
   "IS NULL OR sender = ?5) AND (?6 IS NULL OR modem = ?6) "
-  std::unique_ptr<sqlite::Query> query;
+  std::unique_ptr<db::Query> query;
   if (filter.from) {
     STORE_TRY_ASSIGN(query, impl_->q("SELECT " INBOUND_COLUMNS " FROM inbound_messages INDEXED BY "
                                      "inbound_by_sender WHERE sender = ?5 AND" INBOX_FILTERS

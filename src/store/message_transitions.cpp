@@ -8,7 +8,7 @@
 
 namespace smsgw::store {
 
-using sqlite::to_millis;
+using db::to_millis;
 
 namespace {
 

@@ -9,7 +9,7 @@
 
 namespace smsgw::store {
 
-using sqlite::Query;
+using db::Query;
 
 // ---- Queue ------------------------------------------------------------------------------
 

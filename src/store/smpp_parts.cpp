@@ -10,7 +10,7 @@
 namespace smsgw::store {
 namespace {
 
-SmppPart read_smpp_part(const sqlite::Query& q) {
+SmppPart read_smpp_part(const db::Query& q) {
   SmppPart p;
   p.key.client = q.text(0);
   p.key.destination = q.text(1);

@@ -56,15 +56,6 @@ Result<void> restrict_to_owner(const std::filesystem::path& path) {
   return {};
 }
 
-std::int64_t to_millis(TimePoint time) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-}
-
-TimePoint from_millis(std::int64_t millis) {
-  return TimePoint(
-      std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(millis)));
-}
-
 Error make_sqlite_error(int code, std::string_view what, std::string_view detail) {
   const int primary = code & 0xff;
   std::string message = std::string(what) + ": " + std::string(detail);
@@ -89,26 +80,26 @@ Query::~Query() {
   sqlite3_clear_bindings(statement_);
 }
 
-Query& Query::bind(int index, std::int64_t value) {
+db::Query& Query::bind(int index, std::int64_t value) {
   const int rc = sqlite3_bind_int64(statement_, index, value);
   if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
   return *this;
 }
 
-Query& Query::bind(int index, double value) {
+db::Query& Query::bind(int index, double value) {
   const int rc = sqlite3_bind_double(statement_, index, value);
   if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
   return *this;
 }
 
-Query& Query::bind(int index, std::string_view value) {
+db::Query& Query::bind(int index, std::string_view value) {
   const int rc = sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()),
                                    SQLITE_TRANSIENT);
   if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
   return *this;
 }
 
-Query& Query::bind(int index, std::nullopt_t) {
+db::Query& Query::bind(int index, std::nullopt_t) {
   const int rc = sqlite3_bind_null(statement_, index);
   if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
   return *this;
@@ -131,14 +122,6 @@ Result<bool> Query::step() {
   return error;
 }
 
-Result<void> Query::run() {
-  while (true) {
-    auto row = step();
-    if (!row) return std::move(row).error();
-    if (!*row) return {};
-  }
-}
-
 bool Query::is_null(int column) const {
   return sqlite3_column_type(statement_, column) == SQLITE_NULL;
 }
@@ -151,31 +134,6 @@ std::string Query::text(int column) const {
   const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(statement_, column));
   const int size = sqlite3_column_bytes(statement_, column);
   return data == nullptr ? std::string() : std::string(data, static_cast<std::size_t>(size));
-}
-
-std::optional<std::int64_t> Query::optional_integer(int column) const {
-  if (is_null(column)) return std::nullopt;
-  return integer(column);
-}
-
-std::optional<int> Query::optional_int(int column) const {
-  if (is_null(column)) return std::nullopt;
-  return static_cast<int>(integer(column));
-}
-
-std::optional<double> Query::optional_real(int column) const {
-  if (is_null(column)) return std::nullopt;
-  return real(column);
-}
-
-std::optional<std::string> Query::optional_text(int column) const {
-  if (is_null(column)) return std::nullopt;
-  return text(column);
-}
-
-std::optional<TimePoint> Query::optional_time(int column) const {
-  if (is_null(column)) return std::nullopt;
-  return time(column);
 }
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& path) {
@@ -217,7 +175,7 @@ Result<void> Connection::exec(std::string_view sql) {
   return {};
 }
 
-Result<std::unique_ptr<Query>> Connection::query(const char* sql) {
+Result<std::unique_ptr<db::Query>> Connection::query(const char* sql) {
   auto found = statements_.find(sql);
   if (found == statements_.end()) {
     sqlite3_stmt* statement = nullptr;
@@ -225,7 +183,7 @@ Result<std::unique_ptr<Query>> Connection::query(const char* sql) {
     if (rc != SQLITE_OK) return make_sqlite_error(rc, sql, sqlite3_errmsg(db_));
     found = statements_.emplace(sql, statement).first;
   }
-  return std::make_unique<Query>(db_, found->second);
+  return std::unique_ptr<db::Query>(std::make_unique<Query>(db_, found->second));
 }
 
 std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }

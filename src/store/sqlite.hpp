@@ -1,5 +1,5 @@
-// A thin RAII layer over the SQLite C API for the store: a connection that caches its
-// prepared statements, and a Query that binds, steps and resets one of them.
+// The SQLite engine of the store (database.hpp): a connection that caches its prepared
+// statements, and a Query that binds, steps and resets one of them.
 //
 // Contract: every failure is an Error (codes as in store.hpp: "unavailable" for busy,
 // locked, full and I/O errors, "conflict" for constraint violations, "store.error" else).
@@ -16,62 +16,32 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "database.hpp"
 #include "smsgw/common/result.hpp"
 #include "smsgw/store/records.hpp"
 
 namespace smsgw::store::sqlite {
 
-// Milliseconds since the Unix epoch, the store's time column format.
-std::int64_t to_millis(TimePoint time);
-TimePoint from_millis(std::int64_t millis);
-
 // Maps an SQLite result code and message to an Error.
 Error make_sqlite_error(int code, std::string_view what, std::string_view detail);
 
-class Query {
+class Query final : public db::Query {
  public:
   Query(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
-  ~Query();
+  ~Query() override;
   Query(const Query&) = delete;
   Query& operator=(const Query&) = delete;
 
-  // Binds 1-based parameter `index`.
-  Query& bind(int index, std::int64_t value);
-  Query& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
-  Query& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value)); }
-  Query& bind(int index, double value);
-  Query& bind(int index, std::string_view value);
-  Query& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
-  Query& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
-  Query& bind(int index, TimePoint value) { return bind(index, to_millis(value)); }
-  Query& bind(int index, std::nullopt_t);
-  template <class T>
-  Query& bind(int index, const std::optional<T>& value) {
-    return value ? bind(index, *value) : bind(index, std::nullopt);
-  }
-  // Binds every argument in order from parameter 1.
-  template <class... Args>
-  Query& bind_all(const Args&... args) {
-    int index = 0;
-    (bind(++index, args), ...);
-    return *this;
-  }
-
-  // Steps once: true when a row is available, false when done.
-  Result<bool> step();
-  // Steps until done (for statements that return no rows).
-  Result<void> run();
-
-  bool is_null(int column) const;
-  std::int64_t integer(int column) const;
-  double real(int column) const;
-  std::string text(int column) const;
-  TimePoint time(int column) const { return from_millis(integer(column)); }
-  std::optional<std::int64_t> optional_integer(int column) const;
-  std::optional<int> optional_int(int column) const;
-  std::optional<double> optional_real(int column) const;
-  std::optional<std::string> optional_text(int column) const;
-  std::optional<TimePoint> optional_time(int column) const;
+  using db::Query::bind;
+  db::Query& bind(int index, std::int64_t value) override;
+  db::Query& bind(int index, double value) override;
+  db::Query& bind(int index, std::string_view value) override;
+  db::Query& bind(int index, std::nullopt_t) override;
+  Result<bool> step() override;
+  bool is_null(int column) const override;
+  std::int64_t integer(int column) const override;
+  double real(int column) const override;
+  std::string text(int column) const override;
 
  private:
   sqlite3* db_;
@@ -86,20 +56,19 @@ class Query {
 // ":memory:" and "file:" URIs are left alone.
 Result<void> restrict_to_owner(const std::filesystem::path& path);
 
-class Connection {
+class Connection final : public db::Connection {
  public:
   static Result<std::unique_ptr<Connection>> open(const std::filesystem::path& path);
-  ~Connection();
+  ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Runs one or more statements without results (schema, pragmas, BEGIN/COMMIT).
-  Result<void> exec(std::string_view sql);
-  // A cached prepared statement for `sql` (a string literal: it keys the cache by address).
-  Result<std::unique_ptr<Query>> query(const char* sql);
-  // Rows changed by the last statement.
-  std::int64_t changes() const;
-  sqlite3* handle() const { return db_; }
+  db::Engine engine() const override { return db::Engine::sqlite; }
+  Result<void> exec(std::string_view sql) override;
+  Result<std::unique_ptr<db::Query>> query(const char* sql) override;
+  std::int64_t changes() const override;
+  // BEGIN IMMEDIATE: SQLite's write lock at once, so no other writer comes between.
+  Result<void> begin_write() override { return exec("BEGIN IMMEDIATE"); }
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}

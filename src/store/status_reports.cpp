@@ -34,12 +34,11 @@ Result<std::int64_t> Store::store_unmatched_report(const DeliveryReport& report)
   return impl_->transaction([&]() -> Result<std::int64_t> {
     STORE_TRY_ASSIGN(auto insert, impl_->q("INSERT INTO unmatched_reports (" REPORT_COLUMNS
                                            ") VALUES (?, ?, ?, ?, ?, ?, "
-                                           "?, ?)"));
-    STORE_TRY(insert
-                  ->bind_all(report.modem, report.mr, report.recipient, report.tp_status,
-                             report.scts, report.discharge, report.pdu_hex, now)
-                  .run());
-    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db->handle()));
+                                           "?, ?) RETURNING id"));
+    return insert
+        ->bind_all(report.modem, report.mr, report.recipient, report.tp_status, report.scts,
+                   report.discharge, report.pdu_hex, now)
+        .single_integer();
   });
 }
 

@@ -3,11 +3,12 @@
 #include "smsgw/store/store.hpp"
 
 #include "migrations.hpp"
+#include "sqlite.hpp"
 #include "store_impl.hpp"
 
 namespace smsgw::store {
 
-using sqlite::Query;
+using db::Query;
 
 StoredMessage read_message(const Query& q) {
   StoredMessage m;
@@ -55,7 +56,7 @@ StoredPart read_part(const Query& q) {
   return p;
 }
 
-DeliveryReport read_report(const sqlite::Query& q, int first) {
+DeliveryReport read_report(const db::Query& q, int first) {
   DeliveryReport r;
   r.modem = q.text(first);
   r.mr = static_cast<int>(q.integer(first + 1));
@@ -235,7 +236,7 @@ std::string Store::new_id(TimePoint now) { return impl_->ids.next(now); }
 
 Result<void> Store::begin_batch() {
   if (impl_->in_batch) return make_error("invalid", "a batch is already open");
-  if (auto begun = impl_->run("BEGIN IMMEDIATE"); !begun) return begun.error();
+  if (auto begun = impl_->db->begin_write(); !begun) return begun.error();
   impl_->in_batch = true;
   return {};
 }

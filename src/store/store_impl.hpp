@@ -16,7 +16,7 @@
 #include "smsgw/store/store.hpp"
 #include "smsgw/store/transitions.hpp"
 #include "smsgw/store/ulid.hpp"
-#include "sqlite.hpp"
+#include "database.hpp"
 
 // Early returns for Result values (store-internal).
 #define STORE_CONCAT_INNER(a, b) a##b
@@ -49,10 +49,10 @@
 namespace smsgw::store {
 
 // Rows of MESSAGE_COLUMNS / PART_COLUMNS as records.
-StoredMessage read_message(const sqlite::Query& q);
-StoredPart read_part(const sqlite::Query& q);
+StoredMessage read_message(const db::Query& q);
+StoredPart read_part(const db::Query& q);
 // A row of REPORT_COLUMNS starting at column `first`.
-DeliveryReport read_report(const sqlite::Query& q, int first = 0);
+DeliveryReport read_report(const db::Query& q, int first = 0);
 
 // `given`, or `now` when the caller left it at the epoch.
 inline TimePoint or_now(TimePoint given, TimePoint now) {
@@ -66,14 +66,14 @@ Error refused(const std::string& id, int index, PartStatus from, PartEvent event
 struct Store::Impl {
   std::filesystem::path path;
   StoreOptions options;
-  std::unique_ptr<sqlite::Connection> db;
+  std::unique_ptr<db::Connection> db;
   UlidGenerator ids;
   std::uint64_t commits = 0;
   int version = 0;
   bool in_batch = false;
   int depth = 0;  // transaction() bodies running outside a batch
 
-  Result<std::unique_ptr<sqlite::Query>> q(const char* sql) { return db->query(sql); }
+  Result<std::unique_ptr<db::Query>> q(const char* sql) { return db->query(sql); }
   Result<void> run(const char* sql);
 
   // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back when it fails. In batch mode
@@ -89,7 +89,7 @@ struct Store::Impl {
       if (auto released = run("RELEASE call"); !released && result) return released.error();
       return result;
     }
-    if (auto begun = run("BEGIN IMMEDIATE"); !begun) return begun.error();
+    if (auto begun = db->begin_write(); !begun) return begun.error();
     ++depth;
     auto result = body();
     --depth;

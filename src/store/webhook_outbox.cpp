@@ -12,13 +12,11 @@ Result<std::int64_t> Store::enqueue_webhook(const std::string& event,
   return impl_->transaction([&]() -> Result<std::int64_t> {
     STORE_TRY_ASSIGN(auto query,
                      impl_->q("INSERT INTO webhook_outbox (event, payload, url, next_attempt_at, "
-                              "created_at, kind, client) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    STORE_TRY(query
-                  ->bind_all(kind == WebhookKind::dlr_url ? std::string(kDlrUrlEvent) : event,
-                             payload_json, url, now, now,
-                             kind == WebhookKind::webhook ? "webhook" : "callback", client)
-                  .run());
-    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db->handle()));
+                              "created_at, kind, client) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+    return query
+        ->bind_all(kind == WebhookKind::dlr_url ? std::string(kDlrUrlEvent) : event, payload_json,
+                   url, now, now, kind == WebhookKind::webhook ? "webhook" : "callback", client)
+        .single_integer();
   });
 }
 
