@@ -47,6 +47,7 @@
 
 #include "smsgw/common/result.hpp"
 #include "smsgw/scheduler/dlr_matcher.hpp"
+#include "smsgw/store/node_records.hpp"
 #include "smsgw/store/records.hpp"
 #include "smsgw/store/smpp_records.hpp"
 
@@ -59,6 +60,12 @@ struct StoreOptions {
   // Identical inbound PDUs from one modem within this window are one message (modems
   // re-deliver after a reset when the SIM was not cleared in time).
   std::chrono::milliseconds inbound_dedupe_window = std::chrono::hours(24);
+  // This process's node name ([node] name): claims record it (messages.claimed_by), the
+  // restart rule and outbox claims apply to it. "" for a store used by one process only.
+  std::string node;
+  // PostgreSQL only: a libpq password file ([store] password_file); empty = libpq's own
+  // PGPASSFILE or ~/.pgpass.
+  std::filesystem::path password_file;
 };
 
 class Store {
@@ -66,6 +73,9 @@ class Store {
   // Opens (creating when absent) and migrates the database at `path`.
   static Result<std::unique_ptr<Store>> open(const std::filesystem::path& path,
                                              StoreOptions options = {});
+  // Opens (migrating) the PostgreSQL database at `url` (a libpq URI or conninfo string;
+  // docs/store.md): the shared store of several nodes.
+  static Result<std::unique_ptr<Store>> open_url(const std::string& url, StoreOptions options = {});
   // The schema version this code writes.
   static int latest_schema_version();
 
@@ -326,6 +336,11 @@ class Store {
 
   // Undelivered webhooks with next_attempt_at <= now, oldest first.
   Result<std::vector<WebhookDelivery>> due_webhooks(TimePoint now, std::size_t limit);
+  // The same, claimed for this node until `claim_until` (one transaction): rows claimed by
+  // another node whose claim has not run out are left out, so a webhook leaves once across
+  // nodes. webhook_delivered / webhook_failed end the claim.
+  Result<std::vector<WebhookDelivery>> claim_due_webhooks(TimePoint now, TimePoint claim_until,
+                                                          std::size_t limit);
   // How many deliveries are pending and when the first of them was enqueued (/metrics).
   // Reads only the pending rows, through the webhook_due index.
   Result<WebhookBacklog> webhook_backlog();
@@ -333,6 +348,25 @@ class Store {
   // attempts + 1, last_error; next_attempt_at none = give up.
   Result<void> webhook_failed(std::int64_t id, const std::string& error,
                               std::optional<TimePoint> next_attempt_at);
+
+  // ---- Nodes (several smsgw serve on one database; src/store/nodes.cpp) ---------------
+
+  // This node's heartbeat: upserts its row (heartbeat_at = now, recovered_at cleared) and
+  // replaces its modem rows with `modems`, in one transaction.
+  Result<void> node_heartbeat(const NodeRecord& self, std::span<const NodeModemRecord> modems,
+                              TimePoint now);
+  Result<std::vector<NodeRecord>> list_nodes();
+  // Every node's modems (this node's too), by node then modem.
+  Result<std::vector<NodeModemRecord>> node_modems();
+  // Nodes other than this one whose lease ran out by `now` (heartbeat_at + lease < now) and
+  // that nobody took over yet.
+  Result<std::vector<std::string>> expired_nodes(TimePoint now);
+  // Applies the restart rule to the messages `node` had claimed, as recover_after_restart
+  // does for this node's own, and marks the node recovered; one transaction. Nothing
+  // happens (an empty report) when the node heartbeat again meanwhile or was already taken
+  // over.
+  Result<RecoveryReport> take_over(const std::string& node, bool at_least_once, TimePoint now,
+                                   const scheduler::MatchOptions& options = {});
 
  private:
   struct Impl;
