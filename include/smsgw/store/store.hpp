@@ -62,10 +62,10 @@ struct StoreOptions {
   std::chrono::milliseconds inbound_dedupe_window = std::chrono::hours(24);
   // This process's node name ([node] name): claims record it (messages.claimed_by), the
   // restart rule and outbox claims apply to it. "" for a store used by one process only.
-  std::string node;
+  std::string node{};
   // PostgreSQL only: a libpq password file ([store] password_file); empty = libpq's own
   // PGPASSFILE or ~/.pgpass.
-  std::filesystem::path password_file;
+  std::filesystem::path password_file{};
 };
 
 class Store {
