@@ -1,5 +1,6 @@
 #include "postgres.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <new>
@@ -118,7 +119,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& url,
   return std::unique_ptr<Connection>(new Connection(std::move(connection)));
 }
 
-Result<void> Connection::ensure_connected(bool rolling_back) {
+Result<void> Connection::ensure_connected() {
   PGconn* connection = connection_.get();
   if (PQstatus(connection) == CONNECTION_BAD) {
     if (in_transaction_) lost_transaction_ = true;
@@ -127,7 +128,7 @@ Result<void> Connection::ensure_connected(bool rolling_back) {
     PQreset(connection);  // blocks up to connect_timeout
     if (PQstatus(connection) != CONNECTION_OK) return connection_error(connection, "reconnect");
   }
-  if (lost_transaction_ && !rolling_back) {
+  if (lost_transaction_) {
     return make_error("unavailable", describe(connection) +
                                          ": the connection was lost inside a transaction, which "
                                          "rolled back; waiting for its ROLLBACK");
@@ -164,13 +165,16 @@ void Connection::note(const PGresult* result) {
 
 Result<void> Connection::exec(std::string_view sql) {
   const std::string text(sql);
-  // "ROLLBACK" alone (not "ROLLBACK TO"): ends a transaction a lost connection cut short.
-  const bool rollback = text == "ROLLBACK";
-  if (auto connected = ensure_connected(rollback); !connected) return connected.error();
-  if (rollback && lost_transaction_) {
+  // The store's "ROLLBACK" (exactly; not "ROLLBACK TO") of a transaction the connection was
+  // lost in: the server rolled it back when the connection broke, so it is done, whether
+  // or not the server is back yet.
+  if (text == "ROLLBACK" &&
+      (lost_transaction_ || (in_transaction_ && PQstatus(connection_.get()) == CONNECTION_BAD))) {
     lost_transaction_ = false;
-    return {};  // the server rolled it back when the connection broke
+    in_transaction_ = false;
+    return {};
   }
+  if (auto connected = ensure_connected(); !connected) return connected.error();
   PgResult result(PQexec(connection_.get(), text.c_str()));
   if (!succeeded(result.get())) {
     Error error = make_postgres_error(connection_.get(), result.get(), text);
@@ -197,7 +201,7 @@ Result<void> Connection::begin_write() {
 }
 
 Result<std::unique_ptr<db::Query>> Connection::query(const char* sql) {
-  if (auto connected = ensure_connected(false); !connected) return connected.error();
+  if (auto connected = ensure_connected(); !connected) return connected.error();
   return std::unique_ptr<db::Query>(std::make_unique<Query>(this, sql));
 }
 
@@ -213,9 +217,75 @@ int Connection::parameter_count(const char* sql) {
   return found->second.parameters;
 }
 
+namespace {
+
+// The parameter number in "could not determine data type of parameter $N" (the "$N" stays
+// in every translation of the message), else 0.
+std::size_t parameter_in(const PGresult* result) {
+  const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  const char* dollar = primary != nullptr ? std::strrchr(primary, '$') : nullptr;
+  std::size_t number = 0;
+  if (dollar != nullptr) std::from_chars(dollar + 1, dollar + std::strlen(dollar), number);
+  return number;
+}
+
+std::string_view sqlstate(const PGresult* result) {
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  return state != nullptr ? state : "";
+}
+
+}  // namespace
+
+Result<void> Connection::prepare(const std::string& name, const char* sql, std::vector<Oid> types) {
+  PGconn* connection = connection_.get();
+  const std::string& text = rewritten_.at(sql).text;
+  // A NULL has no type, and a parameter the server sees only in `$N IS NULL` first cannot
+  // get one from its context (SQLSTATE 42P18): such a NULL is tried as text, then as int8
+  // (42883/42804: the text did not fit). Each failed try aborts an open transaction, so
+  // inside one the tries run under a savepoint (PostgreSQL docs, SAVEPOINT).
+  const bool guarded = PQtransactionStatus(connection) == PQTRANS_INTRANS &&
+                       std::find(types.begin(), types.end(), kUnknown) != types.end();
+  if (guarded) {
+    if (auto saved = exec("SAVEPOINT smsgw_prepare"); !saved) return saved;
+  }
+  std::size_t guessed = 0;  // the parameter (1-based) last given a guessed type
+  Result<void> outcome;
+  for (std::size_t attempt = 0; attempt <= 2 * types.size(); ++attempt) {
+    // libpq 34.3.1: PQprepare; parameter types fixed here, 0 lets the server infer one.
+    PgResult prepared(PQprepare(connection, name.c_str(), text.c_str(),
+                                static_cast<int>(types.size()), types.data()));
+    if (succeeded(prepared.get())) {
+      outcome = {};
+      break;
+    }
+    outcome = make_postgres_error(connection, prepared.get(), sql);
+    track_transaction();
+    const std::string_view state = sqlstate(prepared.get());
+    const std::size_t parameter = parameter_in(prepared.get());
+    if ((state == "42P08" || state == "42P18") && parameter >= 1 && parameter <= types.size() &&
+        types[parameter - 1] == kUnknown) {
+      types[parameter - 1] = kText;
+      guessed = parameter;
+    } else if ((state == "42883" || state == "42804") && guessed != 0 &&
+               types[guessed - 1] == kText) {
+      types[guessed - 1] = kInt8;
+    } else {
+      break;
+    }
+    if (guarded) {
+      if (auto back = exec("ROLLBACK TO SAVEPOINT smsgw_prepare"); !back) return back;
+    }
+  }
+  if (guarded && PQtransactionStatus(connection) == PQTRANS_INERROR) {
+    (void)exec("ROLLBACK TO SAVEPOINT smsgw_prepare");
+  }
+  if (guarded) (void)exec("RELEASE SAVEPOINT smsgw_prepare");
+  return outcome;
+}
+
 Result<PGresult*> Connection::run_prepared(const char* sql, const std::vector<Oid>& types,
                                            const std::vector<const char*>& values) {
-  if (auto connected = ensure_connected(false); !connected) return connected.error();
+  if (auto connected = ensure_connected(); !connected) return connected.error();
   PGconn* connection = connection_.get();
   std::string signature;
   for (const Oid type : types) signature += std::to_string(type) + ",";
@@ -224,14 +294,7 @@ Result<PGresult*> Connection::run_prepared(const char* sql, const std::vector<Oi
   if (found == statements_.end()) {
     parameter_count(sql);
     const std::string name = "s" + std::to_string(next_statement_++);
-    // libpq 34.3.1: PQprepare; parameter types fixed here, 0 lets the server infer one.
-    PgResult prepared(PQprepare(connection, name.c_str(), rewritten_.at(sql).text.c_str(),
-                                static_cast<int>(types.size()), types.data()));
-    if (!succeeded(prepared.get())) {
-      Error error = make_postgres_error(connection, prepared.get(), sql);
-      track_transaction();
-      return error;
-    }
+    if (auto prepared = prepare(name, sql, types); !prepared) return prepared.error();
     found = statements_.emplace(std::move(key), name).first;
   }
   PGresult* result =

@@ -126,7 +126,10 @@ class Connection final : public db::Connection {
   explicit Connection(PgConnection connection) : connection_(std::move(connection)) {}
   // Resets a bad connection (see the header comment); "unavailable" while it fails or while
   // a transaction the loss cut short waits for its ROLLBACK.
-  Result<void> ensure_connected(bool rolling_back);
+  Result<void> ensure_connected();
+  // PQprepare of `sql`'s rewritten text as `name` for parameter `types` (see the .cpp for
+  // how a NULL parameter without a type is typed).
+  Result<void> prepare(const std::string& name, const char* sql, std::vector<Oid> types);
   // Records whether a transaction is open (PQtransactionStatus, libpq 34.2).
   void track_transaction();
   // Records what a finished command tells: its row count and the transaction status.

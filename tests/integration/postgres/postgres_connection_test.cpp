@@ -230,6 +230,65 @@ TEST_F(PostgresConnectionTest, ATransactionCutShortStaysFailedUntilRollback) {
   EXPECT_EQ((*count)->integer(1), 4);
 }
 
+TEST_F(PostgresConnectionTest, ARollbackWhileTheServerIsDownEndsTheLostTransaction) {
+  auto db = open();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->exec("CREATE TABLE down_t (n BIGINT)"));
+  static const char* const kInsert = "INSERT INTO down_t (n) VALUES (?1)";
+  ASSERT_TRUE(db->begin_write());
+  ASSERT_TRUE(run(*db, kInsert, 1));
+  cluster_->stop();
+  EXPECT_FALSE(run(*db, kInsert, 2));
+  EXPECT_TRUE(db->exec("ROLLBACK"));
+  auto down = db->begin_write();
+  ASSERT_FALSE(down);
+  EXPECT_EQ(down.error().code, "unavailable");
+  cluster_->start();
+  auto back = db->begin_write();
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_TRUE(run(*db, kInsert, 3));
+  ASSERT_TRUE(db->exec("COMMIT"));
+  auto count = db->query("SELECT COUNT(*) FROM down_t");
+  ASSERT_TRUE(*(*count)->step());
+  EXPECT_EQ((*count)->integer(0), 1);
+}
+
+TEST_F(PostgresConnectionTest, NullParametersTakeTheirTypeFromContext) {
+  auto db = open();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->exec("CREATE TABLE null_t (n BIGINT, t TEXT)"));
+  ASSERT_TRUE(db->exec("INSERT INTO null_t VALUES (1, 'a')"));
+  auto query = db->query(
+      "SELECT COUNT(*) FROM null_t WHERE (?1 IS NULL OR n = ?1) AND "
+      "(?2 IS NULL OR t = ?2)");
+  ASSERT_TRUE(query);
+  (*query)->bind_all(std::nullopt, std::nullopt);
+  auto row = (*query)->step();
+  ASSERT_TRUE(row) << row.error().message;
+  EXPECT_EQ((*query)->integer(0), 1);
+  EXPECT_FALSE(*(*query)->step());
+  (*query)->bind_all(2, std::nullopt);
+  ASSERT_TRUE(*(*query)->step());
+  EXPECT_EQ((*query)->integer(0), 0);
+  EXPECT_FALSE(*(*query)->step());
+  // Inside a transaction too, which the tries leave as it was.
+  ASSERT_TRUE(db->begin_write());
+  auto typed = db->query(
+      "SELECT COUNT(*) FROM null_t WHERE (?2 IS NULL OR t = ?2) AND "
+      "(?1 IS NULL OR n >= ?1)");
+  (*typed)->bind_all(std::nullopt, std::nullopt);
+  auto typed_row = (*typed)->step();
+  ASSERT_TRUE(typed_row) << typed_row.error().message;
+  EXPECT_EQ((*typed)->integer(0), 1);
+  EXPECT_FALSE(*(*typed)->step());
+  ASSERT_TRUE(db->exec("COMMIT"));
+  auto alone = db->query("SELECT ?1 IS NULL");
+  (*alone)->bind(1, std::nullopt);
+  auto alone_row = (*alone)->step();
+  ASSERT_TRUE(alone_row) << alone_row.error().message;
+  EXPECT_EQ((*alone)->integer(0), 1);
+}
+
 // Counts callbacks; waits for the next ones.
 struct Heard {
   std::mutex mutex;
