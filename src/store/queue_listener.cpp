@@ -74,7 +74,12 @@ struct QueueListener::State {
         continue;
       }
       PGconn* pg = connection.get();
-      if (!wait(PQsocket(pg), -1)) return;
+      const int socket = PQsocket(pg);
+      if (socket < 0) {  // no server connection open (libpq 34.2)
+        connection.reset();
+        continue;
+      }
+      if (!wait(socket, -1)) return;
       if (PQconsumeInput(pg) == 0 || PQstatus(pg) == CONNECTION_BAD) {
         connection.reset();
         continue;

@@ -34,9 +34,8 @@ class QueueListener {
   QueueListener(const QueueListener&) = delete;
   QueueListener& operator=(const QueueListener&) = delete;
 
-  struct State;
-
  private:
+  struct State;  // the connection, the thread and the callback (queue_listener.cpp)
   explicit QueueListener(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
 };
