@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "smsgw/common/result.hpp"
 #include "smsgw/store/records.hpp"
@@ -35,6 +36,23 @@ enum class Engine { sqlite, postgres };
 std::int64_t to_millis(TimePoint time);
 TimePoint from_millis(std::int64_t millis);
 
+// The type of a NULL parameter, from the C++ type of the optional it came from: SQLite
+// needs none; PostgreSQL needs one where the statement gives none (`?1 IS NULL OR ...`).
+enum class NullType { unknown, integer, real, text };
+
+template <class T>
+constexpr NullType null_type_of() {
+  if constexpr (std::is_same_v<T, double>) {
+    return NullType::real;
+  } else if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, TimePoint>) {
+    return NullType::integer;
+  } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    return NullType::text;
+  } else {
+    return NullType::unknown;
+  }
+}
+
 class Query {
  public:
   virtual ~Query() = default;
@@ -43,7 +61,9 @@ class Query {
   virtual Query& bind(int index, std::int64_t value) = 0;
   virtual Query& bind(int index, double value) = 0;
   virtual Query& bind(int index, std::string_view value) = 0;
-  virtual Query& bind(int index, std::nullopt_t) = 0;
+  // A NULL of type `type`.
+  virtual Query& bind_null(int index, NullType type) = 0;
+  Query& bind(int index, std::nullopt_t) { return bind_null(index, NullType::unknown); }
   Query& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
   Query& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value)); }
   Query& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
@@ -51,7 +71,7 @@ class Query {
   Query& bind(int index, TimePoint value) { return bind(index, to_millis(value)); }
   template <class T>
   Query& bind(int index, const std::optional<T>& value) {
-    return value ? bind(index, *value) : bind(index, std::nullopt);
+    return value ? bind(index, *value) : bind_null(index, null_type_of<T>());
   }
   // Binds every argument in order from parameter 1.
   template <class... Args>

@@ -345,7 +345,19 @@ db::Query& Query::bind(int index, std::string_view value) {
   return set(index, kText, std::string(value));
 }
 
-db::Query& Query::bind(int index, std::nullopt_t) { return set(index, kUnknown, std::nullopt); }
+db::Query& Query::bind_null(int index, db::NullType type) {
+  switch (type) {
+    case db::NullType::integer:
+      return set(index, kInt8, std::nullopt);
+    case db::NullType::real:
+      return set(index, kFloat8, std::nullopt);
+    case db::NullType::text:
+      return set(index, kText, std::nullopt);
+    case db::NullType::unknown:
+      break;
+  }
+  return set(index, kUnknown, std::nullopt);
+}
 
 Result<bool> Query::step() {
   if (result_ == nullptr) {

@@ -71,7 +71,7 @@ class Query final : public db::Query {
   db::Query& bind(int index, std::int64_t value) override;
   db::Query& bind(int index, double value) override;
   db::Query& bind(int index, std::string_view value) override;
-  db::Query& bind(int index, std::nullopt_t) override;
+  db::Query& bind_null(int index, db::NullType type) override;
   // The first call runs the statement; the next ones walk its rows. After the last row it
   // answers false and is ready to be bound and run again (bindings are kept).
   Result<bool> step() override;

@@ -99,7 +99,7 @@ db::Query& Query::bind(int index, std::string_view value) {
   return *this;
 }
 
-db::Query& Query::bind(int index, std::nullopt_t) {
+db::Query& Query::bind_null(int index, db::NullType /*type*/) {
   const int rc = sqlite3_bind_null(statement_, index);
   if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
   return *this;

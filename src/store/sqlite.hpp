@@ -36,7 +36,7 @@ class Query final : public db::Query {
   db::Query& bind(int index, std::int64_t value) override;
   db::Query& bind(int index, double value) override;
   db::Query& bind(int index, std::string_view value) override;
-  db::Query& bind(int index, std::nullopt_t) override;
+  db::Query& bind_null(int index, db::NullType type) override;
   Result<bool> step() override;
   bool is_null(int column) const override;
   std::int64_t integer(int column) const override;
