@@ -412,12 +412,17 @@ END;
 // Version 4 (client, reference, callback_url), then the SIMs' recipients and pauses, the
 // event journal, the origins of SMPP and sendsms submissions, the SMPP server's tables and
 // the sendsms dlr-url trigger.
-constexpr std::string_view kMigrations[] = {
-    kVersion1,  kVersion2,     kVersion3,       kVersion4,   kSimRecipients,
-    kSimPauses, kEventJournal, kMessageOrigins, kSmppOutbox, kSendsmsDlr};
-
 }  // namespace
 
-std::span<const std::string_view> migrations() { return kMigrations; }
+std::span<const Migration> migrations() {
+  // On PostgreSQL nothing exists before version 10: its entry creates the whole schema.
+  // (A function-local table: kPostgresBaseline lives in another file.)
+  static const Migration kMigrations[] = {{kVersion1, {}},      {kVersion2, {}},
+                                          {kVersion3, {}},      {kVersion4, {}},
+                                          {kSimRecipients, {}}, {kSimPauses, {}},
+                                          {kEventJournal, {}},  {kMessageOrigins, {}},
+                                          {kSmppOutbox, {}},    {kSendsmsDlr, kPostgresBaseline}};
+  return kMigrations;
+}
 
 }  // namespace smsgw::store

@@ -12,11 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include "database.hpp"
 #include "json_object.hpp"
 #include "smsgw/store/store.hpp"
 #include "smsgw/store/transitions.hpp"
 #include "smsgw/store/ulid.hpp"
-#include "database.hpp"
 
 // Early returns for Result values (store-internal).
 #define STORE_CONCAT_INNER(a, b) a##b
@@ -64,7 +64,7 @@ Error refused(const std::string& id, MessageStatus from, MessageEvent event);
 Error refused(const std::string& id, int index, PartStatus from, PartEvent event);
 
 struct Store::Impl {
-  std::filesystem::path path;
+  std::filesystem::path path;  // SQLite's file; empty for PostgreSQL
   StoreOptions options;
   std::unique_ptr<db::Connection> db;
   UlidGenerator ids;
@@ -105,7 +105,11 @@ struct Store::Impl {
     return result;
   }
 
+  // Brings the schema to version `target` (migrations.hpp), by the engine's own scheme;
+  // "store.schema" when the database is newer than this code.
   Result<void> migrate(int target);
+  Result<void> migrate_sqlite(int target);
+  Result<void> migrate_postgres(int target);
 
   // ---- Messages and parts (store.cpp) ---------------------------------------------------
   Result<void> add_event(const std::string& id, std::string_view kind, const std::string& detail,
@@ -148,11 +152,10 @@ struct Store::Impl {
     std::string recipient;
     TimePoint sending_at;
   };
-  Result<std::vector<UnknownCandidate>> unknown_parts_on(const std::string& modem,
-                                                         TimePoint since);
+  Result<std::vector<UnknownCandidate>> unknown_parts_on(const std::string& modem, TimePoint since);
   // unknown -> sent for the part, with the MR the status report carries; event "settled".
-  Result<void> settle_unknown_part(const std::string& id, int index, int mr,
-                                   TimePoint sending_at, const std::string& modem, TimePoint now);
+  Result<void> settle_unknown_part(const std::string& id, int index, int mr, TimePoint sending_at,
+                                   const std::string& modem, TimePoint now);
   // Applies a status report to part `index` of `id` (record_report's body).
   Result<MessageStatus> apply_report(const std::string& id, int index,
                                      const DeliveryReport& report);
