@@ -60,7 +60,7 @@ Result<void> Store::Impl::move_parts(const std::string& id, PartEvent event,
   STORE_TRY_ASSIGN(auto parts, parts_of(id));
   STORE_TRY_ASSIGN(auto update,
                    q("UPDATE message_parts SET status = ?1, error = COALESCE(error, ?2), "
-                     "modem = CASE WHEN ?3 THEN NULL ELSE modem END "
+                     "modem = CASE WHEN ?3 <> 0 THEN NULL ELSE modem END "
                      "WHERE message_id = ?4 AND idx = ?5"));
   for (const auto& part : parts) {
     const auto to = next_status(part.status, event);
@@ -456,14 +456,12 @@ Result<MessageStatus> Store::Impl::apply_report(const std::string& id, int index
   // A final part keeps its status (transitions.hpp); the report is still logged.
   const auto to = next_status(part.status, report_event(outcome));
   if (to && *to == PartStatus::delivered) {
-    STORE_TRY_ASSIGN(auto update,
-                     q("UPDATE message_parts SET status = ?, delivered_at = ?, "
-                              "report_status = ? WHERE message_id = ? AND idx = ?"));
+    STORE_TRY_ASSIGN(auto update, q("UPDATE message_parts SET status = ?, delivered_at = ?, "
+                                    "report_status = ? WHERE message_id = ? AND idx = ?"));
     STORE_TRY(update->bind_all(to_string(*to), now, report.tp_status, id, index).run());
   } else if (to && *to == PartStatus::failed) {
-    STORE_TRY_ASSIGN(auto update,
-                     q("UPDATE message_parts SET status = ?, report_status = ?, "
-                              "error = ? WHERE message_id = ? AND idx = ?"));
+    STORE_TRY_ASSIGN(auto update, q("UPDATE message_parts SET status = ?, report_status = ?, "
+                                    "error = ? WHERE message_id = ? AND idx = ?"));
     STORE_TRY(update
                   ->bind_all(to_string(*to), report.tp_status,
                              "status report TP-ST " + st + ": the service centre gave up", id,
@@ -472,7 +470,7 @@ Result<MessageStatus> Store::Impl::apply_report(const std::string& id, int index
   } else if (to) {
     STORE_TRY_ASSIGN(auto update,
                      q("UPDATE message_parts SET report_status = ? WHERE message_id = ? "
-                              "AND idx = ?"));
+                       "AND idx = ?"));
     STORE_TRY(update->bind_all(report.tp_status, id, index).run());
   }
   JsonObject detail;
@@ -513,7 +511,8 @@ Result<ReportSettlement> Store::settle_report(const DeliveryReport& report,
     ReportSettlement settlement;
     if (!match) {
       // No known part: perhaps a part whose +CMGS never came (its MR is unknown).
-      STORE_TRY_ASSIGN(auto unknown, impl_->unknown_parts_on(report.modem, received - options.window));
+      STORE_TRY_ASSIGN(auto unknown,
+                       impl_->unknown_parts_on(report.modem, received - options.window));
       std::vector<scheduler::UnknownPart> parts;
       parts.reserve(unknown.size());
       for (const auto& u : unknown) {
@@ -527,8 +526,7 @@ Result<ReportSettlement> Store::settle_report(const DeliveryReport& report,
       const auto& part = unknown[*settles];
       STORE_TRY(impl_->settle_unknown_part(part.message_id, part.index, report.mr, part.sending_at,
                                            report.modem, received));
-      STORE_TRY_ASSIGN(settlement.status,
-                       impl_->apply_report(part.message_id, part.index, report));
+      STORE_TRY_ASSIGN(settlement.status, impl_->apply_report(part.message_id, part.index, report));
       settlement.message_id = part.message_id;
       settlement.index = part.index;
       settlement.settled_unknown = true;

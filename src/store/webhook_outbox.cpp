@@ -10,9 +10,10 @@ Result<std::int64_t> Store::enqueue_webhook(const std::string& event,
                                             TimePoint now, WebhookKind kind,
                                             const std::optional<std::string>& client) {
   return impl_->transaction([&]() -> Result<std::int64_t> {
-    STORE_TRY_ASSIGN(auto query,
-                     impl_->q("INSERT INTO webhook_outbox (event, payload, url, next_attempt_at, "
-                              "created_at, kind, client) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+    STORE_TRY_ASSIGN(
+        auto query,
+        impl_->q("INSERT INTO webhook_outbox (event, payload, url, next_attempt_at, "
+                 "created_at, kind, client) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"));
     return query
         ->bind_all(kind == WebhookKind::dlr_url ? std::string(kDlrUrlEvent) : event, payload_json,
                    url, now, now, kind == WebhookKind::webhook ? "webhook" : "callback", client)
@@ -56,9 +57,9 @@ Result<std::vector<WebhookDelivery>> Store::due_webhooks(TimePoint now, std::siz
 Result<WebhookBacklog> Store::webhook_backlog() {
   STORE_TRY_ASSIGN(auto query,
                    impl_->q("SELECT pending, (SELECT created_at FROM webhook_outbox WHERE id = "
-                            "first) FROM (SELECT COUNT(*) AS pending, MIN(id) AS first FROM "
+                            "first_id) FROM (SELECT COUNT(*) AS pending, MIN(id) AS first_id FROM "
                             "webhook_outbox WHERE delivered_at IS NULL AND next_attempt_at IS "
-                            "NOT NULL)"));
+                            "NOT NULL) AS backlog"));
   STORE_TRY(query->step());
   WebhookBacklog backlog;
   backlog.pending = query->integer(0);
