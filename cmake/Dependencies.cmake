@@ -2,6 +2,8 @@
 find_package(Threads REQUIRED)
 find_package(Boost 1.74 REQUIRED)
 find_package(SQLite3 REQUIRED)
+# libpq (Debian libpq-dev): the store on PostgreSQL (docs/store.md, issue 14).
+find_package(PostgreSQL REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(spdlog CONFIG REQUIRED)
 find_package(nlohmann_json 3.10 CONFIG REQUIRED)
