@@ -3,6 +3,7 @@
 #include "smsgw/store/store.hpp"
 
 #include "migrations.hpp"
+#include "postgres.hpp"
 #include "sqlite.hpp"
 #include "store_impl.hpp"
 
@@ -193,7 +194,14 @@ Result<void> Store::Impl::migrate_postgres(int target) {
   // so of two nodes starting together one migrates and the other then finds the version
   // done. smsgw_schema holds one row: the number of migrations applied.
   return transaction([&]() -> Result<void> {
-    STORE_TRY(db->exec("CREATE TABLE IF NOT EXISTS smsgw_schema (version BIGINT NOT NULL)"));
+    // Created only when missing: a role that may not create tables can still open a
+    // database someone else migrated.
+    STORE_TRY_ASSIGN(auto exists, q("SELECT to_regclass('smsgw_schema') IS NOT NULL"));
+    STORE_TRY(exists->step());
+    const bool known = exists->integer(0) != 0;
+    STORE_TRY(exists->run());
+    exists.reset();
+    if (!known) STORE_TRY(db->exec("CREATE TABLE smsgw_schema (version BIGINT NOT NULL)"));
     STORE_TRY_ASSIGN(auto read, q("SELECT version FROM smsgw_schema"));
     STORE_TRY_ASSIGN(const bool row, read->step());
     version = row ? static_cast<int>(read->integer(0)) : 0;
@@ -334,6 +342,16 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path,
                                            mode + ")");
     }
   }
+  const int target = options.schema_version.value_or(latest_schema_version());
+  STORE_TRY(impl->migrate(target));
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+Result<std::unique_ptr<Store>> Store::open_url(const std::string& url, StoreOptions options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;  // impl->path stays empty: the database is no file
+  STORE_TRY_ASSIGN(impl->db,
+                   postgres::Connection::open(url, options.password_file, "smsgw/" + options.node));
   const int target = options.schema_version.value_or(latest_schema_version());
   STORE_TRY(impl->migrate(target));
   return std::unique_ptr<Store>(new Store(std::move(impl)));
