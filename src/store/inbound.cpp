@@ -42,9 +42,12 @@ Result<InboxPage> Store::list_inbox(const InboxQuery& filter) {
   // ?1 before, ?2 limit, ?3 since (ms), ?4 the smallest id of that millisecond, ?5 from,
   // ?6 modem. Ids are ULIDs of the receive time, so `since` is also an id range (the
   // received_at test keeps it exact should the id generator have run ahead of the clock).
-#define INBOX_FILTERS                                                                     \
-  " id < COALESCE(?1, '~') AND (?3 IS NULL OR (id >= ?4 AND received_at >= ?3)) AND (?5 " \
-  "IS NULL OR sender = ?5) AND (?6 IS NULL OR modem = ?6) "
+  // (A parameter's first use is CAST: PostgreSQL takes its type from there, and `? IS NULL`
+  // alone says none.)
+#define INBOX_FILTERS                                                                        \
+  " id < COALESCE(?1, '~') AND (CAST(?3 AS BIGINT) IS NULL OR (id >= ?4 AND received_at >= " \
+  "?3)) AND (CAST(?5 AS TEXT) IS NULL OR sender = ?5) AND (CAST(?6 AS TEXT) IS NULL OR "     \
+  "modem = ?6) "
   std::unique_ptr<db::Query> query;
   if (filter.from) {
     STORE_TRY_ASSIGN(query, impl_->q("SELECT " INBOUND_COLUMNS " FROM inbound_messages INDEXED BY "

@@ -60,7 +60,7 @@ Result<void> Store::Impl::move_parts(const std::string& id, PartEvent event,
   STORE_TRY_ASSIGN(auto parts, parts_of(id));
   STORE_TRY_ASSIGN(auto update,
                    q("UPDATE message_parts SET status = ?1, error = COALESCE(error, ?2), "
-                     "modem = CASE WHEN ?3 THEN NULL ELSE modem END "
+                     "modem = CASE WHEN ?3 <> 0 THEN NULL ELSE modem END "
                      "WHERE message_id = ?4 AND idx = ?5"));
   for (const auto& part : parts) {
     const auto to = next_status(part.status, event);

@@ -444,9 +444,8 @@ ALTER TABLE smpp_outbox ADD COLUMN claimed_until INTEGER;
 
 // The PostgreSQL half of entry 11 (kNodes above; design decision 7): the same columns,
 // tables and index in PostgreSQL's types (BIGINT for integers and times, TEXT COLLATE "C"
-// for names ordered by byte, as SQLite's BINARY does). Not in kMigrations yet: the
-// Migration { sqlite; postgres; } entry type takes both texts when the engines merge.
-[[maybe_unused]] constexpr std::string_view kNodesPostgres = R"sql(
+// for names ordered by byte, as SQLite's BINARY does).
+constexpr std::string_view kNodesPostgres = R"sql(
 ALTER TABLE messages ADD COLUMN claimed_by TEXT COLLATE "C";
 CREATE INDEX messages_by_node ON messages (claimed_by, status, id) WHERE claimed_by IS NOT NULL;
 CREATE TABLE nodes (
@@ -473,12 +472,18 @@ ALTER TABLE smpp_outbox ADD COLUMN claimed_until BIGINT;
 // Version 4 (client, reference, callback_url), then the SIMs' recipients and pauses, the
 // event journal, the origins of SMPP and sendsms submissions, the SMPP server's tables, the
 // sendsms dlr-url trigger and the node registry.
-constexpr std::string_view kMigrations[] = {
-    kVersion1,     kVersion2,       kVersion3,   kVersion4,   kSimRecipients, kSimPauses,
-    kEventJournal, kMessageOrigins, kSmppOutbox, kSendsmsDlr, kNodes};
-
 }  // namespace
 
-std::span<const std::string_view> migrations() { return kMigrations; }
+std::span<const Migration> migrations() {
+  // On PostgreSQL nothing exists before version 10: its entry creates the whole schema.
+  // (A function-local table: kPostgresBaseline lives in another file.)
+  static const Migration kMigrations[] = {{kVersion1, {}},         {kVersion2, {}},
+                                          {kVersion3, {}},         {kVersion4, {}},
+                                          {kSimRecipients, {}},    {kSimPauses, {}},
+                                          {kEventJournal, {}},     {kMessageOrigins, {}},
+                                          {kSmppOutbox, {}},       {kSendsmsDlr, kPostgresBaseline},
+                                          {kNodes, kNodesPostgres}};
+  return kMigrations;
+}
 
 }  // namespace smsgw::store

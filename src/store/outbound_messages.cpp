@@ -120,10 +120,13 @@ Result<MessagePage> Store::list_messages(const ListQuery& query_in) {
   // client, then status); the others, and the modem (no index), are checked on its rows,
   // walked in id order. ?1 status, ?2 before, ?3 limit, ?4 reference, ?5 client,
   // ?6 recipient, ?7 modem.
-#define OTHER_FILTERS                                                                \
-  " (?1 IS NULL OR status = ?1) AND (?4 IS NULL OR reference = ?4) AND (?5 IS NULL " \
-  "OR client = ?5) AND (?6 IS NULL OR recipient = ?6) AND (?7 IS NULL OR "           \
-  "assigned_modem = ?7) AND id < COALESCE(?2, '~') "
+  // (A parameter's first use is CAST: PostgreSQL takes its type from there, and `? IS NULL`
+  // alone says none.)
+#define OTHER_FILTERS                                                                        \
+  " (CAST(?1 AS TEXT) IS NULL OR status = ?1) AND (CAST(?4 AS TEXT) IS NULL OR reference = " \
+  "?4) AND (CAST(?5 AS TEXT) IS NULL OR client = ?5) AND (CAST(?6 AS TEXT) IS NULL OR "      \
+  "recipient = ?6) AND (CAST(?7 AS TEXT) IS NULL OR assigned_modem = ?7) AND id < "          \
+  "COALESCE(?2, '~') "
   std::unique_ptr<Query> query;
   if (query_in.reference) {
     STORE_TRY_ASSIGN(query, impl_->q("SELECT " MESSAGE_COLUMNS " FROM messages INDEXED BY "

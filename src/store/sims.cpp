@@ -9,9 +9,11 @@ Result<void> Store::upsert_sim(const SimSeen& sim) {
     STORE_TRY_ASSIGN(auto query,
                      impl_->q("INSERT INTO sims (iccid, imei, imsi, operator, modem, first_seen, "
                               "last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (iccid) "
-                              "DO UPDATE SET imei = COALESCE(?2, imei), imsi = COALESCE(?3, imsi), "
-                              "operator = COALESCE(?4, operator), modem = COALESCE(?5, modem), "
-                              "last_seen = MAX(last_seen, ?7)"));
+                              "DO UPDATE SET imei = COALESCE(?2, sims.imei), "
+                              "imsi = COALESCE(?3, sims.imsi), "
+                              "operator = COALESCE(?4, sims.operator), "
+                              "modem = COALESCE(?5, sims.modem), last_seen = CASE WHEN "
+                              "sims.last_seen >= ?7 THEN sims.last_seen ELSE ?7 END"));
     return query
         ->bind_all(sim.iccid, sim.imei, sim.imsi, sim.operator_name, sim.modem, sim.first_seen,
                    sim.last_seen)
@@ -69,7 +71,8 @@ Result<std::int64_t> Store::Impl::count_sent(const std::string& iccid, std::int6
                                              std::int64_t count) {
   STORE_TRY_ASSIGN(auto query,
                    q("INSERT INTO daily_counters (iccid, day, sent) VALUES (?1, ?2, ?3) "
-                     "ON CONFLICT (iccid, day) DO UPDATE SET sent = sent + ?3 RETURNING sent"));
+                     "ON CONFLICT (iccid, day) DO UPDATE SET sent = daily_counters.sent + ?3 "
+                     "RETURNING sent"));
   query->bind_all(iccid, day, count);
   STORE_TRY(query->step());
   const std::int64_t total = query->integer(0);
@@ -79,8 +82,9 @@ Result<std::int64_t> Store::Impl::count_sent(const std::string& iccid, std::int6
 
 Result<void> Store::Impl::note_recipient(const std::string& iccid, std::int64_t day,
                                          const std::string& recipient) {
-  STORE_TRY_ASSIGN(auto query, q("INSERT OR IGNORE INTO sim_recipients (iccid, day, recipient) "
-                                 "VALUES (?, ?, ?)"));
+  STORE_TRY_ASSIGN(auto query,
+                   q("INSERT INTO sim_recipients (iccid, day, recipient) "
+                     "VALUES (?, ?, ?) ON CONFLICT (iccid, day, recipient) DO NOTHING"));
   query->bind_all(iccid, day, recipient);
   return query->run();
 }

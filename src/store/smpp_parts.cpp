@@ -55,10 +55,10 @@ Result<SmppPartResult> Store::store_smpp_part(const SmppPart& part) {
       result.message_id = row ? query->text(0) : part.message_id;
       STORE_TRY(query->run());
     }
-    STORE_TRY_ASSIGN(
-        auto insert,
-        impl_->q("INSERT OR IGNORE INTO smpp_parts (" SMPP_PART_COLUMNS
-                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    STORE_TRY_ASSIGN(auto insert,
+                     impl_->q("INSERT INTO smpp_parts (" SMPP_PART_COLUMNS
+                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                              "ON CONFLICT (client, destination, ref, total, seq) DO NOTHING"));
     std::optional<std::int64_t> validity;
     if (part.validity) validity = part.validity->count();
     STORE_TRY(insert
@@ -118,10 +118,12 @@ Result<bool> Store::assemble_smpp_group(const SmppGroupKey& key, const NewMessag
 
 Result<std::vector<SmppGroupState>> Store::smpp_groups_to_finish(TimePoint cutoff) {
   // smpp_parts holds only the parts in flight: reading it whole, in key order, is small.
+  // (The ORDER BY is the primary key's order: free on SQLite, whose GROUP BY walks it.)
   STORE_TRY_ASSIGN(auto query,
                    impl_->q("SELECT client, destination, ref, total, MIN(message_id), COUNT(*), "
                             "MIN(received_at) FROM smpp_parts GROUP BY client, destination, ref, "
-                            "total HAVING COUNT(*) >= total OR MIN(received_at) < ?"));
+                            "total HAVING COUNT(*) >= total OR MIN(received_at) < ? "
+                            "ORDER BY client, destination, ref, total"));
   query->bind(1, cutoff);
   std::vector<SmppGroupState> groups;
   while (true) {

@@ -3,6 +3,7 @@
 #include "smsgw/store/store.hpp"
 
 #include "migrations.hpp"
+#include "postgres.hpp"
 #include "sqlite.hpp"
 #include "store_impl.hpp"
 
@@ -184,6 +185,52 @@ Result<StoredPart> Store::Impl::require_part(const std::string& id, int index) {
 }
 
 Result<void> Store::Impl::migrate(int target) {
+  return db->engine() == db::Engine::postgres ? migrate_postgres(target) : migrate_sqlite(target);
+}
+
+Result<void> Store::Impl::migrate_postgres(int target) {
+  const auto all = migrations();
+  // One transaction, begun by begin_write(): under the advisory lock every writer takes,
+  // so of two nodes starting together one migrates and the other then finds the version
+  // done. smsgw_schema holds one row: the number of migrations applied.
+  return transaction([&]() -> Result<void> {
+    // Created only when missing: a role that may not create tables can still open a
+    // database someone else migrated.
+    STORE_TRY_ASSIGN(auto exists, q("SELECT to_regclass('smsgw_schema') IS NOT NULL"));
+    STORE_TRY(exists->step());
+    const bool known = exists->integer(0) != 0;
+    STORE_TRY(exists->run());
+    exists.reset();
+    if (!known) STORE_TRY(db->exec("CREATE TABLE smsgw_schema (version BIGINT NOT NULL)"));
+    STORE_TRY_ASSIGN(auto read, q("SELECT version FROM smsgw_schema"));
+    STORE_TRY_ASSIGN(const bool row, read->step());
+    version = row ? static_cast<int>(read->integer(0)) : 0;
+    STORE_TRY(read->run());
+    read.reset();
+    if (!row) STORE_TRY(run("INSERT INTO smsgw_schema (version) VALUES (0)"));
+    if (version > static_cast<int>(all.size())) {
+      return make_error("store.schema",
+                        "the PostgreSQL database has schema version " + std::to_string(version) +
+                            ", newer than this smsgw understands (" + std::to_string(all.size()) +
+                            "); use a newer smsgw or another database");
+    }
+    if (version >= target) return {};
+    for (int v = version; v < target; ++v) {
+      const auto text = all[static_cast<std::size_t>(v)].postgres;
+      if (text.empty()) continue;
+      if (auto applied = db->exec(text); !applied) {
+        return make_error(applied.error().code, "migration to schema version " +
+                                                    std::to_string(v + 1) +
+                                                    " failed: " + applied.error().message);
+      }
+    }
+    STORE_TRY(db->exec("UPDATE smsgw_schema SET version = " + std::to_string(target)));
+    version = target;
+    return {};
+  });
+}
+
+Result<void> Store::Impl::migrate_sqlite(int target) {
   const auto all = migrations();
   STORE_TRY_ASSIGN(auto version_query, q("PRAGMA user_version"));
   STORE_TRY(version_query->step());
@@ -202,7 +249,7 @@ Result<void> Store::Impl::migrate(int target) {
   STORE_TRY(db->exec("PRAGMA foreign_keys = OFF"));
   auto migrated = transaction([&]() -> Result<void> {
     for (int v = version; v < target; ++v) {
-      if (auto applied = db->exec(all[static_cast<std::size_t>(v)]); !applied) {
+      if (auto applied = db->exec(all[static_cast<std::size_t>(v)].sqlite); !applied) {
         return make_error(applied.error().code, "migration to schema version " +
                                                     std::to_string(v + 1) +
                                                     " failed: " + applied.error().message);
@@ -295,6 +342,16 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path,
                                            mode + ")");
     }
   }
+  const int target = options.schema_version.value_or(latest_schema_version());
+  STORE_TRY(impl->migrate(target));
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+Result<std::unique_ptr<Store>> Store::open_url(const std::string& url, StoreOptions options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;  // impl->path stays empty: the database is no file
+  STORE_TRY_ASSIGN(impl->db,
+                   postgres::Connection::open(url, options.password_file, "smsgw/" + options.node));
   const int target = options.schema_version.value_or(latest_schema_version());
   STORE_TRY(impl->migrate(target));
   return std::unique_ptr<Store>(new Store(std::move(impl)));

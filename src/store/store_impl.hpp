@@ -64,7 +64,7 @@ Error refused(const std::string& id, MessageStatus from, MessageEvent event);
 Error refused(const std::string& id, int index, PartStatus from, PartEvent event);
 
 struct Store::Impl {
-  std::filesystem::path path;
+  std::filesystem::path path;  // SQLite's file; empty for PostgreSQL
   StoreOptions options;
   std::unique_ptr<db::Connection> db;
   UlidGenerator ids;
@@ -105,7 +105,11 @@ struct Store::Impl {
     return result;
   }
 
+  // Brings the schema to version `target` (migrations.hpp), by the engine's own scheme;
+  // "store.schema" when the database is newer than this code.
   Result<void> migrate(int target);
+  Result<void> migrate_sqlite(int target);
+  Result<void> migrate_postgres(int target);
 
   // ---- Messages and parts (store.cpp) ---------------------------------------------------
   Result<void> add_event(const std::string& id, std::string_view kind, const std::string& detail,

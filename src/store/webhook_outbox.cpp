@@ -99,9 +99,9 @@ Result<std::vector<WebhookDelivery>> Store::claim_due_webhooks(TimePoint now, Ti
 Result<WebhookBacklog> Store::webhook_backlog() {
   STORE_TRY_ASSIGN(auto query,
                    impl_->q("SELECT pending, (SELECT created_at FROM webhook_outbox WHERE id = "
-                            "first) FROM (SELECT COUNT(*) AS pending, MIN(id) AS first FROM "
+                            "first_id) FROM (SELECT COUNT(*) AS pending, MIN(id) AS first_id FROM "
                             "webhook_outbox WHERE delivered_at IS NULL AND next_attempt_at IS "
-                            "NOT NULL)"));
+                            "NOT NULL) AS backlog"));
   STORE_TRY(query->step());
   WebhookBacklog backlog;
   backlog.pending = query->integer(0);

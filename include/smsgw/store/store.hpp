@@ -86,6 +86,8 @@ class Store {
   int schema_version() const;
   // Transactions committed through this object (each is one fsync); for tests and metrics.
   std::uint64_t commit_count() const;
+  // The SQLite database file this store was opened on; empty for a PostgreSQL store
+  // (open_url), which has no file.
   const std::filesystem::path& path() const;
 
   // ---- Batches (StoreWorker) ------ ----------------------------------------------------

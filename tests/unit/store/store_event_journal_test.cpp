@@ -1,22 +1,11 @@
 // The event journal behind GET /api/v1/events' replay: ids ascend and are never reused,
 // reads page after an id, and the journal keeps only its newest kEventsKept entries.
-#include <sqlite3.h>
-
 #include "store_fixture.hpp"
 
 namespace smsgw::store::testing {
 namespace {
 
-// Runs `sql` on the store's file through a connection of its own.
-void exec_on(const std::filesystem::path& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-      << sqlite3_errmsg(db);
-  sqlite3_close(db);
-}
-
-TEST_F(StoreTest, JournalEventsAreReadBackInIdOrderAfterAnId) {
+TEST_P(StoreTest, JournalEventsAreReadBackInIdOrderAfterAnId) {
   auto bounds = store_->journal_bounds();
   ASSERT_TRUE(bounds.ok()) << bounds.error().message;
   EXPECT_EQ(bounds->last, 0);
@@ -49,7 +38,7 @@ TEST_F(StoreTest, JournalEventsAreReadBackInIdOrderAfterAnId) {
   EXPECT_EQ(store_->journal_bounds()->last, *c);
 }
 
-TEST_F(StoreTest, JournalKeepsItsNewestEntriesAndNeverReusesAnId) {
+TEST_P(StoreTest, JournalKeepsItsNewestEntriesAndNeverReusesAnId) {
   std::int64_t last = 0;
   const std::int64_t total = Store::kEventsKept + 2048;
   ASSERT_TRUE(store_->begin_batch().ok());  // one commit, as the store worker would
@@ -69,8 +58,7 @@ TEST_F(StoreTest, JournalKeepsItsNewestEntriesAndNeverReusesAnId) {
   EXPECT_GE(bounds->last - bounds->first + 1, Store::kEventsKept);
 
   // Trimming never takes the newest, so the next id continues after the last one given.
-  exec_on(dir_.path() / "smsgw.db",
-          "DELETE FROM events WHERE id < " + std::to_string(bounds->last));
+  database_->rows("DELETE FROM events WHERE id < " + std::to_string(bounds->last));
   const auto next = store_->append_journal({&event, 1}, at(2));
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(*next, last + 1);

@@ -20,7 +20,7 @@ InboundPart part(int index, int total, std::optional<int> ref, std::string text,
   return p;
 }
 
-TEST_F(StoreInbound, SingleMessageIsCompleteAtOnce) {
+TEST_P(StoreInbound, SingleMessageIsCompleteAtOnce) {
   auto stored = store_->store_inbound(part(1, 1, std::nullopt, "Hello", at(1)));
   ASSERT_TRUE(stored.ok()) << stored.error().message;
   EXPECT_TRUE(stored->complete);
@@ -29,7 +29,7 @@ TEST_F(StoreInbound, SingleMessageIsCompleteAtOnce) {
   EXPECT_EQ(stored->total, 1);
 }
 
-TEST_F(StoreInbound, ConcatenatedPartsInAnyOrderAreReassembled) {
+TEST_P(StoreInbound, ConcatenatedPartsInAnyOrderAreReassembled) {
   auto third = store_->store_inbound(part(3, 3, 7, "C", at(1)));
   ASSERT_TRUE(third.ok());
   EXPECT_FALSE(third->complete);
@@ -60,7 +60,7 @@ TEST_F(StoreInbound, ConcatenatedPartsInAnyOrderAreReassembled) {
   EXPECT_EQ(complete.smsc_time, at(-1));
 }
 
-TEST_F(StoreInbound, DuplicatePartsAndRedeliveredPdusAreDropped) {
+TEST_P(StoreInbound, DuplicatePartsAndRedeliveredPdusAreDropped) {
   const auto p1 = part(1, 2, 9, "A", at(1));
   ASSERT_TRUE(store_->store_inbound(p1).ok());
   // Same part again with another PDU (e.g. re-read from the SIM with a new SCTS).
@@ -88,7 +88,7 @@ TEST_F(StoreInbound, DuplicatePartsAndRedeliveredPdusAreDropped) {
   EXPECT_EQ(store_->list_inbox(10, std::nullopt)->messages.size(), 2u);
 }
 
-TEST_F(StoreInbound, OutsideTheWindowAPartStartsANewMessage) {
+TEST_P(StoreInbound, OutsideTheWindowAPartStartsANewMessage) {
   ASSERT_TRUE(store_->store_inbound(part(1, 2, 3, "A", at(0))).ok());
   auto late = store_->store_inbound(part(2, 2, 3, "B", at(0) + std::chrono::hours(25)));
   ASSERT_TRUE(late.ok());
@@ -96,12 +96,12 @@ TEST_F(StoreInbound, OutsideTheWindowAPartStartsANewMessage) {
   EXPECT_EQ(late->parts_received, 1);
 }
 
-TEST_F(StoreInbound, InvalidPartNumbersAreRefused) {
+TEST_P(StoreInbound, InvalidPartNumbersAreRefused) {
   EXPECT_EQ(store_->store_inbound(part(3, 2, 1, "x", at(0))).error().code, "invalid");
   EXPECT_EQ(store_->store_inbound(part(0, 2, 1, "x", at(0))).error().code, "invalid");
 }
 
-TEST_F(StoreInbound, InboxPages) {
+TEST_P(StoreInbound, InboxPages) {
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(
         store_->store_inbound(part(1, 1, std::nullopt, "m" + std::to_string(i), at(i))).ok());
@@ -118,7 +118,7 @@ TEST_F(StoreInbound, InboxPages) {
 
 using StoreSims = StoreTest;
 
-TEST_F(StoreSims, SimsAreUpsertedKeepingFirstSeen) {
+TEST_P(StoreSims, SimsAreUpsertedKeepingFirstSeen) {
   ASSERT_TRUE(
       store_->upsert_sim(SimSeen{"8949", "3566", "262011", "Telekom", "m1", at(1), at(1)}).ok());
   ASSERT_TRUE(store_
@@ -135,7 +135,7 @@ TEST_F(StoreSims, SimsAreUpsertedKeepingFirstSeen) {
   EXPECT_EQ((*sims)[0].last_seen, at(50));
 }
 
-TEST_F(StoreSims, BalanceHistoryNewestFirst) {
+TEST_P(StoreSims, BalanceHistoryNewestFirst) {
   ASSERT_TRUE(
       store_->record_balance(BalanceRecord{"8949", 12.5, "EUR", "Guthaben 12,50", at(1)}).ok());
   ASSERT_TRUE(
@@ -152,17 +152,17 @@ TEST_F(StoreSims, BalanceHistoryNewestFirst) {
   EXPECT_FALSE(*store_->latest_balance("none"));
 }
 
-TEST_F(StoreSims, DailyCountersSurviveReopen) {
+TEST_P(StoreSims, DailyCountersSurviveReopen) {
   EXPECT_EQ(*store_->add_daily_sent("8949", 19800, 3), 3);
   EXPECT_EQ(*store_->add_daily_sent("8949", 19800, 2), 5);
   EXPECT_EQ(*store_->add_daily_sent("8949", 19801, 1), 1);
-  auto reopened = Store::open(store_->path());
+  auto reopened = reopen();
   ASSERT_TRUE(reopened.ok());
   EXPECT_EQ(*(*reopened)->daily_sent("8949", 19800), 5);
   EXPECT_EQ(*(*reopened)->daily_sent("8949", 19802), 0);
 }
 
-TEST_F(StoreSims, WebhookOutboxDeliversRetriesAndGivesUp) {
+TEST_P(StoreSims, WebhookOutboxDeliversRetriesAndGivesUp) {
   auto first = store_->enqueue_webhook("message.delivered", R"({"id":"x"})", "http://h/a", at(1));
   auto second = store_->enqueue_webhook("message.failed", R"({"id":"y"})", "http://h/a", at(2));
   ASSERT_TRUE(first.ok() && second.ok());
@@ -182,7 +182,7 @@ TEST_F(StoreSims, WebhookOutboxDeliversRetriesAndGivesUp) {
   EXPECT_EQ(store_->webhook_delivered(999, at(1)).error().code, "not_found");
 }
 
-TEST_F(StoreSims, WebhookBacklogCountsWhatWillStillBeAttempted) {
+TEST_P(StoreSims, WebhookBacklogCountsWhatWillStillBeAttempted) {
   auto backlog = store_->webhook_backlog();
   ASSERT_TRUE(backlog.ok());
   EXPECT_EQ(backlog->pending, 0);
@@ -210,6 +210,9 @@ TEST_F(StoreSims, WebhookBacklogCountsWhatWillStillBeAttempted) {
   EXPECT_EQ(backlog->pending, 0);
   EXPECT_EQ(backlog->oldest_created_at, std::nullopt);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreInbound, STORE_ENGINES);
+INSTANTIATE_TEST_SUITE_P(Engines, StoreSims, STORE_ENGINES);
 
 }  // namespace
 }  // namespace smsgw::store::testing

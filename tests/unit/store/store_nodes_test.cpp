@@ -2,29 +2,33 @@
 // own StoreOptions.node, stand for two `smsgw serve` processes (SQLite serialises their
 // writers). The node registry, take-over of a dead node's claims, the restart rule per
 // node and the outbox claims.
-#include <sqlite3.h>
 
 #include "store_fixture.hpp"
 
 namespace smsgw::store::testing {
 namespace {
 
-class StoreNodes : public ::testing::Test {
+class StoreNodes : public StoreTest {
  protected:
   void SetUp() override {
+    StoreTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     a_ = open_as("a");
     b_ = open_as("b");
+  }
+  void TearDown() override {
+    a_.reset();
+    b_.reset();
+    StoreTest::TearDown();
   }
 
   std::unique_ptr<Store> open_as(const std::string& node) {
     StoreOptions options;
     options.node = node;
-    auto opened = Store::open(path(), options);
+    auto opened = reopen(options);
     EXPECT_TRUE(opened.ok()) << opened.error().message;
     return opened.ok() ? std::move(*opened) : nullptr;
   }
-
-  std::filesystem::path path() const { return dir_.path() / "smsgw.db"; }
 
   std::string add(Store& store, NewMessage m) {
     m.created_at = at(0);
@@ -45,23 +49,11 @@ class StoreNodes : public ::testing::Test {
     ASSERT_TRUE(done.ok()) << done.error().message;
   }
 
-  // messages.claimed_by, read through sqlite3 directly ("NULL" for none).
+  // messages.claimed_by, read outside the store ("NULL" for none).
   std::string claimed_by(const std::string& id) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* statement = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT claimed_by FROM messages WHERE id = ?", -1, &statement,
-                                 nullptr),
-              SQLITE_OK);
-    sqlite3_bind_text(statement, 1, id.c_str(), -1, SQLITE_TRANSIENT);
-    std::string out = "missing";
-    if (sqlite3_step(statement) == SQLITE_ROW) {
-      const auto* text = sqlite3_column_text(statement, 0);
-      out = text ? reinterpret_cast<const char*>(text) : "NULL";
-    }
-    sqlite3_finalize(statement);
-    sqlite3_close(db);
-    return out;
+    const auto rows = database_->rows(
+        "SELECT COALESCE(claimed_by, 'NULL') FROM messages WHERE id = '" + id + "'");
+    return rows.empty() ? "missing" : rows.front();
   }
 
   MessageStatus status_of(Store& store, const std::string& id) {
@@ -70,7 +62,6 @@ class StoreNodes : public ::testing::Test {
     return m.ok() ? m->status : MessageStatus::failed;
   }
 
-  TempDir dir_;
   std::unique_ptr<Store> a_;
   std::unique_ptr<Store> b_;
 };
@@ -82,7 +73,7 @@ NodeModemRecord modem(const std::string& id) {
   return m;
 }
 
-TEST_F(StoreNodes, HeartbeatUpsertsTheNodeAndReplacesItsModems) {
+TEST_P(StoreNodes, HeartbeatUpsertsTheNodeAndReplacesItsModems) {
   heartbeat(*a_, "a", at(1), {modem("m1"), modem("m2")});
   heartbeat(*b_, "b", at(1), {modem("m9")});
   heartbeat(*a_, "a", at(5), {modem("m3")});
@@ -107,7 +98,7 @@ TEST_F(StoreNodes, HeartbeatUpsertsTheNodeAndReplacesItsModems) {
   EXPECT_EQ(modems->at(1).modem, "m9");
 }
 
-TEST_F(StoreNodes, ExpiredNodesAreOthersWhoseLeasePassed) {
+TEST_P(StoreNodes, ExpiredNodesAreOthersWhoseLeasePassed) {
   heartbeat(*a_, "a", at(0));
   heartbeat(*b_, "b", at(20));
   auto none = b_->expired_nodes(at(30));  // 0 + 30 s is not before 30 s
@@ -125,7 +116,7 @@ TEST_F(StoreNodes, ExpiredNodesAreOthersWhoseLeasePassed) {
   EXPECT_TRUE(after->empty());
 }
 
-TEST_F(StoreNodes, ClaimsRecordTheNodeAndRequeueClearsIt) {
+TEST_P(StoreNodes, ClaimsRecordTheNodeAndRequeueClearsIt) {
   const auto id = add(*a_, message_to("+4917000000001"));
   EXPECT_EQ(claimed_by(id), "NULL");
   ASSERT_TRUE(a_->begin_send(id, "modemA", at(1)).ok());
@@ -136,7 +127,7 @@ TEST_F(StoreNodes, ClaimsRecordTheNodeAndRequeueClearsIt) {
   EXPECT_EQ(claimed_by(id), "b");
 }
 
-TEST_F(StoreNodes, TakeOverAppliesTheRestartRuleToTheDeadNodesClaimsOnly) {
+TEST_P(StoreNodes, TakeOverAppliesTheRestartRuleToTheDeadNodesClaimsOnly) {
   const auto in_flight = add(*a_, message_to("+4917000000001"));
   const auto claimed = add(*a_, message_to("+4917000000002"));
   const auto own = add(*b_, message_to("+4917000000003"));
@@ -178,7 +169,7 @@ TEST_F(StoreNodes, TakeOverAppliesTheRestartRuleToTheDeadNodesClaimsOnly) {
   EXPECT_FALSE(b_->take_over("b", false, at(100)).ok());  // never itself
 }
 
-TEST_F(StoreNodes, TakeOverAtLeastOnceRequeuesAndKeepsTheMessageOnTheDeadNodesSim) {
+TEST_P(StoreNodes, TakeOverAtLeastOnceRequeuesAndKeepsTheMessageOnTheDeadNodesSim) {
   const auto id = add(*a_, message_to("+4917000000001", 2));
   ASSERT_TRUE(a_->begin_send(id, "modemA", at(1)).ok());
   ASSERT_TRUE(a_->part_sent(id, 1, 7, at(2), 2).ok());  // part 2 is in flight
@@ -194,7 +185,7 @@ TEST_F(StoreNodes, TakeOverAtLeastOnceRequeuesAndKeepsTheMessageOnTheDeadNodesSi
   EXPECT_EQ(message->parts.at(1).status, PartStatus::queued);
 }
 
-TEST_F(StoreNodes, RecoverAfterRestartLeavesOtherNodesClaimsAlone) {
+TEST_P(StoreNodes, RecoverAfterRestartLeavesOtherNodesClaimsAlone) {
   auto single = open_as("");  // a store of one process: its claims are nobody's
   const auto of_a = add(*a_, message_to("+4917000000001"));
   const auto of_b = add(*b_, message_to("+4917000000002"));
@@ -226,7 +217,7 @@ std::vector<std::int64_t> claim_webhooks(Store& store, TimePoint now, TimePoint 
   return rows.ok() ? ids_of(*rows) : std::vector<std::int64_t>{};
 }
 
-TEST_F(StoreNodes, AWebhookIsClaimedByOneNodeUntilItsClaimRunsOut) {
+TEST_P(StoreNodes, AWebhookIsClaimedByOneNodeUntilItsClaimRunsOut) {
   std::vector<std::int64_t> ids;
   for (const auto* event : {"message.sent", "message.delivered"}) {
     auto id = a_->enqueue_webhook(event, "{}", "http://hook", at(0));
@@ -265,7 +256,7 @@ std::vector<std::int64_t> due_smpp(Store& store, TimePoint now, TimePoint until,
   return rows.ok() ? ids_of(*rows) : std::vector<std::int64_t>{};
 }
 
-TEST_F(StoreNodes, AnSmppDeliveryIsClaimedByOneNodeUntilItsClaimRunsOut) {
+TEST_P(StoreNodes, AnSmppDeliveryIsClaimedByOneNodeUntilItsClaimRunsOut) {
   ASSERT_TRUE(a_->fail(add(*a_, with_receipt("+4917000000001")), "x", at(0)).ok());
   ASSERT_TRUE(a_->fail(add(*a_, with_receipt("+4917000000002")), "x", at(0)).ok());
   const auto ids = due_smpp(*a_, at(1), at(61));
@@ -282,6 +273,8 @@ TEST_F(StoreNodes, AnSmppDeliveryIsClaimedByOneNodeUntilItsClaimRunsOut) {
   EXPECT_TRUE(due_smpp(*b_, at(106), at(166)).empty());  // a holds the other
   EXPECT_EQ(due_smpp(*b_, at(166), at(226)), std::vector<std::int64_t>{ids[1]});
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreNodes, STORE_ENGINES);
 
 }  // namespace
 }  // namespace smsgw::store::testing

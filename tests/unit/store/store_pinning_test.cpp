@@ -8,7 +8,7 @@ namespace {
 
 using StorePinning = StoreTest;
 
-TEST_F(StorePinning, RequeueAfterAPartLeftPinsTheMessageToItsModem) {
+TEST_P(StorePinning, RequeueAfterAPartLeftPinsTheMessageToItsModem) {
   const auto id = add(message_to("+491", 3));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
   ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
@@ -27,7 +27,7 @@ TEST_F(StorePinning, RequeueAfterAPartLeftPinsTheMessageToItsModem) {
   EXPECT_EQ(due[0].pinned_modem, std::optional<std::string>("m1"));
 }
 
-TEST_F(StorePinning, RequeueBeforeAnyPartLeftKeepsTheMessageFree) {
+TEST_P(StorePinning, RequeueBeforeAnyPartLeftKeepsTheMessageFree) {
   const auto id = add(message_to("+491", 2));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
   ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
@@ -36,7 +36,7 @@ TEST_F(StorePinning, RequeueBeforeAnyPartLeftKeepsTheMessageFree) {
   EXPECT_FALSE(store_->get_message(id)->pinned_modem);
 }
 
-TEST_F(StorePinning, RequeueMakesAPartOfUnknownOutcomeSendableAgain) {
+TEST_P(StorePinning, RequeueMakesAPartOfUnknownOutcomeSendableAgain) {
   const auto id = add(message_to("+491", 1));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
   ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
@@ -49,7 +49,7 @@ TEST_F(StorePinning, RequeueMakesAPartOfUnknownOutcomeSendableAgain) {
   EXPECT_TRUE(store_->part_sending(id, 1, at(4)).ok());
 }
 
-TEST_F(StorePinning, AtLeastOnceRecoveryPinsToTheModemOfTheSentParts) {
+TEST_P(StorePinning, AtLeastOnceRecoveryPinsToTheModemOfTheSentParts) {
   const auto id = add(message_to("+491", 3));
   ASSERT_TRUE(store_->claim_message(id, "m2", at(1)).ok());
   ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
@@ -63,6 +63,8 @@ TEST_F(StorePinning, AtLeastOnceRecoveryPinsToTheModemOfTheSentParts) {
   EXPECT_EQ(message->pinned_modem, std::optional<std::string>("m2"));
   EXPECT_EQ(message->parts[1].status, PartStatus::queued);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StorePinning, STORE_ENGINES);
 
 }  // namespace
 }  // namespace smsgw::store::testing

@@ -34,7 +34,7 @@ std::vector<std::string> kinds(const StoredMessage& m) {
   return out;
 }
 
-TEST_F(StoreQueue, DueMessagesAreOrderedByPriorityThenAgeAndFiltered) {
+TEST_P(StoreQueue, DueMessagesAreOrderedByPriorityThenAgeAndFiltered) {
   const auto low_old = add(message_to("+491", 1, 0), at(1));
   const auto high = add(message_to("+492", 1, 9), at(2));
   const auto low_new = add(message_to("+493", 1, 0), at(3));
@@ -59,7 +59,7 @@ TEST_F(StoreQueue, DueMessagesAreOrderedByPriorityThenAgeAndFiltered) {
 
 // The dispatcher reads its queue group by group (store::queue_group, the same rule in C++
 // and SQL) and each group in its order: priority, then longest first, then age.
-TEST_F(StoreQueue, QueueGroupsAndTheirDueMessagesComeByIndexInTheDispatchersOrder) {
+TEST_P(StoreQueue, QueueGroupsAndTheirDueMessagesComeByIndexInTheDispatchersOrder) {
   auto pinned = message_to("+491");
   pinned.pinned_modem = "m2";
   pinned.destination_operator = "Telekom";
@@ -106,7 +106,7 @@ TEST_F(StoreQueue, QueueGroupsAndTheirDueMessagesComeByIndexInTheDispatchersOrde
 
 // Scheduled messages are found by the time they come due (index), not by reading past
 // those not yet due, and join the group's order once due.
-TEST_F(StoreQueue, ScheduledMessagesComeDueByIndexAndJoinTheGroupsOrder) {
+TEST_P(StoreQueue, ScheduledMessagesComeDueByIndexAndJoinTheGroupsOrder) {
   auto to_telekom = [](std::string to, int parts, int priority, std::optional<TimePoint> send_at) {
     auto m = message_to(std::move(to), parts, priority);
     m.destination_operator = "Telekom";
@@ -131,7 +131,7 @@ TEST_F(StoreQueue, ScheduledMessagesComeDueByIndexAndJoinTheGroupsOrder) {
   EXPECT_EQ(*store_->next_due_time(at(10)), at(1000));
 }
 
-TEST_F(StoreQueue, ClaimSendAndRollUpToDelivered) {
+TEST_P(StoreQueue, ClaimSendAndRollUpToDelivered) {
   const auto id = add(message_to("+491511234567", 2));
   auto claimed = store_->claim_message(id, "modem1", at(10));
   ASSERT_TRUE(claimed.ok()) << claimed.error().message;
@@ -182,7 +182,7 @@ TEST_F(StoreQueue, ClaimSendAndRollUpToDelivered) {
                                                          "sent", "report", "report", "delivered"}));
 }
 
-TEST_F(StoreQueue, TemporaryReportKeepsSentAndPermanentFailsTheMessage) {
+TEST_P(StoreQueue, TemporaryReportKeepsSentAndPermanentFailsTheMessage) {
   const auto id = add(message_to("+491511234567", 2));
   ASSERT_TRUE(store_->claim_message(id, "m", at(1)).ok());
   ASSERT_TRUE(store_->part_sent(id, 1, 7, at(2)).ok());
@@ -205,7 +205,7 @@ TEST_F(StoreQueue, TemporaryReportKeepsSentAndPermanentFailsTheMessage) {
 // A part whose answer never came is left unknown: the message is `unknown`, not `failed`
 // (it may have arrived); its unsent parts stay queued and it is not due. Reports on its
 // parts still roll it up: `failed` when one failed, `delivered` when all were delivered.
-TEST_F(StoreQueue, AnUnknownOutcomeLeavesTheMessageUnknownAndReportsSettleIt) {
+TEST_P(StoreQueue, AnUnknownOutcomeLeavesTheMessageUnknownAndReportsSettleIt) {
   const auto id = add(message_to("+491511234567", 3));
   ASSERT_TRUE(store_->claim_message(id, "m", at(1)).ok());
   ASSERT_TRUE(store_->part_sent(id, 1, 7, at(2), 2).ok());
@@ -242,7 +242,7 @@ DeliveryReport report_for_unknown(int mr, int tp_status, TimePoint received) {
   return DeliveryReport{"m", mr, "+491511234567", tp_status, {}, {}, "", received};
 }
 
-TEST_F(StoreQueue, AReportWithAnUnknownMrSettlesTheUnknownPart) {
+TEST_P(StoreQueue, AReportWithAnUnknownMrSettlesTheUnknownPart) {
   const auto id = add(message_to("+491511234567"));
   ASSERT_TRUE(store_->claim_message(id, "m", at(1)).ok());
   ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
@@ -272,7 +272,7 @@ TEST_F(StoreQueue, AReportWithAnUnknownMrSettlesTheUnknownPart) {
 
 // A multipart message whose unknown part turns out to have left goes on with its remaining
 // parts through the same SIM, so that it arrives whole.
-TEST_F(StoreQueue, ASettledMultipartMessageGoesOnThroughTheSameSim) {
+TEST_P(StoreQueue, ASettledMultipartMessageGoesOnThroughTheSameSim) {
   const auto id = add(message_to("+491511234567", 3));
   ASSERT_TRUE(store_->claim_message(id, "m", at(1)).ok());
   ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
@@ -293,7 +293,7 @@ TEST_F(StoreQueue, ASettledMultipartMessageGoesOnThroughTheSameSim) {
 
 // The report can come before the part is given up on (the +CMGS was late or lost): it
 // waits as unmatched, and giving up on the part settles it with that report at once.
-TEST_F(StoreQueue, AReportThatCameFirstSettlesThePartWhenItIsGivenUpOn) {
+TEST_P(StoreQueue, AReportThatCameFirstSettlesThePartWhenItIsGivenUpOn) {
   const auto id = add(message_to("+491511234567"));
   ASSERT_TRUE(store_->claim_message(id, "m", at(1)).ok());
   ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
@@ -307,7 +307,7 @@ TEST_F(StoreQueue, AReportThatCameFirstSettlesThePartWhenItIsGivenUpOn) {
 
 // sms.after_settle = "resend": a part no report settled in time is queued again, pinned
 // to the SIM it went to, only its unknown and unsent parts, and once only.
-TEST_F(StoreQueue, AnUnsettledPartIsResentOnceThroughTheSameSim) {
+TEST_P(StoreQueue, AnUnsettledPartIsResentOnceThroughTheSameSim) {
   const auto id = add(message_to("+491511234567", 3));
   const auto young = add(message_to("+491517654321"));
   ASSERT_TRUE(store_->claim_message(id, "m", at(1)).ok());
@@ -338,7 +338,7 @@ TEST_F(StoreQueue, AnUnsettledPartIsResentOnceThroughTheSameSim) {
   EXPECT_EQ(store_->get_message(id)->status, MessageStatus::unknown);
 }
 
-TEST_F(StoreQueue, FailedPartThenRequeueResendsOnlyUnsentParts) {
+TEST_P(StoreQueue, FailedPartThenRequeueResendsOnlyUnsentParts) {
   const auto id = add(message_to("+491", 3));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
   ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
@@ -365,7 +365,7 @@ TEST_F(StoreQueue, FailedPartThenRequeueResendsOnlyUnsentParts) {
   EXPECT_EQ(again->parts[1].modem, "m2");
 }
 
-TEST_F(StoreQueue, MarkFailedAndExpire) {
+TEST_P(StoreQueue, MarkFailedAndExpire) {
   const auto failing = add(message_to("+491", 2));
   ASSERT_TRUE(store_->claim_message(failing, "m", at(1)).ok());
   ASSERT_TRUE(store_->fail(failing, "too many attempts", at(2)).ok());
@@ -388,7 +388,7 @@ TEST_F(StoreQueue, MarkFailedAndExpire) {
   EXPECT_EQ(store_->expire(staying, at(12)).error().code, "conflict");
 }
 
-TEST_F(StoreQueue, CancelOnlyWhileQueued) {
+TEST_P(StoreQueue, CancelOnlyWhileQueued) {
   const auto queued = add(message_to("+491"));
   auto cancelled = store_->cancel(queued, at(1));
   ASSERT_TRUE(cancelled.ok());
@@ -406,7 +406,7 @@ TEST_F(StoreQueue, CancelOnlyWhileQueued) {
   EXPECT_EQ(store_->cancel("01HNOPE", at(3)).error().code, "not_found");
 }
 
-TEST_F(StoreQueue, UnknownIdsAndPartsAreNotFound) {
+TEST_P(StoreQueue, UnknownIdsAndPartsAreNotFound) {
   const auto id = add(message_to("+491"));
   EXPECT_EQ(store_->get_message("nope").error().code, "not_found");
   EXPECT_EQ(store_->claim_message("nope", "m", at(1)).error().code, "not_found");
@@ -416,7 +416,7 @@ TEST_F(StoreQueue, UnknownIdsAndPartsAreNotFound) {
   EXPECT_EQ(store_->get_message(id)->events.back().detail_json, R"({"by":"test"})");
 }
 
-TEST_F(StoreQueue, ReportCandidatesHandleTheWrappingMessageReference) {
+TEST_P(StoreQueue, ReportCandidatesHandleTheWrappingMessageReference) {
   // Three sends through one modem got TP-MR 5: the MR wrapped (256 sends apart).
   const auto ids = three_sends_with_mr_5();
   const auto other_modem = add(message_to("+491511234567"), at(5));
@@ -433,7 +433,7 @@ TEST_F(StoreQueue, ReportCandidatesHandleTheWrappingMessageReference) {
   EXPECT_TRUE(store_->report_candidates("m1", 6, at(0))->empty());
 }
 
-TEST_F(StoreQueue, SettleReportAppliesTheMatcherToTheCandidates) {
+TEST_P(StoreQueue, SettleReportAppliesTheMatcherToTheCandidates) {
   // Three sends through one modem got TP-MR 5 (the MR wrapped), two to one subscriber.
   const auto ids = three_sends_with_mr_5();
   const scheduler::MatchOptions options{std::chrono::hours(1), std::chrono::seconds(5)};
@@ -467,7 +467,7 @@ TEST_F(StoreQueue, SettleReportAppliesTheMatcherToTheCandidates) {
   EXPECT_FALSE(settled->message_id);
 }
 
-TEST_F(StoreQueue, AReportDoesNotChangeAFinalPart) {
+TEST_P(StoreQueue, AReportDoesNotChangeAFinalPart) {
   const auto id = add(message_to("+491511234567"), at(0));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
   ASSERT_TRUE(store_->part_sent(id, 1, 7, at(2)).ok());
@@ -481,7 +481,7 @@ TEST_F(StoreQueue, AReportDoesNotChangeAFinalPart) {
       << message->events.back().detail_json;
 }
 
-TEST_F(StoreQueue, UnmatchedReportsAreKept) {
+TEST_P(StoreQueue, UnmatchedReportsAreKept) {
   DeliveryReport report{"m1", 42, "+491", 0x00, at(1), at(2), "0006", at(3)};
   auto id = store_->store_unmatched_report(report);
   ASSERT_TRUE(id.ok());
@@ -496,7 +496,7 @@ TEST_F(StoreQueue, UnmatchedReportsAreKept) {
   EXPECT_EQ((*kept)[0].received_at, at(3));
 }
 
-TEST_F(StoreQueue, ListingIsNewestFirstWithStatusFilterAndCursor) {
+TEST_P(StoreQueue, ListingIsNewestFirstWithStatusFilterAndCursor) {
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) ids.push_back(add(message_to("+49" + std::to_string(i)), at(i)));
   ASSERT_TRUE(store_->cancel(ids[1], at(10)).ok());
@@ -579,6 +579,8 @@ TEST(StoreRecords, RollUp) {
   EXPECT_EQ(roll_up(M::sending, delivered), M::sending);
   EXPECT_EQ(roll_up(M::cancelled, delivered), M::cancelled);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreQueue, STORE_ENGINES);
 
 }  // namespace
 }  // namespace smsgw::store::testing

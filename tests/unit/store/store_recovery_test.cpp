@@ -13,7 +13,7 @@ namespace {
 
 using StoreRecovery = StoreTest;
 
-TEST_F(StoreRecovery, PartsLeftSendingBecomeUnknownAndAreNotResent) {
+TEST_P(StoreRecovery, PartsLeftSendingBecomeUnknownAndAreNotResent) {
   const auto id = add(message_to("+491", 3));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
   ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
@@ -21,7 +21,7 @@ TEST_F(StoreRecovery, PartsLeftSendingBecomeUnknownAndAreNotResent) {
   ASSERT_TRUE(store_->part_sending(id, 2, at(2)).ok());
   const auto waiting = add(message_to("+492"));
   // The process dies here. The next start:
-  auto reopened = Store::open(store_->path());
+  auto reopened = reopen();
   ASSERT_TRUE(reopened.ok());
   store_.reset();
   auto report = (*reopened)->recover_after_restart(/*at_least_once=*/false, at(100));
@@ -51,13 +51,13 @@ TEST_F(StoreRecovery, PartsLeftSendingBecomeUnknownAndAreNotResent) {
 // The process died mid-send; the part's report arrived (unmatched: no MR was recorded)
 // before the restart. Recovery settles the part with it: the message is what the network
 // reported, not unknown.
-TEST_F(StoreRecovery, APartLeftSendingIsSettledByAReportThatArrivedMeanwhile) {
+TEST_P(StoreRecovery, APartLeftSendingIsSettledByAReportThatArrivedMeanwhile) {
   const auto id = add(message_to("+491511234567"));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
   ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
   const DeliveryReport report{"m1", 17, "+491511234567", 0x00, {}, {}, "", at(3)};
   EXPECT_FALSE(store_->settle_report(report)->message_id);
-  auto reopened = Store::open(store_->path());
+  auto reopened = reopen();
   ASSERT_TRUE(reopened.ok());
   store_.reset();
   auto recovered = (*reopened)->recover_after_restart(/*at_least_once=*/false, at(100));
@@ -67,7 +67,7 @@ TEST_F(StoreRecovery, APartLeftSendingIsSettledByAReportThatArrivedMeanwhile) {
   EXPECT_EQ((*reopened)->get_message(id)->status, MessageStatus::delivered);
 }
 
-TEST_F(StoreRecovery, AtLeastOnceRequeuesThePartsLeftSending) {
+TEST_P(StoreRecovery, AtLeastOnceRequeuesThePartsLeftSending) {
   const auto id = add(message_to("+491", 2));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
   ASSERT_TRUE(store_->part_sending(id, 1, at(1)).ok());
@@ -83,7 +83,7 @@ TEST_F(StoreRecovery, AtLeastOnceRequeuesThePartsLeftSending) {
   EXPECT_EQ(due_at(*store_, at(100)).size(), 1u);
 }
 
-TEST_F(StoreRecovery, AClaimWithNoPartWrittenIsRequeuedInBothModes) {
+TEST_P(StoreRecovery, AClaimWithNoPartWrittenIsRequeuedInBothModes) {
   const auto id = add(message_to("+491", 2));
   ASSERT_TRUE(store_->claim_message(id, "m1", at(1)).ok());
   auto report = store_->recover_after_restart(false, at(100));
@@ -192,6 +192,8 @@ TEST(StoreCrashSafety, EveryAcknowledgedInsertSurvivesSigkill) {
 TEST(StoreCrashSafety, EveryAcknowledgedStoreWorkerBatchSurvivesSigkill) {
   kill_after_acknowledgements(/*grouped=*/true);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreRecovery, STORE_ENGINES);
 
 }  // namespace
 }  // namespace smsgw::store::testing

@@ -72,7 +72,7 @@ DeliveryReport report(int tp_status, TimePoint when) {
   return r;
 }
 
-TEST_F(StoreSendsmsDlr, SentThenDeliveredEachInItsTransaction) {
+TEST_P(StoreSendsmsDlr, SentThenDeliveredEachInItsTransaction) {
   const auto id = add(sendsms_message(31));
   expect_rows_with(*store_, id, [&] { ASSERT_TRUE(store_->begin_send(id, "m1", at(1)).ok()); }, {});
   expect_rows_with(*store_, id, [&] { ASSERT_TRUE(store_->part_sent(id, 1, 7, at(2)).ok()); }, {8});
@@ -101,7 +101,7 @@ TEST_F(StoreSendsmsDlr, SentThenDeliveredEachInItsTransaction) {
   EXPECT_EQ(json::parse(rows[1].payload_json).at("status"), "delivered");
 }
 
-TEST_F(StoreSendsmsDlr, AFailedReportIsTwoAfterEight) {
+TEST_P(StoreSendsmsDlr, AFailedReportIsTwoAfterEight) {
   const auto id = add(sendsms_message(10));
   ASSERT_TRUE(store_->begin_send(id, "m1", at(1)).ok());
   expect_rows_with(*store_, id, [&] { ASSERT_TRUE(store_->part_sent(id, 1, 7, at(2)).ok()); }, {8});
@@ -112,7 +112,7 @@ TEST_F(StoreSendsmsDlr, AFailedReportIsTwoAfterEight) {
   EXPECT_EQ(json::parse(rows.back().payload_json).at("status"), "failed");
 }
 
-TEST_F(StoreSendsmsDlr, FailedAfterAPartLeftIsTwoBeforeAnyLeftIsSixteen) {
+TEST_P(StoreSendsmsDlr, FailedAfterAPartLeftIsTwoBeforeAnyLeftIsSixteen) {
   // Two parts: the first left, the second failed: 2 (not 16), as kannel_dlr.hpp says.
   const auto left = add(sendsms_message(2, kDlrUrl, 2));
   ASSERT_TRUE(store_->begin_send(left, "m1", at(1)).ok());
@@ -150,7 +150,7 @@ TEST_F(StoreSendsmsDlr, FailedAfterAPartLeftIsTwoBeforeAnyLeftIsSixteen) {
                    {});
 }
 
-TEST_F(StoreSendsmsDlr, ExpiredIsTwoCancelledIsSixteen) {
+TEST_P(StoreSendsmsDlr, ExpiredIsTwoCancelledIsSixteen) {
   const auto expired = add(sendsms_message(2));
   expect_rows_with(*store_, expired, [&] { ASSERT_TRUE(store_->expire(expired, at(1)).ok()); },
                    {2});
@@ -165,14 +165,14 @@ TEST_F(StoreSendsmsDlr, ExpiredIsTwoCancelledIsSixteen) {
                    [&] { ASSERT_TRUE(store_->cancel(cancelled1, at(5)).ok()); }, {});
 }
 
-TEST_F(StoreSendsmsDlr, ExpirySweepWritesTheRowInItsTransaction) {
+TEST_P(StoreSendsmsDlr, ExpirySweepWritesTheRowInItsTransaction) {
   auto m = sendsms_message(2);
   m.expires_at = at(10);
   const auto id = add(m);
   expect_rows_with(*store_, id, [&] { ASSERT_EQ(store_->expire_due(at(11))->size(), 1u); }, {2});
 }
 
-TEST_F(StoreSendsmsDlr, UnknownAndRestartRecoveryWriteNoneUntilAFinalStatus) {
+TEST_P(StoreSendsmsDlr, UnknownAndRestartRecoveryWriteNoneUntilAFinalStatus) {
   const auto unknown = add(sendsms_message(31));
   ASSERT_TRUE(store_->begin_send(unknown, "m1", at(1)).ok());
   expect_rows_with(
@@ -192,7 +192,7 @@ TEST_F(StoreSendsmsDlr, UnknownAndRestartRecoveryWriteNoneUntilAFinalStatus) {
                    {16});
 }
 
-TEST_F(StoreSendsmsDlr, NoneForRestSmppOrAnEmptyDlrUrl) {
+TEST_P(StoreSendsmsDlr, NoneForRestSmppOrAnEmptyDlrUrl) {
   auto rest = message_to("+491701234567");
   rest.client = "kshop";
   rest.callback_url = "http://127.0.0.1/cb";
@@ -209,6 +209,8 @@ TEST_F(StoreSendsmsDlr, NoneForRestSmppOrAnEmptyDlrUrl) {
   }
   EXPECT_TRUE(dlr_rows(*store_).empty());
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreSendsmsDlr, STORE_ENGINES);
 
 }  // namespace
 }  // namespace smsgw::store::testing

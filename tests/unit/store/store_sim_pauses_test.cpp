@@ -5,7 +5,7 @@
 namespace smsgw::store::testing {
 namespace {
 
-TEST_F(StoreTest, PauseIsKeptWithWhoAndWhenUntilResumed) {
+TEST_P(StoreTest, PauseIsKeptWithWhoAndWhenUntilResumed) {
   auto first = store_->pause_sim(SimPause{"8949010000000000016", "api", at(10), "modem0"});
   ASSERT_TRUE(first.ok()) << first.error().message;
   EXPECT_EQ(first->paused_by, "api");

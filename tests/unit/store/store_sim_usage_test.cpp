@@ -7,7 +7,7 @@ namespace {
 
 constexpr const char* kIccid = "8949010000000000016";
 
-TEST_F(StoreTest, SimUsageCountsTheDayTheMonthAndTodaysRecipients) {
+TEST_P(StoreTest, SimUsageCountsTheDayTheMonthAndTodaysRecipients) {
   // Day 100 is the first of the month; the SIM sent on days 98 (last month), 100 and 103.
   ASSERT_TRUE(store_->add_daily_sent(kIccid, 98, 50).ok());
   ASSERT_TRUE(store_->add_daily_sent(kIccid, 100, 4).ok());

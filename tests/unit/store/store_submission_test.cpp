@@ -10,7 +10,7 @@ IdempotencyRecord key(std::string k, std::string fingerprint, std::string body =
   return IdempotencyRecord{std::move(k), std::move(fingerprint), 202, std::move(body), {}};
 }
 
-TEST_F(StoreSubmission, StoresMessageWithPartsAndQueuedEvent) {
+TEST_P(StoreSubmission, StoresMessageWithPartsAndQueuedEvent) {
   NewMessage m = message_to("+491511234567", 3, 5);
   m.send_at = at(100);
   m.expires_at = at(1000);
@@ -49,7 +49,7 @@ TEST_F(StoreSubmission, StoresMessageWithPartsAndQueuedEvent) {
             R"({"to":"+491511234567","parts":3,"encoding":"gsm7","priority":5})");
 }
 
-TEST_F(StoreSubmission, BatchIsOneTransaction) {
+TEST_P(StoreSubmission, BatchIsOneTransaction) {
   std::vector<NewMessage> batch;
   for (int i = 0; i < 50; ++i) batch.push_back(message_to("+4915100000" + std::to_string(i)));
   const auto commits = store_->commit_count();
@@ -61,7 +61,7 @@ TEST_F(StoreSubmission, BatchIsOneTransaction) {
   EXPECT_TRUE(std::is_sorted(result->ids.begin(), result->ids.end()));
 }
 
-TEST_F(StoreSubmission, BatchIsAllOrNothing) {
+TEST_P(StoreSubmission, BatchIsAllOrNothing) {
   std::vector<NewMessage> batch = {message_to("+491"), message_to("+492"), message_to("+493")};
   batch[2].parts.clear();  // invalid: the whole batch must be refused
   auto result = store_->insert_messages(batch);
@@ -72,7 +72,7 @@ TEST_F(StoreSubmission, BatchIsAllOrNothing) {
   for (const auto& [status, count] : *counts) EXPECT_EQ(count, 0) << to_string(status);
 }
 
-TEST_F(StoreSubmission, DuplicateIdIsAConflict) {
+TEST_P(StoreSubmission, DuplicateIdIsAConflict) {
   NewMessage m = message_to("+491");
   m.id = "01HZZZZZZZZZZZZZZZZZZZZZZZ";
   add(m);
@@ -82,7 +82,7 @@ TEST_F(StoreSubmission, DuplicateIdIsAConflict) {
   EXPECT_EQ(again.error().message, "message id 01HZZZZZZZZZZZZZZZZZZZZZZZ already exists");
 }
 
-TEST_F(StoreSubmission, IdempotentReplayReturnsTheFirstAnswerAndStoresNothing) {
+TEST_P(StoreSubmission, IdempotentReplayReturnsTheFirstAnswerAndStoresNothing) {
   NewMessage m = message_to("+491");
   auto first = store_->insert_messages(std::span<const NewMessage>(&m, 1), key("k1", "fp", "B1"));
   ASSERT_TRUE(first.ok());
@@ -99,7 +99,7 @@ TEST_F(StoreSubmission, IdempotentReplayReturnsTheFirstAnswerAndStoresNothing) {
   EXPECT_EQ(page->messages.size(), 1u);
 }
 
-TEST_F(StoreSubmission, SameKeyWithAnotherFingerprintIsAConflict) {
+TEST_P(StoreSubmission, SameKeyWithAnotherFingerprintIsAConflict) {
   NewMessage m = message_to("+491");
   ASSERT_TRUE(store_->insert_messages(std::span<const NewMessage>(&m, 1), key("k1", "A")).ok());
   auto conflict = store_->insert_messages(std::span<const NewMessage>(&m, 1), key("k1", "B"));
@@ -109,7 +109,7 @@ TEST_F(StoreSubmission, SameKeyWithAnotherFingerprintIsAConflict) {
             "Idempotency-Key \"k1\" was already used with another request");
 }
 
-TEST_F(StoreSubmission, FindAndPurgeIdempotencyKeys) {
+TEST_P(StoreSubmission, FindAndPurgeIdempotencyKeys) {
   NewMessage m = message_to("+491");
   auto record = key("old", "fp");
   record.created_at = at(0);
@@ -131,7 +131,7 @@ TEST_F(StoreSubmission, FindAndPurgeIdempotencyKeys) {
 }
 
 // The store worker's batch: one transaction, each job in a savepoint of its own.
-TEST_F(StoreSubmission, BatchOfSubmissionsIsOneTransactionAndIsolatesFailures) {
+TEST_P(StoreSubmission, BatchOfSubmissionsIsOneTransactionAndIsolatesFailures) {
   struct Request {
     std::vector<NewMessage> messages;
     std::optional<IdempotencyRecord> idempotency;
@@ -173,7 +173,7 @@ TEST_F(StoreSubmission, BatchOfSubmissionsIsOneTransactionAndIsolatesFailures) {
   EXPECT_EQ(page->messages.size(), 3u);  // +491, +492, +493
 }
 
-TEST_F(StoreSubmission, UlidsSortByTimeAndNeverRepeat) {
+TEST_P(StoreSubmission, UlidsSortByTimeAndNeverRepeat) {
   std::vector<std::string> ids;
   for (int i = 0; i < 1000; ++i) ids.push_back(store_->new_id(at(i / 100)));
   // The clock going back keeps ids increasing.
@@ -200,6 +200,8 @@ TEST(Ulid, EncodesTheTimeInTheFirstTenCharacters) {
   EXPECT_FALSE(ulid_time("not-a-ulid"));
   EXPECT_FALSE(ulid_time("81ARYZ6S41TSV4RRFFQ69G5FAV"));  // first character above 7
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreSubmission, STORE_ENGINES);
 
 }  // namespace
 }  // namespace smsgw::store::testing

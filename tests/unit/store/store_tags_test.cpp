@@ -22,7 +22,7 @@ std::vector<std::string> ids_of(const MessagePage& page) {
   return ids;
 }
 
-TEST_F(StoreTags, AreStoredAndReadBack) {
+TEST_P(StoreTags, AreStoredAndReadBack) {
   NewMessage m = tagged("+491", "shop", "order-17");
   m.callback_url = "https://hooks.example.com/sms";
   const auto id = add(m);
@@ -44,7 +44,7 @@ TEST_F(StoreTags, AreStoredAndReadBack) {
   EXPECT_FALSE(tags->client || tags->reference || tags->callback_url);
 }
 
-TEST_F(StoreTags, TheOriginOfAnSmppOrSendsmsSubmissionIsKeptWithTheMessage) {
+TEST_P(StoreTags, TheOriginOfAnSmppOrSendsmsSubmissionIsKeptWithTheMessage) {
   NewMessage m = tagged("+4915112345678", "legacy", std::nullopt);
   MessageOrigin origin;
   origin.protocol = "smpp";
@@ -76,7 +76,7 @@ TEST_F(StoreTags, TheOriginOfAnSmppOrSendsmsSubmissionIsKeptWithTheMessage) {
   EXPECT_EQ(store_->message_origin("01HXNOPE").error().kind, ErrorCode::not_found);
 }
 
-TEST_F(StoreTags, ListsFilterByReferenceAndClientNewestFirstWithPages) {
+TEST_P(StoreTags, ListsFilterByReferenceAndClientNewestFirstWithPages) {
   std::vector<std::string> ref_a;  // in creation order
   for (int i = 0; i < 5; ++i) {
     ref_a.push_back(add(tagged("+491", i % 2 == 0 ? "shop" : "crm", "A"), at(10 * i)));
@@ -123,7 +123,7 @@ TEST_F(StoreTags, ListsFilterByReferenceAndClientNewestFirstWithPages) {
 
 // `recipient` walks the index messages_by_recipient; `modem` (the assigned modem) is checked
 // on the rows of whichever walk the other filters chose.
-TEST_F(StoreTags, ListsFilterByRecipientAndModemNewestFirstWithPages) {
+TEST_P(StoreTags, ListsFilterByRecipientAndModemNewestFirstWithPages) {
   std::vector<std::string> to_a;  // in creation order
   std::vector<std::string> via_m1;
   for (int i = 0; i < 4; ++i) {
@@ -179,7 +179,7 @@ TEST_F(StoreTags, ListsFilterByRecipientAndModemNewestFirstWithPages) {
   EXPECT_TRUE(store_->list_messages(none)->messages.empty());
 }
 
-TEST_F(StoreTags, CallbackRowsCarryTheirKindAndClient) {
+TEST_P(StoreTags, CallbackRowsCarryTheirKindAndClient) {
   const auto now = std::chrono::system_clock::now();
   ASSERT_TRUE(store_->enqueue_webhook("message.status", "{}", "http://a/", now).ok());
   ASSERT_TRUE(store_
@@ -201,7 +201,7 @@ TEST_F(StoreTags, CallbackRowsCarryTheirKindAndClient) {
 
 // A sendsms dlr-url row is stored as a callback with the event "sendsms.dlr" (no schema
 // change) and read back as its own kind.
-TEST_F(StoreTags, DlrUrlRowsComeBackAsTheirKind) {
+TEST_P(StoreTags, DlrUrlRowsComeBackAsTheirKind) {
   const auto now = std::chrono::system_clock::now();
   ASSERT_TRUE(store_
                   ->enqueue_webhook("anything", "", "http://h/dlr?type=8", now,
@@ -234,7 +234,7 @@ std::vector<std::string> texts_of(const InboxPage& page) {
   return texts;
 }
 
-TEST_F(StoreTags, InboxFiltersBySinceSenderAndModem) {
+TEST_P(StoreTags, InboxFiltersBySinceSenderAndModem) {
   const std::tuple<const char*, const char*, int> rows[] = {
       {"m1", "+4917000001", 0},  {"m2", "+4917000001", 10}, {"m1", "+4917000002", 20},
       {"m2", "+4917000002", 30}, {"m1", "+4917000001", 40},
@@ -272,6 +272,8 @@ TEST_F(StoreTags, InboxFiltersBySinceSenderAndModem) {
   // The old form still lists everything.
   EXPECT_EQ(store_->list_inbox(50, std::nullopt)->messages.size(), 5u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreTags, STORE_ENGINES);
 
 }  // namespace
 }  // namespace smsgw::store::testing

@@ -11,30 +11,15 @@
 #include <string>
 #include <vector>
 
+#include "store_fixture.hpp"
+
 namespace smsgw::store {
 namespace {
 
 using namespace std::chrono_literals;
 
-class TempDatabase {
- public:
-  TempDatabase() {
-    static std::atomic<int> counter{0};
-    dir_ = std::filesystem::temp_directory_path() /
-           ("smsgw-store-worker-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  ~TempDatabase() { std::filesystem::remove_all(dir_); }
-  std::unique_ptr<Store> open() const {
-    auto store = Store::open(dir_ / "smsgw.db");
-    EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
-    return store.ok() ? std::move(*store) : nullptr;
-  }
-
- private:
-  std::filesystem::path dir_;
-};
+using testing::Engine;
+using testing::TestDatabase;
 
 store::NewMessage message(Store& s, const std::string& to) {
   store::NewMessage m;
@@ -61,18 +46,21 @@ auto insert_one(std::string to) {
 }
 
 // A job's result that arrived and holds a value, or why not.
-testing::AssertionResult arrived_ok(const std::optional<Result<std::int64_t>>& result) {
+::testing::AssertionResult arrived_ok(const std::optional<Result<std::int64_t>>& result) {
   if (!result.has_value()) return ::testing::AssertionFailure() << "no result arrived";
   if (!result->ok()) return ::testing::AssertionFailure() << result->error().message;
   return ::testing::AssertionSuccess();
 }
 
 // Each test owns a fresh database, an event loop and the store the worker takes over.
-class StoreWorkerTest : public ::testing::Test {
+class StoreWorkerTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
-    store_ = db_.open();
-    ASSERT_NE(store_, nullptr);
+    if (auto missing = testing::engine_missing(GetParam())) GTEST_SKIP() << *missing;
+    db_ = std::make_unique<TestDatabase>(GetParam());
+    auto opened = db_->open();
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    store_ = std::move(*opened);
   }
 
   // Spawns a coroutine that stores one message through call_deferred and keeps its result.
@@ -86,12 +74,12 @@ class StoreWorkerTest : public ::testing::Test {
         asio::detached);
   }
 
-  TempDatabase db_;
+  std::unique_ptr<TestDatabase> db_;
   asio::io_context io_;
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(StoreWorkerTest, ResultArrivesOnTheEventLoopAfterTheCommit) {
+TEST_P(StoreWorkerTest, ResultArrivesOnTheEventLoopAfterTheCommit) {
   Store* raw = store_.get();
   StoreWorker worker(io_.get_executor(), std::move(store_));
   std::optional<Result<std::int64_t>> result;
@@ -112,7 +100,7 @@ TEST_F(StoreWorkerTest, ResultArrivesOnTheEventLoopAfterTheCommit) {
   EXPECT_EQ(worker.jobs(), 1u);
 }
 
-TEST_F(StoreWorkerTest, DeferredJobSharesTheCommitOfTheNextCall) {
+TEST_P(StoreWorkerTest, DeferredJobSharesTheCommitOfTheNextCall) {
   // A window far longer than the test: only the urgent call can start the commit.
   StoreWorker worker(io_.get_executor(), std::move(store_), std::chrono::hours(1));
   std::vector<std::string> order;
@@ -143,7 +131,7 @@ TEST_F(StoreWorkerTest, DeferredJobSharesTheCommitOfTheNextCall) {
   EXPECT_EQ(worker.jobs(), 2u);
 }
 
-TEST_F(StoreWorkerTest, DeferredJobAloneCommitsAfterTheWindow) {
+TEST_P(StoreWorkerTest, DeferredJobAloneCommitsAfterTheWindow) {
   StoreWorker worker(io_.get_executor(), std::move(store_), 1ms);
   std::optional<Result<std::int64_t>> result;
   spawn_deferred_insert(worker, result);
@@ -153,7 +141,7 @@ TEST_F(StoreWorkerTest, DeferredJobAloneCommitsAfterTheWindow) {
   EXPECT_EQ(worker.batches(), 1u);
 }
 
-TEST_F(StoreWorkerTest, StopCommitsDeferredJobsWithoutWaitingForTheWindow) {
+TEST_P(StoreWorkerTest, StopCommitsDeferredJobsWithoutWaitingForTheWindow) {
   StoreWorker worker(io_.get_executor(), std::move(store_), std::chrono::hours(1));
   std::optional<Result<std::int64_t>> result;
   spawn_deferred_insert(worker, result);
@@ -165,7 +153,7 @@ TEST_F(StoreWorkerTest, StopCommitsDeferredJobsWithoutWaitingForTheWindow) {
   EXPECT_EQ(worker.jobs(), 1u);
 }
 
-TEST_F(StoreWorkerTest, CallAfterStopFailsAsUnavailable) {
+TEST_P(StoreWorkerTest, CallAfterStopFailsAsUnavailable) {
   StoreWorker worker(io_.get_executor(), std::move(store_));
   worker.stop();
   std::optional<Result<std::int64_t>> result;
@@ -175,6 +163,9 @@ TEST_F(StoreWorkerTest, CallAfterStopFailsAsUnavailable) {
   ASSERT_FALSE(result->ok());
   EXPECT_EQ(result->error().code, "unavailable");
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreWorkerTest,
+                         ::testing::Values(Engine::sqlite, Engine::postgres), testing::engine_name);
 
 }  // namespace
 }  // namespace smsgw::store

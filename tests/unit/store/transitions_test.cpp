@@ -114,7 +114,7 @@ TEST(PartTransitions, AReportNeverChangesAFinalPart) {
 
 using StoreTransitions = StoreTest;
 
-TEST_F(StoreTransitions, OperationsRefuseWhatTheTableRefuses) {
+TEST_P(StoreTransitions, OperationsRefuseWhatTheTableRefuses) {
   const auto id = add(message_to("+491", 2));
   // A part cannot leave before its message is claimed.
   EXPECT_EQ(store_->part_sending(id, 1, at(1)).error().code, "conflict");
@@ -145,7 +145,7 @@ TEST_F(StoreTransitions, OperationsRefuseWhatTheTableRefuses) {
   EXPECT_EQ(store_->expire(id, at(6)).error().code, "conflict");
 }
 
-TEST_F(StoreTransitions, AFailedAttemptPastItsValidityExpiresInOneTransaction) {
+TEST_P(StoreTransitions, AFailedAttemptPastItsValidityExpiresInOneTransaction) {
   const auto id = add(message_to("+491", 1));
   ASSERT_TRUE(store_->begin_send(id, "m1", at(1)).ok());
   const auto commits = store_->commit_count();
@@ -158,7 +158,7 @@ TEST_F(StoreTransitions, AFailedAttemptPastItsValidityExpiresInOneTransaction) {
   EXPECT_EQ(message->parts[0].error, "modem.timeout: no prompt");
 }
 
-TEST_F(StoreTransitions, AFailedOperationLeavesNothingBehind) {
+TEST_P(StoreTransitions, AFailedOperationLeavesNothingBehind) {
   const auto id = add(message_to("+491", 1));
   ASSERT_TRUE(store_->begin_send(id, "m1", at(1)).ok());
   ASSERT_TRUE(store_->part_sent(id, 1, 3, at(2)).ok());  // the message is sent
@@ -166,6 +166,8 @@ TEST_F(StoreTransitions, AFailedOperationLeavesNothingBehind) {
   EXPECT_EQ(store_->fail(id, "x", at(3), PartFailure{1, true, "late"}).error().code, "conflict");
   EXPECT_EQ(store_->get_message(id)->parts[0].status, PartStatus::sent);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreTransitions, STORE_ENGINES);
 
 }  // namespace
 }  // namespace smsgw::store::testing
