@@ -252,6 +252,31 @@ std::optional<TimePoint> Dispatcher::dispatch_round(TimePoint now) {
   return std::nullopt;
 }
 
+// What happened on a modem (a +CMGS, a failure) must reach the store, or the message stays
+// `sending` until this node restarts: a database outage (a PostgreSQL restart, a lost
+// connection) answers "unavailable", which is retried, 200 ms doubling to 5 s, until the
+// write succeeds or fails otherwise; after stop() for 30 s more, then the restart rule
+// takes over. A write whose commit went through although its answer was lost is retried
+// into "conflict" (the store already holds it), logged by the caller like any other.
+template <class Job>
+awaitable<std::invoke_result_t<Job&, Store&>> Dispatcher::record(Job job, bool deferred) {
+  auto delay = std::chrono::milliseconds(200);
+  std::optional<TimePoint> give_up_at;
+  for (;;) {
+    auto result = deferred ? co_await store_.call_deferred(job) : co_await store_.call(job);
+    if (result || result.error().code != "unavailable") co_return result;
+    const auto now = std::chrono::system_clock::now();
+    if (stopping_ && !give_up_at) give_up_at = now + std::chrono::seconds(30);
+    if (give_up_at && now >= *give_up_at) co_return result;
+    spdlog::warn("dispatcher: the store is unavailable ({}); retrying in {} ms",
+                 result.error().message, delay.count());
+    asio::steady_timer timer(executor_);
+    timer.expires_after(delay);
+    co_await timer.async_wait(use_awaitable);
+    delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+  }
+}
+
 awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
   Slot* slot = slots_.at(modem_id).get();
   const auto claimed_at = std::chrono::system_clock::now();
@@ -303,7 +328,7 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
         if (!sent) return sent.error();
         return {};
       };
-      auto marked = co_await store_.call(mark_next);
+      auto marked = co_await record(mark_next);
       unrecorded_sent.reset();
       if (!marked) {
         spdlog::warn("dispatcher: message {}: cannot mark part {} sending: {}", id, part.index,
@@ -329,7 +354,7 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
       auto record_sent = [id, prev = *unrecorded_sent, now](Store& s) {
         return s.part_sent(id, prev.first, prev.second, now);
       };
-      (void)co_await store_.call(record_sent);
+      (void)co_await record(record_sent);
       unrecorded_sent.reset();
     }
     // Parts of this message already left through this SIM: the rest must follow through it
@@ -349,7 +374,7 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
     };
     // Deferred: it joins the commit of the claim the freed modem's next message needs
     // before its PDU may be written, instead of making that claim wait one more commit.
-    auto status = co_await store_.call_deferred(record_sent);
+    auto status = co_await record(record_sent, true);
     if (status) {
       observer_.on_message_status(id, *status, modem_id);
     } else {
@@ -382,7 +407,7 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
     auto job = [id = message.id, now, error](Store& s) {
       return s.requeue(id, now, error.message, now);
     };
-    (void)co_await store_.call(job);
+    (void)co_await record(job);
     --message.attempts;  // send() counted the claim as an attempt
     message.not_before = now;
     place(std::move(message));
@@ -416,7 +441,7 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
     auto job = [id = message.id, failed = store::PartFailure{part_index, unknown, text},
                 at = retry->at,
                 now](Store& s) { return s.requeue(id, at, failed.error, now, failed); };
-    auto stored = co_await store_.call(job);
+    auto stored = co_await record(job);
     if (!stored) spdlog::error("dispatcher: message {}: {}", message.id, stored.error().message);
     message.not_before = retry->at;
     message.avoid_sims = retry->avoid_sims;
@@ -451,7 +476,7 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
     if (!done) return done.error();
     return status;
   };
-  auto stored = co_await store_.call(job);
+  auto stored = co_await record(job);
   if (!stored) {
     spdlog::error("dispatcher: message {}: {}", message.id, stored.error().message);
     observer_.on_message_status(message.id, status, modem_id);

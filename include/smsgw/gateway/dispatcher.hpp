@@ -198,6 +198,9 @@ class Dispatcher {
   static const std::string& iccid_of(const Slot& slot);
   bool manually_paused(const Slot& slot) const;
   bool paused(const Slot& slot) const;
+  // Runs a store job that records what already happened on a modem (dispatcher.cpp).
+  template <class Job>
+  awaitable<std::invoke_result_t<Job&, store::Store&>> record(Job job, bool deferred = false);
   // The send of `id` on `modem_id` ended: the modem is free again.
   void release(const std::string& modem_id, const std::string& id);
 
@@ -220,9 +223,9 @@ class Dispatcher {
   std::unordered_map<std::string, QueuedMessage> messages_;  // queued, held in memory
   std::map<std::string, Queue> ready_;                       // group -> due messages
   std::multimap<TimePoint, std::string> deferred_;           // not yet due
-  std::set<std::string> spilled_;    // groups with due messages in the store, not in memory
-  std::set<std::string> refilling_;  // groups being read from the store
-  std::set<std::string> in_flight_;  // claimed, being sent
+  std::set<std::string> spilled_;        // groups with due messages in the store, not in memory
+  std::set<std::string> refilling_;      // groups being read from the store
+  std::set<std::string> in_flight_;      // claimed, being sent
   std::set<std::string> manual_pauses_;  // ICCIDs paused by hand
   std::uint64_t dispatch_cursor_ = 0;
   TimePoint next_store_check_{};
