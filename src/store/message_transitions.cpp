@@ -90,10 +90,11 @@ Result<StoredMessage> Store::Impl::claim(const std::string& id, const std::strin
   STORE_TRY_ASSIGN(auto message, require_transition(id, MessageEvent::claim));
   STORE_TRY_ASSIGN(auto update,
                    q("UPDATE messages SET status = ?, assigned_modem = ?, attempts = attempts + 1, "
-                     "next_attempt_at = NULL WHERE id = ?"));
-  STORE_TRY(
-      update->bind_all(to_string(*next_status(message.status, MessageEvent::claim)), modem, id)
-          .run());
+                     "next_attempt_at = NULL, claimed_by = ? WHERE id = ?"));
+  STORE_TRY(update
+                ->bind_all(to_string(*next_status(message.status, MessageEvent::claim)), modem,
+                           options.node, id)
+                .run());
   STORE_TRY_ASSIGN(auto parts, q("UPDATE message_parts SET modem = ? WHERE message_id = ? AND "
                                  "status = 'queued'"));
   STORE_TRY(parts->bind_all(modem, id).run());
@@ -174,7 +175,7 @@ Result<void> Store::Impl::requeue_message(const std::string& id,
   STORE_TRY_ASSIGN(auto message, require_transition(id, MessageEvent::requeue));
   STORE_TRY_ASSIGN(auto update,
                    q("UPDATE messages SET status = ?, assigned_modem = NULL, next_attempt_at = ?, "
-                     "last_error = COALESCE(?, last_error) WHERE id = ?"));
+                     "last_error = COALESCE(?, last_error), claimed_by = NULL WHERE id = ?"));
   STORE_TRY(update
                 ->bind_all(to_string(*next_status(message.status, MessageEvent::requeue)),
                            next_attempt_at, error, id)
@@ -456,14 +457,12 @@ Result<MessageStatus> Store::Impl::apply_report(const std::string& id, int index
   // A final part keeps its status (transitions.hpp); the report is still logged.
   const auto to = next_status(part.status, report_event(outcome));
   if (to && *to == PartStatus::delivered) {
-    STORE_TRY_ASSIGN(auto update,
-                     q("UPDATE message_parts SET status = ?, delivered_at = ?, "
-                              "report_status = ? WHERE message_id = ? AND idx = ?"));
+    STORE_TRY_ASSIGN(auto update, q("UPDATE message_parts SET status = ?, delivered_at = ?, "
+                                    "report_status = ? WHERE message_id = ? AND idx = ?"));
     STORE_TRY(update->bind_all(to_string(*to), now, report.tp_status, id, index).run());
   } else if (to && *to == PartStatus::failed) {
-    STORE_TRY_ASSIGN(auto update,
-                     q("UPDATE message_parts SET status = ?, report_status = ?, "
-                              "error = ? WHERE message_id = ? AND idx = ?"));
+    STORE_TRY_ASSIGN(auto update, q("UPDATE message_parts SET status = ?, report_status = ?, "
+                                    "error = ? WHERE message_id = ? AND idx = ?"));
     STORE_TRY(update
                   ->bind_all(to_string(*to), report.tp_status,
                              "status report TP-ST " + st + ": the service centre gave up", id,
@@ -472,7 +471,7 @@ Result<MessageStatus> Store::Impl::apply_report(const std::string& id, int index
   } else if (to) {
     STORE_TRY_ASSIGN(auto update,
                      q("UPDATE message_parts SET report_status = ? WHERE message_id = ? "
-                              "AND idx = ?"));
+                       "AND idx = ?"));
     STORE_TRY(update->bind_all(report.tp_status, id, index).run());
   }
   JsonObject detail;
@@ -513,7 +512,8 @@ Result<ReportSettlement> Store::settle_report(const DeliveryReport& report,
     ReportSettlement settlement;
     if (!match) {
       // No known part: perhaps a part whose +CMGS never came (its MR is unknown).
-      STORE_TRY_ASSIGN(auto unknown, impl_->unknown_parts_on(report.modem, received - options.window));
+      STORE_TRY_ASSIGN(auto unknown,
+                       impl_->unknown_parts_on(report.modem, received - options.window));
       std::vector<scheduler::UnknownPart> parts;
       parts.reserve(unknown.size());
       for (const auto& u : unknown) {
@@ -527,8 +527,7 @@ Result<ReportSettlement> Store::settle_report(const DeliveryReport& report,
       const auto& part = unknown[*settles];
       STORE_TRY(impl_->settle_unknown_part(part.message_id, part.index, report.mr, part.sending_at,
                                            report.modem, received));
-      STORE_TRY_ASSIGN(settlement.status,
-                       impl_->apply_report(part.message_id, part.index, report));
+      STORE_TRY_ASSIGN(settlement.status, impl_->apply_report(part.message_id, part.index, report));
       settlement.message_id = part.message_id;
       settlement.index = part.index;
       settlement.settled_unknown = true;

@@ -409,12 +409,73 @@ BEGIN
 END;
 )sql";
 
+// Several nodes on one database (issue 14, docs/store.md). A message records the node that
+// claimed it (claimed_by: set by claim / begin_send, cleared by requeue), so that the
+// restart rule and a take-over apply to one node's messages, found by index
+// (messages_by_node: a node's messages in a status, in id order). nodes: one row per node,
+// upserted by its heartbeat; a node whose heartbeat_at + lease_ms has passed and whose
+// recovered_at is NULL may be taken over (recovered_at = when). node_modems: the modems
+// each node reported last (the GET /api/v1/modems item as JSON), replaced by each
+// heartbeat. The outboxes are claimed with a lease (claimed_by, claimed_until): a row is
+// due for node N when due and unclaimed, its claim past, or claimed by N.
+constexpr std::string_view kNodes = R"sql(
+ALTER TABLE messages ADD COLUMN claimed_by TEXT;
+CREATE INDEX messages_by_node ON messages (claimed_by, status, id) WHERE claimed_by IS NOT NULL;
+CREATE TABLE nodes (
+  name         TEXT PRIMARY KEY,
+  url          TEXT NOT NULL,
+  started_at   INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  lease_ms     INTEGER NOT NULL,
+  recovered_at INTEGER
+) WITHOUT ROWID;
+CREATE TABLE node_modems (
+  node       TEXT NOT NULL REFERENCES nodes (name) ON DELETE CASCADE,
+  modem      TEXT NOT NULL,
+  snapshot   TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (node, modem)
+) WITHOUT ROWID;
+ALTER TABLE webhook_outbox ADD COLUMN claimed_by TEXT;
+ALTER TABLE webhook_outbox ADD COLUMN claimed_until INTEGER;
+ALTER TABLE smpp_outbox ADD COLUMN claimed_by TEXT;
+ALTER TABLE smpp_outbox ADD COLUMN claimed_until INTEGER;
+)sql";
+
+// The PostgreSQL half of entry 11 (kNodes above; design decision 7): the same columns,
+// tables and index in PostgreSQL's types (BIGINT for integers and times, TEXT COLLATE "C"
+// for names ordered by byte, as SQLite's BINARY does). Not in kMigrations yet: the
+// Migration { sqlite; postgres; } entry type takes both texts when the engines merge.
+[[maybe_unused]] constexpr std::string_view kNodesPostgres = R"sql(
+ALTER TABLE messages ADD COLUMN claimed_by TEXT COLLATE "C";
+CREATE INDEX messages_by_node ON messages (claimed_by, status, id) WHERE claimed_by IS NOT NULL;
+CREATE TABLE nodes (
+  name         TEXT COLLATE "C" PRIMARY KEY,
+  url          TEXT NOT NULL,
+  started_at   BIGINT NOT NULL,
+  heartbeat_at BIGINT NOT NULL,
+  lease_ms     BIGINT NOT NULL,
+  recovered_at BIGINT
+);
+CREATE TABLE node_modems (
+  node       TEXT COLLATE "C" NOT NULL REFERENCES nodes (name) ON DELETE CASCADE,
+  modem      TEXT COLLATE "C" NOT NULL,
+  snapshot   TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (node, modem)
+);
+ALTER TABLE webhook_outbox ADD COLUMN claimed_by TEXT COLLATE "C";
+ALTER TABLE webhook_outbox ADD COLUMN claimed_until BIGINT;
+ALTER TABLE smpp_outbox ADD COLUMN claimed_by TEXT COLLATE "C";
+ALTER TABLE smpp_outbox ADD COLUMN claimed_until BIGINT;
+)sql";
+
 // Version 4 (client, reference, callback_url), then the SIMs' recipients and pauses, the
-// event journal, the origins of SMPP and sendsms submissions, the SMPP server's tables and
-// the sendsms dlr-url trigger.
+// event journal, the origins of SMPP and sendsms submissions, the SMPP server's tables, the
+// sendsms dlr-url trigger and the node registry.
 constexpr std::string_view kMigrations[] = {
-    kVersion1,  kVersion2,     kVersion3,       kVersion4,   kSimRecipients,
-    kSimPauses, kEventJournal, kMessageOrigins, kSmppOutbox, kSendsmsDlr};
+    kVersion1,     kVersion2,       kVersion3,   kVersion4,   kSimRecipients, kSimPauses,
+    kEventJournal, kMessageOrigins, kSmppOutbox, kSendsmsDlr, kNodes};
 
 }  // namespace
 

@@ -12,11 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include "database.hpp"
 #include "json_object.hpp"
 #include "smsgw/store/store.hpp"
 #include "smsgw/store/transitions.hpp"
 #include "smsgw/store/ulid.hpp"
-#include "database.hpp"
 
 // Early returns for Result values (store-internal).
 #define STORE_CONCAT_INNER(a, b) a##b
@@ -129,6 +129,7 @@ struct Store::Impl {
   // also clears the part's modem; `error` is set on parts that have none.
   Result<void> move_parts(const std::string& id, PartEvent event,
                           const std::optional<std::string>& error);
+  // queued -> sending for `modem`, claimed by this node (claimed_by = options.node).
   Result<StoredMessage> claim(const std::string& id, const std::string& modem, TimePoint now);
   Result<void> record_part_sending(const std::string& id, int index, TimePoint now);
   Result<MessageStatus> record_part_sent(const std::string& id, int index, int mr, TimePoint now);
@@ -148,11 +149,10 @@ struct Store::Impl {
     std::string recipient;
     TimePoint sending_at;
   };
-  Result<std::vector<UnknownCandidate>> unknown_parts_on(const std::string& modem,
-                                                         TimePoint since);
+  Result<std::vector<UnknownCandidate>> unknown_parts_on(const std::string& modem, TimePoint since);
   // unknown -> sent for the part, with the MR the status report carries; event "settled".
-  Result<void> settle_unknown_part(const std::string& id, int index, int mr,
-                                   TimePoint sending_at, const std::string& modem, TimePoint now);
+  Result<void> settle_unknown_part(const std::string& id, int index, int mr, TimePoint sending_at,
+                                   const std::string& modem, TimePoint now);
   // Applies a status report to part `index` of `id` (record_report's body).
   Result<MessageStatus> apply_report(const std::string& id, int index,
                                      const DeliveryReport& report);
@@ -167,8 +167,8 @@ struct Store::Impl {
   // failed; unknown while a part is; queued again (pinned) when parts are left to send;
   // else sent, then delivered when every part is. Returns the resulting status.
   Result<MessageStatus> resolve_unknown(const std::string& id, TimePoint now);
-  // The message queued again (status, modem, next attempt, parts, pinning; no event).
-  // `error` replaces last_error when given.
+  // The message queued again (status, modem, next attempt, parts, pinning; no event),
+  // claimed by no node. `error` replaces last_error when given.
   Result<void> requeue_message(const std::string& id, std::optional<TimePoint> next_attempt_at,
                                const std::optional<std::string>& error);
   // sending -> sent once every part is settled (sent, delivered, or failed by a status
@@ -179,6 +179,19 @@ struct Store::Impl {
   // All parts of one message leave through one SIM (contract.md): once a part has left,
   // a message queued again is pinned to that part's modem.
   Result<void> pin_to_sim_of_sent_parts(const std::string& id);
+
+  // ---- Restart rule (restart_recovery.cpp) ---------------------------------------------
+  // Which `sending` messages the restart rule applies to: those claimed by `node`, and,
+  // with `unclaimed`, those claimed by nobody (claimed_by NULL or ''): rows written before
+  // nodes existed, and every claim of a single-process store (node "").
+  struct ClaimOwner {
+    std::string node;
+    bool unclaimed = false;
+  };
+  // The restart rule (store.hpp) applied to the messages of `owner`; the caller's
+  // transaction. recover_after_restart and take_over both run it.
+  Result<RecoveryReport> recover_claims(const ClaimOwner& owner, bool at_least_once, TimePoint now,
+                                        const scheduler::MatchOptions& options);
 
   // ---- SIMs (sims.cpp) -----------------------------------------------------------------
   Result<std::int64_t> count_sent(const std::string& iccid, std::int64_t day, std::int64_t count);

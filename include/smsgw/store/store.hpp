@@ -364,7 +364,7 @@ class Store {
   // Applies the restart rule to the messages `node` had claimed, as recover_after_restart
   // does for this node's own, and marks the node recovered; one transaction. Nothing
   // happens (an empty report) when the node heartbeat again meanwhile or was already taken
-  // over.
+  // over. "invalid" for this node's own name (its claims are recover_after_restart's).
   Result<RecoveryReport> take_over(const std::string& node, bool at_least_once, TimePoint now,
                                    const scheduler::MatchOptions& options = {});
 
