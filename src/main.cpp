@@ -21,6 +21,7 @@
 #include "smsgw/http/server.hpp"
 #include "smsgw/scheduler/operators.hpp"
 #include "smsgw/smpp_server/server.hpp"
+#include "smsgw/store/queue_listener.hpp"
 #include "smsgw/store/store.hpp"
 #include "smsgw/store/store_worker.hpp"
 
@@ -209,6 +210,20 @@ int serve(const std::string& config_path) {
                (*server)->local_endpoint().address().to_string(),
                (*server)->local_endpoint().port(), smpp_address, cfg.modems.size(), store_name);
 
+  // A shared store wakes the dispatcher when another node queues or releases messages
+  // (LISTEN smsgw_queue); without it the [node] poll still reads the queue.
+  std::unique_ptr<store::QueueListener> listener;
+  if (cfg.store.shared()) {
+    auto started = store::QueueListener::start(cfg.store.url, cfg.store.password_file,
+                                               "smsgw_queue", [&gw] { gw.request_reload(); });
+    if (started) {
+      listener = std::move(*started);
+    } else {
+      spdlog::warn("store: no queue wake-ups ({}); the queue is read every [node] poll ({} ms)",
+                   started.error().message, cfg.node.poll.count());
+    }
+  }
+
   asio::signal_set hangups(io, SIGHUP);
   std::function<void()> wait_for_hangup = [&] {
     hangups.async_wait([&](const error_code& ec, int) {
@@ -237,6 +252,7 @@ int serve(const std::string& config_path) {
     if (e) spdlog::critical("smsgw: the gateway stopped by a bug");
   });
   io.run();
+  listener.reset();  // its thread stops before the gateway it calls goes
   worker.stop();
   spdlog::info("smsgw: stopped");
   return stopped == parts ? 0 : 1;
