@@ -31,16 +31,8 @@ std::unique_ptr<NodeRegistry> Gateway::make_node_registry() {
 void Gateway::start_node_loops() {
   if (!nodes_) return;
   tasks_.spawn("gateway: node registry", nodes_->run());
-  tasks_.spawn("gateway: queue poll", [this]() -> awaitable<void> {
-    asio::steady_timer timer(executor_);
-    while (!stopping_) {
-      timer.expires_after(config_.node.poll);
-      error_code ec;
-      co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
-      if (stopping_) break;
-      dispatcher_.reload();
-    }
-  });
+  tasks_.spawn("gateway: queue poll",
+               nodes_->poll(config_.node.poll, [this] { dispatcher_.reload(); }));
 }
 
 void Gateway::request_reload() {

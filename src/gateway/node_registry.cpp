@@ -102,6 +102,14 @@ awaitable<void> NodeRegistry::run() {
   }
 }
 
+awaitable<void> NodeRegistry::poll(std::chrono::milliseconds every, std::function<void()> reload) {
+  while (!stopping_) {
+    co_await wake_.wait(every);
+    if (stopping_) break;
+    reload();
+  }
+}
+
 awaitable<void> NodeRegistry::round(TimePoint now) {
   co_await heartbeat(now);
   co_await read_others(now);

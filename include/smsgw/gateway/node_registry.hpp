@@ -91,6 +91,9 @@ class NodeRegistry {
 
   // Rounds every heartbeat_interval until stop(); the first at once.
   awaitable<void> run();
+  // Calls `reload` every `every` until stop() (the [node] poll of the queue: the fallback
+  // for missed wake-ups); stop() ends it at once.
+  awaitable<void> poll(std::chrono::milliseconds every, std::function<void()> reload);
   void stop();
   // One round at `now` (run() calls it; tests too).
   awaitable<void> round(TimePoint now);
