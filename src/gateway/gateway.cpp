@@ -515,7 +515,7 @@ void Gateway::on_message_status(const std::string& id, store::MessageStatus stat
   const std::string name(store::to_string(status));
   feed_.message_changed(id, name, modem);
   if (store::is_final(status)) smpp_.message_final(id);  // its receipt may wait now
-  if (status == store::MessageStatus::sending) return;   // news for the live stream only
+  if (status == store::MessageStatus::sending) return;  // news for the live stream only
   if (status != store::MessageStatus::queued) {
     auto op = operator_of_message_.find(id);
     metrics_.message_final(op == operator_of_message_.end() ? "" : op->second, name);

@@ -14,9 +14,13 @@ MessageBuilderOptions Gateway::builder_options() {
   for (const auto& name : config_.sms.shift_tables) {
     if (auto language = pdu::national_language_from_name(name)) languages.push_back(*language);
   }
-  return MessageBuilderOptions{
-      config_.routing.default_country_code, config_.sms.max_parts, std::move(languages),
-      [this](const std::string& id) { return pool_.knows(id); }, config_.sms.status_report};
+  // A modem of another node may be pinned too: that node sends the message.
+  return MessageBuilderOptions{config_.routing.default_country_code, config_.sms.max_parts,
+                               std::move(languages),
+                               [this](const std::string& id) {
+                                 return pool_.knows(id) || (nodes_ && nodes_->find(id));
+                               },
+                               config_.sms.status_report};
 }
 
 awaitable<Result<http::GatewayInfo>> Gateway::info() { co_return gateway_info(config_.sms); }
