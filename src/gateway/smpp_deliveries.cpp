@@ -12,6 +12,13 @@ namespace {
 
 constexpr auto kFirstRetry = std::chrono::seconds(5);
 constexpr auto kLongestRetry = std::chrono::minutes(10);
+// How long the store keeps a delivery claimed for this node (other nodes leave it alone).
+// A bind holds its deliveries until their deliver_sm_resp or until it closes, and a bind
+// whose client stops answering closes after [smpp] enquire_link_interval +
+// enquire_link_timeout (40 s by default); each claim_deliveries of the client (at least
+// every deliveries_poll, 5 s) renews the claims its binds still hold. A node that dies
+// leaves its rows to the others once this has passed.
+constexpr auto kDeliveryClaim = std::chrono::seconds(60);
 
 // ReceiptFacts::status of a final message. A failed message none of whose parts left was
 // refused before it was sent: REJECTD.
@@ -92,7 +99,7 @@ awaitable<std::vector<smpp::Delivery>> SmppBackend::claim_deliveries(std::string
   }
   const auto now = std::chrono::system_clock::now();
   auto job = [client, now, limit, excluding](store::Store& s) {
-    return s.due_smpp_deliveries(client, now, limit, excluding);
+    return s.due_smpp_deliveries(client, now, limit, excluding, now + kDeliveryClaim);
   };
   auto rows = co_await store_.call(job);
   // Seen even when the read failed: a wait then sleeps instead of spinning on the error.

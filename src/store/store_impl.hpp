@@ -199,6 +199,16 @@ struct Store::Impl {
   Result<void> note_recipient(const std::string& iccid, std::int64_t day,
                               const std::string& recipient);
 
+  // ---- SMPP outbox (smpp_outbox.cpp) ---------------------------------------------------
+  // Up to `limit` due rows of `client` this node may claim (unclaimed, their claim past,
+  // or already this node's), in id order, leaving out `excluding`; `claimed` gets the ids
+  // of every row read, the excluded ones too (this node's binds hold them: their claim is
+  // to be renewed).
+  Result<std::vector<SmppDelivery>> read_due_smpp(const std::string& client, TimePoint now,
+                                                  std::size_t limit,
+                                                  std::span<const std::int64_t> excluding,
+                                                  std::vector<std::int64_t>& claimed);
+
   // ---- Idempotency (idempotency.cpp) ---------------------------------------------------
   Result<std::optional<IdempotencyRecord>> find_key(const std::string& key);
   // Stores `record` unless its key is known: then the stored record when the fingerprint

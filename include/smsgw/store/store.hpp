@@ -322,10 +322,15 @@ class Store {
   Result<std::vector<SmppGroupState>> smpp_groups_to_finish(TimePoint cutoff);
 
   // Up to `limit` outbox rows of `client` due at `now` (next_attempt_at <= now), oldest
-  // (lowest id) first, leaving out `excluding` (rows claimed by a bind); by index.
+  // (lowest id) first, leaving out `excluding` (rows claimed by a bind of this node); by
+  // index. One transaction: rows another node claimed until after `now` are left out, the
+  // rows read (the excluded ones met on the way too) are claimed for this node until
+  // `claim_until`, so that of several nodes one delivers each row. smpp_delivery_done /
+  // smpp_delivery_failed end the claim.
   Result<std::vector<SmppDelivery>> due_smpp_deliveries(const std::string& client, TimePoint now,
                                                         std::size_t limit,
-                                                        std::span<const std::int64_t> excluding);
+                                                        std::span<const std::int64_t> excluding,
+                                                        TimePoint claim_until);
   // The row leaves the outbox (delivered, or dropped). Deleting a missing row is no error.
   Result<void> smpp_delivery_done(std::int64_t id);
   // attempts + 1, last_error, tried again at `next_attempt_at`. "not_found" for no row.

@@ -318,7 +318,8 @@ TEST_F(SmppBackendTest, RefusedDeliveriesBackOffAndRejectedOnesAreDropped) {
   EXPECT_EQ(backend_->claimed(), 0u);
   EXPECT_TRUE(claim().empty());  // due in 5 s
   auto job = [](store::Store& s) {
-    return s.due_smpp_deliveries("shop", std::chrono::system_clock::now() + 6s, 10, {});
+    const auto now = std::chrono::system_clock::now() + 6s;
+    return s.due_smpp_deliveries("shop", now, 10, {}, now + 60s);
   };
   auto later = call(job);
   ASSERT_TRUE(later.ok());

@@ -27,7 +27,7 @@ NewMessage smpp_message(std::uint8_t registered_delivery, std::optional<std::str
 
 std::vector<SmppDelivery> due(Store& store, const std::string& client,
                               std::span<const std::int64_t> excluding = {}) {
-  auto rows = store.due_smpp_deliveries(client, at(100'000'000), 100, excluding);
+  auto rows = store.due_smpp_deliveries(client, at(100'000'000), 100, excluding, at(100'000'060));
   EXPECT_TRUE(rows.ok()) << rows.error().message;
   return rows.ok() ? *rows : std::vector<SmppDelivery>{};
 }
@@ -126,16 +126,16 @@ TEST_F(StoreSmpp, RowsAreExcludedRescheduledAndDeleted) {
   const std::int64_t first = rows[0].id;
   EXPECT_EQ(due(*store_, "c", std::span<const std::int64_t>(&first, 1)).size(), 2u);
   auto limited =
-      store_->due_smpp_deliveries("c", at(0), 1, std::span<const std::int64_t>(&first, 1));
+      store_->due_smpp_deliveries("c", at(0), 1, std::span<const std::int64_t>(&first, 1), at(60));
   ASSERT_TRUE(limited.ok());
   ASSERT_EQ(limited->size(), 1u);
   EXPECT_EQ(limited->front().id, rows[1].id);
 
   ASSERT_TRUE(store_->smpp_delivery_failed(first, "ESME_RSYSERR", at(50)).ok());
-  auto now_due = store_->due_smpp_deliveries("c", at(49), 10, {});
+  auto now_due = store_->due_smpp_deliveries("c", at(49), 10, {}, at(109));
   ASSERT_TRUE(now_due.ok());
   EXPECT_EQ(now_due->size(), 2u);
-  auto later = store_->due_smpp_deliveries("c", at(50), 10, {});
+  auto later = store_->due_smpp_deliveries("c", at(50), 10, {}, at(110));
   ASSERT_TRUE(later.ok());
   ASSERT_EQ(later->size(), 3u);
   EXPECT_EQ(later->front().attempts, 1);
