@@ -21,6 +21,7 @@
 #include "smsgw/http/server.hpp"
 #include "smsgw/scheduler/operators.hpp"
 #include "smsgw/smpp_server/server.hpp"
+#include "smsgw/store/queue_listener.hpp"
 #include "smsgw/store/store.hpp"
 #include "smsgw/store/store_worker.hpp"
 
@@ -106,6 +107,27 @@ void reload(const std::string& config_path, smsgw::config::Config& running,
       running.clients.size(), running.webhooks.size());
 }
 
+// `url` ([store] url) fit for the log: a password in it (URI "user:secret@" or conninfo
+// "password=secret") is replaced by "***".
+std::string redacted_store_url(std::string url) {
+  if (const auto scheme = url.find("://"); scheme != std::string::npos) {
+    const auto at = url.find('@', scheme + 3);
+    const auto colon = url.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at) {
+      url.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  for (auto at = url.find("password"); at != std::string::npos; at = url.find("password", at + 1)) {
+    auto value = url.find_first_not_of(" ", at + 8);
+    if (value == std::string::npos || url[value] != '=') continue;
+    value = url.find_first_not_of(" ", value + 1);
+    if (value == std::string::npos) break;
+    const auto end = url.find_first_of(" &", value);
+    url.replace(value, end == std::string::npos ? std::string::npos : end - value, "***");
+  }
+  return url;
+}
+
 // Runs the gateway in the foreground until SIGTERM or SIGINT; SIGHUP reloads the config.
 // Exit codes: 0 after a clean stop, 2 for a configuration error (one line naming file, key
 // and reason), 1 otherwise.
@@ -127,12 +149,21 @@ int serve(const std::string& config_path) {
     spdlog::warn("config: {}", *exposed);
   }
   scheduler::OperatorTable& operators = loaded->operators;
-  auto store = store::Store::open(cfg.store.path);
+  store::StoreOptions store_options;
+  store_options.node = cfg.node.name;
+  store_options.password_file = cfg.store.password_file;
+  // The shared PostgreSQL store of several nodes ([store] url), else the SQLite file.
+  const std::string store_name =
+      cfg.store.shared() ? redacted_store_url(cfg.store.url) : cfg.store.path.string();
+  auto store = cfg.store.shared() ? store::Store::open_url(cfg.store.url, store_options)
+                                  : store::Store::open(cfg.store.path, store_options);
   if (!store) {
-    std::fprintf(stderr, "smsgw: cannot open the store %s: %s\n", cfg.store.path.c_str(),
+    std::fprintf(stderr, "smsgw: cannot open the store %s: %s\n", store_name.c_str(),
                  store.error().message.c_str());
     return 1;
   }
+  spdlog::info("smsgw: node {} ({}), store {}{}", cfg.node.name, cfg.node.url,
+               cfg.store.shared() ? "shared by several nodes: " : "", store_name);
 
   asio::io_context io;  // not hint 1: the StoreWorker thread posts completions into it
   store::StoreWorker worker(io.get_executor(), std::move(*store));
@@ -177,8 +208,21 @@ int serve(const std::string& config_path) {
   }
   spdlog::info("smsgw: listening on http://{}:{}{} with {} modem port pattern(s), store {}",
                (*server)->local_endpoint().address().to_string(),
-               (*server)->local_endpoint().port(), smpp_address, cfg.modems.size(),
-               cfg.store.path.string());
+               (*server)->local_endpoint().port(), smpp_address, cfg.modems.size(), store_name);
+
+  // A shared store wakes the dispatcher when another node queues or releases messages
+  // (LISTEN smsgw_queue); without it the [node] poll still reads the queue.
+  std::unique_ptr<store::QueueListener> listener;
+  if (cfg.store.shared()) {
+    auto started = store::QueueListener::start(cfg.store.url, cfg.store.password_file,
+                                               "smsgw_queue", [&gw] { gw.request_reload(); });
+    if (started) {
+      listener = std::move(*started);
+    } else {
+      spdlog::warn("store: no queue wake-ups ({}); the queue is read every [node] poll ({} ms)",
+                   started.error().message, cfg.node.poll.count());
+    }
+  }
 
   asio::signal_set hangups(io, SIGHUP);
   std::function<void()> wait_for_hangup = [&] {
@@ -208,6 +252,7 @@ int serve(const std::string& config_path) {
     if (e) spdlog::critical("smsgw: the gateway stopped by a bug");
   });
   io.run();
+  listener.reset();  // its thread stops before the gateway it calls goes
   worker.stop();
   spdlog::info("smsgw: stopped");
   return stopped == parts ? 0 : 1;

@@ -1,5 +1,7 @@
 #include "smsgw/cli/views.hpp"
 
+#include <set>
+
 #include "smsgw/cli/text_width.hpp"
 #include "smsgw/http/rfc3339.hpp"
 
@@ -129,7 +131,13 @@ std::string age_of(const json& rfc3339, TimePoint now) {
 
 std::string render_modems(const json& modems, TimePoint now, const TerminalStyle& style,
                           const DailyLimits& limits) {
-  const std::vector<Column> columns{
+  // Several nodes on one store: a NODE column after ID, when more than one node appears.
+  std::set<std::string> nodes;
+  for (const json& modem : list_of(modems, "modems")) {
+    if (auto node = string_of(modem, "node")) nodes.insert(*node);
+  }
+  const bool with_node = nodes.size() > 1;
+  std::vector<Column> columns{
       {"ID", 0},
       {"PORT", 5, Align::left, true, 8, true},
       {"STATE", 0},
@@ -143,6 +151,7 @@ std::string render_modems(const json& modems, TimePoint now, const TerminalStyle
       {"QUEUE", 4, Align::right},
       {"LAST ERROR", 7, Align::left, true, 10},
   };
+  if (with_node) columns.insert(columns.begin() + 1, Column{"NODE", 0});
   std::vector<Row> rows;
   for (const json& modem : list_of(modems, "modems")) {
     const std::string id = text_of(modem, "id");
@@ -184,6 +193,7 @@ std::string render_modems(const json& modems, TimePoint now, const TerminalStyle
         {count_text(modem, "queue")},
         last_error ? Cell{single_line(*last_error), Colour::red} : Cell{std::string(kNone)},
     });
+    if (with_node) rows.back().insert(rows.back().begin() + 1, Cell{text_of(modem, "node")});
   }
   if (rows.empty()) return "no modems\n";
   return render_table(columns, rows, style);

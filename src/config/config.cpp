@@ -68,18 +68,6 @@ std::optional<std::string> time_zone_problem(const std::string& name) {
   return std::nullopt;
 }
 
-void read_store(TomlReader& reader, const toml::table& root, StoreConfig& store) {
-  const auto* table = reader.table(root, "store", "");
-  if (table == nullptr) return;
-  reader.allow_keys(*table, "store", {"path", "at_least_once"});
-  store.path = reader.string(*table, "path", "store.", store.path.string(),
-                             [](const std::string& v) -> std::optional<std::string> {
-                               if (v.empty()) return "must not be empty";
-                               return std::nullopt;
-                             });
-  store.at_least_once = reader.boolean(*table, "at_least_once", "store.", store.at_least_once);
-}
-
 void read_http(TomlReader& reader, const toml::table& root, HttpConfig& http) {
   const auto* table = reader.table(root, "http", "");
   if (table != nullptr) {
@@ -466,6 +454,10 @@ void resolve_paths(Config& config, const std::filesystem::path& config_path) {
   if (config.store.path.is_relative()) {
     config.store.path = config_path.parent_path() / config.store.path;
   }
+  if (!config.store.password_file.empty() && config.store.password_file.is_relative()) {
+    config.store.password_file = config_path.parent_path() / config.store.password_file;
+  }
+  resolve_node(config.node, config.http);
 }
 
 }  // namespace
@@ -492,7 +484,7 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
     Config config;
     reader.allow_keys(root, "",
                       {"store", "http", "modem", "operator", "routing", "retry", "sms", "log",
-                       "webhook", "ussd", "modems", "sim", "client", "smpp"});
+                       "webhook", "ussd", "modems", "sim", "client", "smpp", "node"});
     read_store(reader, root, config.store);
     read_http(reader, root, config.http);
     const auto* modems = reader.array_of_tables(root, "modem");
@@ -527,6 +519,7 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
     config.sims = read_sims(reader, root, config.operators);
     config.clients = read_clients(reader, root, config.http.tokens);
     read_smpp(reader, root, config.smpp);
+    read_node(reader, root, config.node);
     check_credentials(reader, root, config);
     resolve_paths(config, config_path);
     read_http_callbacks(reader, root, config.http, config_path);

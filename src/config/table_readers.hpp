@@ -31,4 +31,17 @@ std::vector<ClientConfig> read_clients(TomlReader& reader, const toml::table& ro
 // [smpp] (config.hpp SmppConfig); listen parsed like [http] listen.
 void read_smpp(TomlReader& reader, const toml::table& root, SmppConfig& smpp);
 
+// [store] (config.hpp StoreConfig): path or url (not both), at_least_once, password_file
+// (only with url; resolved later with the other paths).
+void read_store(TomlReader& reader, const toml::table& root, StoreConfig& store);
+// [node] (config.hpp NodeConfig): name, lease (>= 3s), url, poll.
+void read_node(TomlReader& reader, const toml::table& root, NodeConfig& node);
+// The [node] defaults that depend on the machine and on [http]: the host name as `name`,
+// "http://" + listen as `url` (with the host name for an unspecified address).
+void resolve_node(NodeConfig& node, const HttpConfig& http);
+// Why `name` is no node name (1-64 of [A-Za-z0-9._-]); nothing when it is one.
+std::optional<std::string> node_name_problem(const std::string& name);
+// A host name made a node name: other characters become '-', cut to 64, "smsgw" if empty.
+std::string node_name_from_host(std::string host);
+
 }  // namespace smsgw::config

@@ -118,6 +118,7 @@ void Dispatcher::place(QueuedMessage message) {
   // Only a message with no history of its own may stay in the store alone: one that failed
   // somewhere carries in memory which SIMs to avoid.
   const bool fresh = message.avoid_sims.empty();
+  if (pinned_elsewhere(message)) return;  // its own node sends it
   if (message.not_before > now) {
     if (fresh && deferred_.size() >= options_.deferred_window) {
       next_store_check_ = std::min(next_store_check_, message.not_before);
@@ -490,7 +491,10 @@ awaitable<void> Dispatcher::after_failure(Slot& slot, QueuedMessage message,
 }
 
 awaitable<void> Dispatcher::run() {
+  loading_ = true;
   co_await load_from_store();
+  loading_ = false;
+  if (reload_queued_ && !stopping_) start_load();
   auto last_sweep = std::chrono::system_clock::now();
   while (!stopping_) {
     const auto now = std::chrono::system_clock::now();
@@ -511,12 +515,8 @@ awaitable<void> Dispatcher::run() {
     }
     if (!stopping_) refill_low_groups();
     if (!loading_ && now >= next_store_check_) {
-      loading_ = true;
       next_store_check_ = TimePoint::max();
-      jobs_.spawn("dispatcher: queue load", [this]() -> awaitable<void> {
-        co_await load_from_store();
-        loading_ = false;
-      });
+      start_load();
     }
 
     std::optional<TimePoint> deadline = dispatch_round(now);

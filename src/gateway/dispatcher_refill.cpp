@@ -37,6 +37,8 @@ awaitable<void> Dispatcher::load_from_store() {
   } else {
     for (auto& group : *groups) {
       if (stopping_) co_return;
+      // Another node's modem: its messages wait in the store for that node.
+      if (group.starts_with("modem:") && remote_modems_.contains(group.substr(6))) continue;
       co_await load_group(std::move(group), now);
     }
   }

@@ -58,6 +58,7 @@ Gateway::Gateway(asio::any_io_executor executor, config::Config config, store::S
               return std::move(info).value();
             }),
       smpp_(executor, config_, store, smpp_hooks()),
+      nodes_(make_node_registry()),
       tasks_(executor) {
   apply_client_limits();
   balances_.on_checked([this](const http::BalanceResult& result) { feed_.balance(result); });
@@ -83,6 +84,7 @@ void Gateway::stop() {
   watch_.stop();
   feed_.stop();
   smpp_.stop();
+  if (nodes_) nodes_->stop();
   tasks_.spawn("gateway: closing the modems", close_modems_after_sends());
 }
 
@@ -126,6 +128,7 @@ awaitable<void> Gateway::run() {
   tasks_.spawn("gateway: balance monitor", balances_.run());
   tasks_.spawn("gateway: live feed", feed_.run());
   tasks_.spawn("gateway: smpp parts sweep", smpp_.run());
+  start_node_loops();
   co_await tasks_.join();
 }
 
@@ -304,10 +307,12 @@ awaitable<Result<http::Message>> Gateway::cancel_message(std::string id) {
 awaitable<Result<std::vector<http::ModemInfo>>> Gateway::list_modems() {
   std::vector<http::ModemInfo> out;
   for (auto* actor : pool_.actors()) out.push_back(info_of(actor->snapshot()));
+  for (auto& remote : remote_modem_infos()) out.push_back(std::move(remote));
   co_return out;
 }
 
 awaitable<Result<http::UssdReply>> Gateway::ussd(std::string modem_id, std::string code) {
+  if (auto other = elsewhere(modem_id)) co_return *other;
   auto* actor = pool_.find(modem_id);
   if (actor == nullptr)
     co_return make_error(ErrorCode::not_found, "no modem with id \"" + modem_id + "\"");
@@ -317,7 +322,15 @@ awaitable<Result<http::UssdReply>> Gateway::ussd(std::string modem_id, std::stri
 
 awaitable<Result<std::vector<http::BalanceResult>>> Gateway::check_balance(
     std::optional<std::string> modem_id) {
-  co_return co_await balances_.check(std::move(modem_id));
+  if (modem_id) {
+    if (auto other = elsewhere(*modem_id)) co_return *other;
+    co_return co_await balances_.check(std::move(modem_id));
+  }
+  // All SIMs: this node's are checked; the other nodes' are listed as not checked.
+  auto checked = co_await balances_.check(std::nullopt);
+  if (!checked) co_return checked;
+  for (auto& entry : remote_balance_entries()) checked->push_back(std::move(entry));
+  co_return checked;
 }
 
 // ---- Inbox and metrics ------------------------------------------------------------------

@@ -9,6 +9,7 @@ http::ModemInfo Gateway::info_of(const modem::ModemSnapshot& snapshot) const {
   const auto status = dispatcher_.sim_status(snapshot.id);
   auto info = modem_info(snapshot, status, balances_.latest(snapshot.iccid),
                          live_.pause_of(snapshot.iccid));
+  info.node = config_.node.name;
   if (status) {
     info.sent_this_month = status->sent_this_month;
     info.monthly_limit = status->per_month;
@@ -35,6 +36,7 @@ std::optional<std::string> Gateway::operator_of(const std::string& modem_id) con
 }
 
 awaitable<Result<http::ModemInfo>> Gateway::pause_modem(std::string modem_id, std::string by) {
+  if (auto other = elsewhere(modem_id)) co_return *other;
   auto paused = co_await live_.pause(modem_id, std::move(by));
   if (!paused) co_return paused.error();
   feed_.modem_changed(modem_id);
@@ -42,6 +44,7 @@ awaitable<Result<http::ModemInfo>> Gateway::pause_modem(std::string modem_id, st
 }
 
 awaitable<Result<http::ModemInfo>> Gateway::resume_modem(std::string modem_id) {
+  if (auto other = elsewhere(modem_id)) co_return *other;
   auto resumed = co_await live_.resume(modem_id);
   if (!resumed) co_return resumed.error();
   feed_.modem_changed(modem_id);
@@ -49,6 +52,7 @@ awaitable<Result<http::ModemInfo>> Gateway::resume_modem(std::string modem_id) {
 }
 
 awaitable<Result<http::ModemInfo>> Gateway::reset_modem(std::string modem_id) {
+  if (auto other = elsewhere(modem_id)) co_return *other;
   if (auto started = live_.reset(modem_id); !started) co_return started.error();
   feed_.modem_changed(modem_id);
   co_return info_of(modem_id);

@@ -14,9 +14,12 @@ MessageBuilderOptions Gateway::builder_options() {
   for (const auto& name : config_.sms.shift_tables) {
     if (auto language = pdu::national_language_from_name(name)) languages.push_back(*language);
   }
+  // A modem of another node may be pinned too: that node sends the message.
   return MessageBuilderOptions{config_.routing.default_country_code, config_.sms.max_parts,
                                std::move(languages),
-                               [this](const std::string& id) { return pool_.knows(id); },
+                               [this](const std::string& id) {
+                                 return pool_.knows(id) || (nodes_ && nodes_->find(id));
+                               },
                                config_.sms.status_report};
 }
 
@@ -39,8 +42,14 @@ void Gateway::reconfigure(config::Config next, scheduler::LocalCalendar calendar
   // What only a restart changes stays as it runs.
   if (next.store != config_.store) {
     spdlog::warn("config reload: [store] changed; it applies after a restart ({} stays open)",
-                 config_.store.path.string());
+                 config_.store.shared() ? "the shared store" : config_.store.path.string());
     next.store = config_.store;
+  }
+  if (next.node != config_.node) {
+    // The node's name and url are in the store's rows and in other nodes' caches.
+    spdlog::warn("config reload: [node] changed; it applies after a restart (node {} runs on)",
+                 config_.node.name);
+    next.node = config_.node;
   }
   const bool calendar_changed = next.routing.timezone != config_.routing.timezone;
   config_ = std::move(next);

@@ -16,6 +16,8 @@ constexpr auto kGiveUpAfter = std::chrono::hours(72);
 constexpr std::size_t kDuePage = 64;
 // Rows due later than now (a retry's back-off) are looked for this often.
 constexpr auto kDueCheck = std::chrono::seconds(1);
+// The shortest claim of a page of due rows (claim_due_webhooks).
+constexpr auto kClaimFor = std::chrono::minutes(1);
 
 // The URL a dlr_url row fetches. A row of the trigger sendsms_dlr (src/store/migrations.cpp)
 // carries the dlr-url unexpanded and the payload {"id","type","status","at","modem"}: its
@@ -219,11 +221,21 @@ awaitable<void> WebhookOutbox::run() {
 
 awaitable<void> WebhookOutbox::deliver_due() {
   const auto now = std::chrono::system_clock::now();
-  auto fetch_due = [now](Store& s) { return s.due_webhooks(now, kDuePage); };
+  // The page is claimed for this node (several nodes on one store: each row leaves once).
+  // A claim lasts twice a delivery's timeout, at least kClaimFor; rows whose claim would
+  // run out before their delivery could end are left for the next pass, which claims
+  // them again (another node may have taken them meanwhile).
+  const auto delivery_timeout = http::WebhookPostOptions{}.timeout;
+  const auto claim_until =
+      now + std::max<std::chrono::system_clock::duration>(kClaimFor, 2 * delivery_timeout);
+  auto fetch_due = [now, claim_until](Store& s) {
+    return s.claim_due_webhooks(now, claim_until, kDuePage);
+  };
   auto due = co_await store_.call(fetch_due);
   if (!due) co_return;
   for (auto& d : *due) {
     if (stopping_) break;
+    if (std::chrono::system_clock::now() + delivery_timeout >= claim_until) break;
     co_await deliver(std::move(d));
   }
 }

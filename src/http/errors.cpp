@@ -8,13 +8,15 @@ namespace smsgw::http {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, unsigned>, 13> kStatusByCode{{
+constexpr std::array<std::pair<std::string_view, unsigned>, 14> kStatusByCode{{
     {"invalid", 400},
     {"unauthorized", 401},
     {"forbidden", 403},
     {"not_found", 404},
     {"method_not_allowed", 405},
     {"conflict", 409},
+    // A per-modem request for a modem of another node (gateway/node_registry.hpp).
+    {"modem.on_other_node", 409},
     {"too_large", 413},
     {"unsupported_media_type", 415},
     {"validation", 422},

@@ -89,6 +89,13 @@ json json_of(const MessagePage& page) {
 }
 
 json json_of(const ModemInfo& modem) {
+  if (modem.snapshot_json) {
+    // Another node's modem: its item as that node rendered it, with its node.
+    json item = json::parse(*modem.snapshot_json, nullptr, /*allow_exceptions=*/false);
+    if (!item.is_object()) item = json{{"id", modem.id}, {"state", "absent"}};
+    item["node"] = modem.node;
+    return item;
+  }
   json operator_info = nullptr;
   if (modem.operator_name || modem.mccmnc) {
     operator_info =
@@ -117,6 +124,7 @@ json json_of(const ModemInfo& modem) {
       {"queue", modem.queue},
       {"paused_by", nullable(modem.paused_by)},
       {"paused_at", nullable(modem.paused_at)},
+      {"node", modem.node},
   };
 }
 

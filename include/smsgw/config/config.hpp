@@ -12,8 +12,8 @@
 //   this header does not name is an error (a typo must not silently become a default).
 // - Durations are integers (seconds) or strings made of <number><unit> groups with unit
 //   ms, s, m, h or d: "500ms", "30s", "5m", "1h30m", "3d".
-// - Relative paths ([store] path, [http] ca_file) are resolved against the config file's
-//   folder.
+// - Relative paths ([store] path and password_file, [http] ca_file) are resolved against
+//   the config file's folder.
 #pragma once
 
 #include <chrono>
@@ -47,7 +47,35 @@ struct StoreConfig {
   // Restart rule (docs/store.md): parts left "sending" by a crash become "unknown" and are
   // not sent again; with at_least_once they are requeued (a recipient may get a duplicate).
   bool at_least_once = false;
+  // PostgreSQL database shared by several nodes (a libpq URI or key=value conninfo string,
+  // docs/store.md); empty = the SQLite file at `path`. `path` and `url` together are
+  // refused.
+  std::string url;
+  // A libpq password file for `url` (resolved against the config file's folder); empty =
+  // libpq's own PGPASSFILE or ~/.pgpass. The password itself never goes in the config.
+  std::filesystem::path password_file;
+  // Whether the store is shared by several nodes (`url` set).
+  bool shared() const { return !url.empty(); }
   friend bool operator==(const StoreConfig&, const StoreConfig&) = default;
+};
+
+// [node]: this process as one node of several sharing a [store] url (README, "Several
+// hosts"). With SQLite only `name` is used (it labels the modems list).
+struct NodeConfig {
+  // 1-64 characters of [A-Za-z0-9._-]; default: the host name (gethostname), characters
+  // outside that set replaced by '-' and cut to 64.
+  std::string name;
+  // A node whose heartbeat is older than this is taken for dead and its claims taken over;
+  // heartbeats go every lease / 3. At least 3s.
+  Duration lease = std::chrono::seconds(30);
+  // Where other nodes' clients reach this node's API (named in the 409 for a modem of this
+  // node); default "http://" + [http] listen, with the host name for an unspecified
+  // address (0.0.0.0, ::).
+  std::string url;
+  // How often the queue is read again from the shared store (the fallback for missed
+  // LISTEN/NOTIFY wake-ups). A positive duration.
+  Duration poll = std::chrono::seconds(2);
+  friend bool operator==(const NodeConfig&, const NodeConfig&) = default;
 };
 
 struct HttpConfig {
@@ -253,6 +281,7 @@ struct Config {
   std::vector<SimConfig> sims;        // [[sim]]
   std::vector<ClientConfig> clients;  // [[client]]
   SmppConfig smpp;
+  NodeConfig node;
   friend bool operator==(const Config&, const Config&) = default;
 };
 

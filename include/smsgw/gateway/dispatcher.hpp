@@ -146,6 +146,19 @@ class Dispatcher {
   // A queued message was cancelled: forget it.
   void forget(const std::string& id);
 
+  // ---- Several nodes on one store (src/gateway/dispatcher_nodes.cpp) ----
+  // Reads every queue group's window from the store again (another node queued, requeued
+  // or released messages: a LISTEN/NOTIFY wake-up or the [node] poll). Coalesced: at most
+  // one load runs; a call while it runs queues exactly one more. Memory stays within the
+  // windows (messages already in memory or in flight are skipped).
+  void reload();
+  // The modems of other nodes. Messages pinned to one of them are never held in memory
+  // (nor failed as an unknown modem): they stay queued in the store for their node. Those
+  // in memory are dropped when their modem becomes remote; a modem that stops being remote
+  // (its node's modems changed) triggers a reload.
+  void set_remote_modems(std::set<std::string> modems);
+  const std::set<std::string>& remote_modems() const { return remote_modems_; }
+
   struct SimStatus {
     std::uint32_t sent_today = 0;
     std::optional<std::uint32_t> per_day;
@@ -182,6 +195,11 @@ class Dispatcher {
   awaitable<void> load_from_store();
   // Reads up to group_window due messages of `group` by index, skipping those in memory.
   awaitable<void> load_group(std::string group, TimePoint now);
+  // Starts load_from_store as a job unless one runs (loading_), then again while reload()
+  // asked for one meanwhile.
+  void start_load();
+  // A message pinned to another node's modem (it stays in the store for that node).
+  bool pinned_elsewhere(const QueuedMessage& message) const;
   // Starts a refill of each group that left messages in the store and runs low.
   void refill_low_groups();
   awaitable<void> sweep_expired(TimePoint now);
@@ -217,6 +235,7 @@ class Dispatcher {
   bool stopping_ = false;
   bool sweeping_ = false;
   bool loading_ = false;
+  bool reload_queued_ = false;  // reload() was called while a load ran
   std::mt19937_64 random_{std::random_device{}()};
 
   std::map<std::string, std::unique_ptr<Slot>> slots_;       // by modem id
@@ -227,6 +246,7 @@ class Dispatcher {
   std::set<std::string> refilling_;      // groups being read from the store
   std::set<std::string> in_flight_;      // claimed, being sent
   std::set<std::string> manual_pauses_;  // ICCIDs paused by hand
+  std::set<std::string> remote_modems_;  // modems of other nodes (set_remote_modems)
   std::uint64_t dispatch_cursor_ = 0;
   TimePoint next_store_check_{};
 };

@@ -43,6 +43,7 @@
 #include "smsgw/gateway/metrics.hpp"
 #include "smsgw/gateway/modem_pool.hpp"
 #include "smsgw/gateway/modem_watch.hpp"
+#include "smsgw/gateway/node_registry.hpp"
 #include "smsgw/gateway/smpp_backend.hpp"
 #include "smsgw/gateway/webhook_outbox.hpp"
 #include "smsgw/http/gateway_api.hpp"
@@ -81,6 +82,11 @@ class Gateway final : public http::GatewayApi,
   // submissions through this gateway, receipts and inbound messages from the store's
   // smpp_outbox. Lives as long as the gateway; its parts sweep runs inside run().
   SmppBackend& smpp_backend() { return smpp_; }
+  // The queue in the shared store changed (store::QueueListener's callback): the
+  // dispatcher reads it again. Safe from any thread (posted to the gateway's executor).
+  void request_reload();
+  // The other nodes' registry; null unless the store is shared ([store] url).
+  const NodeRegistry* nodes() const { return nodes_.get(); }
 
   // http::GatewayApi
   awaitable<Result<http::SubmitReply>> submit(http::SubmitRequest request,
@@ -149,6 +155,20 @@ class Gateway final : public http::GatewayApi,
   http::ModemInfo info_of(const modem::ModemSnapshot& snapshot) const;
   Result<http::ModemInfo> info_of(const std::string& modem_id);
   std::optional<std::string> operator_of(const std::string& modem_id) const;
+  // ---- Several nodes (src/gateway/gateway_nodes.cpp) ----
+  // The registry when the store is shared, else null.
+  std::unique_ptr<NodeRegistry> make_node_registry();
+  // The heartbeat loop and the [node] poll of the queue (shared store only).
+  void start_node_loops();
+  // "modem.on_other_node" (409) when `modem_id` is a modem of another node.
+  std::optional<Error> elsewhere(const std::string& modem_id);
+  // This node's modems as the heartbeat stores them (GET /api/v1/modems items).
+  std::vector<store::NodeModemRecord> local_modem_rows();
+  // The other nodes' modems as GET /api/v1/modems lists them.
+  std::vector<http::ModemInfo> remote_modem_infos();
+  // POST /api/v1/balance's entries for the other nodes' SIMs: not checked here.
+  std::vector<http::BalanceResult> remote_balance_entries();
+
   // "validation" ("callback_url: <reason>") when the request's callback_url may not be used.
   Result<void> check_callback(const http::SubmitRequest& request) const;
 
@@ -167,6 +187,7 @@ class Gateway final : public http::GatewayApi,
   ModemWatch watch_;  // modem.down / modem.up
   LiveFeed feed_;     // GET /api/v1/events, GET /api/v1/stats
   SmppBackend smpp_;  // the SMPP server's backend (its network side is src/smpp_server)
+  std::unique_ptr<NodeRegistry> nodes_;                     // other nodes; null unless [store] url
   std::map<std::string, scheduler::ClientQuota> quotas_;    // by [[client]] name
   std::set<std::string> sims_seen_;                         // ICCIDs recorded this run
   std::map<std::string, std::string> operator_of_message_;  // id -> destination operator (metrics)

@@ -11,7 +11,7 @@
 namespace smsgw::http {
 
 // "invalid" 400, "unauthorized" 401, "not_found" 404, "method_not_allowed" 405,
-// "conflict" 409, "too_large" 413, "unsupported_media_type" 415, "validation" 422,
+// "conflict" 409, "modem.on_other_node" 409, "too_large" 413, "unsupported_media_type" 415, "validation" 422,
 // "headers_too_large" 431, "unavailable" 503, "timeout" 504, anything else 500.
 unsigned status_for_error(std::string_view code) noexcept;
 

@@ -23,6 +23,9 @@
 //                           it may try again (the Retry-After header)
 //   "conflict"      409     state forbids it (cancel after sending began; an idempotency key
 //                           reused with another request body)
+//   "modem.on_other_node"
+//                   409     a per-modem request (USSD, balance, pause, resume, reset) for a
+//                           modem of another node; the message names the node and its url
 //   "validation"    422     a well-formed request with a value the gateway refuses (a number
 //                           that cannot be normalised, text that needs too many parts, an
 //                           unknown pinned modem or operator). Start the message with the
@@ -209,6 +212,11 @@ struct ModemInfo {
   // otherwise (also while other reasons apply).
   std::optional<std::string> paused_by;
   std::optional<TimePoint> paused_at;
+  // The node whose modem this is ([node] name; also with a store of one node).
+  std::string node;
+  // A modem of another node: its item as that node rendered it (stored by its heartbeat);
+  // json_of lists it as is, with `node` set, and the fields above are not used.
+  std::optional<std::string> snapshot_json;
 };
 
 struct UssdReply {

@@ -38,6 +38,23 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+TEST(ModemsView, NodeColumnOnlyWithSeveralNodes) {
+  json one = kModems;
+  for (auto& modem : one) modem["node"] = "site-a";
+  const auto single = lines_of(render_modems(one, kNow, TerminalStyle{200, false, false}));
+  EXPECT_EQ(single.at(0).find("NODE"), std::string::npos);
+
+  json two = one;
+  two[1]["node"] = "site-b";
+  const auto lines = lines_of(render_modems(two, kNow, TerminalStyle{200, false, false}));
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_EQ(lines[0].rfind("ID", 0), 0u);
+  EXPECT_NE(lines[0].find("NODE"), std::string::npos);
+  EXPECT_LT(lines[0].find("NODE"), lines[0].find("PORT"));
+  EXPECT_NE(lines[1].find("site-a"), std::string::npos);
+  EXPECT_NE(lines[2].find("site-b"), std::string::npos);
+}
+
 TEST(ModemsView, EightyColumnsPlainText) {
   const std::string table =
       render_modems(kModems, kNow, TerminalStyle{80, false, true}, {{"m1", 500}});

@@ -350,7 +350,7 @@ INSTANTIATE_TEST_SUITE_P(
         // unknown keys, at every level
         Invalid{"colour = 1\n",
                 "colour: unknown key (known here: store, http, modem, operator, routing, retry, "
-                "sms, log, webhook, ussd, modems, sim, client, smpp) (line 1)"},
+                "sms, log, webhook, ussd, modems, sim, client, smpp, node) (line 1)"},
         Invalid{"[http]\nlisen = \"x\"\n",
                 "http.lisen: unknown key (known here: listen, tokens, body_limit, "
                 "request_timeout, max_connections, ca_file, callback_hosts, callback_secret) "

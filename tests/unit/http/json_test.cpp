@@ -82,6 +82,7 @@ TEST(Json, ModemShape) {
   modem.id = "modem0";
   modem.port = "/dev/ttyUSB2";
   modem.state = "ready";
+  modem.node = "site-a";
   modem.imei = "356938035643809";
   modem.iccid = "8949020000012345678";
   modem.operator_name = "Telekom";
@@ -124,6 +125,7 @@ TEST(Json, ModemShape) {
       {"queue", 0},
       {"paused_by", nullptr},
       {"paused_at", nullptr},
+      {"node", "site-a"},
   };
   EXPECT_EQ(json_of(std::vector<ModemInfo>{modem}), json::array({expected}));
 

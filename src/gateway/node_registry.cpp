@@ -1,0 +1,182 @@
+#include "smsgw/gateway/node_registry.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace smsgw::gateway {
+namespace {
+
+using store::Store;
+
+constexpr auto kMinInterval = std::chrono::milliseconds(1000);
+
+// The snapshot with state "absent" (its node is gone); a snapshot that is no JSON object
+// becomes the smallest item that still names the modem.
+std::string absent_snapshot(const std::string& modem_id, const std::string& json) {
+  auto item = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!item.is_object()) item = nlohmann::json{{"id", modem_id}};
+  item["state"] = "absent";
+  return item.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::chrono::milliseconds heartbeat_interval(std::chrono::milliseconds lease) {
+  return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(lease / 3), kMinInterval);
+}
+
+RemoteModems remote_view(const std::string& self, const std::vector<store::NodeRecord>& nodes,
+                         const std::vector<store::NodeModemRecord>& modems, TimePoint now) {
+  std::map<std::string, const store::NodeRecord*> by_name;
+  for (const auto& node : nodes) by_name.emplace(node.name, &node);
+  RemoteModems out;
+  for (const auto& row : modems) {
+    if (row.node == self) continue;
+    auto node = by_name.find(row.node);
+    if (node == by_name.end()) continue;
+    RemoteModem modem;
+    modem.node = row.node;
+    modem.url = node->second->url;
+    modem.node_down = node->second->heartbeat_at + node->second->lease < now;
+    modem.snapshot_json =
+        modem.node_down ? absent_snapshot(row.modem, row.snapshot_json) : row.snapshot_json;
+    out.insert_or_assign(row.modem, std::move(modem));
+  }
+  return out;
+}
+
+std::set<std::string> modem_ids(const RemoteModems& modems) {
+  std::set<std::string> ids;
+  for (const auto& [id, modem] : modems) ids.insert(id);
+  return ids;
+}
+
+Error on_other_node(const std::string& modem_id, const RemoteModem& where) {
+  std::string text = "modem " + modem_id + " is on node " + where.node;
+  if (!where.url.empty()) text += " (" + where.url + ")";
+  text += where.node_down ? ", which is not answering its heartbeat: send the request there "
+                            "once it is back"
+                          : ": send the request there";
+  return make_error("modem.on_other_node", std::move(text));
+}
+
+std::string describe_take_over(const std::string& node, const store::RecoveryReport& report) {
+  return "node " + node +
+         " missed its lease: took over its claims: " + std::to_string(report.requeued.size()) +
+         " message(s) queued again, " + std::to_string(report.unknown.size()) +
+         " left unknown (a part may have left; only that node's SIM can receive the status "
+         "report), " +
+         std::to_string(report.settled.size()) + " settled by a report that had arrived";
+}
+
+NodeRegistry::NodeRegistry(asio::any_io_executor executor, store::StoreWorker& store,
+                           NodeRegistryOptions options,
+                           std::function<std::vector<store::NodeModemRecord>()> local_modems,
+                           std::function<void(const RemoteModems&)> on_remote,
+                           std::function<void()> on_recovered)
+    : store_(store),
+      options_(std::move(options)),
+      local_modems_(std::move(local_modems)),
+      on_remote_(std::move(on_remote)),
+      on_recovered_(std::move(on_recovered)),
+      wake_(executor) {}
+
+void NodeRegistry::stop() {
+  stopping_ = true;
+  wake_.set();
+}
+
+const RemoteModem* NodeRegistry::find(const std::string& modem_id) const {
+  auto it = remote_.find(modem_id);
+  return it == remote_.end() ? nullptr : &it->second;
+}
+
+awaitable<void> NodeRegistry::run() {
+  const auto interval = heartbeat_interval(options_.lease);
+  while (!stopping_) {
+    co_await round(std::chrono::system_clock::now());
+    if (stopping_) break;
+    co_await wake_.wait(interval);
+  }
+}
+
+awaitable<void> NodeRegistry::poll(std::chrono::milliseconds every, std::function<void()> reload) {
+  while (!stopping_) {
+    co_await wake_.wait(every);
+    if (stopping_) break;
+    reload();
+  }
+}
+
+awaitable<void> NodeRegistry::round(TimePoint now) {
+  co_await heartbeat(now);
+  co_await read_others(now);
+  co_await take_over_expired(now);
+}
+
+awaitable<void> NodeRegistry::heartbeat(TimePoint now) {
+  store::NodeRecord self;
+  self.name = options_.name;
+  self.url = options_.url;
+  self.started_at = options_.started_at;
+  self.heartbeat_at = now;
+  self.lease = options_.lease;
+  std::vector<store::NodeModemRecord> modems;
+  if (local_modems_) modems = local_modems_();
+  for (auto& modem : modems) {
+    modem.node = options_.name;
+    modem.updated_at = now;
+  }
+  auto job = [self, modems = std::move(modems), now](Store& s) {
+    return s.node_heartbeat(self, modems, now);
+  };
+  auto beat = co_await store_.call(job);
+  if (!beat) spdlog::error("node {}: heartbeat failed: {}", options_.name, beat.error().message);
+}
+
+awaitable<void> NodeRegistry::read_others(TimePoint now) {
+  auto read = [](Store& s)
+      -> Result<std::pair<std::vector<store::NodeRecord>, std::vector<store::NodeModemRecord>>> {
+    auto nodes = s.list_nodes();
+    if (!nodes) return nodes.error();
+    auto modems = s.node_modems();
+    if (!modems) return modems.error();
+    return std::make_pair(std::move(*nodes), std::move(*modems));
+  };
+  auto rows = co_await store_.call(read);
+  if (!rows) {
+    spdlog::error("node {}: cannot read the other nodes: {}", options_.name, rows.error().message);
+    co_return;
+  }
+  remote_ = remote_view(options_.name, rows->first, rows->second, now);
+  if (on_remote_) on_remote_(remote_);
+}
+
+awaitable<void> NodeRegistry::take_over_expired(TimePoint now) {
+  auto list = [now](Store& s) { return s.expired_nodes(now); };
+  auto expired = co_await store_.call(list);
+  if (!expired) {
+    spdlog::error("node {}: cannot read the expired nodes: {}", options_.name,
+                  expired.error().message);
+    co_return;
+  }
+  bool moved = false;
+  for (const auto& node : *expired) {
+    if (stopping_) break;
+    auto job = [node, at_least_once = options_.at_least_once, now, matching = options_.matching](
+                   Store& s) { return s.take_over(node, at_least_once, now, matching); };
+    auto report = co_await store_.call(job);
+    if (!report) {
+      spdlog::error("node {}: cannot take over node {}: {}", options_.name, node,
+                    report.error().message);
+      continue;
+    }
+    spdlog::warn("node {}: {}", options_.name, describe_take_over(node, *report));
+    moved = true;
+  }
+  if (moved && on_recovered_) on_recovered_();
+}
+
+}  // namespace smsgw::gateway

@@ -1,0 +1,98 @@
+// The dispatcher among several nodes on one store: reload() reads what another node queued
+// (coalesced, within the windows), messages pinned to another node's modem stay in the
+// store for that node (never held, never failed), and a claim another node won first
+// drops the message quietly.
+#include "dispatcher_fixture.hpp"
+
+namespace smsgw::gateway::testing {
+namespace {
+
+TEST_F(DispatcherTest, ReloadReadsWhatAnotherNodeQueued) {
+  add_modem("m1");
+  start();
+  settle(100ms);
+  // Stored by another node: this dispatcher was not told.
+  const auto id = submit(1, std::nullopt, /*hand_over=*/false);
+  settle();
+  EXPECT_EQ(total_calls(), 0u);
+  dispatcher_->reload();
+  ASSERT_TRUE(reaches(id, MessageStatus::sent));
+  EXPECT_EQ(total_calls(), 1u);
+}
+
+TEST_F(DispatcherTest, ReloadsComingTogetherStayWithinTheWindow) {
+  auto& m1 = add_modem("m1");
+  m1.hold();
+  auto options = quick_options();
+  options.group_window = 3;
+  start(options);
+  settle(100ms);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i) ids.push_back(submit(1, std::nullopt, false));
+  for (int i = 0; i < 5; ++i) dispatcher_->reload();  // one load runs, one more is queued
+  settle();
+  // One is being sent (held), the window holds at most 3 more.
+  EXPECT_EQ(m1.in_flight, 1);
+  EXPECT_LE(dispatcher_->messages_in_memory(), 3u);
+  m1.release();
+  for (const auto& id : ids) ASSERT_TRUE(reaches(id, MessageStatus::sent)) << id;
+  EXPECT_EQ(total_calls(), ids.size());
+}
+
+TEST_F(DispatcherTest, MessagesPinnedToAnotherNodesModemStayQueuedForIt) {
+  add_modem("m1");
+  start();
+  dispatcher_->set_remote_modems({"m7"});
+  EXPECT_EQ(dispatcher_->remote_modems(), std::set<std::string>{"m7"});
+  const auto handed = submit(1, std::nullopt, /*hand_over=*/true, "m7");
+  const auto stored = submit(1, std::nullopt, /*hand_over=*/false, "m7");
+  dispatcher_->reload();
+  settle();
+  EXPECT_EQ(dispatcher_->messages_in_memory(), 0u);
+  EXPECT_EQ(total_calls(), 0u);
+  EXPECT_TRUE(observer_.part_errors.empty());
+  for (const auto& id : {handed, stored}) {
+    EXPECT_EQ(message(id).status, MessageStatus::queued) << id;  // not failed
+    EXPECT_FALSE(observer_.saw(id, MessageStatus::failed));
+  }
+}
+
+TEST_F(DispatcherTest, AModemBecomingRemoteLeavesItsMessagesAndComingBackReloadsThem) {
+  add_modem("m1");
+  start();
+  // Pinned to a modem nobody reported yet: it waits in memory.
+  const auto id = submit(1, std::nullopt, true, "m7");
+  settle(100ms);
+  EXPECT_EQ(dispatcher_->messages_in_memory(), 1u);
+  dispatcher_->set_remote_modems({"m7"});
+  EXPECT_EQ(dispatcher_->messages_in_memory(), 0u);
+  // Its node no longer reports it: the message is read back (and waits for m7 here).
+  dispatcher_->set_remote_modems({});
+  ASSERT_TRUE(run_until([&] { return dispatcher_->messages_in_memory() == 1u; }));
+  EXPECT_EQ(message(id).status, MessageStatus::queued);
+}
+
+TEST_F(DispatcherTest, AClaimAnotherNodeWonFirstDropsTheMessageQuietly) {
+  auto& m1 = add_modem("m1");
+  m1.hold();
+  start();
+  const auto first = submit();
+  ASSERT_TRUE(run_until([&] { return m1.in_flight == 1; }));
+  const auto second = submit();  // in memory, waiting for m1
+  settle(100ms);
+  // Another node claims it first (the store serialises the claims).
+  auto claim = [second](store::Store& s) { return s.claim_message(second, "m9", Clock::now()); };
+  ASSERT_TRUE(call(claim).ok());
+  m1.release();
+  ASSERT_TRUE(reaches(first, MessageStatus::sent));
+  settle();
+  EXPECT_EQ(total_calls(), 1u);  // the second never reached this node's modem
+  EXPECT_EQ(dispatcher_->messages_in_memory(), 0u);
+  EXPECT_TRUE(observer_.part_errors.empty());
+  EXPECT_FALSE(observer_.saw(second, MessageStatus::failed));
+  EXPECT_FALSE(observer_.saw(second, MessageStatus::queued));
+  EXPECT_EQ(message(second).status, MessageStatus::sending);  // the other node's
+}
+
+}  // namespace
+}  // namespace smsgw::gateway::testing

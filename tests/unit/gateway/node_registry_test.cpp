@@ -1,0 +1,102 @@
+// NodeRegistry's pure parts: the heartbeat interval, the other nodes' modems from the
+// registry's rows, and the 409 for a request about another node's modem.
+#include "smsgw/gateway/node_registry.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace smsgw::gateway {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::system_clock;
+
+store::NodeRecord node(std::string name, std::string url, TimePoint heartbeat_at,
+                       std::chrono::milliseconds lease = 30s) {
+  store::NodeRecord record;
+  record.name = std::move(name);
+  record.url = std::move(url);
+  record.started_at = heartbeat_at - 1h;
+  record.heartbeat_at = heartbeat_at;
+  record.lease = lease;
+  return record;
+}
+
+store::NodeModemRecord modem_row(std::string node_name, std::string id, std::string state) {
+  store::NodeModemRecord row;
+  row.node = std::move(node_name);
+  row.modem = id;
+  row.snapshot_json = nlohmann::json{{"id", id}, {"state", state}, {"sent_today", 3}}.dump();
+  return row;
+}
+
+TEST(NodeRegistry, HeartbeatsGoEveryThirdOfTheLease) {
+  EXPECT_EQ(heartbeat_interval(30s), 10s);
+  EXPECT_EQ(heartbeat_interval(3s), 1s);
+  EXPECT_EQ(heartbeat_interval(3001ms), 1000ms);
+}
+
+TEST(NodeRegistry, RemoteViewHoldsTheOtherNodesModemsAsStored) {
+  const auto now = Clock::now();
+  const std::vector<store::NodeRecord> nodes{node("site-a", "http://10.0.0.1:8080", now),
+                                             node("site-b", "http://10.0.0.2:8080", now - 5s)};
+  const std::vector<store::NodeModemRecord> modems{modem_row("site-a", "m1", "ready"),
+                                                   modem_row("site-b", "m7", "sending"),
+                                                   modem_row("site-c", "m9", "ready")};
+  const auto view = remote_view("site-a", nodes, modems, now);
+  ASSERT_EQ(view.size(), 1u);  // its own modem and a node without a row are left out
+  const auto& m7 = view.at("m7");
+  EXPECT_EQ(m7.node, "site-b");
+  EXPECT_EQ(m7.url, "http://10.0.0.2:8080");
+  EXPECT_FALSE(m7.node_down);
+  EXPECT_EQ(m7.snapshot_json, modems[1].snapshot_json);
+  EXPECT_EQ(modem_ids(view), std::set<std::string>{"m7"});
+}
+
+TEST(NodeRegistry, ADeadNodesModemsShowAbsent) {
+  const auto now = Clock::now();
+  const std::vector<store::NodeRecord> nodes{node("site-b", "http://b:8080", now - 31s, 30s)};
+  const std::vector<store::NodeModemRecord> modems{modem_row("site-b", "m7", "ready")};
+  const auto view = remote_view("site-a", nodes, modems, now);
+  ASSERT_EQ(view.size(), 1u);
+  EXPECT_TRUE(view.at("m7").node_down);
+  const auto item = nlohmann::json::parse(view.at("m7").snapshot_json);
+  EXPECT_EQ(item.at("state"), "absent");
+  EXPECT_EQ(item.at("sent_today"), 3);  // the rest as stored
+
+  // A snapshot that does not parse still names its modem.
+  auto broken = modems;
+  broken[0].snapshot_json = "{not json";
+  const auto fallback =
+      nlohmann::json::parse(remote_view("site-a", nodes, broken, now).at("m7").snapshot_json);
+  EXPECT_EQ(fallback.at("id"), "m7");
+  EXPECT_EQ(fallback.at("state"), "absent");
+}
+
+TEST(NodeRegistry, OnOtherNodeNamesTheNodeAndWhereToAsk) {
+  RemoteModem where;
+  where.node = "site-b";
+  where.url = "http://10.0.0.2:8080";
+  const auto error = on_other_node("m7", where);
+  EXPECT_EQ(error.code, "modem.on_other_node");
+  EXPECT_EQ(error.message,
+            "modem m7 is on node site-b (http://10.0.0.2:8080): send the request there");
+  where.node_down = true;
+  EXPECT_NE(on_other_node("m7", where).message.find("not answering its heartbeat"),
+            std::string::npos);
+}
+
+TEST(NodeRegistry, TakeOverIsDescribedInOneLine) {
+  store::RecoveryReport report;
+  report.requeued = {"a", "b"};
+  report.unknown = {"c"};
+  const auto line = describe_take_over("site-b", report);
+  EXPECT_NE(line.find("node site-b"), std::string::npos);
+  EXPECT_NE(line.find("2 message(s) queued again"), std::string::npos);
+  EXPECT_NE(line.find("1 left unknown"), std::string::npos);
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace smsgw::gateway
