@@ -13,6 +13,10 @@
 //          [--warmup 1] [--modems 0] [--send-latency-ms 200] [--dir DIR]
 //          [--server-cpus LIST] [--client-cpus LIST] [--sim-cpus LIST]
 //          [--log-level info] [--smsgw PATH] [--target HOST:PORT] [--keep]
+//          [--postgres] [--nodes 1]
+//   --postgres starts a throw-away PostgreSQL cluster (initdb in a temporary folder) as the
+//   store ([store] url) and --nodes N gateways on it ([node] name node-<i>); connection c
+//   goes to node c % N. The PostgreSQL server's own CPU is not in the server column.
 //   --batch 0 is one message per request; every (connections, batch) pair is one run.
 //   --*-cpus pin a process to CPUs ("0", "1", "0-1"); the client and the server share this
 //   machine's cores, so compare pinned and unpinned runs.
@@ -30,6 +34,7 @@
 #include "support/http_connection.hpp"
 #include "support/percentile.hpp"
 #include "support/process.hpp"
+#include "support/shared_store.hpp"
 
 namespace {
 
@@ -53,6 +58,8 @@ struct Options {
   std::optional<tcp::endpoint> target;
   bool keep = false;
   std::string smsgw = smsgw_binary();
+  bool postgres = false;  // a throw-away PostgreSQL cluster as the store ([store] url)
+  int nodes = 1;          // gateways sharing it; connection c goes to node c % nodes
 };
 
 struct RunResult {
@@ -94,8 +101,15 @@ std::string request_body(std::uint64_t& next, int batch) {
   return body;
 }
 
-RunResult run(const tcp::endpoint& endpoint, int connections, int batch, const Options& options,
-              pid_t server_pid, pid_t sim_pid) {
+// CPU seconds of all of `pids` (the gateways under test).
+double cpu_seconds_of(const std::vector<pid_t>& pids) {
+  double sum = 0;
+  for (const pid_t pid : pids) sum += process_cpu_seconds(pid);
+  return sum;
+}
+
+RunResult run(const std::vector<tcp::endpoint>& endpoints, int connections, int batch,
+              const Options& options, const std::vector<pid_t>& server_pids, pid_t sim_pid) {
   asio::io_context io(1);
   RunResult result;
   result.connections = connections;
@@ -118,18 +132,19 @@ RunResult run(const tcp::endpoint& endpoint, int connections, int batch, const O
         sample.expires_at(measure_from);
         co_await sample.async_wait(use_awaitable);
         client_cpu_from = self_cpu_seconds();
-        if (server_pid > 0) server_cpu_from = process_cpu_seconds(server_pid);
+        server_cpu_from = cpu_seconds_of(server_pids);
         if (sim_pid > 0) sim_cpu_from = process_cpu_seconds(sim_pid);
         sample.expires_at(end);
         co_await sample.async_wait(use_awaitable);
         result.client_cpu = self_cpu_seconds() - client_cpu_from;
-        if (server_pid > 0) result.server_cpu = process_cpu_seconds(server_pid) - server_cpu_from;
+        if (!server_pids.empty()) result.server_cpu = cpu_seconds_of(server_pids) - server_cpu_from;
         if (sim_pid > 0) result.sim_cpu = process_cpu_seconds(sim_pid) - sim_cpu_from;
       },
       asio::detached);
 
   std::vector<std::unique_ptr<HttpConnection>> pool;
   for (int c = 0; c < connections; ++c) {
+    const auto& endpoint = endpoints[static_cast<std::size_t>(c) % endpoints.size()];
     pool.push_back(std::make_unique<HttpConnection>(io.get_executor(), endpoint));
     asio::co_spawn(
         io,
@@ -243,7 +258,8 @@ int usage(const char* self) {
       "usage: %s [--connections 16,64,256] [--batch 0,100] [--seconds 5] [--warmup 1]\n"
       "          [--modems 0] [--send-latency-ms 200] [--dir DIR] [--server-cpus LIST]\n"
       "          [--client-cpus LIST] [--sim-cpus LIST] [--log-level info] [--smsgw PATH]\n"
-      "          [--target HOST:PORT] [--keep]\n",
+      "          [--target HOST:PORT] [--keep]\n"
+      "          [--postgres] [--nodes 1]\n",
       self);
   return 2;
 }
@@ -271,12 +287,16 @@ int main(int argc, char** argv) {
     };
     if (arg == "--keep") {
       o.keep = true;
+    } else if (arg == "--postgres") {
+      o.postgres = true;
     } else if (!has_value) {
       return usage(argv[0]);
     } else if (arg == "--connections") {
       if (!ints(o.connections)) return usage(argv[0]);
     } else if (arg == "--batch") {
       if (!ints(o.batches)) return usage(argv[0]);
+    } else if (arg == "--nodes") {
+      o.nodes = std::stoi(argv[++i]);
     } else if (arg == "--seconds") {
       o.seconds = std::stod(argv[++i]);
     } else if (arg == "--warmup") {
@@ -309,31 +329,51 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  std::unique_ptr<GatewayUnderTest> gateway;
-  tcp::endpoint endpoint;
+  if (o.nodes < 1 || (o.nodes > 1 && !o.postgres)) {
+    std::fprintf(stderr, "--nodes N > 1 needs --postgres (nodes share a PostgreSQL store)\n");
+    return 2;
+  }
+  std::unique_ptr<SharedStore> database;
+  std::vector<std::unique_ptr<GatewayUnderTest>> gateways;
+  std::vector<tcp::endpoint> endpoints;
   if (o.target) {
-    endpoint = *o.target;
+    endpoints.push_back(*o.target);
+    const auto& endpoint = endpoints.back();
     std::printf("target %s:%d (already running)\n", endpoint.address().to_string().c_str(),
                 endpoint.port());
   } else {
     std::filesystem::create_directories(o.dir);
-    GatewayOptions g;
-    g.dir = o.dir;
-    g.modems = o.modems;
-    g.sim_defaults = {{"send_latency_ms", o.send_latency_ms}};
-    g.log_level = o.log_level;
-    g.smsgw = o.smsgw;
-    g.serve_cpus = o.server_cpus;
-    g.sim_cpus = o.sim_cpus;
-    gateway = start_gateway(g);
-    if (!gateway) return 1;
-    endpoint = gateway->endpoint();
-    std::printf("smsgw serve pid %d, folder %s (%s), %d modem(s)%s, log level %s\n",
-                gateway->serve_pid(), o.dir.c_str(), filesystem_type(o.dir).c_str(), o.modems,
-                o.modems > 0
-                    ? (", send latency " + std::to_string(o.send_latency_ms) + " ms").c_str()
-                    : " (port glob matches nothing)",
-                o.log_level.c_str());
+    if (o.postgres) {
+      database = start_shared_store();
+      if (!database) return 1;
+      std::printf("store: PostgreSQL %s (%s), %d node(s)\n", database->url().c_str(),
+                  database->data_dir().c_str(), o.nodes);
+    }
+    for (int n = 0; n < o.nodes; ++n) {
+      GatewayOptions g;
+      g.dir = o.nodes == 1 ? o.dir : o.dir / ("node-" + std::to_string(n));
+      g.modems = o.modems;
+      g.sim_defaults = {{"send_latency_ms", o.send_latency_ms}};
+      g.log_level = o.log_level;
+      g.smsgw = o.smsgw;
+      g.serve_cpus = o.server_cpus;
+      g.sim_cpus = o.sim_cpus;
+      if (database) {
+        g.store_url = database->url();
+        g.password_file = database->password_file();
+        g.node_name = "node-" + std::to_string(n);
+      }
+      auto gateway = start_gateway(g);
+      if (!gateway) return 1;
+      endpoints.push_back(gateway->endpoint());
+      std::printf("smsgw serve pid %d, folder %s (%s), %d modem(s)%s, log level %s\n",
+                  gateway->serve_pid(), g.dir.c_str(), filesystem_type(o.dir).c_str(), o.modems,
+                  o.modems > 0
+                      ? (", send latency " + std::to_string(o.send_latency_ms) + " ms").c_str()
+                      : " (port glob matches nothing)",
+                  o.log_level.c_str());
+      gateways.push_back(std::move(gateway));
+    }
   }
   std::printf("%ld CPUs, %s; pinning: server %s, client %s; %.1f s per run after %.1f s warm-up\n",
               sysconf(_SC_NPROCESSORS_ONLN), load_average().c_str(),
@@ -341,19 +381,22 @@ int main(int argc, char** argv) {
               o.seconds, o.warmup);
   if (!o.target) std::printf("disk: %s\n", describe(fsync_probe(o.dir)).c_str());
   print_header();
-  const pid_t server_pid = gateway ? gateway->serve_pid() : -1;
-  const pid_t sim_pid = gateway ? gateway->sim_pid() : -1;
+  std::vector<pid_t> server_pids;
+  for (const auto& gateway : gateways) server_pids.push_back(gateway->serve_pid());
+  const pid_t sim_pid = gateways.empty() ? -1 : gateways.front()->sim_pid();
   for (const int batch : o.batches) {
     for (const int connections : o.connections) {
-      print_row(run(endpoint, connections, batch, o, server_pid, sim_pid));
+      print_row(run(endpoints, connections, batch, o, server_pids, sim_pid));
     }
   }
   if (!o.target) std::printf("disk after the runs: %s\n", describe(fsync_probe(o.dir)).c_str());
-  if (gateway) {
-    const auto memory = process_memory(server_pid);
+  for (const auto& gateway : gateways) {
+    const auto memory = process_memory(gateway->serve_pid());
     std::printf("smsgw serve memory: VmHWM %.1f MiB, VmRSS %.1f MiB\n", memory.peak_kib / 1024.0,
                 memory.resident_kib / 1024.0);
-    gateway.reset();
+  }
+  if (!gateways.empty()) {
+    gateways.clear();
     if (!o.keep) std::filesystem::remove_all(o.dir);
   }
   return 0;

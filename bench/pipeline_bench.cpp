@@ -7,10 +7,15 @@
 // Usage: pipeline_bench [--modems 64] [--latency-ms 200] [--jitter-ms 0] [--messages N*50]
 //          [--batch 500] [--status-reports] [--mixed] [--dir DIR] [--log-level info]
 //          [--smsgw PATH] [--serve-cpus LIST] [--sim-cpus LIST] [--poll-ms 20] [--keep]
+//          [--postgres] [--nodes 1]
 //   --status-reports  messages ask for a delivery report and every modem answers one
 //                     1 s after the +CMGS (default: no reports, the modems only send)
 //   --mixed           messages of 1, 2, 3 and 5 parts (6:2:1:1 in every ten, interleaved)
 //                     instead of all single-part; the limit then counts parts (PDUs)
+//   --postgres        the store is a throw-away PostgreSQL cluster ([store] url)
+//   --nodes N         N gateways on it ([node] name node-<i>), each with its own smsgw-sim of
+//                     --modems modems: the limit counts all N * modems; batches go to the
+//                     nodes in turn; PDUs are counted in every simulator's sent.jsonl
 // Two rates are printed as fractions of the limit: "whole batch", first submit to the last
 // message final, and "steady", the PDUs the modems accepted between 10 % and 90 % of all
 // of them (from the simulator's sent.jsonl) over the time between.
@@ -28,6 +33,7 @@
 #include "support/gateway_under_test.hpp"
 #include "support/http_connection.hpp"
 #include "support/process.hpp"
+#include "support/shared_store.hpp"
 
 namespace {
 
@@ -51,6 +57,8 @@ struct Options {
   int poll_ms = 20;
   bool keep = false;
   std::string smsgw = smsgw_binary();
+  bool postgres = false;
+  int nodes = 1;
 };
 
 // The parts of message `index`: 1 without --mixed; with it 1, 2, 3 or 5, six of every ten
@@ -108,12 +116,29 @@ class LineCounter {
   std::size_t lines_ = 0;
 };
 
+// PDUs in every node's simulator log together.
+class SentLogs {
+ public:
+  explicit SentLogs(const std::vector<std::unique_ptr<GatewayUnderTest>>& gateways) {
+    for (const auto& g : gateways) logs_.emplace_back(g->sim_dir() / "sent.jsonl");
+  }
+  std::size_t count() {
+    std::size_t sum = 0;
+    for (auto& log : logs_) sum += log.count();
+    return sum;
+  }
+
+ private:
+  std::vector<LineCounter> logs_;
+};
+
 int usage(const char* self) {
   std::fprintf(
       stderr,
       "usage: %s [--modems 64] [--latency-ms 200] [--jitter-ms 0] [--messages N*50]\n"
       "          [--batch 500] [--status-reports] [--mixed] [--dir DIR] [--log-level info]\n"
-      "          [--smsgw PATH] [--serve-cpus LIST] [--sim-cpus LIST] [--poll-ms 20] [--keep]\n",
+      "          [--smsgw PATH] [--serve-cpus LIST] [--sim-cpus LIST] [--poll-ms 20] [--keep]\n"
+      "          [--postgres] [--nodes 1]\n",
       self);
   return 2;
 }
@@ -138,6 +163,8 @@ int main(int argc, char** argv) {
         o.mixed = true;
       } else if (arg == "--keep") {
         o.keep = true;
+      } else if (arg == "--postgres") {
+        o.postgres = true;
       } else if (i + 1 >= argc) {
         return usage(argv[0]);
       } else if (arg == "--modems") {
@@ -148,6 +175,8 @@ int main(int argc, char** argv) {
         o.jitter_ms = std::stoi(argv[++i]);
       } else if (arg == "--messages") {
         o.messages = std::stoi(argv[++i]);
+      } else if (arg == "--nodes") {
+        o.nodes = std::stoi(argv[++i]);
       } else if (arg == "--batch") {
         o.batch = std::stoi(argv[++i]);
       } else if (arg == "--poll-ms") {
@@ -170,61 +199,92 @@ int main(int argc, char** argv) {
       return usage(argv[0]);
     }
   }
-  if (o.modems < 1 || o.latency_ms < 1 || o.batch < 1) return usage(argv[0]);
-  if (o.messages <= 0) o.messages = o.modems * 50;
+  if (o.modems < 1 || o.latency_ms < 1 || o.batch < 1 || o.nodes < 1) return usage(argv[0]);
+  if (o.nodes > 1 && !o.postgres) {
+    std::fprintf(stderr, "--nodes N > 1 needs --postgres (nodes share a PostgreSQL store)\n");
+    return 2;
+  }
+  const int all_modems = o.modems * o.nodes;
+  if (o.messages <= 0) o.messages = all_modems * 50;
 
-  GatewayOptions g;
-  g.dir = o.dir;
-  g.modems = o.modems;
-  g.sim_defaults = {{"send_latency_ms", o.latency_ms},
-                    {"send_jitter_ms", o.jitter_ms},
-                    {"status_report_outcome", o.status_reports ? "delivered" : "none"}};
-  g.log_level = o.log_level;
-  g.smsgw = o.smsgw;
-  g.serve_cpus = o.serve_cpus;
-  g.sim_cpus = o.sim_cpus;
-  std::unique_ptr<GatewayUnderTest> gateway = start_gateway(g);
-  if (!gateway) return 1;
-  const auto endpoint = gateway->endpoint();
-  const double limit = o.modems * 1000.0 / o.latency_ms;
+  std::unique_ptr<SharedStore> database;
+  if (o.postgres) {
+    database = start_shared_store();
+    if (!database) return 1;
+    std::printf("store: PostgreSQL %s, %d node(s) of %d modems\n", database->url().c_str(), o.nodes,
+                o.modems);
+  }
+  std::vector<std::unique_ptr<GatewayUnderTest>> gateways;
+  for (int n = 0; n < o.nodes; ++n) {
+    GatewayOptions g;
+    g.dir = o.nodes == 1 ? o.dir : o.dir / ("node-" + std::to_string(n));
+    g.modems = o.modems;
+    g.sim_defaults = {{"send_latency_ms", o.latency_ms},
+                      {"send_jitter_ms", o.jitter_ms},
+                      {"status_report_outcome", o.status_reports ? "delivered" : "none"}};
+    g.log_level = o.log_level;
+    g.smsgw = o.smsgw;
+    g.serve_cpus = o.serve_cpus;
+    g.sim_cpus = o.sim_cpus;
+    if (database) {
+      g.store_url = database->url();
+      g.password_file = database->password_file();
+      g.node_name = "node-" + std::to_string(n);
+    }
+    auto gateway = start_gateway(g);
+    if (!gateway) return 1;
+    gateways.push_back(std::move(gateway));
+  }
+  const auto endpoint = gateways.front()->endpoint();
+  const double limit = all_modems * 1000.0 / o.latency_ms;
   std::size_t total_parts = 0;
-  for (int i = 0; i < o.messages; ++i) total_parts += static_cast<std::size_t>(parts_of(i, o.mixed));
+  for (int i = 0; i < o.messages; ++i)
+    total_parts += static_cast<std::size_t>(parts_of(i, o.mixed));
   const double ideal_seconds = static_cast<double>(total_parts) / limit;
   std::printf(
       "%d modems ready, send latency %d ms (jitter %d), status reports %s; %d messages "
       "(%zu parts%s) in batches of %d\n",
-      o.modems, o.latency_ms, o.jitter_ms, o.status_reports ? "on" : "off", o.messages,
+      all_modems, o.latency_ms, o.jitter_ms, o.status_reports ? "on" : "off", o.messages,
       total_parts, o.mixed ? ", mixed 1/2/3/5" : "", o.batch);
   std::printf("folder %s (%s), %ld CPUs, %s, log level %s\n", o.dir.c_str(),
               filesystem_type(o.dir).c_str(), sysconf(_SC_NPROCESSORS_ONLN), load_average().c_str(),
               o.log_level.c_str());
   std::printf("disk: %s\n", describe(fsync_probe(o.dir)).c_str());
-  std::printf("limit N*1000/L = %.1f parts/s: %zu parts take at least %.2f s\n", limit,
-              total_parts, ideal_seconds);
+  std::printf("limit N*1000/L = %.1f parts/s: %zu parts take at least %.2f s\n", limit, total_parts,
+              ideal_seconds);
   std::fflush(stdout);
 
-  const auto memory_before = process_memory(gateway->serve_pid());
-  const double serve_cpu_before = process_cpu_seconds(gateway->serve_pid());
-  const double sim_cpu_before = process_cpu_seconds(gateway->sim_pid());
-  LineCounter sent_log(gateway->sim_dir() / "sent.jsonl");
+  auto cpu_of = [&](bool sims) {
+    double sum = 0;
+    for (const auto& g : gateways) sum += process_cpu_seconds(sims ? g->sim_pid() : g->serve_pid());
+    return sum;
+  };
+  const auto memory_before = process_memory(gateways.front()->serve_pid());
+  const double serve_cpu_before = cpu_of(false);
+  const double sim_cpu_before = cpu_of(true);
+  SentLogs sent_log(gateways);
   const auto sent_lines_before = sent_log.count();
 
-  // Submit everything on one keep-alive connection, batch after batch; the dispatcher starts
-  // on the first batch while the rest are still arriving.
+  // Submit everything on one keep-alive connection per node, batch after batch, the nodes
+  // in turn; the dispatchers start on the first batch while the rest are still arriving.
   const auto start = Clock::now();
   double submitted_at = 0;
   {
     asio::io_context io(1);
-    HttpConnection connection(io.get_executor(), endpoint);
+    std::vector<std::unique_ptr<HttpConnection>> connections;
+    for (const auto& g : gateways) {
+      connections.push_back(std::make_unique<HttpConnection>(io.get_executor(), g->endpoint()));
+    }
     bool failed = false;
     asio::co_spawn(
         io,
         [&]() -> awaitable<void> {
           for (int first = 0; first < o.messages && !failed; first += o.batch) {
             const int count = std::min(o.batch, o.messages - first);
-            auto reply = co_await connection.exchange(
-                post_request("/api/v1/messages",
-                             batch_body(first, count, o.status_reports, o.mixed)));
+            auto& connection =
+                *connections[static_cast<std::size_t>(first / o.batch) % connections.size()];
+            auto reply = co_await connection.exchange(post_request(
+                "/api/v1/messages", batch_body(first, count, o.status_reports, o.mixed)));
             if (reply.status != 202) {
               std::fprintf(stderr, "batch at %d refused: %d %s %s\n", first, reply.status,
                            reply.body.substr(0, 300).c_str(), reply.error.message().c_str());
@@ -278,16 +338,16 @@ int main(int argc, char** argv) {
     }
   }
 
-  const double serve_cpu = process_cpu_seconds(gateway->serve_pid()) - serve_cpu_before;
-  const double sim_cpu = process_cpu_seconds(gateway->sim_pid()) - sim_cpu_before;
-  const auto memory = process_memory(gateway->serve_pid());
+  const double serve_cpu = cpu_of(false) - serve_cpu_before;
+  const double sim_cpu = cpu_of(true) - sim_cpu_before;
+  const auto memory = process_memory(gateways.front()->serve_pid());
   const auto pdus = sent_log.count() - sent_lines_before;
   const double rate = static_cast<double>(total_parts) / done_at;
   // Steady: from the first sample at 10 % of the PDUs to the last at or below 90 %.
   const auto lo = static_cast<std::size_t>(0.1 * static_cast<double>(total_parts));
   const auto hi = static_cast<std::size_t>(0.9 * static_cast<double>(total_parts));
-  const auto from = std::find_if(progress.begin(), progress.end(),
-                                 [&](const auto& p) { return p.second >= lo; });
+  const auto from =
+      std::find_if(progress.begin(), progress.end(), [&](const auto& p) { return p.second >= lo; });
   const auto upto = std::find_if(progress.rbegin(), progress.rend(),
                                  [&](const auto& p) { return p.second <= hi; });
   double steady = 0;
@@ -307,7 +367,7 @@ int main(int argc, char** argv) {
   std::printf("smsgw serve memory: VmHWM %.1f MiB, VmRSS %.1f MiB (%.1f MiB before the run)\n",
               memory.peak_kib / 1024.0, memory.resident_kib / 1024.0,
               memory_before.resident_kib / 1024.0);
-  gateway.reset();
+  gateways.clear();
   if (!o.keep) std::filesystem::remove_all(o.dir);
   return 0;
 }

@@ -47,7 +47,15 @@ GatewayUnderTest::GatewayUnderTest(GatewayOptions options)
   endpoint_ = asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), port);
   // No [[operator]]: every destination may leave through any SIM, no limit binds.
   std::string toml;
-  toml += "[store]\npath = \"smsgw.db\"\n\n";
+  if (options_.store_url.empty()) {
+    toml += "[store]\npath = \"smsgw.db\"\n\n";
+  } else {
+    toml += "[store]\nurl = " + toml_string(options_.store_url) + "\n";
+    if (!options_.password_file.empty()) {
+      toml += "password_file = " + toml_string(options_.password_file.string()) + "\n";
+    }
+    toml += "\n[node]\nname = " + toml_string(options_.node_name) + "\n\n";
+  }
   toml += "[http]\nlisten = \"127.0.0.1:" + std::to_string(port) + "\"\nmax_connections = 4096\n\n";
   toml +=
       "[[modem]]\nport = " +
@@ -99,7 +107,10 @@ int GatewayUnderTest::ready_modems() const {
   const auto modems = json::parse(reply.body, nullptr, false);
   int ready = 0;
   if (modems.is_array()) {
-    for (const auto& m : modems) ready += m.value("state", "") == "ready" ? 1 : 0;
+    for (const auto& m : modems) {
+      if (!options_.node_name.empty() && m.value("node", "") != options_.node_name) continue;
+      ready += m.value("state", "") == "ready" ? 1 : 0;
+    }
   }
   return ready;
 }

@@ -32,6 +32,12 @@ struct GatewayOptions {
   std::chrono::seconds ready_timeout{180};
   std::string smsgw = smsgw_binary();  // the binaries to run (e.g. an older build to compare)
   std::string sim = sim_binary();
+  // A shared PostgreSQL store ([store] url, password_file) and this gateway's [node] name;
+  // empty url: SQLite in `dir`. With a node name, ready_modems() counts this node's modems
+  // only (GET /api/v1/modems lists every node's).
+  std::string store_url;
+  std::filesystem::path password_file;
+  std::string node_name;
 };
 
 class GatewayUnderTest {
