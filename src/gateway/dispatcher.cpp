@@ -264,7 +264,13 @@ awaitable<std::invoke_result_t<Job&, Store&>> Dispatcher::record(Job job, bool d
   auto delay = std::chrono::milliseconds(200);
   std::optional<TimePoint> give_up_at;
   for (;;) {
-    auto result = deferred ? co_await store_.call_deferred(job) : co_await store_.call(job);
+    // (Two statements: GCC 12 miscompiles co_await inside ?:.)
+    std::invoke_result_t<Job&, Store&> result = make_error("unavailable", "not run");
+    if (deferred) {
+      result = co_await store_.call_deferred(job);
+    } else {
+      result = co_await store_.call(job);
+    }
     if (result || result.error().code != "unavailable") co_return result;
     const auto now = std::chrono::system_clock::now();
     if (stopping_ && !give_up_at) give_up_at = now + std::chrono::seconds(30);

@@ -292,7 +292,7 @@ Result<void> Store::commit_batch() {
   if (!impl_->in_batch) return make_error("invalid", "no batch is open");
   impl_->in_batch = false;
   if (auto committed = impl_->run("COMMIT"); !committed) {
-    (void)impl_->run("ROLLBACK");
+    (void)impl_->rollback();
     return committed.error();
   }
   ++impl_->commits;

@@ -75,6 +75,9 @@ struct Store::Impl {
 
   Result<std::unique_ptr<db::Query>> q(const char* sql) { return db->query(sql); }
   Result<void> run(const char* sql);
+  // Ends the open transaction, through exec(): the PostgreSQL engine must see this exact
+  // statement to end a transaction its connection was lost in (postgres.cpp).
+  Result<void> rollback() { return db->exec("ROLLBACK"); }
 
   // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back when it fails. In batch mode
   // (begin_batch), or inside another operation's transaction, the body runs in a savepoint
@@ -94,11 +97,11 @@ struct Store::Impl {
     auto result = body();
     --depth;
     if (!result) {
-      (void)run("ROLLBACK");
+      (void)rollback();
       return result;
     }
     if (auto committed = run("COMMIT"); !committed) {
-      (void)run("ROLLBACK");
+      (void)rollback();
       return committed.error();
     }
     ++commits;
