@@ -111,12 +111,17 @@ awaitable<void> NodeRegistry::poll(std::chrono::milliseconds every, std::functio
 }
 
 awaitable<void> NodeRegistry::round(TimePoint now) {
-  co_await heartbeat(now);
+  const bool beat = co_await heartbeat(now);
+  if (!beat) {
+    beating_since_.reset();
+  } else if (!beating_since_) {
+    beating_since_ = now;
+  }
   co_await read_others(now);
-  co_await take_over_expired(now);
+  if (beating_since_ && now - *beating_since_ >= options_.lease) co_await take_over_expired(now);
 }
 
-awaitable<void> NodeRegistry::heartbeat(TimePoint now) {
+awaitable<bool> NodeRegistry::heartbeat(TimePoint now) {
   store::NodeRecord self;
   self.name = options_.name;
   self.url = options_.url;
@@ -134,6 +139,7 @@ awaitable<void> NodeRegistry::heartbeat(TimePoint now) {
   };
   auto beat = co_await store_.call(job);
   if (!beat) spdlog::error("node {}: heartbeat failed: {}", options_.name, beat.error().message);
+  co_return beat.ok();
 }
 
 awaitable<void> NodeRegistry::read_others(TimePoint now) {

@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -104,7 +105,8 @@ class NodeRegistry {
   const RemoteModem* find(const std::string& modem_id) const;
 
  private:
-  awaitable<void> heartbeat(TimePoint now);
+  // Returns whether the heartbeat was stored.
+  awaitable<bool> heartbeat(TimePoint now);
   awaitable<void> read_others(TimePoint now);
   awaitable<void> take_over_expired(TimePoint now);
 
@@ -115,6 +117,11 @@ class NodeRegistry {
   std::function<void()> on_recovered_;
   Event wake_;
   bool stopping_ = false;
+  // Since when this node's heartbeats have been stored without a gap (none: the last one
+  // failed). Another node is taken over only after this node has beaten for a whole lease:
+  // after a database outage every live node first gets its chance to beat again, so none
+  // is taken over for the outage's silence.
+  std::optional<TimePoint> beating_since_;
   RemoteModems remote_;
 };
 
