@@ -351,18 +351,13 @@ int main(int argc, char** argv) {
     }
     for (int n = 0; n < o.nodes; ++n) {
       GatewayOptions g;
-      g.dir = o.nodes == 1 ? o.dir : o.dir / ("node-" + std::to_string(n));
+      place_node(g, o.dir, o.nodes, n, database.get());
       g.modems = o.modems;
       g.sim_defaults = {{"send_latency_ms", o.send_latency_ms}};
       g.log_level = o.log_level;
       g.smsgw = o.smsgw;
       g.serve_cpus = o.server_cpus;
       g.sim_cpus = o.sim_cpus;
-      if (database) {
-        g.store_url = database->url();
-        g.password_file = database->password_file();
-        g.node_name = "node-" + std::to_string(n);
-      }
       auto gateway = start_gateway(g);
       if (!gateway) return 1;
       endpoints.push_back(gateway->endpoint());

@@ -217,7 +217,7 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<GatewayUnderTest>> gateways;
   for (int n = 0; n < o.nodes; ++n) {
     GatewayOptions g;
-    g.dir = o.nodes == 1 ? o.dir : o.dir / ("node-" + std::to_string(n));
+    place_node(g, o.dir, o.nodes, n, database.get());
     g.modems = o.modems;
     g.sim_defaults = {{"send_latency_ms", o.latency_ms},
                       {"send_jitter_ms", o.jitter_ms},
@@ -226,11 +226,6 @@ int main(int argc, char** argv) {
     g.smsgw = o.smsgw;
     g.serve_cpus = o.serve_cpus;
     g.sim_cpus = o.sim_cpus;
-    if (database) {
-      g.store_url = database->url();
-      g.password_file = database->password_file();
-      g.node_name = "node-" + std::to_string(n);
-    }
     auto gateway = start_gateway(g);
     if (!gateway) return 1;
     gateways.push_back(std::move(gateway));

@@ -12,6 +12,7 @@
 #if SMSGW_BENCH_HAS_POSTGRES
 #include "harness/postgres_cluster.hpp"
 #endif
+#include "gateway_under_test.hpp"
 
 namespace smsgw::bench {
 
@@ -43,5 +44,16 @@ inline std::unique_ptr<SharedStore> start_shared_store() {
   return nullptr;
 }
 #endif
+
+// Gateway `n` of `nodes`: its own folder under `dir` (`dir` itself for one node) and, with a
+// shared store, [store] url, password_file and [node] name "node-<n>".
+inline void place_node(GatewayOptions& g, const std::filesystem::path& dir, int nodes, int n,
+                       const SharedStore* database) {
+  g.dir = nodes == 1 ? dir : dir / ("node-" + std::to_string(n));
+  if (database == nullptr) return;
+  g.store_url = database->url();
+  g.password_file = database->password_file();
+  g.node_name = "node-" + std::to_string(n);
+}
 
 }  // namespace smsgw::bench
