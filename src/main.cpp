@@ -107,27 +107,6 @@ void reload(const std::string& config_path, smsgw::config::Config& running,
       running.clients.size(), running.webhooks.size());
 }
 
-// `url` ([store] url) fit for the log: a password in it (URI "user:secret@" or conninfo
-// "password=secret") is replaced by "***".
-std::string redacted_store_url(std::string url) {
-  if (const auto scheme = url.find("://"); scheme != std::string::npos) {
-    const auto at = url.find('@', scheme + 3);
-    const auto colon = url.find(':', scheme + 3);
-    if (at != std::string::npos && colon != std::string::npos && colon < at) {
-      url.replace(colon + 1, at - colon - 1, "***");
-    }
-  }
-  for (auto at = url.find("password"); at != std::string::npos; at = url.find("password", at + 1)) {
-    auto value = url.find_first_not_of(" ", at + 8);
-    if (value == std::string::npos || url[value] != '=') continue;
-    value = url.find_first_not_of(" ", value + 1);
-    if (value == std::string::npos) break;
-    const auto end = url.find_first_of(" &", value);
-    url.replace(value, end == std::string::npos ? std::string::npos : end - value, "***");
-  }
-  return url;
-}
-
 // Runs the gateway in the foreground until SIGTERM or SIGINT; SIGHUP reloads the config.
 // Exit codes: 0 after a clean stop, 2 for a configuration error (one line naming file, key
 // and reason), 1 otherwise.
@@ -154,7 +133,7 @@ int serve(const std::string& config_path) {
   store_options.password_file = cfg.store.password_file;
   // The shared PostgreSQL store of several nodes ([store] url), else the SQLite file.
   const std::string store_name =
-      cfg.store.shared() ? redacted_store_url(cfg.store.url) : cfg.store.path.string();
+      cfg.store.shared() ? cfg.store.url_for_log() : cfg.store.path.string();
   auto store = cfg.store.shared() ? store::Store::open_url(cfg.store.url, store_options)
                                   : store::Store::open(cfg.store.path, store_options);
   if (!store) {

@@ -56,6 +56,9 @@ struct StoreConfig {
   std::filesystem::path password_file;
   // Whether the store is shared by several nodes (`url` set).
   bool shared() const { return !url.empty(); }
+  // `url` fit for a log line: a password in it (URI "user:secret@" or conninfo
+  // "password=secret") replaced by "***".
+  std::string url_for_log() const;
   friend bool operator==(const StoreConfig&, const StoreConfig&) = default;
 };
 
@@ -256,7 +259,7 @@ struct ClientConfig {
   std::string token_sha256;                            // 64 lowercase hex digits
   std::vector<std::string> scopes = {"send", "read"};  // names from kClientScopes
   ClientLimits limits;
-  std::string secret;  // HMAC key for this client's per-message callbacks; empty = default
+  std::string secret;     // HMAC key for this client's per-message callbacks; empty = default
   std::string system_id;  // 1..15 printable ASCII characters, unique; empty: no SMPP/sendsms
   std::string password;   // 1..64 characters; required with system_id (SMPP: first 8)
   // Which inbound messages this client's SMPP receivers get: modem ids, ICCIDs or SIM
@@ -277,7 +280,7 @@ struct Config {
   LogConfig log;
   std::vector<WebhookConfig> webhooks;  // [[webhook]]
   UssdConfig ussd;
-  ModemsConfig modem_polling;  // [modems]
+  ModemsConfig modem_polling;         // [modems]
   std::vector<SimConfig> sims;        // [[sim]]
   std::vector<ClientConfig> clients;  // [[client]]
   SmppConfig smpp;

@@ -131,5 +131,18 @@ TEST(ConfigNode, BadUrlPollAndKeysAreRefused) {
   expect_refused("[node]\nheartbeat = \"10s\"\n", "node.heartbeat");
 }
 
+TEST(ConfigNode, StoreUrlForTheLogHidesAPassword) {
+  StoreConfig store;
+  store.url = "postgresql://smsgw:s3cret@db.example:5432/smsgw";
+  EXPECT_EQ(store.url_for_log(), "postgresql://smsgw:***@db.example:5432/smsgw");
+  store.url = "postgresql://smsgw@db.example/smsgw?password=s3cret&sslmode=require";
+  EXPECT_EQ(store.url_for_log(),
+            "postgresql://smsgw@db.example/smsgw?password=***&sslmode=require");
+  store.url = "host=db.example user=smsgw password = s3cret dbname=smsgw";
+  EXPECT_EQ(store.url_for_log(), "host=db.example user=smsgw password = *** dbname=smsgw");
+  store.url = "postgresql://smsgw@db.example/smsgw";
+  EXPECT_EQ(store.url_for_log(), store.url);
+}
+
 }  // namespace
 }  // namespace smsgw::config
