@@ -119,6 +119,7 @@ void Dispatcher::place(QueuedMessage message) {
   // somewhere carries in memory which SIMs to avoid.
   const bool fresh = message.avoid_sims.empty();
   if (pinned_elsewhere(message)) return;  // its own node sends it
+  message.placed = ++placements_;
   if (message.not_before > now) {
     if (fresh && deferred_.size() >= options_.deferred_window) {
       next_store_check_ = std::min(next_store_check_, message.not_before);
@@ -192,6 +193,21 @@ std::vector<scheduler::SimView> Dispatcher::sim_views(TimePoint /*now*/) const {
   return views;
 }
 
+void Dispatcher::spread_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads) {
+  if (options_.claim_spread <= 1 || heads.size() < 2) return;
+  // The leading run of equal (priority, parts), at most claim_spread long, rotated by a
+  // random offset: the policy then takes the first fitting from there on.
+  std::size_t run = 1;
+  while (run < heads.size() && run < options_.claim_spread &&
+         std::get<0>(heads[run].first) == std::get<0>(heads[0].first) &&
+         std::get<1>(heads[run].first) == std::get<1>(heads[0].first)) {
+    ++run;
+  }
+  const auto offset = std::uniform_int_distribution<std::size_t>(0, run - 1)(random_);
+  std::rotate(heads.begin(), heads.begin() + static_cast<std::ptrdiff_t>(offset),
+              heads.begin() + static_cast<std::ptrdiff_t>(run));
+}
+
 std::optional<TimePoint> Dispatcher::dispatch_round(TimePoint now) {
   if (ready_.empty() || slots_.empty()) return std::nullopt;
   auto views = sim_views(now);
@@ -207,14 +223,16 @@ std::optional<TimePoint> Dispatcher::dispatch_round(TimePoint now) {
     if (!view.ready || view.busy || view.paused || view.benched_until > now) continue;
 
     heads.clear();
+    const std::size_t per_group = std::max(kHeadsPerGroup, options_.claim_spread);
     for (const auto& [group, queue] : ready_) {
       std::size_t taken = 0;
-      for (auto it = queue.begin(); it != queue.end() && taken < kHeadsPerGroup; ++it, ++taken) {
+      for (auto it = queue.begin(); it != queue.end() && taken < per_group; ++it, ++taken) {
         heads.emplace_back(*it, &messages_.at(std::get<2>(*it)));
       }
     }
     std::sort(heads.begin(), heads.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
+    spread_heads(heads);
     candidates.clear();
     for (const auto& [key, m] : heads) {
       scheduler::MessageView mv;
@@ -307,6 +325,9 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
       spdlog::warn("dispatcher: cannot claim message {}: {}", id, claimed.error().message);
       message.not_before = std::chrono::system_clock::now() + kStoreRetry;
       place(std::move(message));
+    } else {
+      // Claimed by another node (or cancelled, expired) since it was read.
+      spdlog::debug("dispatcher: message {} is no longer queued: {}", id, claimed.error().message);
     }
     release(modem_id, id);
     co_return;

@@ -4,12 +4,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unordered_set>
+
 #include "smsgw/gateway/dispatcher.hpp"
 
 namespace smsgw::gateway {
 
 using store::MessageStatus;
 using store::Store;
+using store::StoredMessage;
 
 awaitable<void> Dispatcher::enqueue_from_store(std::string id) {
   if (messages_.contains(id) || in_flight_.contains(id)) co_return;
@@ -52,12 +55,14 @@ awaitable<void> Dispatcher::load_group(std::string group, TimePoint now) {
   // The rows read include those already in memory and those chosen for a send whose claim
   // is not committed yet; reading past the latter keeps every refill bringing new ones.
   const std::size_t limit = options_.group_window + in_flight_.size();
+  const std::uint64_t read_from = placements_;
   auto job = [group, now, limit](Store& s) { return s.due_in_group(group, now, limit); };
   auto page = co_await store_.call(job);
   if (!page) {
     spdlog::error("dispatcher: cannot read the queue of {}: {}", group, page.error().message);
     co_return;
   }
+  if (options_.shared_queue) prune_group(group, *page, page->size() >= limit, read_from);
   // Everything due in the group is in memory unless the read filled its limit.
   if (page->size() < limit) {
     spilled_.erase(group);
@@ -68,6 +73,28 @@ awaitable<void> Dispatcher::load_group(std::string group, TimePoint now) {
     if (!messages_.contains(m.id) && !in_flight_.contains(m.id)) place(queued_from(m));
   }
   wake();
+}
+
+void Dispatcher::prune_group(const std::string& group, const std::vector<StoredMessage>& page,
+                             bool full, std::uint64_t read_from) {
+  auto queue = ready_.find(group);
+  if (queue == ready_.end()) return;
+  std::unordered_set<std::string> in_page;
+  for (const auto& m : page) in_page.insert(m.id);
+  std::optional<QueueKey> last;
+  if (full && !page.empty()) last = key_of(queued_from(page.back()));
+  std::vector<std::string> gone;
+  for (const auto& key : queue->second) {
+    if (last && *last < key) break;
+    const auto& id = std::get<2>(key);
+    if (in_page.contains(id)) continue;
+    const auto& held = messages_.at(id);
+    // Placed after the read began (just accepted here), or carrying its own history (an
+    // avoid list, from a failure here): the store's row may not show it yet.
+    if (held.placed > read_from || !held.avoid_sims.empty()) continue;
+    gone.push_back(id);
+  }
+  for (const auto& id : gone) forget(id);
 }
 
 void Dispatcher::refill_low_groups() {

@@ -87,6 +87,12 @@ DispatcherOptions dispatcher_options(const config::Config& c, scheduler::LocalCa
   o.health.cooldown = c.retry.bench_cooldown;
   o.report_matching.window = c.sms.report_window;
   if (c.sms.after_settle == "resend") o.resend_unsettled_after = c.sms.settle_unknown;
+  if (c.store.shared()) {
+    // Several nodes: small windows read often (each node takes a share of the queue).
+    o.shared_queue = true;
+    o.claim_spread = kSharedClaimSpread;
+    o.group_window = 256;
+  }
   for (const auto& op : c.operators) o.operator_limits[op.name] = scheduler_limits(op.limits);
   for (const auto& sim : c.sims) {
     o.sims[sim.iccid] =

@@ -92,7 +92,18 @@ struct DispatcherOptions {
   // At most this many messages not yet due (send_at) are held in memory; the others are
   // read from the store when they come due.
   std::size_t deferred_window = 10000;
+  // Several nodes read the same queue: each free SIM takes a message at random among the
+  // first `claim_spread` of equal priority and parts (instead of the very first), so that
+  // the nodes do not all claim the same head message and lose the race to each other (each
+  // lost claim is a store round and an idle modem). 1: strict order (one node).
+  std::size_t claim_spread = 1;
+  // The queue is shared with other nodes: a group's window read from the store also drops
+  // the messages this node holds that another node claimed meanwhile (prune_group).
+  bool shared_queue = false;
 };
+
+// The claim spread of a node on a shared store.
+inline constexpr std::size_t kSharedClaimSpread = 16;
 
 class Dispatcher {
  public:
@@ -200,10 +211,17 @@ class Dispatcher {
   void start_load();
   // A message pinned to another node's modem (it stays in the store for that node).
   bool pinned_elsewhere(const QueuedMessage& message) const;
+  // Shared queue: drops the messages of `group` held since before placement `read_from`
+  // that are due, fresh and missing from `page` (the group's due messages in queue order,
+  // all of them unless `full`, then up to its last): another node claimed them.
+  void prune_group(const std::string& group, const std::vector<store::StoredMessage>& page,
+                   bool full, std::uint64_t read_from);
   // Starts a refill of each group that left messages in the store and runs low.
   void refill_low_groups();
   awaitable<void> sweep_expired(TimePoint now);
   std::optional<TimePoint> dispatch_round(TimePoint now);
+  // DispatcherOptions::claim_spread applied to the round's sorted candidates.
+  void spread_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads);
   std::vector<scheduler::SimView> sim_views(TimePoint now) const;
   awaitable<void> send(std::string modem_id, QueuedMessage message);
   awaitable<void> after_failure(Slot& slot, QueuedMessage message, const modem::PartResult& result,
@@ -248,6 +266,7 @@ class Dispatcher {
   std::set<std::string> manual_pauses_;  // ICCIDs paused by hand
   std::set<std::string> remote_modems_;  // modems of other nodes (set_remote_modems)
   std::uint64_t dispatch_cursor_ = 0;
+  std::uint64_t placements_ = 0;  // QueuedMessage::placed
   TimePoint next_store_check_{};
 };
 

@@ -27,6 +27,8 @@ struct QueuedMessage {
   std::optional<TimePoint> expires_at;
   std::vector<std::string> avoid_sims;
   std::uint32_t attempts = 0;
+  // The dispatcher's placement sequence number (Dispatcher::prune_group).
+  std::uint64_t placed = 0;
 };
 
 // The queue entry of a message loaded from the store, or of one just accepted at

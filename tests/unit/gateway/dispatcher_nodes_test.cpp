@@ -94,5 +94,37 @@ TEST_F(DispatcherTest, AClaimAnotherNodeWonFirstDropsTheMessageQuietly) {
   EXPECT_EQ(message(second).status, MessageStatus::sending);  // the other node's
 }
 
+TEST_F(DispatcherTest, ASharedQueueReloadDropsWhatAnotherNodeClaimedMeanwhile) {
+  auto& m1 = add_modem("m1");
+  m1.hold();
+  auto options = quick_options();
+  options.shared_queue = true;
+  options.claim_spread = kSharedClaimSpread;  // any of the waiting ones may go first
+  start(options);
+  const auto first = submit();
+  ASSERT_TRUE(run_until([&] { return m1.in_flight == 1; }));
+  std::vector<std::string> waiting;
+  for (int i = 0; i < 4; ++i) waiting.push_back(submit());  // in memory, waiting for m1
+  settle(100ms);
+  ASSERT_EQ(dispatcher_->messages_in_memory(), 4u);
+  // Another node claims two of them; this node learns it from the next read of the queue.
+  for (int i = 0; i < 2; ++i) {
+    auto claim = [id = waiting[static_cast<std::size_t>(i)]](store::Store& s) {
+      return s.claim_message(id, "m9", Clock::now());
+    };
+    ASSERT_TRUE(call(claim).ok());
+  }
+  dispatcher_->reload();
+  ASSERT_TRUE(run_until([&] { return dispatcher_->messages_in_memory() == 2u; }));
+  m1.release();
+  for (std::size_t i = 2; i < 4; ++i) ASSERT_TRUE(reaches(waiting[i], MessageStatus::sent));
+  ASSERT_TRUE(reaches(first, MessageStatus::sent));
+  settle();
+  EXPECT_EQ(total_calls(), 3u);  // never tried the two the other node holds
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(message(waiting[i]).status, MessageStatus::sending);  // the other node's
+  }
+}
+
 }  // namespace
 }  // namespace smsgw::gateway::testing
