@@ -15,9 +15,10 @@
 //   DUE_TIME_POSTGRES_SQL, the expressions the queries carry after dialect rewriting;
 // - the triggers message_counts_*, smpp_receipt and sendsms_dlr as PL/pgSQL functions with
 //   the same effect; "now" in milliseconds is the wall clock when the trigger runs;
-// - the wake-ups (PostgreSQL only): statement-level triggers on messages notify channel
-//   smsgw_queue after an insert and after an update of status, next_attempt_at or send_at
-//   (PostgreSQL folds a transaction's identical notifications into one, sent at commit).
+// - the wake-ups (PostgreSQL only): triggers on messages notify channel smsgw_queue when a
+//   row is inserted queued or updated (status, next_attempt_at, send_at) and queued after:
+//   new work for the dispatchers, not the claims and sends of other nodes (PostgreSQL folds
+//   a transaction's identical notifications into one, sent at commit).
 // The text holds no `?`: it is run as is, never rewritten.
 #include "migrations.hpp"
 
@@ -368,9 +369,9 @@ BEGIN
 END
 $fn$;
 CREATE TRIGGER messages_queue_insert AFTER INSERT ON messages
-  FOR EACH STATEMENT EXECUTE FUNCTION smsgw_queue_changed();
+  FOR EACH ROW WHEN (NEW.status = 'queued') EXECUTE FUNCTION smsgw_queue_changed();
 CREATE TRIGGER messages_queue_update AFTER UPDATE OF status, next_attempt_at, send_at
-  ON messages FOR EACH STATEMENT EXECUTE FUNCTION smsgw_queue_changed();
+  ON messages FOR EACH ROW WHEN (NEW.status = 'queued') EXECUTE FUNCTION smsgw_queue_changed();
 )sql";
 
 }  // namespace smsgw::store
