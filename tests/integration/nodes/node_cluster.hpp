@@ -70,7 +70,6 @@ class NodeCluster {
                                {"id", harness::toml_string(spec.name + "-m" + std::to_string(i))},
                                {"send_timeout", harness::toml_string("3s")}});
     }
-    modems_ += static_cast<int>(spec.mccmnc.size());
     names_.push_back(spec.name);
     nodes_.push_back(std::move(node));
     return *nodes_.back();
@@ -114,7 +113,6 @@ class NodeCluster {
   std::unique_ptr<harness::PostgresCluster> database_;
   std::vector<std::unique_ptr<harness::ServeHarness>> nodes_;
   std::vector<std::string> names_;
-  int modems_ = 0;
 };
 
 // A distinct destination: prefix + zero-padded number (7 digits).
