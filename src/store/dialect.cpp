@@ -22,8 +22,6 @@ struct Rename {
 constexpr std::array kRenames{
     // DUE_TIME_SQL (migrations.hpp): SQLite's scalar MAX of two values is GREATEST.
     Rename{DUE_TIME_SQL, 3, "GREATEST"},
-    // Store::upsert_sim (sims.cpp): the later of the stored and the reported last_seen.
-    Rename{"MAX(last_seen, ?7)", 3, "GREATEST"},
 };
 
 bool is_word_char(char c) {

@@ -215,6 +215,10 @@ struct Store::Impl {
                                                   std::size_t limit,
                                                   std::span<const std::int64_t> excluding,
                                                   std::vector<std::int64_t>& claimed);
+  // ---- Webhook outbox (webhook_outbox.cpp) ---------------------------------------------
+  // Up to `limit` undelivered rows due at `now`, oldest first, leaving out rows another
+  // node holds a live claim on.
+  Result<std::vector<WebhookDelivery>> read_due_webhooks(TimePoint now, std::size_t limit);
 
   // ---- Idempotency (idempotency.cpp) ---------------------------------------------------
   Result<std::optional<IdempotencyRecord>> find_key(const std::string& key);

@@ -48,12 +48,17 @@ WebhookDelivery read_webhook(const db::Query& query) {
 
 }  // namespace
 
-Result<std::vector<WebhookDelivery>> Store::due_webhooks(TimePoint now, std::size_t limit) {
+// The due rows by the webhook_due index (range on next_attempt_at, in its order); the
+// claim test reads each row found, and skips rows another node holds.
+Result<std::vector<WebhookDelivery>> Store::Impl::read_due_webhooks(TimePoint now,
+                                                                    std::size_t limit) {
   STORE_TRY_ASSIGN(auto query,
-                   impl_->q("SELECT " WEBHOOK_COLUMNS " FROM webhook_outbox WHERE "
-                            "delivered_at IS NULL AND next_attempt_at IS NOT NULL AND "
-                            "next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"));
-  query->bind_all(now, static_cast<std::int64_t>(limit));
+                   q("SELECT " WEBHOOK_COLUMNS " FROM webhook_outbox WHERE delivered_at IS "
+                     "NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?1 AND "
+                     "(claimed_until IS NULL OR claimed_until < ?1 OR claimed_by = ?2) "
+                     "ORDER BY next_attempt_at, id LIMIT ?3"));
+  query->bind(1, now).bind(2, options.node);
+  query->bind(3, static_cast<std::int64_t>(limit));
   std::vector<WebhookDelivery> out;
   while (true) {
     STORE_TRY_ASSIGN(const bool row, query->step());
@@ -63,27 +68,14 @@ Result<std::vector<WebhookDelivery>> Store::due_webhooks(TimePoint now, std::siz
   return out;
 }
 
-// The due rows by the webhook_due index (range on next_attempt_at, in its order); the
-// claim test reads each row found, and skips rows another node holds.
+Result<std::vector<WebhookDelivery>> Store::due_webhooks(TimePoint now, std::size_t limit) {
+  return impl_->read_due_webhooks(now, limit);
+}
+
 Result<std::vector<WebhookDelivery>> Store::claim_due_webhooks(TimePoint now, TimePoint claim_until,
                                                                std::size_t limit) {
   return impl_->transaction([&]() -> Result<std::vector<WebhookDelivery>> {
-    std::vector<WebhookDelivery> out;
-    {
-      STORE_TRY_ASSIGN(
-          auto query,
-          impl_->q("SELECT " WEBHOOK_COLUMNS " FROM webhook_outbox WHERE delivered_at IS NULL "
-                   "AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?1 AND "
-                   "(claimed_until IS NULL OR claimed_until < ?1 OR claimed_by = ?2) "
-                   "ORDER BY next_attempt_at, id LIMIT ?3"));
-      query->bind(1, now).bind(2, impl_->options.node);
-      query->bind(3, static_cast<std::int64_t>(limit));
-      while (true) {
-        STORE_TRY_ASSIGN(const bool row, query->step());
-        if (!row) break;
-        out.push_back(read_webhook(*query));
-      }
-    }
+    STORE_TRY_ASSIGN(auto out, impl_->read_due_webhooks(now, limit));
     STORE_TRY_ASSIGN(auto claim, impl_->q("UPDATE webhook_outbox SET claimed_by = ?, "
                                           "claimed_until = ? WHERE id = ?"));
     for (const auto& d : out) {

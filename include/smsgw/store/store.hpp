@@ -341,7 +341,8 @@ class Store {
   // Rows waiting in the outbox (smsgw_smpp_outbox_pending).
   Result<std::int64_t> smpp_outbox_pending();
 
-  // Undelivered webhooks with next_attempt_at <= now, oldest first.
+  // Undelivered webhooks with next_attempt_at <= now, oldest first (rows another node
+  // holds a live claim on left out).
   Result<std::vector<WebhookDelivery>> due_webhooks(TimePoint now, std::size_t limit);
   // The same, claimed for this node until `claim_until` (one transaction): rows claimed by
   // another node whose claim has not run out are left out, so a webhook leaves once across
