@@ -85,6 +85,13 @@ class Query {
   virtual Result<bool> step() = 0;
   // Steps until done (for statements that return no rows).
   Result<void> run();
+  // run() for a write whose answer nobody needs at once (INSERT, UPDATE or DELETE without
+  // RETURNING, SAVEPOINT). Inside a transaction the PostgreSQL engine sends it without
+  // waiting for its answer (libpq 34.5, pipeline mode): a failure is reported by the next
+  // call on the connection that waits for one (a read, run(), exec(), changes(): RELEASE
+  // and COMMIT among them), so a transaction or savepoint never ends on a write whose
+  // outcome was not seen. SQLite runs it at once.
+  virtual Result<void> send() { return run(); }
   // The first column of the one row the statement returns (e.g. INSERT ... RETURNING id),
   // then steps until done; "store.error" when it returns no row.
   Result<std::int64_t> single_integer();
@@ -111,7 +118,7 @@ class Connection {
   // A cached prepared statement for `sql` (a string literal: it keys the cache by address).
   virtual Result<std::unique_ptr<Query>> query(const char* sql) = 0;
   // Rows changed by the last statement run through this connection.
-  virtual std::int64_t changes() const = 0;
+  virtual std::int64_t changes() = 0;
   // Opens the transaction a write runs in (see the header comment).
   virtual Result<void> begin_write() = 0;
 };

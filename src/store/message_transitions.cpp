@@ -88,46 +88,61 @@ Result<void> Store::Impl::pin_to_sim_of_sent_parts(const std::string& id) {
 Result<StoredMessage> Store::Impl::claim(const std::string& id, const std::string& modem,
                                          TimePoint now) {
   STORE_TRY_ASSIGN(auto message, require_transition(id, MessageEvent::claim));
+  const MessageStatus claimed = *next_status(message.status, MessageEvent::claim);
   STORE_TRY_ASSIGN(auto update,
                    q("UPDATE messages SET status = ?, assigned_modem = ?, attempts = attempts + 1, "
                      "next_attempt_at = NULL, claimed_by = ? WHERE id = ?"));
-  STORE_TRY(update
-                ->bind_all(to_string(*next_status(message.status, MessageEvent::claim)), modem,
-                           options.node, id)
-                .run());
+  STORE_TRY(update->bind_all(to_string(claimed), modem, options.node, id).send());
   STORE_TRY_ASSIGN(auto parts, q("UPDATE message_parts SET modem = ? WHERE message_id = ? AND "
                                  "status = 'queued'"));
-  STORE_TRY(parts->bind_all(modem, id).run());
+  STORE_TRY(parts->bind_all(modem, id).send());
   STORE_TRY(add_event(
       id, "claimed",
       JsonObject().text("modem", modem).number("attempt", message.attempts + 1).str(), now));
-  return message_with_parts(id);
+  // The row as the UPDATE left it, without reading it again.
+  message.status = claimed;
+  message.assigned_modem = modem;
+  message.attempts += 1;
+  message.next_attempt_at.reset();
+  STORE_TRY_ASSIGN(message.parts, parts_of(id));
+  return message;
+}
+
+Result<void> Store::Impl::start_part(const StoredMessage& message, StoredPart& part,
+                                     TimePoint now) {
+  if (message.status != MessageStatus::sending) {
+    return make_error(ErrorCode::conflict, "message " + message.id + " is " +
+                                               std::string(to_string(message.status)) +
+                                               ", not sending: none of its parts may start");
+  }
+  const auto to = next_status(part.status, PartEvent::start_sending);
+  if (!to) return refused(message.id, part.index, part.status, PartEvent::start_sending);
+  STORE_TRY_ASSIGN(auto began, q("UPDATE message_parts SET status = ?, sending_at = ? "
+                                 "WHERE message_id = ? AND idx = ?"));
+  STORE_TRY(began->bind_all(to_string(*to), now, message.id, part.index).send());
+  part.status = *to;
+  return add_event(message.id, "part_sending",
+                   JsonObject()
+                       .number("index", part.index)
+                       .text("modem", message.assigned_modem.value_or(""))
+                       .str(),
+                   now);
 }
 
 Result<void> Store::Impl::record_part_sending(const std::string& id, int index, TimePoint now) {
   STORE_TRY_ASSIGN(auto message, require_message(id));
-  if (message.status != MessageStatus::sending) {
-    return make_error(ErrorCode::conflict, "message " + id + " is " +
-                                               std::string(to_string(message.status)) +
-                                               ", not sending: none of its parts may start");
-  }
-  STORE_TRY(move_part(id, index, PartEvent::start_sending, std::nullopt));
-  STORE_TRY_ASSIGN(auto began, q("UPDATE message_parts SET sending_at = ? WHERE message_id = ? "
-                                 "AND idx = ?"));
-  STORE_TRY(began->bind_all(now, id, index).run());
-  return add_event(
-      id, "part_sending",
-      JsonObject().number("index", index).text("modem", message.assigned_modem.value_or("")).str(),
-      now);
+  STORE_TRY_ASSIGN(auto part, require_part(id, index));
+  return start_part(message, part, now);
 }
 
 Result<MessageStatus> Store::Impl::record_part_sent(const std::string& id, int index, int mr,
                                                     TimePoint now) {
   STORE_TRY_ASSIGN(auto part, require_part(id, index));
-  STORE_TRY(move_part(id, index, PartEvent::sent, std::nullopt));
-  STORE_TRY_ASSIGN(auto update, q("UPDATE message_parts SET mr = ?, sent_at = ?, error = NULL "
-                                  "WHERE message_id = ? AND idx = ?"));
-  STORE_TRY(update->bind_all(mr, now, id, index).run());
+  const auto to = next_status(part.status, PartEvent::sent);
+  if (!to) return refused(id, index, part.status, PartEvent::sent);
+  STORE_TRY_ASSIGN(auto update, q("UPDATE message_parts SET status = ?, mr = ?, sent_at = ?, "
+                                  "error = NULL WHERE message_id = ? AND idx = ?"));
+  STORE_TRY(update->bind_all(to_string(*to), mr, now, id, index).send());
   STORE_TRY(add_event(id, "part_sent",
                       JsonObject()
                           .number("index", index)
@@ -196,7 +211,7 @@ Result<MessageStatus> Store::Impl::settle_if_done(const std::string& id, TimePoi
   if (!settled) return message.status;
   STORE_TRY_ASSIGN(auto update, q("UPDATE messages SET status = ?, sent_at = ?, next_attempt_at "
                                   "= NULL WHERE id = ?"));
-  STORE_TRY(update->bind_all(to_string(*sent), now, id).run());
+  STORE_TRY(update->bind_all(to_string(*sent), now, id).send());
   STORE_TRY(add_event(id, "sent",
                       JsonObject()
                           .text("modem", message.assigned_modem.value_or(""))
@@ -220,7 +235,7 @@ Result<MessageStatus> Store::Impl::apply_roll_up(const std::string& id, MessageS
   if (*next == MessageStatus::delivered) {
     STORE_TRY_ASSIGN(auto update,
                      q("UPDATE messages SET status = ?, delivered_at = ? WHERE id = ?"));
-    STORE_TRY(update->bind_all(to_string(*next), now, id).run());
+    STORE_TRY(update->bind_all(to_string(*next), now, id).send());
     STORE_TRY(add_event(id, "delivered", "{}", now));
     return *next;
   }
@@ -232,7 +247,7 @@ Result<MessageStatus> Store::Impl::apply_roll_up(const std::string& id, MessageS
     }
   }
   STORE_TRY_ASSIGN(auto update, q("UPDATE messages SET status = ?, last_error = ? WHERE id = ?"));
-  STORE_TRY(update->bind_all(to_string(*next), error, id).run());
+  STORE_TRY(update->bind_all(to_string(*next), error, id).send());
   STORE_TRY(add_event(id, "failed", JsonObject().text("error", error).str(), now));
   return *next;
 }
@@ -256,8 +271,7 @@ Result<StoredMessage> Store::begin_send(const std::string& id, const std::string
     }
     for (auto& part : message.parts) {
       if (part.status != PartStatus::queued) continue;
-      STORE_TRY(impl_->record_part_sending(id, part.index, now));
-      part.status = PartStatus::sending;
+      STORE_TRY(impl_->start_part(message, part, now));
       break;
     }
     return message;
@@ -390,7 +404,10 @@ Result<std::string> Store::Impl::insert_one(const NewMessage& message, TimePoint
                    message.expires_at, message.flash, message.status_report, message.pinned_modem,
                    message.pinned_operator, message.destination_operator, created, message.client,
                    message.reference, message.callback_url);
-  if (auto done = insert->run(); !done) {
+  // A new id is unique (ids.next): its row is sent ahead. One the caller chose may exist;
+  // its INSERT is waited for, to say so.
+  auto done = message.id.empty() ? insert->send() : insert->run();
+  if (!done) {
     if (done.error().kind == ErrorCode::conflict) {
       return make_error(ErrorCode::conflict, "message id " + id + " already exists");
     }
@@ -403,7 +420,7 @@ Result<std::string> Store::Impl::insert_one(const NewMessage& message, TimePoint
     STORE_TRY(part_insert
                   ->bind_all(id, static_cast<int>(i + 1), message.parts[i].pdu_hex,
                              message.parts[i].tpdu_length)
-                  .run());
+                  .send());
   }
   if (const auto& origin = message.origin) {
     STORE_TRY_ASSIGN(auto origin_insert,

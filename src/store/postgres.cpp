@@ -174,6 +174,7 @@ Result<void> Connection::exec(std::string_view sql) {
     in_transaction_ = false;
     return {};
   }
+  if (auto settled = settle(text); !settled) return settled;
   if (auto connected = ensure_connected(); !connected) return connected.error();
   PgResult result(PQexec(connection_.get(), text.c_str()));
   if (!succeeded(result.get())) {
@@ -190,13 +191,62 @@ Result<void> Connection::exec(std::string_view sql) {
 }
 
 Result<void> Connection::begin_write() {
-  if (auto begun = exec("BEGIN"); !begun) return begun;
-  static const std::string lock =
-      "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLockKey) + ")";
-  if (auto locked = exec(lock); !locked) {
-    (void)exec("ROLLBACK");
+  // One round trip: both in one simple query (PostgreSQL docs 55.2.2.1).
+  static const std::string begin_and_lock =
+      "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLockKey) + ")";
+  if (auto locked = exec(begin_and_lock); !locked) {
+    if (in_transaction_) (void)exec("ROLLBACK");
     return locked;
   }
+  return {};
+}
+
+std::int64_t Connection::changes() {
+  if (auto settled = settle(""); !settled) {
+    pending_error_ = settled.error();
+    return 0;
+  }
+  return changes_;
+}
+
+Result<void> Connection::settle(std::string_view next_sql) {
+  const bool rolling_back = next_sql.starts_with("ROLLBACK");
+  std::optional<Error> failure = std::exchange(pending_error_, std::nullopt);
+  PGconn* connection = connection_.get();
+  if (pending_.empty() && PQpipelineStatus(connection) != PQ_PIPELINE_OFF) {
+    (void)PQexitPipelineMode(connection);  // entered, but a send failed
+  }
+  if (!pending_.empty()) {
+    // libpq 34.5.1.3: after a Sync, each queued statement answers with its result(s) and a
+    // null; once one failed, the rest answer PGRES_PIPELINE_ABORTED; then the Sync's own.
+    if (PQpipelineSync(connection) != 1) {
+      if (!failure) failure = connection_error(connection, "send");
+    } else {
+      for (const char* sql : pending_) {
+        while (PGresult* raw = PQgetResult(connection)) {
+          PgResult result(raw);
+          const auto status = PQresultStatus(raw);
+          if (succeeded(raw)) {
+            note(raw);
+          } else if (status != PGRES_PIPELINE_ABORTED && !failure) {
+            failure = make_postgres_error(connection, raw, sql);
+          }
+        }
+        if (PQstatus(connection) == CONNECTION_BAD) break;
+      }
+      while (PQstatus(connection) != CONNECTION_BAD) {
+        PgResult result(PQgetResult(connection));
+        if (!result || PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) break;
+      }
+    }
+    pending_.clear();
+    (void)PQexitPipelineMode(connection);  // refused only while answers are unread
+    track_transaction();
+    if (PQstatus(connection) == CONNECTION_BAD && !failure) {
+      failure = connection_error(connection, "statements sent ahead");
+    }
+  }
+  if (failure && !rolling_back) return std::move(*failure);
   return {};
 }
 
@@ -283,23 +333,68 @@ Result<void> Connection::prepare(const std::string& name, const char* sql, std::
   return outcome;
 }
 
-Result<PGresult*> Connection::run_prepared(const char* sql, const std::vector<Oid>& types,
-                                           const std::vector<const char*>& values) {
-  if (auto connected = ensure_connected(); !connected) return connected.error();
-  PGconn* connection = connection_.get();
+std::pair<const char*, std::string> Connection::statement_key(const char* sql,
+                                                              const std::vector<Oid>& types) {
   std::string signature;
   for (const Oid type : types) signature += std::to_string(type) + ",";
-  auto key = std::make_pair(sql, std::move(signature));
+  return {sql, std::move(signature)};
+}
+
+Result<std::string> Connection::statement_for(const char* sql, const std::vector<Oid>& types) {
+  auto key = statement_key(sql, types);
   auto found = statements_.find(key);
   if (found == statements_.end()) {
     parameter_count(sql);
-    const std::string name = "s" + std::to_string(next_statement_++);
+    std::string name = "s" + std::to_string(next_statement_++);
     if (auto prepared = prepare(name, sql, types); !prepared) return prepared.error();
-    found = statements_.emplace(std::move(key), name).first;
+    found = statements_.emplace(std::move(key), std::move(name)).first;
   }
-  PGresult* result =
-      PQexecPrepared(connection, found->second.c_str(), static_cast<int>(values.size()),
-                     values.data(), nullptr, nullptr, 0);
+  return found->second;
+}
+
+Result<void> Connection::send_prepared(const char* sql, const std::vector<Oid>& types,
+                                       const std::vector<const char*>& values) {
+  if (pending_.empty()) {
+    if (auto connected = ensure_connected(); !connected) return connected.error();
+  }
+  const bool prepared = statements_.contains(statement_key(sql, types));
+  if ((!in_transaction_ && pending_.empty()) || !prepared || pending_.size() >= kMostSentAhead) {
+    // Preparing waits for an answer (so does a statement outside a transaction): the
+    // statements sent ahead are read first.
+    if (auto settled = settle(sql); !settled) return settled;
+    if (auto connected = ensure_connected(); !connected) return connected.error();
+    if (!in_transaction_) {
+      auto result = run_prepared(sql, types, values);
+      if (!result) return std::move(result).error();
+      PQclear(*result);
+      return {};
+    }
+  }
+  auto name = statement_for(sql, types);
+  if (!name) return std::move(name).error();
+  PGconn* connection = connection_.get();
+  if (PQpipelineStatus(connection) == PQ_PIPELINE_OFF && PQenterPipelineMode(connection) != 1) {
+    return make_postgres_error(connection, nullptr, sql);
+  }
+  if (PQsendQueryPrepared(connection, name->c_str(), static_cast<int>(values.size()),
+                          values.data(), nullptr, nullptr, 0) != 1) {
+    Error error = make_postgres_error(connection, nullptr, sql);
+    auto settled = settle(sql);
+    return settled ? error : settled.error();
+  }
+  pending_.push_back(sql);
+  return {};
+}
+
+Result<PGresult*> Connection::run_prepared(const char* sql, const std::vector<Oid>& types,
+                                           const std::vector<const char*>& values) {
+  if (auto settled = settle(sql); !settled) return settled.error();
+  if (auto connected = ensure_connected(); !connected) return connected.error();
+  PGconn* connection = connection_.get();
+  auto name = statement_for(sql, types);
+  if (!name) return std::move(name).error();
+  PGresult* result = PQexecPrepared(connection, name->c_str(), static_cast<int>(values.size()),
+                                    values.data(), nullptr, nullptr, 0);
   if (!succeeded(result)) {
     Error error = make_postgres_error(connection, result, sql);
     track_transaction();
@@ -359,18 +454,26 @@ db::Query& Query::bind_null(int index, db::NullType type) {
   return set(index, kUnknown, std::nullopt);
 }
 
+std::vector<const char*> Query::values() {
+  const auto count = static_cast<std::size_t>(connection_->parameter_count(sql_));
+  if (types_.size() < count) {
+    types_.resize(count, kUnknown);
+    values_.resize(count);
+  }
+  std::vector<const char*> out;
+  out.reserve(values_.size());
+  for (const auto& value : values_) out.push_back(value ? value->c_str() : nullptr);
+  return out;
+}
+
+Result<void> Query::send() {
+  finish();
+  return connection_->send_prepared(sql_, types_, values());
+}
+
 Result<bool> Query::step() {
   if (result_ == nullptr) {
-    // Unbound parameters are NULL, as in SQLite.
-    const auto count = static_cast<std::size_t>(connection_->parameter_count(sql_));
-    if (types_.size() < count) {
-      types_.resize(count, kUnknown);
-      values_.resize(count);
-    }
-    std::vector<const char*> values;
-    values.reserve(values_.size());
-    for (const auto& value : values_) values.push_back(value ? value->c_str() : nullptr);
-    auto result = connection_->run_prepared(sql_, types_, values);
+    auto result = connection_->run_prepared(sql_, types_, values());
     if (!result) return std::move(result).error();
     result_ = *result;
     row_ = -1;

@@ -15,6 +15,10 @@
 //   call answers "unavailable" naming the server. A transaction the loss cut short stays
 //   "unavailable" for every call until the store's ROLLBACK, so no statement of its body
 //   runs outside it and a COMMIT never reports what the server never saw.
+// - Query::send() inside a transaction: the statement is queued in libpq's pipeline mode
+//   (libpq 34.5) and the connection leaves it at the next call that waits for an answer,
+//   which first reads every queued answer (after a Sync) and fails with the first queued
+//   failure, without running its own statement; a ROLLBACK or ROLLBACK TO runs regardless.
 // - Not thread-safe: one thread (the store worker) uses a connection at a time.
 #pragma once
 
@@ -37,6 +41,9 @@ namespace smsgw::store::postgres {
 
 // The advisory lock key every writer takes in begin_write() ("smsgw" in ASCII).
 inline constexpr std::int64_t kWriteLockKey = 0x736d736777;
+// Statements sent ahead before their answers are read anyway: a bound on what either
+// side buffers (libpq 34.5.1.1 on the deadlock of an unread pipeline).
+inline constexpr std::size_t kMostSentAhead = 64;
 // The oldest server accepted (PQserverVersion form).
 inline constexpr int kMinimumServerVersion = 130000;
 
@@ -75,6 +82,7 @@ class Query final : public db::Query {
   // The first call runs the statement; the next ones walk its rows. After the last row it
   // answers false and is ready to be bound and run again (bindings are kept).
   Result<bool> step() override;
+  Result<void> send() override;
   bool is_null(int column) const override;
   // int8 (or numeric) text; a boolean's 't'/'f' reads 1/0.
   std::int64_t integer(int column) const override;
@@ -84,6 +92,8 @@ class Query final : public db::Query {
  private:
   db::Query& set(int index, Oid type, std::optional<std::string> value);
   void finish();
+  // The bound values as libpq takes them (unbound parameters are NULL, as in SQLite).
+  std::vector<const char*> values();
 
   Connection* connection_;
   const char* sql_;
@@ -110,7 +120,9 @@ class Connection final : public db::Connection {
   Result<void> exec(std::string_view sql) override;
   Result<std::unique_ptr<db::Query>> query(const char* sql) override;
   // Rows changed by the last INSERT, UPDATE, DELETE or MERGE (PQcmdTuples).
-  std::int64_t changes() const override { return changes_; }
+  // Reads the answers of statements sent ahead first; when one failed, the next call
+  // reports it and this answers 0.
+  std::int64_t changes() override;
   // BEGIN, then pg_advisory_xact_lock(kWriteLockKey) (PostgreSQL docs 9.27.10): every
   // writer on every node waits here for the one before it to commit or roll back.
   Result<void> begin_write() override;
@@ -119,6 +131,10 @@ class Connection final : public db::Connection {
   // result (PGRES_TUPLES_OK or PGRES_COMMAND_OK), owned by the caller, or the Error.
   Result<PGresult*> run_prepared(const char* sql, const std::vector<Oid>& types,
                                  const std::vector<const char*>& values);
+  // For Query::send(): the same statement queued in pipeline mode when a transaction is
+  // open (run at once otherwise).
+  Result<void> send_prepared(const char* sql, const std::vector<Oid>& types,
+                             const std::vector<const char*>& values);
   // The number of parameters `sql` uses (after the dialect rewrite).
   int parameter_count(const char* sql);
 
@@ -130,6 +146,15 @@ class Connection final : public db::Connection {
   // PQprepare of `sql`'s rewritten text as `name` for parameter `types` (see the .cpp for
   // how a NULL parameter without a type is typed).
   Result<void> prepare(const std::string& name, const char* sql, std::vector<Oid> types);
+  // The statement cache's key, and the prepared statement's name for (sql, types),
+  // prepared now when new.
+  static std::pair<const char*, std::string> statement_key(const char* sql,
+                                                           const std::vector<Oid>& types);
+  Result<std::string> statement_for(const char* sql, const std::vector<Oid>& types);
+  // Reads the answers of the statements sent ahead (Sync, then one answer each) and leaves
+  // pipeline mode; the first failure among them, or one kept from changes(). None when
+  // `next_sql`, the statement about to run, is a rollback: it ends what failed.
+  Result<void> settle(std::string_view next_sql);
   // Records whether a transaction is open (PQtransactionStatus, libpq 34.2).
   void track_transaction();
   // Records what a finished command tells: its row count and the transaction status.
@@ -147,6 +172,8 @@ class Connection final : public db::Connection {
   std::int64_t changes_ = 0;
   bool in_transaction_ = false;
   bool lost_transaction_ = false;
+  std::vector<const char*> pending_;     // SQL of the statements sent ahead, in order
+  std::optional<Error> pending_error_;  // a failure settle() found for changes()
 };
 
 }  // namespace smsgw::store::postgres

@@ -67,17 +67,12 @@ Result<std::optional<BalanceRecord>> Store::latest_balance(const std::string& ic
   return std::optional<BalanceRecord>(std::move(history.front()));
 }
 
-Result<std::int64_t> Store::Impl::count_sent(const std::string& iccid, std::int64_t day,
-                                             std::int64_t count) {
+Result<void> Store::Impl::count_sent(const std::string& iccid, std::int64_t day,
+                                     std::int64_t count) {
   STORE_TRY_ASSIGN(auto query,
                    q("INSERT INTO daily_counters (iccid, day, sent) VALUES (?1, ?2, ?3) "
-                     "ON CONFLICT (iccid, day) DO UPDATE SET sent = daily_counters.sent + ?3 "
-                     "RETURNING sent"));
-  query->bind_all(iccid, day, count);
-  STORE_TRY(query->step());
-  const std::int64_t total = query->integer(0);
-  STORE_TRY(query->run());
-  return total;
+                     "ON CONFLICT (iccid, day) DO UPDATE SET sent = daily_counters.sent + ?3"));
+  return query->bind_all(iccid, day, count).send();
 }
 
 Result<void> Store::Impl::note_recipient(const std::string& iccid, std::int64_t day,
@@ -85,13 +80,17 @@ Result<void> Store::Impl::note_recipient(const std::string& iccid, std::int64_t 
   STORE_TRY_ASSIGN(auto query,
                    q("INSERT INTO sim_recipients (iccid, day, recipient) "
                      "VALUES (?, ?, ?) ON CONFLICT (iccid, day, recipient) DO NOTHING"));
-  query->bind_all(iccid, day, recipient);
-  return query->run();
+  return query->bind_all(iccid, day, recipient).send();
 }
 
 Result<std::int64_t> Store::add_daily_sent(const std::string& iccid, std::int64_t day,
                                            std::int64_t count) {
-  return impl_->transaction([&]() { return impl_->count_sent(iccid, day, count); });
+  return impl_->transaction([&]() -> Result<std::int64_t> {
+    STORE_TRY(impl_->count_sent(iccid, day, count));
+    STORE_TRY_ASSIGN(auto total,
+                     impl_->q("SELECT sent FROM daily_counters WHERE iccid = ? AND day = ?"));
+    return total->bind_all(iccid, day).single_integer();
+  });
 }
 
 Result<SimUsage> Store::sim_usage(const std::string& iccid, std::int64_t day,

@@ -186,6 +186,6 @@ Result<std::unique_ptr<db::Query>> Connection::query(const char* sql) {
   return std::unique_ptr<db::Query>(std::make_unique<Query>(db_, found->second));
 }
 
-std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }
+std::int64_t Connection::changes() { return sqlite3_changes64(db_); }
 
 }  // namespace smsgw::store::sqlite

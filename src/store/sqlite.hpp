@@ -66,7 +66,7 @@ class Connection final : public db::Connection {
   db::Engine engine() const override { return db::Engine::sqlite; }
   Result<void> exec(std::string_view sql) override;
   Result<std::unique_ptr<db::Query>> query(const char* sql) override;
-  std::int64_t changes() const override;
+  std::int64_t changes() override;
   // BEGIN IMMEDIATE: SQLite's write lock at once, so no other writer comes between.
   Result<void> begin_write() override { return exec("BEGIN IMMEDIATE"); }
 

@@ -131,12 +131,17 @@ Result<void> Store::Impl::run(const char* sql) {
   return query->run();
 }
 
+Result<void> Store::Impl::send(const char* sql) {
+  STORE_TRY_ASSIGN(auto query, q(sql));
+  return query->send();
+}
+
 Result<void> Store::Impl::add_event(const std::string& id, std::string_view kind,
                                     const std::string& detail, TimePoint now) {
   STORE_TRY_ASSIGN(
       auto query,
       q("INSERT INTO message_events (message_id, at, kind, detail) VALUES (?, ?, ?, ?)"));
-  return query->bind_all(id, now, kind, detail).run();
+  return query->bind_all(id, now, kind, detail).send();
 }
 
 Result<std::optional<StoredMessage>> Store::Impl::find_message(const std::string& id) {
@@ -299,12 +304,23 @@ Result<void> Store::commit_batch() {
   return {};
 }
 
-Result<void> Store::begin_job() { return impl_->run("SAVEPOINT job"); }
+Result<void> Store::begin_job() {
+  STORE_TRY(impl_->send("SAVEPOINT job"));
+  impl_->fresh_job = impl_->in_batch;
+  return {};
+}
 
 Result<void> Store::end_job(bool keep) {
-  if (!keep) {
+  impl_->fresh_job = false;
+  if (keep) {
+    auto released = impl_->run("RELEASE job");
+    if (released) return {};
+    // A write the job sent ahead failed (database.hpp): the job is undone, as if it had.
     if (auto undone = impl_->run("ROLLBACK TO job"); !undone) return undone.error();
+    (void)impl_->run("RELEASE job");
+    return released;
   }
+  if (auto undone = impl_->run("ROLLBACK TO job"); !undone) return undone.error();
   return impl_->run("RELEASE job");
 }
 

@@ -71,25 +71,49 @@ struct Store::Impl {
   std::uint64_t commits = 0;
   int version = 0;
   bool in_batch = false;
-  int depth = 0;  // transaction() bodies running outside a batch
+  // A job of the batch has begun (its savepoint "job" is set) and nothing of it has been
+  // written through transaction() yet: the job's savepoint stands in for that call's own.
+  bool fresh_job = false;
+  int depth = 0;  // transaction() bodies running (outside a batch, or for a fresh job)
 
   Result<std::unique_ptr<db::Query>> q(const char* sql) { return db->query(sql); }
   Result<void> run(const char* sql);
+  // run() through Query::send() (database.hpp): its answer is read with the next one waited for.
+  Result<void> send(const char* sql);
   // Ends the open transaction, through exec(): the PostgreSQL engine must see this exact
   // statement to end a transaction its connection was lost in (postgres.cpp).
   Result<void> rollback() { return db->exec("ROLLBACK"); }
 
   // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back when it fails. In batch mode
   // (begin_batch), or inside another operation's transaction, the body runs in a savepoint
-  // instead. Every public operation that writes runs its body through this: one
+  // instead (the first body of a job in the job's own savepoint: one round trip less each
+  // way on PostgreSQL). Every public operation that writes runs its body through this: one
   // operation, one transaction (or one savepoint of the transaction around it).
   template <class F>
   auto transaction(F&& body) -> decltype(body()) {
+    if (in_batch && fresh_job && depth == 0) {
+      // The first operation of a job: rolling back to the job's savepoint undoes exactly
+      // this body's writes and leaves the savepoint in place for the job's next call.
+      fresh_job = false;
+      ++depth;
+      auto result = body();
+      --depth;
+      if (!result) {
+        (void)run("ROLLBACK TO job");
+        fresh_job = true;
+      }
+      return result;
+    }
     if (in_batch || depth > 0) {
-      if (auto begun = run("SAVEPOINT call"); !begun) return begun.error();
+      if (auto begun = send("SAVEPOINT call"); !begun) return begun.error();
       auto result = body();
       if (!result) (void)run("ROLLBACK TO call");
-      if (auto released = run("RELEASE call"); !released && result) return released.error();
+      if (auto released = run("RELEASE call"); !released && result) {
+        // A write the body sent ahead failed (database.hpp): undone like a failed body.
+        (void)run("ROLLBACK TO call");
+        (void)run("RELEASE call");
+        return released.error();
+      }
       return result;
     }
     if (auto begun = db->begin_write(); !begun) return begun.error();
@@ -139,6 +163,9 @@ struct Store::Impl {
   // queued -> sending for `modem`, claimed by this node (claimed_by = options.node).
   Result<StoredMessage> claim(const std::string& id, const std::string& modem, TimePoint now);
   Result<void> record_part_sending(const std::string& id, int index, TimePoint now);
+  // record_part_sending for a message and part already read in this transaction; `part`
+  // gets its new status.
+  Result<void> start_part(const StoredMessage& message, StoredPart& part, TimePoint now);
   Result<MessageStatus> record_part_sent(const std::string& id, int index, int mr, TimePoint now);
   Result<void> record_part_failure(const std::string& id, const PartFailure& failure,
                                    TimePoint now);
@@ -201,7 +228,7 @@ struct Store::Impl {
                                         const scheduler::MatchOptions& options);
 
   // ---- SIMs (sims.cpp) -----------------------------------------------------------------
-  Result<std::int64_t> count_sent(const std::string& iccid, std::int64_t day, std::int64_t count);
+  Result<void> count_sent(const std::string& iccid, std::int64_t day, std::int64_t count);
   // Adds `recipient` to the SIM's distinct recipients of `day` (limits.recipients_per_day).
   Result<void> note_recipient(const std::string& iccid, std::int64_t day,
                               const std::string& recipient);

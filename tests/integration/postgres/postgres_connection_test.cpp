@@ -1,7 +1,8 @@
 // The store's PostgreSQL engine (src/store/postgres.hpp) and store::QueueListener against a
 // real server (harness::PostgresCluster): binding and reading each type, the dialect's
 // parameters, statement reuse, errors, transactions and savepoints, begin_write()
-// serialising writers, RETURNING, reconnecting after a restart, and LISTEN/NOTIFY.
+// serialising writers, RETURNING, reconnecting after a restart, statements sent ahead
+// (Query::send), and LISTEN/NOTIFY.
 // One cluster for the suite; each test uses tables of its own.
 #include <gtest/gtest.h>
 
@@ -251,6 +252,83 @@ TEST_F(PostgresConnectionTest, ARollbackWhileTheServerIsDownEndsTheLostTransacti
   auto count = db->query("SELECT COUNT(*) FROM down_t");
   ASSERT_TRUE(*(*count)->step());
   EXPECT_EQ((*count)->integer(0), 1);
+}
+
+// Query::send(): inside a transaction the statements go out without waiting (pipeline
+// mode); the next call that waits reads their answers first.
+TEST_F(PostgresConnectionTest, StatementsSentAheadRunInOrderBeforeTheNextRead) {
+  auto db = open();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->exec("CREATE TABLE ahead_t (n BIGINT PRIMARY KEY)"));
+  static const char* const kInsert = "INSERT INTO ahead_t (n) VALUES (?1)";
+  static const char* const kDouble = "UPDATE ahead_t SET n = n * 10 WHERE n >= ?1";
+  ASSERT_TRUE(db->begin_write());
+  for (std::int64_t n = 1; n <= 3; ++n) {
+    auto insert = db->query(kInsert);
+    ASSERT_TRUE(insert);
+    ASSERT_TRUE((*insert)->bind_all(n).send());
+  }
+  auto update = db->query(kDouble);
+  ASSERT_TRUE((*update)->bind_all(std::int64_t{2}).send());
+  EXPECT_EQ(db->changes(), 2);  // the UPDATE's, read when asked for
+  auto sum = db->query("SELECT SUM(n) FROM ahead_t");
+  ASSERT_TRUE(*(*sum)->step());
+  EXPECT_EQ((*sum)->integer(0), 51);
+  ASSERT_TRUE(db->exec("COMMIT"));
+}
+
+TEST_F(PostgresConnectionTest, AFailureSentAheadIsReportedByTheNextCallThatWaits) {
+  auto db = open();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->exec("CREATE TABLE ahead_fail_t (n BIGINT PRIMARY KEY)"));
+  static const char* const kInsert = "INSERT INTO ahead_fail_t (n) VALUES (?1)";
+  auto send = [&](std::int64_t n) { return (*db->query(kInsert))->bind_all(n).send(); };
+  ASSERT_TRUE(db->begin_write());
+  ASSERT_TRUE(send(1));
+  ASSERT_TRUE((*db->query("SAVEPOINT job"))->send());
+  ASSERT_TRUE(send(2));
+  ASSERT_TRUE(send(1));  // a duplicate: its answer is not read yet
+  ASSERT_TRUE(send(3));  // after the failure: not run
+  auto released = (*db->query("RELEASE job"))->run();
+  ASSERT_FALSE(released);
+  EXPECT_EQ(released.error().kind, ErrorCode::conflict) << released.error().message;
+  // The rollback runs whatever failed before it, and the transaction goes on.
+  ASSERT_TRUE((*db->query("ROLLBACK TO job"))->run());
+  ASSERT_TRUE((*db->query("RELEASE job"))->run());
+  ASSERT_TRUE(send(4));
+  ASSERT_TRUE(db->exec("COMMIT"));
+  auto rows = db->query("SELECT COUNT(*), SUM(n) FROM ahead_fail_t");
+  ASSERT_TRUE(*(*rows)->step());
+  EXPECT_EQ((*rows)->integer(0), 2);
+  EXPECT_EQ((*rows)->integer(1), 5);
+  // Outside a transaction nothing waits for later: the failure is the call's own.
+  auto alone = send(4);
+  ASSERT_FALSE(alone);
+  EXPECT_EQ(alone.error().kind, ErrorCode::conflict);
+}
+
+TEST_F(PostgresConnectionTest, StatementsSentAheadWhenTheServerGoesAreUnavailable) {
+  auto db = open();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->exec("CREATE TABLE ahead_lost_t (n BIGINT)"));
+  static const char* const kInsert = "INSERT INTO ahead_lost_t (n) VALUES (?1)";
+  ASSERT_TRUE(db->begin_write());
+  ASSERT_TRUE((*db->query(kInsert))->bind_all(std::int64_t{1}).send());
+  cluster_->restart();
+  (void)(*db->query(kInsert))->bind_all(std::int64_t{2}).send();
+  auto lost = db->exec("COMMIT");
+  ASSERT_FALSE(lost);
+  EXPECT_EQ(lost.error().code, "unavailable") << lost.error().message;
+  EXPECT_TRUE(db->exec("ROLLBACK"));
+  Result<void> again = db->begin_write();
+  if (!again) again = db->begin_write();  // the first may still see the old connection's loss
+  ASSERT_TRUE(again) << again.error().message;
+  ASSERT_TRUE((*db->query(kInsert))->bind_all(std::int64_t{3}).send());
+  ASSERT_TRUE(db->exec("COMMIT"));
+  auto rows = db->query("SELECT COUNT(*), MAX(n) FROM ahead_lost_t");
+  ASSERT_TRUE(*(*rows)->step());
+  EXPECT_EQ((*rows)->integer(0), 1);
+  EXPECT_EQ((*rows)->integer(1), 3);
 }
 
 TEST_F(PostgresConnectionTest, NullParametersTakeTheirTypeFromContext) {

@@ -173,6 +173,26 @@ TEST_P(StoreSubmission, BatchOfSubmissionsIsOneTransactionAndIsolatesFailures) {
   EXPECT_EQ(page->messages.size(), 3u);  // +491, +492, +493
 }
 
+// A job's first call runs in the job's own savepoint: when it fails after writing, its
+// writes are undone all the same, and the job's next call stands.
+TEST_P(StoreSubmission, AFailedFirstCallOfAJobLeavesNothingAndTheNextCallStands) {
+  std::vector<NewMessage> clash{message_to("+491"), message_to("+492")};
+  clash[0].id = clash[1].id = store_->new_id(std::chrono::system_clock::now());
+  ASSERT_TRUE(store_->begin_batch().ok());
+  ASSERT_TRUE(store_->begin_job().ok());
+  auto failed = store_->insert_messages(clash);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, "conflict") << failed.error().message;
+  auto stood = store_->insert_messages(std::vector<NewMessage>{message_to("+493")});
+  ASSERT_TRUE(stood.ok()) << stood.error().message;
+  ASSERT_TRUE(store_->end_job(true).ok());
+  ASSERT_TRUE(store_->commit_batch().ok());
+  auto page = store_->list_messages({});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->messages.size(), 1u);
+  EXPECT_EQ(page->messages[0].to, "+493");
+}
+
 TEST_P(StoreSubmission, UlidsSortByTimeAndNeverRepeat) {
   std::vector<std::string> ids;
   for (int i = 0; i < 1000; ++i) ids.push_back(store_->new_id(at(i / 100)));
