@@ -193,16 +193,49 @@ std::vector<scheduler::SimView> Dispatcher::sim_views(TimePoint /*now*/) const {
   return views;
 }
 
-void Dispatcher::spread_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads) {
-  if (options_.claim_spread <= 1 || heads.size() < 2) return;
-  // The leading run of equal (priority, parts), at most claim_spread long, rotated by a
-  // random offset: the policy then takes the first fitting from there on.
-  std::size_t run = 1;
-  while (run < heads.size() && run < options_.claim_spread &&
-         std::get<0>(heads[run].first) == std::get<0>(heads[0].first) &&
-         std::get<1>(heads[run].first) == std::get<1>(heads[0].first)) {
-    ++run;
+void Dispatcher::collect_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads) {
+  heads.clear();
+  const std::size_t per_group = std::max(kHeadsPerGroup, options_.claim_spread);
+  const bool shared = share_.count > 1;
+  // Far enough to find per_group of this node's share among the others' in most windows.
+  const std::size_t scan = shared ? per_group * share_.count * 4 : per_group;
+  for (const auto& [group, queue] : ready_) {
+    std::size_t taken = 0;
+    std::size_t own = 0;
+    std::size_t seen = 0;
+    for (auto it = queue.begin(); it != queue.end() && seen < scan; ++it, ++seen) {
+      const bool ours = shared && scheduler::in_share(std::get<2>(*it), share_);
+      if (taken >= per_group && !(ours && own < per_group)) {
+        if (!shared || own >= per_group) break;
+        continue;
+      }
+      heads.emplace_back(*it, &messages_.at(std::get<2>(*it)));
+      ++taken;
+      if (ours) ++own;
+    }
+    if (shared && own == 0 && seen > 0) starved_.insert(group);
   }
+}
+
+void Dispatcher::spread_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads) {
+  if (heads.size() < 2) return;
+  auto same_rank = [&](std::size_t k) {
+    return std::get<0>(heads[k].first) == std::get<0>(heads[0].first) &&
+           std::get<1>(heads[k].first) == std::get<1>(heads[0].first);
+  };
+  std::size_t run = 1;
+  while (run < heads.size() && same_rank(run)) ++run;
+  const auto run_end = heads.begin() + static_cast<std::ptrdiff_t>(run);
+  if (share_.count > 1) {
+    const auto own_end = std::stable_partition(heads.begin(), run_end, [&](const auto& head) {
+      return scheduler::in_share(std::get<2>(head.first), share_);
+    });
+    if (own_end != heads.begin()) return;  // this node's share, oldest first
+  }
+  // None of this node's share: a random one of the first claim_spread of that rank, from
+  // where the policy takes the first fitting.
+  run = std::min(run, options_.claim_spread);
+  if (run < 2) return;
   const auto offset = std::uniform_int_distribution<std::size_t>(0, run - 1)(random_);
   std::rotate(heads.begin(), heads.begin() + static_cast<std::ptrdiff_t>(offset),
               heads.begin() + static_cast<std::ptrdiff_t>(run));
@@ -222,14 +255,7 @@ std::optional<TimePoint> Dispatcher::dispatch_round(TimePoint now) {
     auto& view = views[i];
     if (!view.ready || view.busy || view.paused || view.benched_until > now) continue;
 
-    heads.clear();
-    const std::size_t per_group = std::max(kHeadsPerGroup, options_.claim_spread);
-    for (const auto& [group, queue] : ready_) {
-      std::size_t taken = 0;
-      for (auto it = queue.begin(); it != queue.end() && taken < per_group; ++it, ++taken) {
-        heads.emplace_back(*it, &messages_.at(std::get<2>(*it)));
-      }
-    }
+    collect_heads(heads);
     std::sort(heads.begin(), heads.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     spread_heads(heads);

@@ -33,6 +33,13 @@ bool Dispatcher::pinned_elsewhere(const QueuedMessage& message) const {
   return !message.pinned_modem.empty() && remote_modems_.contains(message.pinned_modem);
 }
 
+void Dispatcher::set_queue_share(scheduler::QueueShare share) {
+  if (share.index == share_.index && share.count == share_.count) return;
+  share_ = share;
+  starved_.clear();
+  wake();
+}
+
 void Dispatcher::set_remote_modems(std::set<std::string> modems) {
   if (modems == remote_modems_) return;
   // A modem that is remote no longer (its node dropped it, or it moved here): its

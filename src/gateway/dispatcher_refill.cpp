@@ -98,15 +98,28 @@ void Dispatcher::prune_group(const std::string& group, const std::vector<StoredM
 }
 
 void Dispatcher::refill_low_groups() {
-  for (const auto& group : spilled_) {
-    if (refilling_.contains(group)) continue;
-    auto queue = ready_.find(group);
-    if (queue != ready_.end() && queue->second.size() > options_.group_window / 2) continue;
+  auto refill = [this](const std::string& group) {
     refilling_.insert(group);
     jobs_.spawn("dispatcher: refill of " + group, [this, group]() -> awaitable<void> {
       co_await load_group(group, std::chrono::system_clock::now());
       refilling_.erase(group);
     });
+  };
+  for (const auto& group : spilled_) {
+    if (refilling_.contains(group)) continue;
+    auto queue = ready_.find(group);
+    if (queue != ready_.end() && queue->second.size() > options_.group_window / 2) continue;
+    refill(group);
+  }
+  // A window left with none of this node's share holds mostly what the others have sent
+  // by now: read it again (set_queue_share).
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& group : std::exchange(starved_, {})) {
+    if (refilling_.contains(group) || !ready_.contains(group)) continue;
+    auto& read_at = starved_read_at_[group];
+    if (now - read_at < kStarvedRefillGap) continue;
+    read_at = now;
+    refill(group);
   }
 }
 

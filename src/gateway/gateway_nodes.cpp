@@ -24,7 +24,10 @@ std::unique_ptr<NodeRegistry> Gateway::make_node_registry() {
   options.started_at = std::chrono::system_clock::now();
   return std::make_unique<NodeRegistry>(
       executor_, store_, std::move(options), [this] { return local_modem_rows(); },
-      [this](const RemoteModems& remote) { dispatcher_.set_remote_modems(modem_ids(remote)); },
+      [this](const RemoteModems& remote) {
+        dispatcher_.set_remote_modems(modem_ids(remote));
+        dispatcher_.set_queue_share(nodes_->share());
+      },
       [this] { dispatcher_.reload(); });
 }
 

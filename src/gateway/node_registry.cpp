@@ -53,6 +53,15 @@ std::set<std::string> modem_ids(const RemoteModems& modems) {
   return ids;
 }
 
+scheduler::QueueShare queue_share(const std::string& self,
+                                  const std::vector<store::NodeRecord>& nodes, TimePoint now) {
+  std::vector<std::string> live;
+  for (const auto& node : nodes) {
+    if (node.heartbeat_at + node.lease >= now) live.push_back(node.name);
+  }
+  return scheduler::share_among(self, std::move(live));
+}
+
 Error on_other_node(const std::string& modem_id, const RemoteModem& where) {
   std::string text = "modem " + modem_id + " is on node " + where.node;
   if (!where.url.empty()) text += " (" + where.url + ")";
@@ -106,6 +115,9 @@ awaitable<void> NodeRegistry::poll(std::chrono::milliseconds every, std::functio
   while (!stopping_) {
     co_await wake_.wait(every);
     if (stopping_) break;
+    // A node that joined or left changes this node's share of the queue: learnt here
+    // rather than at the next heartbeat round, a lease / 3 away.
+    co_await read_others(std::chrono::system_clock::now());
     reload();
   }
 }
@@ -157,6 +169,7 @@ awaitable<void> NodeRegistry::read_others(TimePoint now) {
     co_return;
   }
   remote_ = remote_view(options_.name, rows->first, rows->second, now);
+  share_ = queue_share(options_.name, rows->first, now);
   if (on_remote_) on_remote_(remote_);
 }
 

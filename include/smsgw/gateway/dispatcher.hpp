@@ -39,6 +39,7 @@
 #include "smsgw/scheduler/local_calendar.hpp"
 #include "smsgw/scheduler/operators.hpp"
 #include "smsgw/scheduler/policy.hpp"
+#include "smsgw/scheduler/queue_share.hpp"
 #include "smsgw/scheduler/rate_limiter.hpp"
 #include "smsgw/scheduler/retry_policy.hpp"
 #include "smsgw/store/records.hpp"
@@ -92,9 +93,10 @@ struct DispatcherOptions {
   // At most this many messages not yet due (send_at) are held in memory; the others are
   // read from the store when they come due.
   std::size_t deferred_window = 10000;
-  // Several nodes read the same queue: each free SIM takes a message at random among the
-  // first `claim_spread` of equal priority and parts (instead of the very first), so that
-  // the nodes do not all claim the same head message and lose the race to each other (each
+  // Several nodes read the same queue: a free SIM with none of its node's share
+  // (set_queue_share) left at the leading rank takes a message at random among the first
+  // `claim_spread` of equal priority and parts (instead of the very first), so that the
+  // nodes do not all claim the same head message and lose the race to each other (each
   // lost claim is a store round and an idle modem). 1: strict order (one node).
   std::size_t claim_spread = 1;
   // The queue is shared with other nodes: a group's window read from the store also drops
@@ -104,6 +106,8 @@ struct DispatcherOptions {
 
 // The claim spread of a node on a shared store.
 inline constexpr std::size_t kSharedClaimSpread = 16;
+// A group starved of this node's share is read again at most this often.
+inline constexpr std::chrono::milliseconds kStarvedRefillGap{250};
 
 class Dispatcher {
  public:
@@ -169,6 +173,11 @@ class Dispatcher {
   // (its node's modems changed) triggers a reload.
   void set_remote_modems(std::set<std::string> modems);
   const std::set<std::string>& remote_modems() const { return remote_modems_; }
+  // This node's share of the shared queue (queue_share.hpp): of the messages of equal
+  // rank, a free SIM takes those of its share first; when the window in memory holds none
+  // of them any more, the group is read again from the store (at most every
+  // kStarvedRefillGap), which drops what the other nodes sent meanwhile.
+  void set_queue_share(scheduler::QueueShare share);
 
   struct SimStatus {
     std::uint32_t sent_today = 0;
@@ -220,7 +229,12 @@ class Dispatcher {
   void refill_low_groups();
   awaitable<void> sweep_expired(TimePoint now);
   std::optional<TimePoint> dispatch_round(TimePoint now);
-  // DispatcherOptions::claim_spread applied to the round's sorted candidates.
+  // The heads of every group a free SIM chooses from: the first of each group, and on a
+  // shared queue also the first of this node's share further on (queue_share.hpp). A group
+  // whose heads hold none of this node's share is marked starved_.
+  void collect_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads);
+  // Orders the round's sorted heads: in the leading run of equal rank, this node's share
+  // first; without any, DispatcherOptions::claim_spread (a random one of the first).
   void spread_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads);
   std::vector<scheduler::SimView> sim_views(TimePoint now) const;
   awaitable<void> send(std::string modem_id, QueuedMessage message);
@@ -265,6 +279,10 @@ class Dispatcher {
   std::set<std::string> in_flight_;      // claimed, being sent
   std::set<std::string> manual_pauses_;  // ICCIDs paused by hand
   std::set<std::string> remote_modems_;  // modems of other nodes (set_remote_modems)
+  scheduler::QueueShare share_;          // set_queue_share
+  // Groups whose heads held none of this node's share, and when each was last read for it.
+  std::set<std::string> starved_;
+  std::map<std::string, std::chrono::steady_clock::time_point> starved_read_at_;
   std::uint64_t dispatch_cursor_ = 0;
   std::uint64_t placements_ = 0;  // QueuedMessage::placed
   TimePoint next_store_check_{};

@@ -6,7 +6,7 @@
 // - Every lease / 3 (heartbeat_interval) one round: the heartbeat (this node's row and its
 //   modems, each rendered exactly as a GET /api/v1/modems item), then the other nodes'
 //   modems read back (remote_view: kept in a cache for the modems list and for refusing
-//   per-modem requests), then every node whose lease ran out is taken over (take_over:
+//   per-modem requests; queue_share: this node's share among the live ones), then every node whose lease ran out is taken over (take_over:
 //   the restart rule applied to its claims; what was recovered is logged as a warning and
 //   on_recovered is called so the dispatcher reloads the queue).
 // - A store failure in a round is logged and the next round tries again; the cache keeps
@@ -26,6 +26,7 @@
 #include "smsgw/common/net.hpp"
 #include "smsgw/common/result.hpp"
 #include "smsgw/scheduler/dlr_matcher.hpp"
+#include "smsgw/scheduler/queue_share.hpp"
 #include "smsgw/store/node_records.hpp"
 #include "smsgw/store/store_worker.hpp"
 
@@ -58,6 +59,11 @@ RemoteModems remote_view(const std::string& self, const std::vector<store::NodeR
 
 // Ids of `modems`.
 std::set<std::string> modem_ids(const RemoteModems& modems);
+
+// This node's share of the queue (queue_share.hpp) among the nodes whose lease has not
+// passed by `now`, itself included.
+scheduler::QueueShare queue_share(const std::string& self,
+                                  const std::vector<store::NodeRecord>& nodes, TimePoint now);
 
 // The answer to a per-modem request (USSD, balance, pause, resume, reset) for a modem of
 // another node: code "modem.on_other_node" (HTTP 409), the message naming the node and
@@ -92,8 +98,9 @@ class NodeRegistry {
 
   // Rounds every heartbeat_interval until stop(); the first at once.
   awaitable<void> run();
-  // Calls `reload` every `every` until stop() (the [node] poll of the queue: the fallback
-  // for missed wake-ups); stop() ends it at once.
+  // Every `every` until stop() (the [node] poll of the queue: the fallback for missed
+  // wake-ups) reads the other nodes again (their modems, this node's share) and calls
+  // `reload`; stop() ends it at once.
   awaitable<void> poll(std::chrono::milliseconds every, std::function<void()> reload);
   void stop();
   // One round at `now` (run() calls it; tests too).
@@ -103,6 +110,8 @@ class NodeRegistry {
   const RemoteModems& remote() const { return remote_; }
   // The other node holding `modem_id`, or null when it is none of theirs.
   const RemoteModem* find(const std::string& modem_id) const;
+  // This node's share of the queue as of the last read of the nodes (before on_remote).
+  const scheduler::QueueShare& share() const { return share_; }
 
  private:
   // Returns whether the heartbeat was stored.
@@ -123,6 +132,7 @@ class NodeRegistry {
   // is taken over for the outage's silence.
   std::optional<TimePoint> beating_since_;
   RemoteModems remote_;
+  scheduler::QueueShare share_;
 };
 
 }  // namespace smsgw::gateway

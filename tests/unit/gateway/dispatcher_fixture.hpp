@@ -115,6 +115,7 @@ class RecordingObserver final : public DispatchObserver {
   void on_message_status(const std::string& id, MessageStatus status,
                          const std::string& /*modem*/) override {
     statuses[id].push_back(status);
+    if (status == MessageStatus::sending) sending_order.push_back(id);
   }
   void on_part_sent(const std::string& /*modem*/, double /*seconds*/) override { ++parts_sent; }
   void on_part_failed(const std::string& /*modem*/, const Error& error) override {
@@ -128,6 +129,7 @@ class RecordingObserver final : public DispatchObserver {
   }
 
   std::map<std::string, std::vector<MessageStatus>> statuses;
+  std::vector<std::string> sending_order;  // ids, as each send began
   int parts_sent = 0;
   std::vector<std::string> part_errors;
 };

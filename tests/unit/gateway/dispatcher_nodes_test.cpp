@@ -1,7 +1,7 @@
 // The dispatcher among several nodes on one store: reload() reads what another node queued
 // (coalesced, within the windows), messages pinned to another node's modem stay in the
-// store for that node (never held, never failed), and a claim another node won first
-// drops the message quietly.
+// store for that node (never held, never failed), a claim another node won first drops
+// the message quietly, and a node's share of the queue goes first.
 #include "dispatcher_fixture.hpp"
 
 namespace smsgw::gateway::testing {
@@ -124,6 +124,33 @@ TEST_F(DispatcherTest, ASharedQueueReloadDropsWhatAnotherNodeClaimedMeanwhile) {
   for (std::size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(message(waiting[i]).status, MessageStatus::sending);  // the other node's
   }
+}
+
+TEST_F(DispatcherTest, WithAShareOfTheQueueAFreeSimTakesItsNodesMessagesFirst) {
+  auto& m1 = add_modem("m1");
+  m1.hold();
+  auto options = quick_options();
+  options.shared_queue = true;
+  options.claim_spread = kSharedClaimSpread;
+  start(options);
+  const scheduler::QueueShare share{0, 2};  // this node of two
+  dispatcher_->set_queue_share(share);
+  const auto first = submit();
+  ASSERT_TRUE(run_until([&] { return m1.in_flight == 1; }));
+  std::vector<std::string> ours;
+  std::vector<std::string> theirs;
+  while (ours.size() < 3 || theirs.size() < 3) {
+    const auto id = submit();  // waiting for m1
+    (scheduler::in_share(id, share) ? ours : theirs).push_back(id);
+  }
+  m1.release();
+  for (const auto& id : ours) ASSERT_TRUE(reaches(id, MessageStatus::sent)) << id;
+  // With none of its own left, the node helps with the other node's.
+  for (const auto& id : theirs) ASSERT_TRUE(reaches(id, MessageStatus::sent)) << id;
+  const auto& order = observer_.sending_order;
+  ASSERT_EQ(order.size(), 1 + ours.size() + theirs.size());
+  EXPECT_EQ(order.front(), first);
+  EXPECT_EQ(std::vector<std::string>(order.begin() + 1, order.begin() + 1 + ours.size()), ours);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // NodeRegistry's pure parts: the heartbeat interval, the other nodes' modems from the
-// registry's rows, and the 409 for a request about another node's modem.
+// registry's rows, this node's share of the queue, and the 409 for a request about another
+// node's modem.
 #include "smsgw/gateway/node_registry.hpp"
 
 #include <gtest/gtest.h>
@@ -72,6 +73,20 @@ TEST(NodeRegistry, ADeadNodesModemsShowAbsent) {
       nlohmann::json::parse(remote_view("site-a", nodes, broken, now).at("m7").snapshot_json);
   EXPECT_EQ(fallback.at("id"), "m7");
   EXPECT_EQ(fallback.at("state"), "absent");
+}
+
+TEST(NodeRegistry, TheQueueIsSharedAmongTheNodesWhoseLeaseHolds) {
+  const auto now = Clock::now();
+  const std::vector<store::NodeRecord> nodes{node("site-a", "", now - 1s),
+                                             node("site-b", "", now - 40s),  // lease passed
+                                             node("site-c", "", now)};
+  const auto share = queue_share("site-c", nodes, now);
+  EXPECT_EQ(share.index, 1u);
+  EXPECT_EQ(share.count, 2u);
+  // A node whose own row is not stored yet counts itself.
+  const auto fresh = queue_share("site-0", nodes, now);
+  EXPECT_EQ(fresh.index, 0u);
+  EXPECT_EQ(fresh.count, 3u);
 }
 
 TEST(NodeRegistry, OnOtherNodeNamesTheNodeAndWhereToAsk) {
