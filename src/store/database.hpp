@@ -121,6 +121,9 @@ class Connection {
   virtual std::int64_t changes() = 0;
   // Opens the transaction a write runs in (see the header comment).
   virtual Result<void> begin_write() = 0;
+  // Waits for the answers of the statements sent ahead (Query::send) and returns the first
+  // failure among them; SQLite has none waiting.
+  virtual Result<void> wait_sent() { return {}; }
 };
 
 }  // namespace smsgw::store::db

@@ -404,10 +404,8 @@ Result<std::string> Store::Impl::insert_one(const NewMessage& message, TimePoint
                    message.expires_at, message.flash, message.status_report, message.pinned_modem,
                    message.pinned_operator, message.destination_operator, created, message.client,
                    message.reference, message.callback_url);
-  // A new id is unique (ids.next): its row is sent ahead. One the caller chose may exist;
-  // its INSERT is waited for, to say so.
-  auto done = message.id.empty() ? insert->send() : insert->run();
-  if (!done) {
+  // Sent ahead: a duplicate id then fails at insert_messages' wait (PostgreSQL).
+  if (auto done = insert->send(); !done) {
     if (done.error().kind == ErrorCode::conflict) {
       return make_error(ErrorCode::conflict, "message id " + id + " already exists");
     }
@@ -458,6 +456,17 @@ Result<SubmissionResult> Store::insert_messages(
     for (const auto& message : messages) {
       STORE_TRY_ASSIGN(auto id, impl_->insert_one(message, now));
       result.ids.push_back(std::move(id));
+    }
+    if (auto waited = impl_->db->wait_sent(); !waited) {
+      // A duplicate id, named as insert_one names it (the server's detail gives the key).
+      const Error& error = waited.error();
+      static constexpr std::string_view kKey = "Key (id)=(";
+      const auto key = error.message.find(kKey);
+      const auto end = key == std::string::npos ? key : error.message.find(')', key + kKey.size());
+      if (error.kind != ErrorCode::conflict || end == std::string::npos) return error;
+      const auto start = key + kKey.size();
+      return make_error(ErrorCode::conflict,
+                        "message id " + error.message.substr(start, end - start) + " already exists");
     }
     return result;
   });

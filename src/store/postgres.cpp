@@ -74,9 +74,12 @@ Error make_postgres_error(PGconn* connection, const PGresult* result, std::strin
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const char* primary =
       result != nullptr ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  const char* detail =
+      result != nullptr ? PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL) : nullptr;
   std::string message =
       what + ": " +
       (primary != nullptr ? std::string(primary) : trimmed(PQerrorMessage(connection)));
+  if (detail != nullptr && *detail != '\0') message += " (" + trimmed(detail) + ")";
   const std::string_view code = state != nullptr ? state : "";
   if (code.starts_with("23")) return make_error(ErrorCode::conflict, std::move(message));
   if (is_transient(code)) return make_error("unavailable", std::move(message));

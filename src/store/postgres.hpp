@@ -8,8 +8,8 @@
 //   results come back as text (libpq 34.3.1, PQexecPrepared with resultFormat 0).
 // - Errors (SQLSTATE, PostgreSQL docs Appendix A): class 23 -> "conflict"; class 08, 53,
 //   57P01..57P03, 40001, 40P01, 55P03 and a lost connection -> "unavailable"; anything
-//   else -> "store.error" (message: the first 60 characters of the SQL and the server's
-//   primary message).
+//   else -> "store.error" (message: the first 60 characters of the SQL, the server's
+//   primary message and its detail in brackets, e.g. which key already exists).
 // - Reconnect: once the connection is bad (PQstatus CONNECTION_BAD), the next call resets
 //   it (PQreset, libpq 34.1) and forgets the prepared statements; while that fails every
 //   call answers "unavailable" naming the server. A transaction the loss cut short stays
@@ -123,6 +123,7 @@ class Connection final : public db::Connection {
   // Reads the answers of statements sent ahead first; when one failed, the next call
   // reports it and this answers 0.
   std::int64_t changes() override;
+  Result<void> wait_sent() override { return settle(""); }
   // BEGIN, then pg_advisory_xact_lock(kWriteLockKey) (PostgreSQL docs 9.27.10): every
   // writer on every node waits here for the one before it to commit or roll back.
   Result<void> begin_write() override;
