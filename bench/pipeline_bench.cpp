@@ -17,8 +17,9 @@
 //                     --modems modems: the limit counts all N * modems; batches go to the
 //                     nodes in turn; PDUs are counted in every simulator's sent.jsonl
 // Two rates are printed as fractions of the limit: "whole batch", first submit to the last
-// message final, and "steady", the PDUs the modems accepted between 10 % and 90 % of all
-// of them (from the simulator's sent.jsonl) over the time between.
+// message final, and "steady", the sum of each modem's PDU rate between the PDUs at 10 %
+// and 90 % of all (the simulators' sent.jsonl times; support/pdu_timeline.hpp says why per
+// modem). The older count of PDUs between two samples of the total follows in brackets.
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,6 +33,7 @@
 
 #include "support/gateway_under_test.hpp"
 #include "support/http_connection.hpp"
+#include "support/pdu_timeline.hpp"
 #include "support/process.hpp"
 #include "support/shared_store.hpp"
 
@@ -353,8 +355,16 @@ int main(int argc, char** argv) {
       "submitted in %.3f s; all %d final after %.3f s (%.0f sent, %.0f failed, %zu PDUs "
       "in sent.jsonl)\n",
       submitted_at, o.messages, done_at, sent, failed, pdus);
+  std::vector<PduStart> starts;
+  for (const auto& g : gateways) {
+    auto more = read_pdu_starts(g->sim_dir() / "sent.jsonl");
+    starts.insert(starts.end(), more.begin(), more.end());
+  }
+  const double per_modem = per_modem_steady_rate(starts);
   std::printf("whole batch %.1f parts/s = %.4f of the limit %.1f/s; steady %.1f parts/s = %.4f\n",
-              rate, rate / limit, limit, steady, steady / limit);
+              rate, rate / limit, limit, per_modem, per_modem / limit);
+  std::printf("(steady counted between samples of the PDU total: %.1f parts/s = %.4f)\n", steady,
+              steady / limit);
   std::printf(
       "CPU during the run: smsgw serve %.2f s (%.0f%% of a core), smsgw-sim %.2f s "
       "(%.0f%%)\n",
