@@ -217,30 +217,6 @@ void Dispatcher::collect_heads(std::vector<std::pair<QueueKey, const QueuedMessa
   }
 }
 
-void Dispatcher::spread_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads) {
-  if (heads.size() < 2) return;
-  auto same_rank = [&](std::size_t k) {
-    return std::get<0>(heads[k].first) == std::get<0>(heads[0].first) &&
-           std::get<1>(heads[k].first) == std::get<1>(heads[0].first);
-  };
-  std::size_t run = 1;
-  while (run < heads.size() && same_rank(run)) ++run;
-  const auto run_end = heads.begin() + static_cast<std::ptrdiff_t>(run);
-  if (share_.count > 1) {
-    const auto own_end = std::stable_partition(heads.begin(), run_end, [&](const auto& head) {
-      return scheduler::in_share(std::get<2>(head.first), share_);
-    });
-    if (own_end != heads.begin()) return;  // this node's share, oldest first
-  }
-  // None of this node's share: a random one of the first claim_spread of that rank, from
-  // where the policy takes the first fitting.
-  run = std::min(run, options_.claim_spread);
-  if (run < 2) return;
-  const auto offset = std::uniform_int_distribution<std::size_t>(0, run - 1)(random_);
-  std::rotate(heads.begin(), heads.begin() + static_cast<std::ptrdiff_t>(offset),
-              heads.begin() + static_cast<std::ptrdiff_t>(run));
-}
-
 std::optional<TimePoint> Dispatcher::dispatch_round(TimePoint now) {
   if (ready_.empty() || slots_.empty()) return std::nullopt;
   auto views = sim_views(now);

@@ -1,9 +1,10 @@
 // The dispatcher among several nodes sharing one store: reloads of the queue when another
-// node changed it, and the modems of other nodes whose pinned messages are not ours to
-// send. A claim another node won first answers "conflict"; send() then drops the message
+// node changed it, the modems of other nodes whose pinned messages are not ours to send,
+// and this node's share of the queue (the order of a round's heads). A claim another node won first answers "conflict"; send() then drops the message
 // silently (dispatcher.cpp).
 
 #include <algorithm>
+#include <random>
 
 #include "smsgw/gateway/dispatcher.hpp"
 
@@ -31,6 +32,30 @@ void Dispatcher::start_load() {
 
 bool Dispatcher::pinned_elsewhere(const QueuedMessage& message) const {
   return !message.pinned_modem.empty() && remote_modems_.contains(message.pinned_modem);
+}
+
+void Dispatcher::spread_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads) {
+  if (heads.size() < 2) return;
+  auto same_rank = [&](std::size_t k) {
+    return std::get<0>(heads[k].first) == std::get<0>(heads[0].first) &&
+           std::get<1>(heads[k].first) == std::get<1>(heads[0].first);
+  };
+  std::size_t run = 1;
+  while (run < heads.size() && same_rank(run)) ++run;
+  const auto run_end = heads.begin() + static_cast<std::ptrdiff_t>(run);
+  if (share_.count > 1) {
+    const auto own_end = std::stable_partition(heads.begin(), run_end, [&](const auto& head) {
+      return scheduler::in_share(std::get<2>(head.first), share_);
+    });
+    if (own_end != heads.begin()) return;  // this node's share, oldest first
+  }
+  // None of this node's share: a random one of the first claim_spread of that rank, from
+  // where the policy takes the first fitting.
+  run = std::min(run, options_.claim_spread);
+  if (run < 2) return;
+  const auto offset = std::uniform_int_distribution<std::size_t>(0, run - 1)(random_);
+  std::rotate(heads.begin(), heads.begin() + static_cast<std::ptrdiff_t>(offset),
+              heads.begin() + static_cast<std::ptrdiff_t>(run));
 }
 
 void Dispatcher::set_queue_share(scheduler::QueueShare share) {

@@ -465,8 +465,9 @@ Result<SubmissionResult> Store::insert_messages(
       const auto end = key == std::string::npos ? key : error.message.find(')', key + kKey.size());
       if (error.kind != ErrorCode::conflict || end == std::string::npos) return error;
       const auto start = key + kKey.size();
-      return make_error(ErrorCode::conflict,
-                        "message id " + error.message.substr(start, end - start) + " already exists");
+      return make_error(
+          ErrorCode::conflict,
+          "message id " + error.message.substr(start, end - start) + " already exists");
     }
     return result;
   });

@@ -379,8 +379,8 @@ Result<void> Connection::send_prepared(const char* sql, const std::vector<Oid>& 
   if (PQpipelineStatus(connection) == PQ_PIPELINE_OFF && PQenterPipelineMode(connection) != 1) {
     return make_postgres_error(connection, nullptr, sql);
   }
-  if (PQsendQueryPrepared(connection, name->c_str(), static_cast<int>(values.size()),
-                          values.data(), nullptr, nullptr, 0) != 1) {
+  if (PQsendQueryPrepared(connection, name->c_str(), static_cast<int>(values.size()), values.data(),
+                          nullptr, nullptr, 0) != 1) {
     Error error = make_postgres_error(connection, nullptr, sql);
     auto settled = settle(sql);
     return settled ? error : settled.error();

@@ -173,7 +173,7 @@ class Connection final : public db::Connection {
   std::int64_t changes_ = 0;
   bool in_transaction_ = false;
   bool lost_transaction_ = false;
-  std::vector<const char*> pending_;     // SQL of the statements sent ahead, in order
+  std::vector<const char*> pending_;    // SQL of the statements sent ahead, in order
   std::optional<Error> pending_error_;  // a failure settle() found for changes()
 };
 

@@ -33,7 +33,8 @@ Result<void> make_private(const std::filesystem::path& path, bool create) {
   struct stat st {};
   Result<void> result;
   if (::fstat(fd, &st) != 0) {
-    result = make_error("unavailable", "cannot stat " + path.string() + ": " + std::strerror(errno));
+    result =
+        make_error("unavailable", "cannot stat " + path.string() + ": " + std::strerror(errno));
   } else if ((st.st_mode & 0777 & ~kAllowedModeBits) != 0 && ::fchmod(fd, 0600) != 0) {
     result = make_error("unavailable", path.string() + " is mode " + octal(st.st_mode) +
                                            ", more open than 0640, and cannot be made 0600: " +

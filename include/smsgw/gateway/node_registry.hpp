@@ -6,9 +6,10 @@
 // - Every lease / 3 (heartbeat_interval) one round: the heartbeat (this node's row and its
 //   modems, each rendered exactly as a GET /api/v1/modems item), then the other nodes'
 //   modems read back (remote_view: kept in a cache for the modems list and for refusing
-//   per-modem requests; queue_share: this node's share among the live ones), then every node whose lease ran out is taken over (take_over:
-//   the restart rule applied to its claims; what was recovered is logged as a warning and
-//   on_recovered is called so the dispatcher reloads the queue).
+//   per-modem requests; queue_share: this node's share among the live ones), then every
+//   node whose lease ran out is taken over (take_over: the restart rule applied to its
+//   claims; what was recovered is logged as a warning and on_recovered is called so the
+//   dispatcher reloads the queue).
 // - A store failure in a round is logged and the next round tries again; the cache keeps
 //   its last good value meanwhile.
 // Single-threaded: runs on the gateway's io_context, the store behind StoreWorker.
@@ -17,8 +18,8 @@
 #include <chrono>
 #include <functional>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 

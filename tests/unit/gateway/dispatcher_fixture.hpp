@@ -185,8 +185,7 @@ class DispatcherTest : public ::testing::Test {
   // Stores a message of `parts` parts and hands it to the dispatcher, as the API does
   // (unless `hand_over` is false: then it is only in the store, as after a restart).
   std::string submit(int parts = 1, std::optional<Clock::time_point> expires_at = std::nullopt,
-                     bool hand_over = true,
-                     std::optional<std::string> pinned_modem = std::nullopt,
+                     bool hand_over = true, std::optional<std::string> pinned_modem = std::nullopt,
                      std::string to = "+15125551234") {
     store::NewMessage m;
     m.pinned_modem = std::move(pinned_modem);
