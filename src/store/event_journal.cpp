@@ -7,18 +7,20 @@ namespace smsgw::store {
 Result<std::int64_t> Store::append_journal(std::span<const NewJournalEvent> events, TimePoint at) {
   if (events.empty()) return make_error("store.error", "append_journal: no events");
   return impl_->transaction([&]() -> Result<std::int64_t> {
-    STORE_TRY_ASSIGN(auto insert, impl_->q("INSERT INTO events (at, type, client, data) "
-                                           "VALUES (?, ?, ?, ?) RETURNING id"));
-    std::int64_t first = 0;
+    STORE_TRY_ASSIGN(auto insert,
+                     impl_->q("INSERT INTO events (at, type, client, data) VALUES (?, ?, ?, ?)"));
     for (const auto& event : events) {
-      STORE_TRY_ASSIGN(const auto id,
-                       insert->bind_all(at, event.type, event.client, event.data).single_integer());
-      if (first == 0) first = id;
-      // Trimming in steps keeps the cost of an append flat: one DELETE per 1024 events.
-      if (id % 1024 == 0) {
-        STORE_TRY_ASSIGN(auto trim, impl_->q("DELETE FROM events WHERE id <= ?"));
-        STORE_TRY(trim->bind_all(id - kEventsKept).run());
-      }
+      STORE_TRY(insert->bind_all(at, event.type, event.client, event.data).send());
+    }
+    // The ids are consecutive, the newest ours: appends run one at a time (the writers'
+    // lock, database.hpp) and each takes the next id.
+    STORE_TRY_ASSIGN(auto newest, impl_->q("SELECT MAX(id) FROM events"));
+    STORE_TRY_ASSIGN(const std::int64_t last, newest->single_integer());
+    const std::int64_t first = last - static_cast<std::int64_t>(events.size()) + 1;
+    // Trimming in steps keeps the cost of an append flat: one DELETE per 1024 events.
+    if (const std::int64_t step = last / 1024 * 1024; step >= first && step > 0) {
+      STORE_TRY_ASSIGN(auto trim, impl_->q("DELETE FROM events WHERE id <= ?"));
+      STORE_TRY(trim->bind_all(step - kEventsKept).run());
     }
     return first;
   });

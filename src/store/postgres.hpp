@@ -43,7 +43,7 @@ namespace smsgw::store::postgres {
 inline constexpr std::int64_t kWriteLockKey = 0x736d736777;
 // Statements sent ahead before their answers are read anyway: a bound on what either
 // side buffers (libpq 34.5.1.1 on the deadlock of an unread pipeline).
-inline constexpr std::size_t kMostSentAhead = 64;
+inline constexpr std::size_t kMostSentAhead = 256;
 // The oldest server accepted (PQserverVersion form).
 inline constexpr int kMinimumServerVersion = 130000;
 
