@@ -87,8 +87,10 @@ Result<void> Store::Impl::pin_to_sim_of_sent_parts(const std::string& id) {
 
 Result<StoredMessage> Store::Impl::claim(const std::string& id, const std::string& modem,
                                          TimePoint now) {
-  STORE_TRY_ASSIGN(auto message, require_transition(id, MessageEvent::claim));
-  const MessageStatus claimed = *next_status(message.status, MessageEvent::claim);
+  STORE_TRY_ASSIGN(auto message, message_with_parts(id));
+  const auto next = next_status(message.status, MessageEvent::claim);
+  if (!next) return refused(id, message.status, MessageEvent::claim);
+  const MessageStatus claimed = *next;
   STORE_TRY_ASSIGN(auto update,
                    q("UPDATE messages SET status = ?, assigned_modem = ?, attempts = attempts + 1, "
                      "next_attempt_at = NULL, claimed_by = ? WHERE id = ?"));
@@ -99,12 +101,14 @@ Result<StoredMessage> Store::Impl::claim(const std::string& id, const std::strin
   STORE_TRY(add_event(
       id, "claimed",
       JsonObject().text("modem", modem).number("attempt", message.attempts + 1).str(), now));
-  // The row as the UPDATE left it, without reading it again.
+  // The rows as the UPDATEs left them, without reading them again.
   message.status = claimed;
   message.assigned_modem = modem;
   message.attempts += 1;
   message.next_attempt_at.reset();
-  STORE_TRY_ASSIGN(message.parts, parts_of(id));
+  for (auto& part : message.parts) {
+    if (part.status == PartStatus::queued) part.modem = modem;
+  }
   return message;
 }
 
@@ -137,9 +141,15 @@ Result<void> Store::Impl::record_part_sending(const std::string& id, int index, 
 
 Result<MessageStatus> Store::Impl::record_part_sent(const std::string& id, int index, int mr,
                                                     TimePoint now) {
-  STORE_TRY_ASSIGN(auto part, require_part(id, index));
-  const auto to = next_status(part.status, PartEvent::sent);
-  if (!to) return refused(id, index, part.status, PartEvent::sent);
+  STORE_TRY_ASSIGN(auto message, message_with_parts(id));
+  auto part = std::find_if(message.parts.begin(), message.parts.end(),
+                           [&](const StoredPart& p) { return p.index == index; });
+  if (part == message.parts.end()) {
+    return make_error(ErrorCode::not_found,
+                      "message " + id + " has no part " + std::to_string(index));
+  }
+  const auto to = next_status(part->status, PartEvent::sent);
+  if (!to) return refused(id, index, part->status, PartEvent::sent);
   STORE_TRY_ASSIGN(auto update, q("UPDATE message_parts SET status = ?, mr = ?, sent_at = ?, "
                                   "error = NULL WHERE message_id = ? AND idx = ?"));
   STORE_TRY(update->bind_all(to_string(*to), mr, now, id, index).send());
@@ -147,10 +157,15 @@ Result<MessageStatus> Store::Impl::record_part_sent(const std::string& id, int i
                       JsonObject()
                           .number("index", index)
                           .number("mr", mr)
-                          .text("modem", part.modem.value_or(""))
+                          .text("modem", part->modem.value_or(""))
                           .str(),
                       now));
-  return settle_if_done(id, now);
+  // The part as the UPDATE left it.
+  part->status = *to;
+  part->mr = mr;
+  part->sent_at = now;
+  part->error.reset();
+  return settle_parts(message, now);
 }
 
 Result<void> Store::Impl::record_part_failure(const std::string& id, const PartFailure& failure,
@@ -200,8 +215,13 @@ Result<void> Store::Impl::requeue_message(const std::string& id,
 }
 
 Result<MessageStatus> Store::Impl::settle_if_done(const std::string& id, TimePoint now) {
-  STORE_TRY_ASSIGN(auto message, require_message(id));
-  STORE_TRY_ASSIGN(auto parts, parts_of(id));
+  STORE_TRY_ASSIGN(auto message, message_with_parts(id));
+  return settle_parts(message, now);
+}
+
+Result<MessageStatus> Store::Impl::settle_parts(const StoredMessage& message, TimePoint now) {
+  const std::string& id = message.id;
+  const auto& parts = message.parts;
   const auto sent = next_status(message.status, MessageEvent::all_parts_left);
   if (!sent) return message.status;
   const bool settled = std::all_of(parts.begin(), parts.end(), [](const StoredPart& p) {

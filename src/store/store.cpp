@@ -40,20 +40,20 @@ StoredMessage read_message(const Query& q) {
   return m;
 }
 
-StoredPart read_part(const Query& q) {
+StoredPart read_part(const Query& q, int first) {
   StoredPart p;
-  p.message_id = q.text(0);
-  p.index = static_cast<int>(q.integer(1));
-  p.pdu_hex = q.text(2);
-  p.tpdu_length = static_cast<int>(q.integer(3));
-  p.status = parse_part_status(q.text(4)).value_or(PartStatus::unknown);
-  p.modem = q.optional_text(5);
-  p.mr = q.optional_int(6);
-  p.sent_at = q.optional_time(7);
-  p.delivered_at = q.optional_time(8);
-  p.report_status = q.optional_int(9);
-  p.error = q.optional_text(10);
-  p.sending_at = q.optional_time(11);
+  p.message_id = q.text(first);
+  p.index = static_cast<int>(q.integer(first + 1));
+  p.pdu_hex = q.text(first + 2);
+  p.tpdu_length = static_cast<int>(q.integer(first + 3));
+  p.status = parse_part_status(q.text(first + 4)).value_or(PartStatus::unknown);
+  p.modem = q.optional_text(first + 5);
+  p.mr = q.optional_int(first + 6);
+  p.sent_at = q.optional_time(first + 7);
+  p.delivered_at = q.optional_time(first + 8);
+  p.report_status = q.optional_int(first + 9);
+  p.error = q.optional_text(first + 10);
+  p.sending_at = q.optional_time(first + 11);
   return p;
 }
 
@@ -172,9 +172,23 @@ Result<std::vector<StoredPart>> Store::Impl::parts_of(const std::string& id) {
 }
 
 Result<StoredMessage> Store::Impl::message_with_parts(const std::string& id) {
-  STORE_TRY_ASSIGN(auto message, require_message(id));
-  STORE_TRY_ASSIGN(message.parts, parts_of(id));
-  return message;
+  // One round trip: the message's columns, then each part's, a row per part.
+  STORE_TRY_ASSIGN(auto query, q("SELECT * FROM (SELECT " MESSAGE_COLUMNS
+                                 " FROM messages WHERE id = ?1) AS m CROSS JOIN (SELECT " PART_COLUMNS
+                                 " FROM message_parts WHERE message_id = ?1) AS p ORDER BY idx"));
+  query->bind(1, id);
+  std::optional<StoredMessage> message;
+  while (true) {
+    STORE_TRY_ASSIGN(const bool row, query->step());
+    if (!row) break;
+    if (!message) message = read_message(*query);
+    message->parts.push_back(read_part(*query, kMessageColumnCount));
+  }
+  if (message) return std::move(*message);
+  // No row: no such message (or, never stored so, one without parts).
+  STORE_TRY_ASSIGN(auto alone, require_message(id));
+  STORE_TRY_ASSIGN(alone.parts, parts_of(id));
+  return alone;
 }
 
 Result<StoredPart> Store::Impl::require_part(const std::string& id, int index) {

@@ -48,9 +48,10 @@
 
 namespace smsgw::store {
 
-// Rows of MESSAGE_COLUMNS / PART_COLUMNS as records.
+// Rows of MESSAGE_COLUMNS / PART_COLUMNS (the latter starting at column `first`) as records.
+inline constexpr int kMessageColumnCount = 24;  // MESSAGE_COLUMNS
 StoredMessage read_message(const db::Query& q);
-StoredPart read_part(const db::Query& q);
+StoredPart read_part(const db::Query& q, int first = 0);
 // A row of REPORT_COLUMNS starting at column `first`.
 DeliveryReport read_report(const db::Query& q, int first = 0);
 
@@ -208,6 +209,8 @@ struct Store::Impl {
   // sending -> sent once every part is settled (sent, delivered, or failed by a status
   // report), then the report roll-up. Returns the resulting status.
   Result<MessageStatus> settle_if_done(const std::string& id, TimePoint now);
+  // settle_if_done for the message and its parts as read (and changed) in this transaction.
+  Result<MessageStatus> settle_parts(const StoredMessage& message, TimePoint now);
   Result<MessageStatus> apply_roll_up(const std::string& id, MessageStatus current,
                                       const std::vector<StoredPart>& parts, TimePoint now);
   // All parts of one message leave through one SIM (contract.md): once a part has left,
