@@ -134,20 +134,15 @@ Result<void> Store::Impl::start_part(const StoredMessage& message, StoredPart& p
 }
 
 Result<void> Store::Impl::record_part_sending(const std::string& id, int index, TimePoint now) {
-  STORE_TRY_ASSIGN(auto message, require_message(id));
-  STORE_TRY_ASSIGN(auto part, require_part(id, index));
-  return start_part(message, part, now);
+  STORE_TRY_ASSIGN(auto message, message_with_parts(id));
+  STORE_TRY_ASSIGN(auto* part, part_in(message, index));
+  return start_part(message, *part, now);
 }
 
 Result<MessageStatus> Store::Impl::record_part_sent(const std::string& id, int index, int mr,
                                                     TimePoint now) {
   STORE_TRY_ASSIGN(auto message, message_with_parts(id));
-  auto part = std::find_if(message.parts.begin(), message.parts.end(),
-                           [&](const StoredPart& p) { return p.index == index; });
-  if (part == message.parts.end()) {
-    return make_error(ErrorCode::not_found,
-                      "message " + id + " has no part " + std::to_string(index));
-  }
+  STORE_TRY_ASSIGN(auto* part, part_in(message, index));
   const auto to = next_status(part->status, PartEvent::sent);
   if (!to) return refused(id, index, part->status, PartEvent::sent);
   STORE_TRY_ASSIGN(auto update, q("UPDATE message_parts SET status = ?, mr = ?, sent_at = ?, "

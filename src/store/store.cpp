@@ -173,9 +173,10 @@ Result<std::vector<StoredPart>> Store::Impl::parts_of(const std::string& id) {
 
 Result<StoredMessage> Store::Impl::message_with_parts(const std::string& id) {
   // One round trip: the message's columns, then each part's, a row per part.
-  STORE_TRY_ASSIGN(auto query, q("SELECT * FROM (SELECT " MESSAGE_COLUMNS
-                                 " FROM messages WHERE id = ?1) AS m CROSS JOIN (SELECT " PART_COLUMNS
-                                 " FROM message_parts WHERE message_id = ?1) AS p ORDER BY idx"));
+  STORE_TRY_ASSIGN(auto query,
+                   q("SELECT * FROM (SELECT " MESSAGE_COLUMNS
+                     " FROM messages WHERE id = ?1) AS m CROSS JOIN (SELECT " PART_COLUMNS
+                     " FROM message_parts WHERE message_id = ?1) AS p ORDER BY idx"));
   query->bind(1, id);
   std::optional<StoredMessage> message;
   while (true) {
@@ -196,11 +197,20 @@ Result<StoredPart> Store::Impl::require_part(const std::string& id, int index) {
       auto query, q("SELECT " PART_COLUMNS " FROM message_parts WHERE message_id = ? AND idx = ?"));
   query->bind_all(id, index);
   STORE_TRY_ASSIGN(const bool row, query->step());
-  if (!row) {
-    return make_error(ErrorCode::not_found,
-                      "message " + id + " has no part " + std::to_string(index));
-  }
+  if (!row) return no_part(id, index);
   return read_part(*query);
+}
+
+Error no_part(const std::string& id, int index) {
+  return make_error(ErrorCode::not_found,
+                    "message " + id + " has no part " + std::to_string(index));
+}
+
+Result<StoredPart*> part_in(StoredMessage& message, int index) {
+  for (auto& part : message.parts) {
+    if (part.index == index) return &part;
+  }
+  return no_part(message.id, index);
 }
 
 Result<void> Store::Impl::migrate(int target) {

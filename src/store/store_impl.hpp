@@ -52,6 +52,10 @@ namespace smsgw::store {
 inline constexpr int kMessageColumnCount = 24;  // MESSAGE_COLUMNS
 StoredMessage read_message(const db::Query& q);
 StoredPart read_part(const db::Query& q, int first = 0);
+// "not_found": message `id` has no part `index`.
+Error no_part(const std::string& id, int index);
+// The part `index` of a message read with its parts, or no_part.
+Result<StoredPart*> part_in(StoredMessage& message, int index);
 // A row of REPORT_COLUMNS starting at column `first`.
 DeliveryReport read_report(const db::Query& q, int first = 0);
 
