@@ -63,15 +63,23 @@ std::vector<store::NodeModemRecord> Gateway::local_modem_rows() {
   return rows;
 }
 
-std::vector<http::ModemInfo> Gateway::remote_modem_infos() {
-  std::vector<http::ModemInfo> out;
+std::vector<std::pair<std::string, const RemoteModem*>> Gateway::remote_modems() {
+  std::vector<std::pair<std::string, const RemoteModem*>> out;
   if (!nodes_) return out;
   for (const auto& [id, remote] : nodes_->remote()) {
     if (pool_.find(id) != nullptr) continue;  // moved here since its node last reported it
+    out.emplace_back(id, &remote);
+  }
+  return out;
+}
+
+std::vector<http::ModemInfo> Gateway::remote_modem_infos() {
+  std::vector<http::ModemInfo> out;
+  for (const auto& [id, remote] : remote_modems()) {
     http::ModemInfo info;
     info.id = id;
-    info.node = remote.node;
-    info.snapshot_json = remote.snapshot_json;
+    info.node = remote->node;
+    info.snapshot_json = remote->snapshot_json;
     out.push_back(std::move(info));
   }
   return out;
@@ -79,12 +87,10 @@ std::vector<http::ModemInfo> Gateway::remote_modem_infos() {
 
 std::vector<http::BalanceResult> Gateway::remote_balance_entries() {
   std::vector<http::BalanceResult> out;
-  if (!nodes_) return out;
-  for (const auto& [id, remote] : nodes_->remote()) {
-    if (pool_.find(id) != nullptr) continue;
+  for (const auto& [id, remote] : remote_modems()) {
     http::BalanceResult entry;
     entry.modem = id;
-    entry.error = "not checked: " + on_other_node(id, remote).message;
+    entry.error = "not checked: " + on_other_node(id, *remote).message;
     out.push_back(std::move(entry));
   }
   return out;

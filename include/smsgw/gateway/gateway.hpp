@@ -164,6 +164,8 @@ class Gateway final : public http::GatewayApi,
   std::optional<Error> elsewhere(const std::string& modem_id);
   // This node's modems as the heartbeat stores them (GET /api/v1/modems items).
   std::vector<store::NodeModemRecord> local_modem_rows();
+  // The other nodes' modems by id, less any that has moved to this node since.
+  std::vector<std::pair<std::string, const RemoteModem*>> remote_modems();
   // The other nodes' modems as GET /api/v1/modems lists them.
   std::vector<http::ModemInfo> remote_modem_infos();
   // POST /api/v1/balance's entries for the other nodes' SIMs: not checked here.
