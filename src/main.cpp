@@ -132,8 +132,7 @@ int serve(const std::string& config_path) {
   store_options.node = cfg.node.name;
   store_options.password_file = cfg.store.password_file;
   // The shared PostgreSQL store of several nodes ([store] url), else the SQLite file.
-  const std::string store_name =
-      cfg.store.shared() ? cfg.store.url_for_log() : cfg.store.path.string();
+  const std::string store_name = cfg.store.name_for_log();
   auto store = cfg.store.shared() ? store::Store::open_url(cfg.store.url, store_options)
                                   : store::Store::open(cfg.store.path, store_options);
   if (!store) {

@@ -15,12 +15,10 @@ MessageBuilderOptions Gateway::builder_options() {
     if (auto language = pdu::national_language_from_name(name)) languages.push_back(*language);
   }
   // A modem of another node may be pinned too: that node sends the message.
-  return MessageBuilderOptions{config_.routing.default_country_code, config_.sms.max_parts,
-                               std::move(languages),
-                               [this](const std::string& id) {
-                                 return pool_.knows(id) || (nodes_ && nodes_->find(id));
-                               },
-                               config_.sms.status_report};
+  return MessageBuilderOptions{
+      config_.routing.default_country_code, config_.sms.max_parts, std::move(languages),
+      [this](const std::string& id) { return pool_.knows(id) || (nodes_ && nodes_->find(id)); },
+      config_.sms.status_report};
 }
 
 awaitable<Result<http::GatewayInfo>> Gateway::info() { co_return gateway_info(config_.sms); }
@@ -42,7 +40,7 @@ void Gateway::reconfigure(config::Config next, scheduler::LocalCalendar calendar
   // What only a restart changes stays as it runs.
   if (next.store != config_.store) {
     spdlog::warn("config reload: [store] changed; it applies after a restart ({} stays open)",
-                 config_.store.shared() ? "the shared store" : config_.store.path.string());
+                 config_.store.name_for_log());
     next.store = config_.store;
   }
   if (next.node != config_.node) {

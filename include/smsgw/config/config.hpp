@@ -59,6 +59,8 @@ struct StoreConfig {
   // `url` fit for a log line: a password in it (URI "user:secret@" or conninfo
   // "password=secret") replaced by "***".
   std::string url_for_log() const;
+  // Which store, for a log line: url_for_log() when shared, else the SQLite file's path.
+  std::string name_for_log() const { return shared() ? url_for_log() : path.string(); }
   friend bool operator==(const StoreConfig&, const StoreConfig&) = default;
 };
 

@@ -142,6 +142,11 @@ TEST(ConfigNode, StoreUrlForTheLogHidesAPassword) {
   EXPECT_EQ(store.url_for_log(), "host=db.example user=smsgw password = *** dbname=smsgw");
   store.url = "postgresql://smsgw@db.example/smsgw";
   EXPECT_EQ(store.url_for_log(), store.url);
+  store.url = "postgresql://smsgw:s3cret@db.example/smsgw";
+  EXPECT_EQ(store.name_for_log(), "postgresql://smsgw:***@db.example/smsgw");
+  store.url.clear();
+  store.path = "/var/lib/smsgw/smsgw.db";
+  EXPECT_EQ(store.name_for_log(), "/var/lib/smsgw/smsgw.db");
 }
 
 }  // namespace
