@@ -205,13 +205,13 @@ void Dispatcher::collect_heads(std::vector<std::pair<QueueKey, const QueuedMessa
     std::size_t seen = 0;
     for (auto it = queue.begin(); it != queue.end() && seen < scan; ++it, ++seen) {
       const bool ours = shared && scheduler::in_share(std::get<2>(*it), share_);
-      if (taken >= per_group && !(ours && own < per_group)) {
-        if (!shared || own >= per_group) break;
-        continue;
+      if (taken < per_group || (ours && own < per_group)) {
+        heads.emplace_back(*it, &messages_.at(std::get<2>(*it)));
+        ++taken;
+        if (ours) ++own;
+      } else if (!shared || own >= per_group) {
+        break;  // the first per_group taken, and enough of this node's share
       }
-      heads.emplace_back(*it, &messages_.at(std::get<2>(*it)));
-      ++taken;
-      if (ours) ++own;
     }
     if (shared && own == 0 && seen > 0) starved_.insert(group);
   }

@@ -1,7 +1,7 @@
 // The dispatcher among several nodes sharing one store: reloads of the queue when another
 // node changed it, the modems of other nodes whose pinned messages are not ours to send,
-// and this node's share of the queue (the order of a round's heads). A claim another node won first answers "conflict"; send() then drops the message
-// silently (dispatcher.cpp).
+// and this node's share of the queue (the order of a round's heads). A claim another node
+// won first answers "conflict"; send() then drops the message silently (dispatcher.cpp).
 
 #include <algorithm>
 #include <random>
