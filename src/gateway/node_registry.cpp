@@ -117,7 +117,7 @@ awaitable<void> NodeRegistry::poll(std::chrono::milliseconds every, std::functio
     if (stopping_) break;
     // A node that joined or left changes this node's share of the queue: learnt here
     // rather than at the next heartbeat round, a lease / 3 away.
-    co_await read_others(std::chrono::system_clock::now());
+    co_await read_others(std::chrono::system_clock::now(), false);
     reload();
   }
 }
@@ -129,7 +129,7 @@ awaitable<void> NodeRegistry::round(TimePoint now) {
   } else if (!beating_since_) {
     beating_since_ = now;
   }
-  co_await read_others(now);
+  co_await read_others(now, true);
   if (beating_since_ && now - *beating_since_ >= options_.lease) co_await take_over_expired(now);
 }
 
@@ -154,21 +154,24 @@ awaitable<bool> NodeRegistry::heartbeat(TimePoint now) {
   co_return beat.ok();
 }
 
-awaitable<void> NodeRegistry::read_others(TimePoint now) {
-  auto read = [](Store& s)
-      -> Result<std::pair<std::vector<store::NodeRecord>, std::vector<store::NodeModemRecord>>> {
+awaitable<void> NodeRegistry::read_others(TimePoint now, bool modems) {
+  using Rows =
+      std::pair<std::vector<store::NodeRecord>, std::optional<std::vector<store::NodeModemRecord>>>;
+  auto read = [modems](Store& s) -> Result<Rows> {
     auto nodes = s.list_nodes();
     if (!nodes) return nodes.error();
-    auto modems = s.node_modems();
-    if (!modems) return modems.error();
-    return std::make_pair(std::move(*nodes), std::move(*modems));
+    if (!modems) return Rows{std::move(*nodes), std::nullopt};
+    auto modem_rows = s.node_modems();
+    if (!modem_rows) return modem_rows.error();
+    return Rows{std::move(*nodes), std::move(*modem_rows)};
   };
   auto rows = co_await store_.call(read);
   if (!rows) {
     spdlog::error("node {}: cannot read the other nodes: {}", options_.name, rows.error().message);
     co_return;
   }
-  remote_ = remote_view(options_.name, rows->first, rows->second, now);
+  if (rows->second) modem_rows_ = std::move(*rows->second);
+  remote_ = remote_view(options_.name, rows->first, modem_rows_, now);
   share_ = queue_share(options_.name, rows->first, now);
   if (on_remote_) on_remote_(remote_);
 }

@@ -100,8 +100,8 @@ class NodeRegistry {
   // Rounds every heartbeat_interval until stop(); the first at once.
   awaitable<void> run();
   // Every `every` until stop() (the [node] poll of the queue: the fallback for missed
-  // wake-ups) reads the other nodes again (their modems, this node's share) and calls
-  // `reload`; stop() ends it at once.
+  // wake-ups) reads the nodes again (which are alive: this node's share, their modems'
+  // states) and calls `reload`; stop() ends it at once.
   awaitable<void> poll(std::chrono::milliseconds every, std::function<void()> reload);
   void stop();
   // One round at `now` (run() calls it; tests too).
@@ -117,7 +117,9 @@ class NodeRegistry {
  private:
   // Returns whether the heartbeat was stored.
   awaitable<bool> heartbeat(TimePoint now);
-  awaitable<void> read_others(TimePoint now);
+  // Reads the nodes, and their modems too with `modems` (they change only at each node's
+  // heartbeat: the [node] poll reuses the last ones), then remote_, share_ and on_remote.
+  awaitable<void> read_others(TimePoint now, bool modems);
   awaitable<void> take_over_expired(TimePoint now);
 
   store::StoreWorker& store_;
@@ -133,6 +135,7 @@ class NodeRegistry {
   // is taken over for the outage's silence.
   std::optional<TimePoint> beating_since_;
   RemoteModems remote_;
+  std::vector<store::NodeModemRecord> modem_rows_;  // as last read
   scheduler::QueueShare share_;
 };
 
