@@ -9,7 +9,6 @@
 namespace smsgw::gateway {
 namespace {
 
-constexpr std::size_t kHeadsPerGroup = 4;  // candidates taken from the head of each group
 constexpr auto kIdleWait = std::chrono::hours(1);
 
 using store::MessageStatus;
@@ -193,30 +192,6 @@ std::vector<scheduler::SimView> Dispatcher::sim_views(TimePoint /*now*/) const {
   return views;
 }
 
-void Dispatcher::collect_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads) {
-  heads.clear();
-  const std::size_t per_group = std::max(kHeadsPerGroup, options_.claim_spread);
-  const bool shared = share_.count > 1;
-  // Far enough to find per_group of this node's share among the others' in most windows.
-  const std::size_t scan = shared ? per_group * share_.count * 4 : per_group;
-  for (const auto& [group, queue] : ready_) {
-    std::size_t taken = 0;
-    std::size_t own = 0;
-    std::size_t seen = 0;
-    for (auto it = queue.begin(); it != queue.end() && seen < scan; ++it, ++seen) {
-      const bool ours = shared && scheduler::in_share(std::get<2>(*it), share_);
-      if (taken < per_group || (ours && own < per_group)) {
-        heads.emplace_back(*it, &messages_.at(std::get<2>(*it)));
-        ++taken;
-        if (ours) ++own;
-      } else if (!shared || own >= per_group) {
-        break;  // the first per_group taken, and enough of this node's share
-      }
-    }
-    if (shared && own == 0 && seen > 0) starved_.insert(group);
-  }
-}
-
 std::optional<TimePoint> Dispatcher::dispatch_round(TimePoint now) {
   if (ready_.empty() || slots_.empty()) return std::nullopt;
   auto views = sim_views(now);
@@ -304,6 +279,32 @@ awaitable<std::invoke_result_t<Job&, Store&>> Dispatcher::record(Job job, bool d
   }
 }
 
+awaitable<bool> Dispatcher::give_back_claim(std::string id, std::string modem_id) {
+  const auto now = std::chrono::system_clock::now();
+  auto job = [id, modem_id, now](Store& s) -> Result<bool> {
+    auto message = s.get_message(id);
+    if (!message) return message.error();
+    // Sending through this modem: the claim committed (no other node claims a message
+    // that is not queued, and modem ids are the node's own); nothing was written yet.
+    if (message->status == MessageStatus::sending && message->assigned_modem == modem_id) {
+      auto back = s.requeue(id, now,
+                            "the commit of its claim was in doubt (the store's connection was "
+                            "lost); nothing was sent",
+                            now);
+      if (!back) return back.error();
+      return true;
+    }
+    return message->status == MessageStatus::queued;
+  };
+  auto queued = co_await record(job);
+  if (!queued) {
+    spdlog::error("dispatcher: message {}: cannot read back its claim: {}", id,
+                  queued.error().message);
+    co_return false;
+  }
+  co_return *queued;
+}
+
 awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
   Slot* slot = slots_.at(modem_id).get();
   const auto claimed_at = std::chrono::system_clock::now();
@@ -322,8 +323,16 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
   auto claimed = co_await store_.call(claim);
 
   if (!claimed) {
-    if (claimed.error().kind != ErrorCode::conflict &&
-        claimed.error().kind != ErrorCode::not_found) {
+    if (claimed.error().code == "unavailable") {
+      spdlog::warn("dispatcher: cannot claim message {}: {}", id, claimed.error().message);
+      // The claim may have committed although its answer was lost: given back first.
+      const bool queued = co_await give_back_claim(id, modem_id);
+      if (queued) {
+        message.not_before = std::chrono::system_clock::now() + kStoreRetry;
+        place(std::move(message));
+      }
+    } else if (claimed.error().kind != ErrorCode::conflict &&
+               claimed.error().kind != ErrorCode::not_found) {
       spdlog::warn("dispatcher: cannot claim message {}: {}", id, claimed.error().message);
       message.not_before = std::chrono::system_clock::now() + kStoreRetry;
       place(std::move(message));

@@ -1,7 +1,8 @@
 // The dispatcher among several nodes sharing one store: reloads of the queue when another
 // node changed it, the modems of other nodes whose pinned messages are not ours to send,
-// and this node's share of the queue (the order of a round's heads). A claim another node
-// won first answers "conflict"; send() then drops the message silently (dispatcher.cpp).
+// and this node's share of the queue (which heads a round takes, in which order). A claim
+// another node won first answers "conflict"; send() then drops the message silently
+// (dispatcher.cpp).
 
 #include <algorithm>
 #include <random>
@@ -32,6 +33,30 @@ void Dispatcher::start_load() {
 
 bool Dispatcher::pinned_elsewhere(const QueuedMessage& message) const {
   return !message.pinned_modem.empty() && remote_modems_.contains(message.pinned_modem);
+}
+
+void Dispatcher::collect_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads) {
+  heads.clear();
+  const std::size_t per_group = std::max(kHeadsPerGroup, options_.claim_spread);
+  const bool shared = share_.count > 1;
+  // Far enough to find per_group of this node's share among the others' in most windows.
+  const std::size_t scan = shared ? per_group * share_.count * 4 : per_group;
+  for (const auto& [group, queue] : ready_) {
+    std::size_t taken = 0;
+    std::size_t own = 0;
+    std::size_t seen = 0;
+    for (auto it = queue.begin(); it != queue.end() && seen < scan; ++it, ++seen) {
+      const bool ours = shared && scheduler::in_share(std::get<2>(*it), share_);
+      if (taken < per_group || (ours && own < per_group)) {
+        heads.emplace_back(*it, &messages_.at(std::get<2>(*it)));
+        ++taken;
+        if (ours) ++own;
+      } else if (!shared || own >= per_group) {
+        break;  // the first per_group taken, and enough of this node's share
+      }
+    }
+    if (shared && own == 0 && seen > 0) starved_.insert(group);
+  }
 }
 
 void Dispatcher::spread_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads) {

@@ -233,6 +233,7 @@ class Dispatcher {
   // shared queue also the first of this node's share further on (queue_share.hpp). A group
   // whose heads hold none of this node's share is marked starved_.
   void collect_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads);
+  static constexpr std::size_t kHeadsPerGroup = 4;  // candidates from the head of each group
   // Orders the round's sorted heads: in the leading run of equal rank, this node's share
   // first; without any, DispatcherOptions::claim_spread (a random one of the first).
   void spread_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads);
@@ -248,6 +249,11 @@ class Dispatcher {
   static const std::string& iccid_of(const Slot& slot);
   bool manually_paused(const Slot& slot) const;
   bool paused(const Slot& slot) const;
+  // After a claim of `id` on `modem_id` answered "unavailable" (its COMMIT may have gone
+  // through although the answer was lost): once the store answers, a claim of ours that
+  // did commit is given back (requeued: nothing was written to the modem). Returns whether
+  // the message is queued, i.e. still this node's to place.
+  awaitable<bool> give_back_claim(std::string id, std::string modem_id);
   // Runs a store job that records what already happened on a modem (dispatcher.cpp).
   template <class Job>
   awaitable<std::invoke_result_t<Job&, store::Store&>> record(Job job, bool deferred = false);
