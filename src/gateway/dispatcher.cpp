@@ -235,8 +235,9 @@ std::optional<TimePoint> Dispatcher::dispatch_round(TimePoint now) {
     view.busy = true;
     auto& slot = *slots_.at(view.id);
     slot.busy = true;
-    slot.limiter.record(now, message.parts, message.to);
-    sends_.spawn("dispatcher: send of " + message.id, send(view.id, std::move(message)));
+    auto charge = slot.limiter.record(now, message.parts, message.to);
+    sends_.spawn("dispatcher: send of " + message.id,
+                 send(view.id, std::move(message), std::move(charge)));
   }
   // Messages remain that no free SIM could take now: look again soon (a limit, a bench or
   // a fallback wait may end), unless every SIM is busy (a send's end wakes the loop).
@@ -305,7 +306,8 @@ awaitable<bool> Dispatcher::give_back_claim(std::string id, std::string modem_id
   co_return *queued;
 }
 
-awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
+awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message,
+                                 scheduler::RateLimiter::Charge charge) {
   Slot* slot = slots_.at(modem_id).get();
   const auto claimed_at = std::chrono::system_clock::now();
   const auto day = options_.calendar.day_of(claimed_at);
@@ -323,6 +325,7 @@ awaitable<void> Dispatcher::send(std::string modem_id, QueuedMessage message) {
   auto claimed = co_await store_.call(claim);
 
   if (!claimed) {
+    slot->limiter.refund(charge);  // nothing reached the modem
     if (claimed.error().code == "unavailable") {
       spdlog::warn("dispatcher: cannot claim message {}: {}", id, claimed.error().message);
       // The claim may have committed although its answer was lost: given back first.

@@ -48,14 +48,28 @@ bool RateLimiter::can_send(TimePoint now, std::uint32_t parts, std::string_view 
   return start && *start <= now;
 }
 
-void RateLimiter::record(TimePoint now, std::uint32_t parts, std::string_view recipient) {
+RateLimiter::Charge RateLimiter::record(TimePoint now, std::uint32_t parts,
+                                        std::string_view recipient) {
   roll(now);
+  Charge charge{next_start_, day_, month_, parts, {}};
   day_count_ += parts;
   month_count_ += parts;
-  if (!recipient.empty() && limits_.recipients_per_day) recipients_.emplace(recipient);
+  if (!recipient.empty() && limits_.recipients_per_day && recipients_.emplace(recipient).second) {
+    charge.new_recipient = recipient;
+  }
   if (limits_.per_minute && *limits_.per_minute > 0) {
     next_start_ = std::max(next_start_, now) + interval(*limits_.per_minute) * parts;
   }
+  return charge;
+}
+
+void RateLimiter::refund(const Charge& charge) {
+  next_start_ = charge.next_start_before;
+  if (day_ == charge.day) {
+    day_count_ -= std::min(day_count_, charge.parts);
+    if (!charge.new_recipient.empty()) recipients_.erase(charge.new_recipient);
+  }
+  if (month_ == charge.month) month_count_ -= std::min(month_count_, charge.parts);
 }
 
 std::uint32_t RateLimiter::sent_today(TimePoint now) const {

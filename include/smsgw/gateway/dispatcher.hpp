@@ -238,7 +238,10 @@ class Dispatcher {
   // first; without any, DispatcherOptions::claim_spread (a random one of the first).
   void spread_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads);
   std::vector<scheduler::SimView> sim_views(TimePoint now) const;
-  awaitable<void> send(std::string modem_id, QueuedMessage message);
+  // Claims `message` for `modem_id` and sends its parts; `charge`: what choosing it cost
+  // the SIM's limiter, refunded when the claim fails (nothing was sent).
+  awaitable<void> send(std::string modem_id, QueuedMessage message,
+                       scheduler::RateLimiter::Charge charge);
   awaitable<void> after_failure(Slot& slot, QueuedMessage message, const modem::PartResult& result,
                                 int part_index);
   // The slot's operator, limits and [[sim]] settings from its modem's snapshot and the

@@ -65,8 +65,20 @@ class RateLimiter {
   [[nodiscard]] bool can_send(TimePoint now, std::uint32_t parts = 1,
                               std::string_view recipient = {}) const;
 
+  // What one record() charged, for refund().
+  struct Charge {
+    TimePoint next_start_before{};
+    std::int64_t day = 0;
+    std::int64_t month = 0;
+    std::uint32_t parts = 0;
+    std::string new_recipient;  // a recipient it added to today's; empty: none
+  };
   // Charges `parts` sent at `now` to `recipient` to every limit.
-  void record(TimePoint now, std::uint32_t parts, std::string_view recipient = {});
+  Charge record(TimePoint now, std::uint32_t parts, std::string_view recipient = {});
+  // Undoes `charge`, the latest record(), when its parts never reached the modem (another
+  // node claimed the message first): the rate's next start is as before it, its parts leave
+  // the day and the month they were counted in, and a recipient it added is removed.
+  void refund(const Charge& charge);
 
   // Parts sent on the local day containing `now`.
   [[nodiscard]] std::uint32_t sent_today(TimePoint now) const;

@@ -94,6 +94,27 @@ TEST_F(DispatcherTest, AClaimAnotherNodeWonFirstDropsTheMessageQuietly) {
   EXPECT_EQ(message(second).status, MessageStatus::sending);  // the other node's
 }
 
+// The claim of a SIM allowed one message a minute is lost to another node: nothing left
+// through the SIM, so its rate is not used up and the next message leaves at once.
+TEST_F(DispatcherTest, AClaimAnotherNodeWonLeavesTheSimsRateUnused) {
+  add_modem("m1");
+  start();
+  scheduler::Limits one_a_minute;
+  one_a_minute.per_minute = 1;
+  dispatcher_->set_modem_limits("m1", one_a_minute);
+  const auto lost = submit(1, std::nullopt, /*hand_over=*/false);
+  const auto as_read = queued_from(message(lost));
+  auto claim = [lost](store::Store& s) { return s.claim_message(lost, "m9", Clock::now()); };
+  ASSERT_TRUE(call(claim).ok());
+  dispatcher_->enqueue(as_read);  // read before the other node's claim
+  settle(100ms);
+  EXPECT_EQ(total_calls(), 0u);
+  const auto next = submit();
+  ASSERT_TRUE(reaches(next, MessageStatus::sent));  // not a minute later
+  EXPECT_EQ(total_calls(), 1u);
+  EXPECT_EQ(dispatcher_->sim_status("m1")->sent_today, 1u);
+}
+
 TEST_F(DispatcherTest, ASharedQueueReloadDropsWhatAnotherNodeClaimedMeanwhile) {
   auto& m1 = add_modem("m1");
   m1.hold();

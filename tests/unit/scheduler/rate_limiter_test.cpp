@@ -133,6 +133,32 @@ TEST(RateLimiter, PerMinuteRateHoldsOverAnHour) {
   EXPECT_EQ(sent, 600);
 }
 
+// A charge whose parts never reached the modem is refunded: rate, day, month, recipients.
+TEST(RateLimiter, ARefundUndoesTheLatestCharge) {
+  Limits limits;
+  limits.per_minute = 1;
+  limits.per_day = 10;
+  limits.recipients_per_day = 1;
+  RateLimiter limiter(limits);
+  const TimePoint t0 = kMidnightUtc + hours(8);
+  limiter.record(t0, 1, "+491");
+  ASSERT_EQ(limiter.earliest(t0, 1, "+491"), t0 + seconds(60));
+  const auto charge = limiter.record(t0 + seconds(60), 2, "+492");
+  EXPECT_EQ(charge.new_recipient, "+492");
+  EXPECT_EQ(limiter.sent_today(t0), 3u);
+  limiter.refund(charge);
+  EXPECT_EQ(limiter.sent_today(t0), 1u);
+  EXPECT_EQ(limiter.sent_this_month(t0), 1u);
+  EXPECT_EQ(limiter.recipients_today(t0), 1u);
+  EXPECT_EQ(limiter.earliest(t0, 1, "+491"), t0 + seconds(60));
+  // A recipient already counted before the charge stays counted after its refund.
+  const auto again = limiter.record(t0 + seconds(60), 1, "+491");
+  EXPECT_TRUE(again.new_recipient.empty());
+  limiter.refund(again);
+  EXPECT_EQ(limiter.recipients_today(t0), 1u);
+  EXPECT_EQ(limiter.sent_today(t0), 1u);
+}
+
 TEST(RateLimiter, PerDayResetsAtLocalMidnight) {
   const auto cet = LocalCalendar::fixed_offset(minutes(60));
   RateLimiter limiter(Limits{std::nullopt, 5}, cet);
