@@ -53,7 +53,7 @@ class GatewayNodesTest : public ::testing::Test {
       co_await gateway_->run();
       stopped_ = true;
     };
-    asio::co_spawn(io_, runner(), asio::detached);
+    asio::co_spawn(io_, std::move(runner), asio::detached);  // the closure lives on
     EXPECT_TRUE(run_until(
         [&] { return gateway_->nodes() != nullptr && gateway_->nodes()->find("m7") != nullptr; }));
   }
