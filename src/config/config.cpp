@@ -164,8 +164,9 @@ void read_http_callbacks(TomlReader& reader, const toml::table& root, HttpConfig
 
 ModemConfig read_modem(TomlReader& reader, const toml::table& table, const std::string& path) {
   ModemConfig modem;
-  reader.allow_keys(table, path,
-                    {"port", "id", "baud", "pin", "profile", "limits", "send_timeout", "enabled"});
+  reader.allow_keys(
+      table, path,
+      {"port", "id", "id_prefix", "baud", "pin", "profile", "limits", "send_timeout", "enabled"});
   const auto prefix = path + ".";
   modem.port = reader.required_string(table, "port", prefix);
   if (table.contains("id")) {
@@ -177,6 +178,13 @@ ModemConfig read_modem(TomlReader& reader, const toml::table& table, const std::
                                return std::nullopt;
                              });
   }
+  modem.id_prefix = reader.string(table, "id_prefix", prefix, "",
+                                  [](const std::string& v) -> std::optional<std::string> {
+                                    if (!v.empty() && !is_identifier(v)) {
+                                      return "must be letters, digits, '-', '_' or '.'";
+                                    }
+                                    return std::nullopt;
+                                  });
   const auto baud = reader.integer(table, "baud", prefix, 1, 4'000'000, modem.baud);
   if (std::find(std::begin(kStandardBauds), std::end(kStandardBauds), baud) ==
       std::end(kStandardBauds)) {

@@ -120,13 +120,16 @@ http::ModemInfo modem_info(const modem::ModemSnapshot& s,
     if (!sim->operator_name.empty()) info.operator_name = sim->operator_name;
     info.sent_today = sim->sent_today;
     info.daily_limit = sim->per_day;
-    // Several reasons at once: the first of manual, disabled, low_balance, benched.
+    // Several reasons at once: the first of manual, disabled, low_balance, id_conflict,
+    // benched.
     if (sim->manual) {
       info.paused = "manual";
     } else if (sim->disabled) {
       info.paused = "disabled";
     } else if (sim->low_balance) {
       info.paused = "low_balance";
+    } else if (sim->id_conflict) {
+      info.paused = "id_conflict";
     } else if (sim->benched) {
       info.paused = "benched";
     }
@@ -164,6 +167,7 @@ http::ModemMetrics modem_metrics(const modem::ModemSnapshot& s,
     m.paused_manual = sim->manual;
     m.paused_disabled = sim->disabled;
     m.paused_low_balance = sim->low_balance;
+    m.paused_id_conflict = sim->id_conflict;
   }
   return m;
 }

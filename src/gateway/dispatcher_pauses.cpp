@@ -1,7 +1,7 @@
 // Why a SIM takes no new message: its pause reasons (manual by ICCID, disabled, low
-// balance), each a flag of its own, and the SIM's status as the API shows it. A send in
-// flight is never interrupted by a pause: its remaining parts follow through the same SIM
-// back to back (contract.md), only the next message waits or goes elsewhere.
+// balance, a modem id another node's modem has), each a flag of its own, and the SIM's status as
+// the API shows it. A send in flight is never interrupted by a pause: its remaining parts follow
+// through the same SIM back to back (contract.md), only the next message waits or goes elsewhere.
 #include "dispatcher_slot.hpp"
 
 namespace smsgw::gateway {
@@ -23,6 +23,12 @@ void Dispatcher::set_manual_pause(const std::string& iccid, bool paused) {
   wake();
 }
 
+void Dispatcher::set_id_conflicts(const std::set<std::string>& modem_ids) {
+  id_conflicts_ = modem_ids;
+  for (auto& [id, slot] : slots_) slot->id_conflict = id_conflicts_.contains(id);
+  wake();
+}
+
 const std::string& Dispatcher::iccid_of(const Slot& slot) {
   const auto& seen = slot.modem->snapshot().iccid;
   return seen.empty() ? slot.iccid : seen;
@@ -34,7 +40,7 @@ bool Dispatcher::manually_paused(const Slot& slot) const {
 }
 
 bool Dispatcher::paused(const Slot& slot) const {
-  return manually_paused(slot) || slot.disabled || slot.low_balance;
+  return manually_paused(slot) || slot.disabled || slot.low_balance || slot.id_conflict;
 }
 
 std::optional<Dispatcher::SimStatus> Dispatcher::sim_status(const std::string& modem_id) const {
@@ -52,6 +58,7 @@ std::optional<Dispatcher::SimStatus> Dispatcher::sim_status(const std::string& m
   status.manual = manually_paused(slot);
   status.disabled = slot.disabled;
   status.low_balance = slot.low_balance;
+  status.id_conflict = slot.id_conflict;
   status.benched = slot.health.benched(now);
   status.operator_name = slot.operator_name;
   return status;

@@ -22,6 +22,7 @@ struct Dispatcher::Slot {
   // dispatcher's manual_pauses_).
   bool low_balance = false;  // set_paused(): balance under the operator's low_balance
   bool disabled = false;     // [[sim]] enabled = false (refresh_operator, from the options)
+  bool id_conflict = false;  // set_id_conflicts(): another node's modem has its id
   bool detached = false;
 };
 

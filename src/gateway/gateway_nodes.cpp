@@ -27,6 +27,7 @@ std::unique_ptr<NodeRegistry> Gateway::make_node_registry() {
       [this](const RemoteModems& remote) {
         dispatcher_.set_remote_modems(modem_ids(remote));
         dispatcher_.set_queue_share(nodes_->share());
+        apply_id_conflicts();
       },
       [this] { dispatcher_.reload(); });
 }
@@ -51,6 +52,27 @@ std::optional<Error> Gateway::elsewhere(const std::string& modem_id) {
   return on_other_node(modem_id, *remote);
 }
 
+void Gateway::apply_id_conflicts() {
+  std::set<std::string> yielding;
+  std::set<std::pair<std::string, std::string>> current;
+  for (const auto& conflict : nodes_->id_conflicts()) {
+    if (conflict.yields) yielding.insert(conflict.modem);
+    auto key = std::make_pair(conflict.modem, conflict.node);
+    if (!id_conflicts_.contains(key)) {
+      spdlog::error("node {}: {}", config_.node.name, describe_conflict(conflict));
+    }
+    current.insert(std::move(key));
+  }
+  for (const auto& [modem, node] : id_conflicts_) {
+    if (!current.contains({modem, node})) {
+      spdlog::info("node {}: modem id {} is no longer node {}'s too", config_.node.name, modem,
+                   node);
+    }
+  }
+  id_conflicts_ = std::move(current);
+  dispatcher_.set_id_conflicts(yielding);
+}
+
 std::vector<store::NodeModemRecord> Gateway::local_modem_rows() {
   std::vector<store::NodeModemRecord> rows;
   for (auto* actor : pool_.actors()) {
@@ -67,7 +89,9 @@ std::vector<std::pair<std::string, const RemoteModem*>> Gateway::remote_modems()
   std::vector<std::pair<std::string, const RemoteModem*>> out;
   if (!nodes_) return out;
   for (const auto& [id, remote] : nodes_->remote()) {
-    if (pool_.find(id) != nullptr) continue;  // moved here since its node last reported it
+    // Moved here since its node last reported it, unless it is another modem with our id.
+    const bool here = pool_.find(id) != nullptr;
+    if (here && !id_conflicts_.contains({id, remote.node})) continue;
     out.emplace_back(id, &remote);
   }
   return out;

@@ -142,7 +142,9 @@ void ModemPool::scan() {
       if (id_by_path_.contains(port.path)) continue;
       const bool glob = serial::has_glob_characters(config.port);
       std::string id =
-          (!glob && config.id) ? *config.id : std::filesystem::path(port.path).filename().string();
+          (!glob && config.id)
+              ? *config.id
+              : config.id_prefix + std::filesystem::path(port.path).filename().string();
       if (entries_.contains(id)) id += "@" + port.path;  // two globs naming one file name
       start(config, port.path, id);
     }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 namespace smsgw::gateway {
 namespace {
@@ -19,6 +20,18 @@ std::string absent_snapshot(const std::string& modem_id, const std::string& json
   if (!item.is_object()) item = nlohmann::json{{"id", modem_id}};
   item["state"] = "absent";
   return item.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The "imei" of a modems-list item; empty when unknown or not JSON.
+std::string imei_of(const std::string& json) {
+  const auto item = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!item.is_object()) return {};
+  const auto imei = item.find("imei");
+  return imei != item.end() && imei->is_string() ? imei->get<std::string>() : std::string{};
+}
+
+bool lease_holds(const store::NodeRecord& node, TimePoint now) {
+  return node.heartbeat_at + node.lease >= now;
 }
 
 }  // namespace
@@ -57,9 +70,50 @@ scheduler::QueueShare queue_share(const std::string& self,
                                   const std::vector<store::NodeRecord>& nodes, TimePoint now) {
   std::vector<std::string> live;
   for (const auto& node : nodes) {
-    if (node.heartbeat_at + node.lease >= now) live.push_back(node.name);
+    if (lease_holds(node, now)) live.push_back(node.name);
   }
   return scheduler::share_among(self, std::move(live));
+}
+
+std::vector<ModemIdConflict> modem_id_conflicts(const std::string& self,
+                                                const std::vector<store::NodeModemRecord>& local,
+                                                const std::vector<store::NodeRecord>& nodes,
+                                                const std::vector<store::NodeModemRecord>& rows,
+                                                TimePoint now) {
+  std::set<std::string> live;
+  for (const auto& node : nodes) {
+    if (node.name != self && lease_holds(node, now)) live.insert(node.name);
+  }
+  std::vector<ModemIdConflict> out;
+  for (const auto& ours : local) {
+    const auto our_imei = imei_of(ours.snapshot_json);
+    if (our_imei.empty()) continue;
+    for (const auto& row : rows) {
+      if (row.modem != ours.modem || !live.contains(row.node)) continue;
+      auto their_imei = imei_of(row.snapshot_json);
+      if (their_imei.empty() || their_imei == our_imei) continue;
+      out.push_back({ours.modem, row.node, our_imei, std::move(their_imei), row.node < self});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.modem, a.node) < std::tie(b.modem, b.node);
+  });
+  // Yields to any of them: a third node sorting first keeps it from both.
+  for (auto& conflict : out) {
+    conflict.yields = std::any_of(out.begin(), out.end(), [&](const auto& other) {
+      return other.modem == conflict.modem && other.node < self;
+    });
+  }
+  return out;
+}
+
+std::string describe_conflict(const ModemIdConflict& conflict) {
+  return "modem id " + conflict.modem + " is also node " + conflict.node + "'s (IMEI " +
+         conflict.their_imei + "; ours has IMEI " + conflict.our_imei +
+         "): modem ids must be unique across nodes (set [[modem]] id, or [[modem]] id_prefix "
+         "for a glob); " +
+         (conflict.yields ? "this node sends nothing through it until then"
+                          : "node " + conflict.node + " sends nothing through its own until then");
 }
 
 Error on_other_node(const std::string& modem_id, const RemoteModem& where) {
@@ -173,6 +227,10 @@ awaitable<void> NodeRegistry::read_others(TimePoint now, bool modems) {
   if (rows->second) modem_rows_ = std::move(*rows->second);
   remote_ = remote_view(options_.name, rows->first, modem_rows_, now);
   share_ = queue_share(options_.name, rows->first, now);
+  if (local_modems_) {
+    id_conflicts_ =
+        modem_id_conflicts(options_.name, local_modems_(), rows->first, modem_rows_, now);
+  }
   if (on_remote_) on_remote_(remote_);
 }
 

@@ -64,16 +64,17 @@ class Writer {
   std::string out_;
 };
 
-// Every modem gets all three reasons, 1 while that reason holds its SIM and 0 otherwise
+// Every modem gets all four reasons, 1 while that reason holds its SIM and 0 otherwise
 // (a series that is always there: alerts need no absent() and see the 1 -> 0 step).
 void write_pauses(Writer& out, const MetricsSnapshot& snapshot) {
   out.family("smsgw_modem_paused", "gauge",
              "1 while the SIM takes no new message for this reason (manual, disabled, "
-             "low_balance), else 0.");
+             "low_balance, id_conflict), else 0.");
   for (const auto& modem : snapshot.modems) {
     const std::pair<const char*, bool> reasons[] = {{"manual", modem.paused_manual},
                                                     {"disabled", modem.paused_disabled},
-                                                    {"low_balance", modem.paused_low_balance}};
+                                                    {"low_balance", modem.paused_low_balance},
+                                                    {"id_conflict", modem.paused_id_conflict}};
     for (const auto& [reason, on] : reasons) {
       out.sample("smsgw_modem_paused", Labels{}.add("modem", modem.id).add("reason", reason),
                  std::uint64_t{on ? 1U : 0U});

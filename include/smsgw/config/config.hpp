@@ -109,8 +109,11 @@ struct HttpConfig {
 };
 
 struct ModemConfig {
-  std::string port;                // device path or glob ("/dev/smsgw/*")
-  std::optional<std::string> id;   // stable name for the API; default: derived from the port
+  std::string port;               // device path or glob ("/dev/smsgw/*")
+  std::optional<std::string> id;  // stable name for the API; default: derived from the port
+  // Prepended to an id derived from the port (a glob's file names, a port without `id`):
+  // nodes sharing a store whose ports have the same names ("a-" on one, "b-" on another).
+  std::string id_prefix;
   std::uint32_t baud = 115200;     // one of the standard termios rates
   std::optional<std::string> pin;  // SIM PIN, 4-8 digits
   std::string profile = "auto";    // vendor profile name, "auto" = detect from AT+CGMI/CGMM

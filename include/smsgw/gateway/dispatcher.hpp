@@ -152,6 +152,9 @@ class Dispatcher {
   // Paused by hand (POST /api/v1/modems/{id}/pause): by ICCID, since the pause belongs to
   // the SIM whichever modem holds it.
   void set_manual_pause(const std::string& iccid, bool paused);
+  // Its modem id is also another node's modem, which keeps it (NodeRegistry,
+  // ModemIdConflict): by modem id, set at every read of the nodes.
+  void set_id_conflicts(const std::set<std::string>& modem_ids);
 
   // A message was stored as queued: dispatch it.
   void enqueue(QueuedMessage message);
@@ -188,6 +191,7 @@ class Dispatcher {
     bool manual = false;
     bool disabled = false;  // [[sim]] enabled = false
     bool low_balance = false;
+    bool id_conflict = false;
     bool benched = false;
     std::string operator_name;
     std::optional<std::uint32_t> per_month;
@@ -287,6 +291,7 @@ class Dispatcher {
   std::set<std::string> refilling_;      // groups being read from the store
   std::set<std::string> in_flight_;      // claimed, being sent
   std::set<std::string> manual_pauses_;  // ICCIDs paused by hand
+  std::set<std::string> id_conflicts_;   // modem ids another node keeps (set_id_conflicts)
   std::set<std::string> remote_modems_;  // modems of other nodes (set_remote_modems)
   scheduler::QueueShare share_;          // set_queue_share
   // Groups whose heads held none of this node's share, and when each was last read for it.

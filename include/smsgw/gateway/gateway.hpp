@@ -164,12 +164,16 @@ class Gateway final : public http::GatewayApi,
   std::optional<Error> elsewhere(const std::string& modem_id);
   // This node's modems as the heartbeat stores them (GET /api/v1/modems items).
   std::vector<store::NodeModemRecord> local_modem_rows();
-  // The other nodes' modems by id, less any that has moved to this node since.
+  // The other nodes' modems by id, less any that has moved to this node since (one with
+  // our id but another IMEI is listed: a conflict, apply_id_conflicts).
   std::vector<std::pair<std::string, const RemoteModem*>> remote_modems();
   // The other nodes' modems as GET /api/v1/modems lists them.
   std::vector<http::ModemInfo> remote_modem_infos();
   // POST /api/v1/balance's entries for the other nodes' SIMs: not checked here.
   std::vector<http::BalanceResult> remote_balance_entries();
+  // After each read of the nodes: this node's modem id conflicts (NodeRegistry) logged as
+  // they begin and end, and the modems that yield paused in the dispatcher.
+  void apply_id_conflicts();
 
   // "validation" ("callback_url: <reason>") when the request's callback_url may not be used.
   Result<void> check_callback(const http::SubmitRequest& request) const;
@@ -189,9 +193,10 @@ class Gateway final : public http::GatewayApi,
   ModemWatch watch_;  // modem.down / modem.up
   LiveFeed feed_;     // GET /api/v1/events, GET /api/v1/stats
   SmppBackend smpp_;  // the SMPP server's backend (its network side is src/smpp_server)
-  std::unique_ptr<NodeRegistry> nodes_;                     // other nodes; null unless [store] url
-  std::map<std::string, scheduler::ClientQuota> quotas_;    // by [[client]] name
-  std::set<std::string> sims_seen_;                         // ICCIDs recorded this run
+  std::unique_ptr<NodeRegistry> nodes_;                   // other nodes; null unless [store] url
+  std::map<std::string, scheduler::ClientQuota> quotas_;  // by [[client]] name
+  std::set<std::string> sims_seen_;                       // ICCIDs recorded this run
+  std::set<std::pair<std::string, std::string>> id_conflicts_;  // (modem, node) as logged
   std::map<std::string, std::string> operator_of_message_;  // id -> destination operator (metrics)
   TaskGroup tasks_;  // the loops above, SIM records, the closing of the modems
   bool stopping_ = false;

@@ -6,7 +6,8 @@
 // - Every lease / 3 (heartbeat_interval) one round: the heartbeat (this node's row and its
 //   modems, each rendered exactly as a GET /api/v1/modems item), then the other nodes'
 //   modems read back (remote_view: kept in a cache for the modems list and for refusing
-//   per-modem requests; queue_share: this node's share among the live ones), then every
+//   per-modem requests; queue_share: this node's share among the live ones;
+//   modem_id_conflicts: ids this node shares with another's modems), then every
 //   node whose lease ran out is taken over (take_over: the restart rule applied to its
 //   claims; what was recovered is logged as a warning and on_recovered is called so the
 //   dispatcher reloads the queue).
@@ -66,6 +67,32 @@ std::set<std::string> modem_ids(const RemoteModems& modems);
 scheduler::QueueShare queue_share(const std::string& self,
                                   const std::vector<store::NodeRecord>& nodes, TimePoint now);
 
+// A modem id this node shares with a modem of another live node: modem ids must be unique
+// across the nodes of one database (the store knows the SIM a part left through, and
+// matches its status reports, by modem id). Two rows with one id and the same IMEI are one
+// modem moved between nodes, not a conflict; a row whose IMEI is not known yet is none
+// either. Of the nodes sharing an id, the one whose name sorts first keeps sending through
+// its modem; on the others it `yields` (takes no new message: README, "Several hosts").
+struct ModemIdConflict {
+  std::string modem;
+  std::string node;  // the other node
+  std::string our_imei;
+  std::string their_imei;
+  bool yields = false;
+  friend bool operator==(const ModemIdConflict&, const ModemIdConflict&) = default;
+};
+
+// The conflicts of this node's modems (`local`, rendered as for the heartbeat) with the
+// other live nodes' rows, by modem id then node.
+std::vector<ModemIdConflict> modem_id_conflicts(const std::string& self,
+                                                const std::vector<store::NodeModemRecord>& local,
+                                                const std::vector<store::NodeRecord>& nodes,
+                                                const std::vector<store::NodeModemRecord>& rows,
+                                                TimePoint now);
+
+// One line for the log about a conflict, naming both IMEIs and how to resolve it.
+std::string describe_conflict(const ModemIdConflict& conflict);
+
 // The answer to a per-modem request (USSD, balance, pause, resume, reset) for a modem of
 // another node: code "modem.on_other_node" (HTTP 409), the message naming the node and
 // where to send the request. Refused, not forwarded: nodes hold no credentials for each
@@ -113,6 +140,8 @@ class NodeRegistry {
   const RemoteModem* find(const std::string& modem_id) const;
   // This node's share of the queue as of the last read of the nodes (before on_remote).
   const scheduler::QueueShare& share() const { return share_; }
+  // This node's modem id conflicts as of the last read of the nodes (before on_remote).
+  const std::vector<ModemIdConflict>& id_conflicts() const { return id_conflicts_; }
 
  private:
   // Returns whether the heartbeat was stored.
@@ -137,6 +166,7 @@ class NodeRegistry {
   RemoteModems remote_;
   std::vector<store::NodeModemRecord> modem_rows_;  // as last read
   scheduler::QueueShare share_;
+  std::vector<ModemIdConflict> id_conflicts_;
 };
 
 }  // namespace smsgw::gateway

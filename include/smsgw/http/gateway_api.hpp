@@ -66,9 +66,9 @@ struct SubmitRequest {
   std::optional<TimePoint> send_at;              // not before this time
   std::optional<std::chrono::seconds> validity;  // > 0; expire if not sent within this
   bool flash = false;                            // class 0 message
-  std::optional<bool> status_report;             // ask for delivery reports; none: [sms] status_report
-  std::optional<std::string> modem;              // pin to this modem id
-  std::optional<std::string> operator_name;      // pin to SIMs of this operator ("operator")
+  std::optional<bool> status_report;         // ask for delivery reports; none: [sms] status_report
+  std::optional<std::string> modem;          // pin to this modem id
+  std::optional<std::string> operator_name;  // pin to SIMs of this operator ("operator")
   // http(s) URL that receives this message's message.status events (signed; its host must
   // pass [http] callback_hosts, checked by the gateway: "validation" otherwise).
   std::optional<std::string> callback_url;
@@ -146,7 +146,7 @@ struct Message {
   std::optional<TimePoint> sent_at;
   std::optional<TimePoint> delivered_at;
   std::optional<std::string> error;
-  std::vector<MessageEvent> events;  // filled by get_message; may be empty in lists
+  std::vector<MessageEvent> events;   // filled by get_message; may be empty in lists
   std::optional<std::string> client;  // the submitting API client ([[client]] name)
   std::optional<std::string> reference;
   std::optional<std::string> callback_url;
@@ -154,9 +154,9 @@ struct Message {
 
 // GET /api/v1/messages?status=&limit=&before=&reference=&client=&to=&modem=
 struct MessageQuery {
-  std::optional<std::string> status;  // one of Message::status values
-  int limit = 50;                     // 1..1000
-  std::optional<std::string> before;  // id: only messages older than this one
+  std::optional<std::string> status;     // one of Message::status values
+  int limit = 50;                        // 1..1000
+  std::optional<std::string> before;     // id: only messages older than this one
   std::optional<std::string> reference;  // exact match
   std::optional<std::string> client;     // exact match
   // The recipient as a user writes it; the gateway normalises it as a submission's `to`
@@ -195,17 +195,17 @@ struct ModemInfo {
   std::string registration;  // home|roaming|searching|denied|unknown|...
   std::optional<Balance> balance;
   std::uint64_t sent_today = 0;
-  std::optional<std::uint64_t> daily_limit;  // the SIM's per_day limit; none: unlimited
-  std::uint64_t sent_this_month = 0;         // parts this local month
+  std::optional<std::uint64_t> daily_limit;    // the SIM's per_day limit; none: unlimited
+  std::uint64_t sent_this_month = 0;           // parts this local month
   std::optional<std::uint64_t> monthly_limit;  // the SIM's per_month limit; none: unlimited
   std::optional<std::string> number;           // the SIM's own MSISDN ([[sim]] number)
   std::optional<std::string> label;            // [[sim]] label
   std::uint64_t errors = 0;
   std::optional<std::string> last_error;  // the latest error's message, e.g. "+CMS ERROR: 38"
   // Why the SIM takes no messages although its modem is up: "manual" (paused through the
-  // API), "disabled" (by configuration), "low_balance" (under its operator's threshold) or
-  // "benched" (failed repeatedly, resting); the first of these when several apply; none
-  // when it sends.
+  // API), "disabled" (by configuration), "low_balance" (under its operator's threshold),
+  // "id_conflict" (another node has a modem with this id and keeps it) or "benched" (failed
+  // repeatedly, resting); the first of these when several apply; none when it sends.
   std::optional<std::string> paused;
   std::uint64_t queue = 0;  // messages assigned to this modem and waiting
   // A manual pause (kept by ICCID across restarts): who paused the SIM and when; none
@@ -291,6 +291,7 @@ struct ModemMetrics {
   bool paused_manual = false;
   bool paused_disabled = false;
   bool paused_low_balance = false;
+  bool paused_id_conflict = false;
 };
 
 // A Prometheus-style histogram. bucket_counts[i] counts observations in

@@ -23,8 +23,8 @@ nlohmann::json json_of(const MessagePage& page);
 // {"id", "port", "state", "imei", "imsi", "iccid", "operator": {"name", "mccmnc"},
 //  "signal": {"csq", "dbm"}, "registration", "balance": {...} or null, "sent_today",
 //  "daily_limit" (or null), "errors", "last_error" (or null), "paused" ("manual",
-//  "disabled", "low_balance", "benched" or null), "queue", "paused_by" and "paused_at"
-//  (a manual pause's who and when, else null), "node" (the node it is plugged into)}; a
+//  "disabled", "low_balance", "id_conflict", "benched" or null), "queue", "paused_by" and
+//  "paused_at" (a manual pause's who and when, else null), "node" (the node it is plugged into)}; a
 //  modem of another node (snapshot_json) is that node's item as stored, with "node" set.
 nlohmann::json json_of(const ModemInfo& modem);
 nlohmann::json json_of(const std::vector<ModemInfo>& modems);

@@ -106,6 +106,47 @@ TEST_F(NodesTest, MessageForAnOperatorOfAnotherNodeLeavesThere) {
   EXPECT_EQ(pause.status, 409) << pause.body;
 }
 
+// Two hosts whose ports have the same names give two modems one id. Both nodes see the
+// conflict and log it; site-b (its name sorts after site-a's) sends nothing through its m0
+// and lists it paused "id_conflict", site-a keeps sending through its own.
+TEST_F(NodesTest, AModemIdOfTwoNodesIsKeptByOneAndTheOtherSaysWhy) {
+  NodeCluster cluster;
+  auto& a = cluster.add({.name = "site-a", .mccmnc = {"26201"}});
+  auto& b = cluster.add({.name = "site-b",
+                         .mccmnc = {"26201"},
+                         .sim_defaults = {{"imei", "356938035643809"}}});  // another modem
+  for (std::size_t i = 0; i < 2; ++i) {
+    cluster.node(i).config().modems.at(0)["id"] = harness::toml_string("m0");
+  }
+  cluster.start_all();
+
+  // Why the node's own m0 takes no message, as its modems list says ("none": it sends).
+  const auto paused_here = [](const harness::ServeHarness& node, const std::string& name) {
+    for (const auto& modem : node.modems()) {
+      if (modem.value("node", "") != name) continue;
+      const auto paused = modem.value("paused", nlohmann::json());
+      return paused.is_string() ? paused.get<std::string>() : std::string("none");
+    }
+    return std::string("missing");
+  };
+  harness::wait_until([&] { return paused_here(b, "site-b") == "id_conflict"; }, 10s,
+                      "site-b pauses its m0 for the id conflict");
+  EXPECT_EQ(paused_here(a, "site-a"), "none");
+  const std::string line = "modem id m0 is also node site-a's (IMEI ";
+  EXPECT_NE(b.gateway_log().find(line), std::string::npos) << b.gateway_log_tail();
+  harness::wait_until(
+      [&] {
+        return a.gateway_log().find("modem id m0 is also node site-b's") != std::string::npos;
+      },
+      10s, "site-a logs the conflict");
+
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(b.submit_ok(number("+49151", 500 + i), "id conflict"));
+  for (const auto& id : ids) (void)a.wait_status(id, {"delivered"}, 20s);
+  EXPECT_EQ(a.sim().sent().size(), 4u);
+  EXPECT_TRUE(b.sim().sent().empty());
+}
+
 TEST_F(NodesTest, ThreeNodesShareOneQueueAndSendEachMessageOnce) {
   NodeCluster cluster;
   for (const char* name : {"n1", "n2", "n3"})

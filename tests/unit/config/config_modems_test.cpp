@@ -1,5 +1,6 @@
 // [modems] down_after: how long a modem may be not ready before `modem.down` (a positive
-// duration, default 2 minutes), and the modem events a [[webhook]] may subscribe to.
+// duration, default 2 minutes), the modem events a [[webhook]] may subscribe to, and
+// [[modem]] id_prefix.
 #include <gtest/gtest.h>
 
 #include "smsgw/config/config.hpp"
@@ -43,6 +44,26 @@ TEST(ConfigModems, WebhooksMaySubscribeToModemEvents) {
   ASSERT_TRUE(config.ok()) << config.error().message;
   ASSERT_EQ(config->webhooks.size(), 1u);
   EXPECT_EQ(config->webhooks[0].events, (std::vector<std::string>{"modem.down", "modem.up"}));
+}
+
+// [[modem]] id_prefix: prepended to ids derived from the port, for nodes whose ports have
+// the same names; letters, digits, '-', '_' or '.'.
+TEST(ConfigModems, IdPrefixIsReadAndChecked) {
+  auto config =
+      parse_config("[[modem]]\nport = \"/dev/smsgw/*\"\nid_prefix = \"a-\"\n", "/srv/smsgw.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->modems.at(0).id_prefix, "a-");
+  config = parse_config("[[modem]]\nport = \"/dev/ttyUSB0\"\n", "/srv/smsgw.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->modems.at(0).id_prefix, "");
+  config = parse_config("[[modem]]\nport = \"/dev/smsgw/*\"\nid_prefix = \"site a/\"\n",
+                        "/srv/smsgw.toml");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.error().message.find(
+                "modem[0].id_prefix: must be letters, digits, '-', '_' or '.', got \"site a/\" "
+                "(line 3)"),
+            std::string::npos)
+      << config.error().message;
 }
 
 }  // namespace

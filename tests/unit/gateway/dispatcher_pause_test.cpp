@@ -1,4 +1,5 @@
-// The dispatcher's pause reasons (manual by ICCID, disabled, low balance): each its own
+// The dispatcher's pause reasons (manual by ICCID, disabled, low balance, a modem id
+// another node keeps): each its own
 // flag, the SIM sends when none is set; messages pinned to a paused SIM wait (never
 // failed), others go to another SIM, and a message being sent when the pause comes
 // finishes, all its parts through the same SIM.
@@ -96,6 +97,33 @@ TEST_F(DispatcherTest, MessageMidSendFinishesAllPartsWhenTheSimIsPaused) {
   settle();
   EXPECT_EQ(m1.calls.size(), 3u);
   EXPECT_EQ(message(next).status, MessageStatus::queued);
+}
+
+// A modem whose id another node's modem has and keeps takes no new message (a pinned one
+// waits, the others go elsewhere), also when it is attached after the conflict was found,
+// and sends again once the conflict is over.
+TEST_F(DispatcherTest, AModemIdAnotherNodeKeepsHoldsItsSim) {
+  auto& m1 = add_modem("m1");
+  add_modem("m2");
+  start();
+  dispatcher_->set_id_conflicts({"m1", "m3"});
+  const auto pinned = submit(1, std::nullopt, true, "m1");
+  const auto free = submit();
+  ASSERT_TRUE(reaches(free, MessageStatus::sent));
+  settle();
+  EXPECT_TRUE(m1.calls.empty());
+  EXPECT_EQ(message(pinned).status, MessageStatus::queued);
+  EXPECT_TRUE(dispatcher_->sim_status("m1")->id_conflict);
+  EXPECT_FALSE(dispatcher_->sim_status("m2")->id_conflict);
+
+  auto& m3 = add_modem("m3");  // plugged in later
+  dispatcher_->attach(m3, scheduler::Limits{});
+  EXPECT_TRUE(dispatcher_->sim_status("m3")->id_conflict);
+
+  dispatcher_->set_id_conflicts({});
+  ASSERT_TRUE(reaches(pinned, MessageStatus::sent));
+  EXPECT_EQ(m1.calls.size(), 1u);
+  EXPECT_FALSE(dispatcher_->sim_status("m3")->id_conflict);
 }
 
 }  // namespace
