@@ -7,7 +7,7 @@
 // Usage: pipeline_bench [--modems 64] [--latency-ms 200] [--jitter-ms 0] [--messages N*50]
 //          [--batch 500] [--status-reports] [--mixed] [--dir DIR] [--log-level info]
 //          [--smsgw PATH] [--serve-cpus LIST] [--sim-cpus LIST] [--poll-ms 20] [--keep]
-//          [--postgres] [--nodes 1]
+//          [--postgres] [--nodes 1] [--node-modems 48,16]
 //   --status-reports  messages ask for a delivery report and every modem answers one
 //                     1 s after the +CMGS (default: no reports, the modems only send)
 //   --mixed           messages of 1, 2, 3 and 5 parts (6:2:1:1 in every ten, interleaved)
@@ -16,6 +16,8 @@
 //   --nodes N         N gateways on it ([node] name node-<i>), each with its own smsgw-sim of
 //                     --modems modems: the limit counts all N * modems; batches go to the
 //                     nodes in turn; PDUs are counted in every simulator's sent.jsonl
+//   --node-modems L   nodes of unequal size: a comma-separated count of modems per node
+//                     (sets --nodes to the number of counts)
 // Two rates are printed as fractions of the limit: "whole batch", first submit to the last
 // message final, and "steady", the sum of each modem's PDU rate between the PDUs at 10 %
 // and 90 % of all (the simulators' sent.jsonl times; support/pdu_timeline.hpp says why per
@@ -27,6 +29,7 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -61,6 +64,7 @@ struct Options {
   std::string smsgw = smsgw_binary();
   bool postgres = false;
   int nodes = 1;
+  std::vector<int> node_modems;  // --node-modems; else --modems for each of --nodes
 };
 
 // The parts of message `index`: 1 without --mixed; with it 1, 2, 3 or 5, six of every ten
@@ -140,7 +144,7 @@ int usage(const char* self) {
       "usage: %s [--modems 64] [--latency-ms 200] [--jitter-ms 0] [--messages N*50]\n"
       "          [--batch 500] [--status-reports] [--mixed] [--dir DIR] [--log-level info]\n"
       "          [--smsgw PATH] [--serve-cpus LIST] [--sim-cpus LIST] [--poll-ms 20] [--keep]\n"
-      "          [--postgres] [--nodes 1]\n",
+      "          [--postgres] [--nodes 1] [--node-modems 48,16]\n",
       self);
   return 2;
 }
@@ -179,6 +183,11 @@ int main(int argc, char** argv) {
         o.messages = std::stoi(argv[++i]);
       } else if (arg == "--nodes") {
         o.nodes = std::stoi(argv[++i]);
+      } else if (arg == "--node-modems") {
+        std::stringstream list(argv[++i]);
+        for (std::string count; std::getline(list, count, ',');) {
+          o.node_modems.push_back(std::stoi(count));
+        }
       } else if (arg == "--batch") {
         o.batch = std::stoi(argv[++i]);
       } else if (arg == "--poll-ms") {
@@ -201,26 +210,35 @@ int main(int argc, char** argv) {
       return usage(argv[0]);
     }
   }
-  if (o.modems < 1 || o.latency_ms < 1 || o.batch < 1 || o.nodes < 1) return usage(argv[0]);
+  if (!o.node_modems.empty()) o.nodes = static_cast<int>(o.node_modems.size());
+  if (o.node_modems.empty()) o.node_modems.assign(static_cast<std::size_t>(o.nodes), o.modems);
+  const bool sizes_valid =
+      std::all_of(o.node_modems.begin(), o.node_modems.end(), [](int n) { return n >= 1; });
+  if (o.modems < 1 || o.latency_ms < 1 || o.batch < 1 || o.nodes < 1 || !sizes_valid) {
+    return usage(argv[0]);
+  }
   if (o.nodes > 1 && !o.postgres) {
     std::fprintf(stderr, "--nodes N > 1 needs --postgres (nodes share a PostgreSQL store)\n");
     return 2;
   }
-  const int all_modems = o.modems * o.nodes;
+  int all_modems = 0;
+  for (const int n : o.node_modems) all_modems += n;
   if (o.messages <= 0) o.messages = all_modems * 50;
 
   std::unique_ptr<SharedStore> database;
   if (o.postgres) {
     database = start_shared_store();
     if (!database) return 1;
-    std::printf("store: PostgreSQL %s, %d node(s) of %d modems\n", database->url().c_str(), o.nodes,
-                o.modems);
+    std::string sizes;
+    for (const int n : o.node_modems) sizes += (sizes.empty() ? "" : ", ") + std::to_string(n);
+    std::printf("store: PostgreSQL %s, %d node(s) of %s modems\n", database->url().c_str(), o.nodes,
+                sizes.c_str());
   }
   std::vector<std::unique_ptr<GatewayUnderTest>> gateways;
   for (int n = 0; n < o.nodes; ++n) {
     GatewayOptions g;
     place_node(g, o.dir, o.nodes, n, database.get());
-    g.modems = o.modems;
+    g.modems = o.node_modems[static_cast<std::size_t>(n)];
     g.sim_defaults = {{"send_latency_ms", o.latency_ms},
                       {"send_jitter_ms", o.jitter_ms},
                       {"status_report_outcome", o.status_reports ? "delivered" : "none"}};

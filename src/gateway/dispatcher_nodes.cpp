@@ -38,9 +38,12 @@ bool Dispatcher::pinned_elsewhere(const QueuedMessage& message) const {
 void Dispatcher::collect_heads(std::vector<std::pair<QueueKey, const QueuedMessage*>>& heads) {
   heads.clear();
   const std::size_t per_group = std::max(kHeadsPerGroup, options_.claim_spread);
-  const bool shared = share_.count > 1;
-  // Far enough to find per_group of this node's share among the others' in most windows.
-  const std::size_t scan = shared ? per_group * share_.count * 4 : per_group;
+  const bool shared = !share_.whole();
+  // Far enough to find per_group of this node's share among the others' in most windows
+  // (with an empty share, nothing of it is there to find).
+  const std::size_t spread =
+      share_.slots() == 0 ? 0 : (share_.total + share_.slots() - 1) / share_.slots();
+  const std::size_t scan = shared ? per_group * std::max<std::size_t>(spread * 4, 1) : per_group;
   for (const auto& [group, queue] : ready_) {
     std::size_t taken = 0;
     std::size_t own = 0;
@@ -55,7 +58,7 @@ void Dispatcher::collect_heads(std::vector<std::pair<QueueKey, const QueuedMessa
         break;  // the first per_group taken, and enough of this node's share
       }
     }
-    if (shared && own == 0 && seen > 0) starved_.insert(group);
+    if (shared && spread > 0 && own == 0 && seen > 0) starved_.insert(group);
   }
 }
 
@@ -68,7 +71,7 @@ void Dispatcher::spread_heads(std::vector<std::pair<QueueKey, const QueuedMessag
   std::size_t run = 1;
   while (run < heads.size() && same_rank(run)) ++run;
   const auto run_end = heads.begin() + static_cast<std::ptrdiff_t>(run);
-  if (share_.count > 1) {
+  if (!share_.whole()) {
     const auto own_end = std::stable_partition(heads.begin(), run_end, [&](const auto& head) {
       return scheduler::in_share(std::get<2>(head.first), share_);
     });
@@ -84,7 +87,7 @@ void Dispatcher::spread_heads(std::vector<std::pair<QueueKey, const QueuedMessag
 }
 
 void Dispatcher::set_queue_share(scheduler::QueueShare share) {
-  if (share.index == share_.index && share.count == share_.count) return;
+  if (share == share_) return;
   share_ = share;
   starved_.clear();
   wake();

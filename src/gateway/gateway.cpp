@@ -382,6 +382,7 @@ awaitable<Result<http::MetricsSnapshot>> Gateway::metrics() {
 
 void Gateway::on_state_changed(const modem::ModemSnapshot& snapshot) {
   dispatcher_.modem_changed(snapshot);
+  note_in_service(snapshot);
   feed_.modem_changed(snapshot.id);
   watch_.observe(snapshot, operator_of(snapshot.id));
   pool_.identity_seen(snapshot);

@@ -73,6 +73,15 @@ void Gateway::apply_id_conflicts() {
   dispatcher_.set_id_conflicts(yielding);
 }
 
+void Gateway::note_in_service(const modem::ModemSnapshot& snapshot) {
+  if (!nodes_) return;
+  const bool in_service = modem::in_service(snapshot.state);
+  auto [it, first] = in_service_.try_emplace(snapshot.id, in_service);
+  if (!first && it->second == in_service) return;  // ready <-> sending: no change
+  it->second = in_service;
+  nodes_->modems_changed();
+}
+
 std::vector<store::NodeModemRecord> Gateway::local_modem_rows() {
   std::vector<store::NodeModemRecord> rows;
   for (auto* actor : pool_.actors()) {

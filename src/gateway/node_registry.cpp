@@ -30,6 +30,15 @@ std::string imei_of(const std::string& json) {
   return imei != item.end() && imei->is_string() ? imei->get<std::string>() : std::string{};
 }
 
+// A modems-list item of a modem in service ("ready" or "sending") and not paused.
+bool can_take_messages(const std::string& json) {
+  const auto item = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!item.is_object()) return false;
+  const auto state = item.value("state", nlohmann::json());
+  const auto paused = item.find("paused");
+  return (state == "ready" || state == "sending") && (paused == item.end() || paused->is_null());
+}
+
 bool lease_holds(const store::NodeRecord& node, TimePoint now) {
   return node.heartbeat_at + node.lease >= now;
 }
@@ -67,10 +76,16 @@ std::set<std::string> modem_ids(const RemoteModems& modems) {
 }
 
 scheduler::QueueShare queue_share(const std::string& self,
-                                  const std::vector<store::NodeRecord>& nodes, TimePoint now) {
-  std::vector<std::string> live;
+                                  const std::vector<store::NodeRecord>& nodes,
+                                  const std::vector<store::NodeModemRecord>& modems,
+                                  TimePoint now) {
+  std::map<std::string, std::uint64_t> carrying;
+  for (const auto& row : modems) {
+    if (can_take_messages(row.snapshot_json)) ++carrying[row.node];
+  }
+  std::vector<scheduler::NodeWeight> live;
   for (const auto& node : nodes) {
-    if (lease_holds(node, now)) live.push_back(node.name);
+    if (lease_holds(node, now)) live.push_back({node.name, carrying[node.name]});
   }
   return scheduler::share_among(self, std::move(live));
 }
@@ -144,12 +159,16 @@ NodeRegistry::NodeRegistry(asio::any_io_executor executor, store::StoreWorker& s
       local_modems_(std::move(local_modems)),
       on_remote_(std::move(on_remote)),
       on_recovered_(std::move(on_recovered)),
-      wake_(executor) {}
+      wake_(executor),
+      beat_soon_(executor) {}
 
 void NodeRegistry::stop() {
   stopping_ = true;
   wake_.set();
+  beat_soon_.set();
 }
+
+void NodeRegistry::modems_changed() { beat_soon_.set(); }
 
 const RemoteModem* NodeRegistry::find(const std::string& modem_id) const {
   auto it = remote_.find(modem_id);
@@ -159,9 +178,14 @@ const RemoteModem* NodeRegistry::find(const std::string& modem_id) const {
 awaitable<void> NodeRegistry::run() {
   const auto interval = heartbeat_interval(options_.lease);
   while (!stopping_) {
+    const auto began = std::chrono::steady_clock::now();
+    beat_soon_.reset();
     co_await round(std::chrono::system_clock::now());
     if (stopping_) break;
-    co_await wake_.wait(interval);
+    (void)co_await beat_soon_.wait(interval);
+    // An early round (modems_changed) comes at most one a second.
+    const auto since = std::chrono::steady_clock::now() - began;
+    if (since < kMinInterval && !stopping_) (void)co_await wake_.wait(kMinInterval - since);
   }
 }
 
@@ -211,10 +235,15 @@ awaitable<bool> NodeRegistry::heartbeat(TimePoint now) {
 awaitable<void> NodeRegistry::read_others(TimePoint now, bool modems) {
   using Rows =
       std::pair<std::vector<store::NodeRecord>, std::optional<std::vector<store::NodeModemRecord>>>;
-  auto read = [modems](Store& s) -> Result<Rows> {
+  auto read = [modems, known = beats_read_](Store& s) -> Result<Rows> {
     auto nodes = s.list_nodes();
     if (!nodes) return nodes.error();
-    if (!modems) return Rows{std::move(*nodes), std::nullopt};
+    // A node's modems change only at its heartbeats: read again once one has beaten since.
+    const bool changed = std::any_of(nodes->begin(), nodes->end(), [&](const auto& node) {
+      const auto it = known.find(node.name);
+      return it == known.end() || it->second != node.heartbeat_at;
+    });
+    if (!modems && !changed) return Rows{std::move(*nodes), std::nullopt};
     auto modem_rows = s.node_modems();
     if (!modem_rows) return modem_rows.error();
     return Rows{std::move(*nodes), std::move(*modem_rows)};
@@ -224,9 +253,20 @@ awaitable<void> NodeRegistry::read_others(TimePoint now, bool modems) {
     spdlog::error("node {}: cannot read the other nodes: {}", options_.name, rows.error().message);
     co_return;
   }
-  if (rows->second) modem_rows_ = std::move(*rows->second);
+  if (rows->second) {
+    modem_rows_ = std::move(*rows->second);
+    beats_read_.clear();
+    for (const auto& node : rows->first) beats_read_[node.name] = node.heartbeat_at;
+  }
   remote_ = remote_view(options_.name, rows->first, modem_rows_, now);
-  share_ = queue_share(options_.name, rows->first, now);
+  const auto share = queue_share(options_.name, rows->first, modem_rows_, now);
+  if (share != share_) {
+    spdlog::info(
+        "node {}: its share of the queue is now {} of {} (its SIMs that can take a "
+        "message, among the live nodes')",
+        options_.name, share.slots(), share.total);
+  }
+  share_ = share;
   if (local_modems_) {
     id_conflicts_ =
         modem_id_conflicts(options_.name, local_modems_(), rows->first, modem_rows_, now);

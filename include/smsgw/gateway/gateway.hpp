@@ -174,6 +174,9 @@ class Gateway final : public http::GatewayApi,
   // After each read of the nodes: this node's modem id conflicts (NodeRegistry) logged as
   // they begin and end, and the modems that yield paused in the dispatcher.
   void apply_id_conflicts();
+  // A modem came into service or left it: the other nodes learn this node's new weight in
+  // the queue's split (queue_share.hpp) from an early heartbeat.
+  void note_in_service(const modem::ModemSnapshot& snapshot);
 
   // "validation" ("callback_url: <reason>") when the request's callback_url may not be used.
   Result<void> check_callback(const http::SubmitRequest& request) const;
@@ -197,6 +200,7 @@ class Gateway final : public http::GatewayApi,
   std::map<std::string, scheduler::ClientQuota> quotas_;  // by [[client]] name
   std::set<std::string> sims_seen_;                       // ICCIDs recorded this run
   std::set<std::pair<std::string, std::string>> id_conflicts_;  // (modem, node) as logged
+  std::map<std::string, bool> in_service_;  // by modem id, as note_in_service last saw it
   std::map<std::string, std::string> operator_of_message_;  // id -> destination operator (metrics)
   TaskGroup tasks_;  // the loops above, SIM records, the closing of the modems
   bool stopping_ = false;

@@ -63,9 +63,11 @@ RemoteModems remote_view(const std::string& self, const std::vector<store::NodeR
 std::set<std::string> modem_ids(const RemoteModems& modems);
 
 // This node's share of the queue (queue_share.hpp) among the nodes whose lease has not
-// passed by `now`, itself included.
+// passed by `now`, itself included, each weighing its SIMs that can take a message as its
+// rows in `modems` report them (state ready or sending, not paused).
 scheduler::QueueShare queue_share(const std::string& self,
-                                  const std::vector<store::NodeRecord>& nodes, TimePoint now);
+                                  const std::vector<store::NodeRecord>& nodes,
+                                  const std::vector<store::NodeModemRecord>& modems, TimePoint now);
 
 // A modem id this node shares with a modem of another live node: modem ids must be unique
 // across the nodes of one database (the store knows the SIM a part left through, and
@@ -131,6 +133,10 @@ class NodeRegistry {
   // states) and calls `reload`; stop() ends it at once.
   awaitable<void> poll(std::chrono::milliseconds every, std::function<void()> reload);
   void stop();
+  // This node's modems changed (one came into service or left it): the next round comes
+  // now rather than a lease / 3 later, at most one a second, so that the other nodes see
+  // this node's weight in the queue's split soon.
+  void modems_changed();
   // One round at `now` (run() calls it; tests too).
   awaitable<void> round(TimePoint now);
 
@@ -146,8 +152,9 @@ class NodeRegistry {
  private:
   // Returns whether the heartbeat was stored.
   awaitable<bool> heartbeat(TimePoint now);
-  // Reads the nodes, and their modems too with `modems` (they change only at each node's
-  // heartbeat: the [node] poll reuses the last ones), then remote_, share_ and on_remote.
+  // Reads the nodes, and their modems too with `modems` or when a node has beaten since
+  // they were last read (they change only at heartbeats), then remote_, share_, the modem
+  // id conflicts and on_remote.
   awaitable<void> read_others(TimePoint now, bool modems);
   awaitable<void> take_over_expired(TimePoint now);
 
@@ -156,7 +163,8 @@ class NodeRegistry {
   std::function<std::vector<store::NodeModemRecord>()> local_modems_;
   std::function<void(const RemoteModems&)> on_remote_;
   std::function<void()> on_recovered_;
-  Event wake_;
+  Event wake_;       // set by stop()
+  Event beat_soon_;  // set by modems_changed() and stop()
   bool stopping_ = false;
   // Since when this node's heartbeats have been stored without a gap (none: the last one
   // failed). Another node is taken over only after this node has beaten for a whole lease:
@@ -165,6 +173,7 @@ class NodeRegistry {
   std::optional<TimePoint> beating_since_;
   RemoteModems remote_;
   std::vector<store::NodeModemRecord> modem_rows_;  // as last read
+  std::map<std::string, TimePoint> beats_read_;     // each node's heartbeat as of that read
   scheduler::QueueShare share_;
   std::vector<ModemIdConflict> id_conflicts_;
 };

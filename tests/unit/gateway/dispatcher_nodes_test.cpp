@@ -154,7 +154,7 @@ TEST_F(DispatcherTest, WithAShareOfTheQueueAFreeSimTakesItsNodesMessagesFirst) {
   options.shared_queue = true;
   options.claim_spread = kSharedClaimSpread;
   start(options);
-  const scheduler::QueueShare share{0, 2};  // this node of two
+  const scheduler::QueueShare share{0, 1, 2};  // this node of two, equal
   dispatcher_->set_queue_share(share);
   const auto first = submit();
   ASSERT_TRUE(run_until([&] { return m1.in_flight == 1; }));

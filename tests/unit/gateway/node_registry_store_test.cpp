@@ -1,6 +1,6 @@
 // NodeRegistry rounds against a real store (SQLite, one file opened by two "nodes"): the
-// heartbeat stores this node's modems, the other node reads them back, and a node whose
-// lease passed is taken over once.
+// heartbeat stores this node's modems, the other node reads them back, a node whose lease
+// passed is taken over once, and changed modems bring the next round forward.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -33,7 +33,8 @@ class NodeRegistryStore : public ::testing::Test {
     options.url = "http://" + name + ":8080";
     options.lease = 30s;
     options.started_at = Clock::now();
-    auto rows = [name, modems] {
+    auto rows = [this, name, modems] {
+      ++renders_[name];
       std::vector<store::NodeModemRecord> out;
       for (const auto& id : modems) {
         store::NodeModemRecord row;
@@ -64,6 +65,7 @@ class NodeRegistryStore : public ::testing::Test {
   test_support::TempDir dir_;
   std::map<std::string, std::set<std::string>> seen_;
   std::map<std::string, int> recoveries_;
+  std::map<std::string, int> renders_;  // local modems rendered (each heartbeat and read)
 };
 
 TEST_F(NodeRegistryStore, EachNodeSeesTheOthersModemsAndTakesOverADeadOne) {
@@ -95,6 +97,33 @@ TEST_F(NodeRegistryStore, EachNodeSeesTheOthersModemsAndTakesOverADeadOne) {
   round(*a, now + 42s);
   EXPECT_FALSE(a->find("m7")->node_down);
   EXPECT_EQ(recoveries_["site-a"], 1);
+}
+
+// A modem coming into service or leaving it brings the next round forward (lease 30 s:
+// rounds every 10 s otherwise; the early one comes a second after the last began).
+TEST_F(NodeRegistryStore, ChangedModemsBringTheNextRoundForward) {
+  auto worker = open("site-a");
+  auto a = registry(*worker, "site-a", {"m1"});
+  bool ended = false;
+  auto runner = [&]() -> awaitable<void> {
+    co_await a->run();
+    ended = true;
+  };
+  asio::co_spawn(io_, std::move(runner), asio::detached);
+  ASSERT_TRUE(testing::run_until(
+      io_, [&] { return seen_.contains("site-a"); }, 5s));
+  const int after_first = renders_["site-a"];
+  testing::run_until(
+      io_, [] { return false; }, 300ms);
+  EXPECT_EQ(renders_["site-a"], after_first);  // nothing more for 10 s
+  const auto asked = std::chrono::steady_clock::now();
+  a->modems_changed();
+  ASSERT_TRUE(testing::run_until(
+      io_, [&] { return renders_["site-a"] > after_first; }, 5s));
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 3s);
+  a->stop();
+  EXPECT_TRUE(testing::run_until(
+      io_, [&] { return ended; }, 5s));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // NodeRegistry's pure parts: the heartbeat interval, the other nodes' modems from the
-// registry's rows, this node's share of the queue, and the 409 for a request about another
-// node's modem.
+// registry's rows, this node's share of the queue, modem id conflicts, and the 409 for a
+// request about another node's modem.
 #include "smsgw/gateway/node_registry.hpp"
 
 #include <gtest/gtest.h>
@@ -75,18 +75,33 @@ TEST(NodeRegistry, ADeadNodesModemsShowAbsent) {
   EXPECT_EQ(fallback.at("state"), "absent");
 }
 
-TEST(NodeRegistry, TheQueueIsSharedAmongTheNodesWhoseLeaseHolds) {
+TEST(NodeRegistry, TheQueueIsSharedAmongTheNodesWhoseLeaseHoldsByTheirSims) {
   const auto now = Clock::now();
   const std::vector<store::NodeRecord> nodes{node("site-a", "", now - 1s),
                                              node("site-b", "", now - 40s),  // lease passed
                                              node("site-c", "", now)};
-  const auto share = queue_share("site-c", nodes, now);
-  EXPECT_EQ(share.index, 1u);
-  EXPECT_EQ(share.count, 2u);
-  // A node whose own row is not stored yet counts itself.
-  const auto fresh = queue_share("site-0", nodes, now);
-  EXPECT_EQ(fresh.index, 0u);
-  EXPECT_EQ(fresh.count, 3u);
+  // site-a: two SIMs that can take messages (one ready, one sending), one paused, one
+  // absent; site-b's do not count (its lease passed); site-c: one ready.
+  auto paused = modem_row("site-a", "a3", "ready");
+  paused.snapshot_json = R"({"id":"a3","state":"ready","paused":"manual"})";
+  const std::vector<store::NodeModemRecord> modems{modem_row("site-a", "a1", "ready"),
+                                                   modem_row("site-a", "a2", "sending"),
+                                                   paused,
+                                                   modem_row("site-a", "a4", "absent"),
+                                                   modem_row("site-b", "b1", "ready"),
+                                                   modem_row("site-c", "c1", "ready")};
+  const auto share = queue_share("site-c", nodes, modems, now);
+  EXPECT_EQ(share.from, 2u);
+  EXPECT_EQ(share.to, 3u);
+  EXPECT_EQ(share.total, 3u);
+  // A node whose own row is not stored yet counts itself, with nothing to carry.
+  const auto fresh = queue_share("site-0", nodes, modems, now);
+  EXPECT_EQ(fresh.to - fresh.from, 0u);
+  EXPECT_EQ(fresh.total, 3u);
+  // With no SIM reported anywhere, every live node weighs one.
+  const auto none = queue_share("site-c", nodes, {}, now);
+  EXPECT_EQ(none.from, 1u);
+  EXPECT_EQ(none.total, 2u);
 }
 
 store::NodeModemRecord modem_with_imei(std::string node_name, std::string id, std::string imei) {
