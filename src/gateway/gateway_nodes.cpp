@@ -25,9 +25,16 @@ std::unique_ptr<NodeRegistry> Gateway::make_node_registry() {
   return std::make_unique<NodeRegistry>(
       executor_, store_, std::move(options), [this] { return local_modem_rows(); },
       [this](const RemoteModems& remote) {
-        dispatcher_.set_remote_modems(modem_ids(remote));
+        const auto yielding = apply_id_conflicts();
+        std::set<std::string> elsewhere;
+        for (const auto& [id, modem] : remote) {
+          // One of ours (moved here, or kept in an id conflict) unless this node yields it.
+          const auto* here = pool_.find(id);
+          const bool ours = here != nullptr && here->snapshot().state != modem::ModemState::absent;
+          if (!ours || yielding.contains(id)) elsewhere.insert(id);
+        }
+        dispatcher_.set_remote_modems(std::move(elsewhere));
         dispatcher_.set_queue_share(nodes_->share());
-        apply_id_conflicts();
       },
       [this] { dispatcher_.reload(); });
 }
@@ -52,7 +59,7 @@ std::optional<Error> Gateway::elsewhere(const std::string& modem_id) {
   return on_other_node(modem_id, *remote);
 }
 
-void Gateway::apply_id_conflicts() {
+std::set<std::string> Gateway::apply_id_conflicts() {
   std::set<std::string> yielding;
   std::set<std::pair<std::string, std::string>> current;
   for (const auto& conflict : nodes_->id_conflicts()) {
@@ -71,6 +78,7 @@ void Gateway::apply_id_conflicts() {
   }
   id_conflicts_ = std::move(current);
   dispatcher_.set_id_conflicts(yielding);
+  return yielding;
 }
 
 void Gateway::note_in_service(const modem::ModemSnapshot& snapshot) {

@@ -172,8 +172,9 @@ class Gateway final : public http::GatewayApi,
   // POST /api/v1/balance's entries for the other nodes' SIMs: not checked here.
   std::vector<http::BalanceResult> remote_balance_entries();
   // After each read of the nodes: this node's modem id conflicts (NodeRegistry) logged as
-  // they begin and end, and the modems that yield paused in the dispatcher.
-  void apply_id_conflicts();
+  // they begin and end, and the modems that yield paused in the dispatcher (returned: their
+  // pinned messages are the other node's).
+  std::set<std::string> apply_id_conflicts();
   // A modem came into service or left it: the other nodes learn this node's new weight in
   // the queue's split (queue_share.hpp) from an early heartbeat.
   void note_in_service(const modem::ModemSnapshot& snapshot);

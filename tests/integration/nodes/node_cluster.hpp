@@ -86,6 +86,7 @@ class NodeCluster {
   }
 
   harness::ServeHarness& node(std::size_t i) { return *nodes_.at(i); }
+  const harness::ServeHarness& node(std::size_t i) const { return *nodes_.at(i); }
   std::size_t size() const { return nodes_.size(); }
   const std::string& name(std::size_t i) const { return names_.at(i); }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "node_cluster.hpp"
@@ -61,6 +62,18 @@ std::map<std::string, int> wait_settled(harness::ServeHarness& node,
     if ((!moving && now - changed_at >= quiet) || now > deadline) return counts;
     std::this_thread::sleep_for(200ms);
   }
+}
+
+// Every node's log lines that name `text` (a message id), for a failure's message.
+std::string log_lines_naming(const NodeCluster& cluster, const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < cluster.size(); ++i) {
+    std::istringstream log(cluster.node(i).gateway_log());
+    for (std::string line; std::getline(log, line);) {
+      if (line.find(text) != std::string::npos) out += cluster.name(i) + ": " + line + "\n";
+    }
+  }
+  return out;
 }
 
 std::string describe(const std::map<std::string, int>& counts) {
@@ -142,8 +155,10 @@ TEST_F(NodesTest, AModemIdOfTwoNodesIsKeptByOneAndTheOtherSaysWhy) {
 
   std::vector<std::string> ids;
   for (int i = 0; i < 4; ++i) ids.push_back(b.submit_ok(number("+49151", 500 + i), "id conflict"));
+  // Pinned to "m0": the m0 that keeps the id carries it.
+  ids.push_back(b.submit_ok(number("+49151", 510), "pinned", {{"modem", "m0"}}));
   for (const auto& id : ids) (void)a.wait_status(id, {"delivered"}, 20s);
-  EXPECT_EQ(a.sim().sent().size(), 4u);
+  EXPECT_EQ(a.sim().sent().size(), 5u);
   EXPECT_TRUE(b.sim().sent().empty());
 }
 
@@ -283,7 +298,9 @@ TEST_F(NodesTest, DatabaseRestartUnderLoadLosesNothingAcknowledged) {
   EXPECT_EQ(statuses.at("delivered"), static_cast<int>(ids.size())) << describe(statuses);
   const auto counts = cluster.sent_counts();
   for (const auto& [id, to] : accepted) {
-    EXPECT_EQ(counts.count(to) ? counts.at(to) : 0, 1) << to << " (" << id << ")";
+    EXPECT_EQ(counts.count(to) ? counts.at(to) : 0, 1) << to << " (" << id << ")\n"
+                                                       << a.message(id).dump() << "\n"
+                                                       << log_lines_naming(cluster, id);
   }
   std::printf(
       "[ figures ] database down 1.5 s under load: %d accepted, %d answered 503; "
