@@ -1,7 +1,8 @@
 // Why a SIM takes no new message: its pause reasons (manual by ICCID, disabled, low
-// balance, a modem id another node's modem has), each a flag of its own, and the SIM's status as
-// the API shows it. A send in flight is never interrupted by a pause: its remaining parts follow
-// through the same SIM back to back (contract.md), only the next message waits or goes elsewhere.
+// balance, a modem id another node's modem has), each a flag of its own, and the SIM's
+// status as the API shows it. A send in flight is never interrupted by a pause: its
+// remaining parts follow through the same SIM back to back (contract.md), only the next
+// message waits or goes elsewhere.
 #include "dispatcher_slot.hpp"
 
 namespace smsgw::gateway {

@@ -107,13 +107,13 @@ std::vector<ModemIdConflict> modem_id_conflicts(const std::string& self,
       if (row.modem != ours.modem || !live.contains(row.node)) continue;
       auto their_imei = imei_of(row.snapshot_json);
       if (their_imei.empty() || their_imei == our_imei) continue;
-      out.push_back({ours.modem, row.node, our_imei, std::move(their_imei), row.node < self});
+      out.push_back({ours.modem, row.node, our_imei, std::move(their_imei), false});
     }
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return std::tie(a.modem, a.node) < std::tie(b.modem, b.node);
   });
-  // Yields to any of them: a third node sorting first keeps it from both.
+  // Yields when any of them sorts first (a third node sorting first keeps it from both).
   for (auto& conflict : out) {
     conflict.yields = std::any_of(out.begin(), out.end(), [&](const auto& other) {
       return other.modem == conflict.modem && other.node < self;
@@ -262,8 +262,8 @@ awaitable<void> NodeRegistry::read_others(TimePoint now, bool modems) {
   const auto share = queue_share(options_.name, rows->first, modem_rows_, now);
   if (share != share_) {
     spdlog::info(
-        "node {}: its share of the queue is now {} of {} (its SIMs that can take a "
-        "message, among the live nodes')",
+        "node {}: its share of the queue is now {}/{} (its SIMs that can take a message / "
+        "those of every live node)",
         options_.name, share.slots(), share.total);
   }
   share_ = share;
