@@ -304,6 +304,8 @@ awaitable<bool> Dispatcher::give_back_claim(std::string id, std::string modem_id
                   queued.error().message);
     co_return false;
   }
+  spdlog::debug("dispatcher: message {}: after the claim in doubt on {} it is {}", id, modem_id,
+                *queued ? "queued (ours to place again)" : "another node's");
   co_return *queued;
 }
 
