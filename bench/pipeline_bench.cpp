@@ -211,10 +211,9 @@ int main(int argc, char** argv) {
     }
   }
   if (!o.node_modems.empty()) o.nodes = static_cast<int>(o.node_modems.size());
+  if (o.modems < 1 || o.latency_ms < 1 || o.batch < 1 || o.nodes < 1) return usage(argv[0]);
   if (o.node_modems.empty()) o.node_modems.assign(static_cast<std::size_t>(o.nodes), o.modems);
-  const bool sizes_valid =
-      std::all_of(o.node_modems.begin(), o.node_modems.end(), [](int n) { return n >= 1; });
-  if (o.modems < 1 || o.latency_ms < 1 || o.batch < 1 || o.nodes < 1 || !sizes_valid) {
+  if (std::any_of(o.node_modems.begin(), o.node_modems.end(), [](int n) { return n < 1; })) {
     return usage(argv[0]);
   }
   if (o.nodes > 1 && !o.postgres) {
