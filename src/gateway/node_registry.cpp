@@ -91,7 +91,6 @@ scheduler::QueueShare queue_share(const std::string& self,
 }
 
 std::vector<ModemIdConflict> modem_id_conflicts(const std::string& self,
-                                                const std::vector<store::NodeModemRecord>& local,
                                                 const std::vector<store::NodeRecord>& nodes,
                                                 const std::vector<store::NodeModemRecord>& rows,
                                                 TimePoint now) {
@@ -100,7 +99,8 @@ std::vector<ModemIdConflict> modem_id_conflicts(const std::string& self,
     if (node.name != self && lease_holds(node, now)) live.insert(node.name);
   }
   std::vector<ModemIdConflict> out;
-  for (const auto& ours : local) {
+  for (const auto& ours : rows) {
+    if (ours.node != self) continue;
     const auto our_imei = imei_of(ours.snapshot_json);
     if (our_imei.empty()) continue;
     for (const auto& row : rows) {
@@ -267,10 +267,7 @@ awaitable<void> NodeRegistry::read_others(TimePoint now, bool modems) {
         options_.name, share.slots(), share.total);
   }
   share_ = share;
-  if (local_modems_) {
-    id_conflicts_ =
-        modem_id_conflicts(options_.name, local_modems_(), rows->first, modem_rows_, now);
-  }
+  id_conflicts_ = modem_id_conflicts(options_.name, rows->first, modem_rows_, now);
   if (on_remote_) on_remote_(remote_);
 }
 

@@ -84,10 +84,9 @@ struct ModemIdConflict {
   friend bool operator==(const ModemIdConflict&, const ModemIdConflict&) = default;
 };
 
-// The conflicts of this node's modems (`local`, rendered as for the heartbeat) with the
-// other live nodes' rows, by modem id then node.
+// The conflicts of this node's modems with the other live nodes', all as their heartbeats
+// stored them in `rows` (the same rows every node reads), by modem id then node.
 std::vector<ModemIdConflict> modem_id_conflicts(const std::string& self,
-                                                const std::vector<store::NodeModemRecord>& local,
                                                 const std::vector<store::NodeRecord>& nodes,
                                                 const std::vector<store::NodeModemRecord>& rows,
                                                 TimePoint now);

@@ -122,16 +122,12 @@ TEST(NodeRegistry, AModemIdOfAnotherLiveNodesOtherModemIsAConflict) {
       modem_with_imei("site-a", "ttyUSB0", "350000000000001"),
       modem_with_imei("site-a", "ttyUSB1", "350000000000002"),
       modem_with_imei("site-a", "ttyUSB2", ""),
-      modem_with_imei("site-b", "ttyUSB0", "350000000000009"),   // another modem
-      modem_with_imei("site-b", "ttyUSB1", "350000000000002"),   // moved: the same modem
-      modem_with_imei("site-b", "ttyUSB2", "350000000000007"),   // ours not identified yet
+      modem_with_imei("site-b", "ttyUSB0", "350000000000009"),  // another modem
+      modem_with_imei("site-b", "ttyUSB1", "350000000000002"),  // moved: the same modem
+      modem_with_imei("site-b", "ttyUSB2", "350000000000007"),  // site-a's not identified yet
+      modem_with_imei("site-b", "ttyUSB3", "350000000000003"),
       modem_with_imei("site-c", "ttyUSB3", "350000000000008")};  // its node is down
-  const std::vector<store::NodeModemRecord> on_b{
-      modem_with_imei("site-b", "ttyUSB0", "350000000000009"),
-      modem_with_imei("site-b", "ttyUSB1", "350000000000002"),
-      modem_with_imei("site-b", "ttyUSB2", "350000000000007"),
-      modem_with_imei("site-b", "ttyUSB3", "350000000000003")};
-  const auto seen_by_b = modem_id_conflicts("site-b", on_b, nodes, rows, now);
+  const auto seen_by_b = modem_id_conflicts("site-b", nodes, rows, now);
   ASSERT_EQ(seen_by_b.size(), 1u);
   EXPECT_EQ(seen_by_b[0], (ModemIdConflict{"ttyUSB0", "site-a", "350000000000009",
                                            "350000000000001", /*yields=*/true}));
@@ -140,8 +136,7 @@ TEST(NodeRegistry, AModemIdOfAnotherLiveNodesOtherModemIsAConflict) {
             "350000000000009): modem ids must be unique across nodes (set [[modem]] id, or "
             "[[modem]] id_prefix for a glob); this node sends nothing through it until then");
 
-  const std::vector<store::NodeModemRecord> on_a(rows.begin(), rows.begin() + 3);
-  const auto seen_by_a = modem_id_conflicts("site-a", on_a, nodes, rows, now);
+  const auto seen_by_a = modem_id_conflicts("site-a", nodes, rows, now);
   ASSERT_EQ(seen_by_a.size(), 1u);
   EXPECT_FALSE(seen_by_a[0].yields);  // site-a sorts first: it keeps ttyUSB0
   EXPECT_EQ(seen_by_a[0].node, "site-b");
@@ -154,13 +149,13 @@ TEST(NodeRegistry, AModemIdOfAnotherLiveNodesOtherModemIsAConflict) {
   const std::vector<store::NodeModemRecord> all{modem_with_imei("n1", "m", "1"),
                                                 modem_with_imei("n2", "m", "2"),
                                                 modem_with_imei("n3", "m", "3")};
-  const auto seen_by_n3 = modem_id_conflicts("n3", {all[2]}, three, all, now);
+  const auto seen_by_n3 = modem_id_conflicts("n3", three, all, now);
   ASSERT_EQ(seen_by_n3.size(), 2u);
   EXPECT_TRUE(seen_by_n3[0].yields && seen_by_n3[1].yields);
-  const auto seen_by_n2 = modem_id_conflicts("n2", {all[1]}, three, all, now);
+  const auto seen_by_n2 = modem_id_conflicts("n2", three, all, now);
   ASSERT_EQ(seen_by_n2.size(), 2u);
   EXPECT_TRUE(seen_by_n2[0].yields && seen_by_n2[1].yields);  // n1 keeps it from n2 too
-  const auto seen_by_n1 = modem_id_conflicts("n1", {all[0]}, three, all, now);
+  const auto seen_by_n1 = modem_id_conflicts("n1", three, all, now);
   EXPECT_FALSE(seen_by_n1.at(0).yields || seen_by_n1.at(1).yields);
 }
 
