@@ -48,7 +48,6 @@ void Dispatcher::attach(modem::PartSender& modem, scheduler::Limits limits) {
   slot->limiter = scheduler::RateLimiter(limits, options_.calendar);
   slot->health = scheduler::SimHealth(options_.health);
   const auto id = modem.snapshot().id;
-  slot->id_conflict = id_conflicts_.contains(id);
   slots_[id] = std::move(slot);
   refresh_operator(*slots_[id]);
   wake();

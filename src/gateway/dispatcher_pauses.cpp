@@ -26,8 +26,11 @@ void Dispatcher::set_manual_pause(const std::string& iccid, bool paused) {
 
 void Dispatcher::set_id_conflicts(const std::set<std::string>& modem_ids) {
   id_conflicts_ = modem_ids;
-  for (auto& [id, slot] : slots_) slot->id_conflict = id_conflicts_.contains(id);
   wake();
+}
+
+bool Dispatcher::id_conflict(const Slot& slot) const {
+  return id_conflicts_.contains(slot.modem->snapshot().id);
 }
 
 const std::string& Dispatcher::iccid_of(const Slot& slot) {
@@ -41,7 +44,7 @@ bool Dispatcher::manually_paused(const Slot& slot) const {
 }
 
 bool Dispatcher::paused(const Slot& slot) const {
-  return manually_paused(slot) || slot.disabled || slot.low_balance || slot.id_conflict;
+  return manually_paused(slot) || slot.disabled || slot.low_balance || id_conflict(slot);
 }
 
 std::optional<Dispatcher::SimStatus> Dispatcher::sim_status(const std::string& modem_id) const {
@@ -59,7 +62,7 @@ std::optional<Dispatcher::SimStatus> Dispatcher::sim_status(const std::string& m
   status.manual = manually_paused(slot);
   status.disabled = slot.disabled;
   status.low_balance = slot.low_balance;
-  status.id_conflict = slot.id_conflict;
+  status.id_conflict = id_conflict(slot);
   status.benched = slot.health.benched(now);
   status.operator_name = slot.operator_name;
   return status;

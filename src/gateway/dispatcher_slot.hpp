@@ -19,10 +19,9 @@ struct Dispatcher::Slot {
   bool busy = false;
   // Each reason to take no new message is its own flag, set and cleared by its owner
   // alone; the SIM sends when none is set (the manual pause is by ICCID, in the
-  // dispatcher's manual_pauses_).
+  // dispatcher's manual_pauses_; a modem id another node keeps, in its id_conflicts_).
   bool low_balance = false;  // set_paused(): balance under the operator's low_balance
   bool disabled = false;     // [[sim]] enabled = false (refresh_operator, from the options)
-  bool id_conflict = false;  // set_id_conflicts(): another node's modem has its id
   bool detached = false;
 };
 

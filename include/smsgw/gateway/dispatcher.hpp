@@ -255,6 +255,7 @@ class Dispatcher {
   // dispatcher_pauses.cpp: the SIM's ICCID (as its modem last reported it) and its pauses.
   static const std::string& iccid_of(const Slot& slot);
   bool manually_paused(const Slot& slot) const;
+  bool id_conflict(const Slot& slot) const;  // its modem id is in id_conflicts_
   bool paused(const Slot& slot) const;
   // After a claim of `id` on `modem_id` answered "unavailable" (its COMMIT may have gone
   // through although the answer was lost): once the store answers, a claim of ours that
