@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <random>
 #include <stdexcept>
 
 #include "wire.hpp"
@@ -102,18 +104,48 @@ HttpResponse parse_http_response(const std::string& bytes) {
   return response;
 }
 
-std::uint16_t free_tcp_port() {
+namespace {
+
+// Whether 127.0.0.1:`port` can be bound now (0: any; `port` gets the one bound).
+bool can_bind(std::uint16_t& port) {
   Socket socket;
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
+  address.sin_port = htons(port);
   if (::bind(socket.fd(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    throw std::runtime_error("free_tcp_port: bind failed");
+    return false;
   }
   socklen_t length = sizeof address;
   ::getsockname(socket.fd(), reinterpret_cast<sockaddr*>(&address), &length);
-  return ntohs(address.sin_port);
+  port = ntohs(address.sin_port);
+  return true;
+}
+
+// The lowest port the kernel hands out to outgoing connections
+// (/proc/sys/net/ipv4/ip_local_port_range); 32768 when it cannot be read.
+std::uint16_t ephemeral_low() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  unsigned low = 0;
+  if (range >> low && low > 10001 && low <= 65535) return static_cast<std::uint16_t>(low);
+  return 32768;
+}
+
+}  // namespace
+
+std::uint16_t free_tcp_port() {
+  // Below the ephemeral range: a port the kernel gave us and took back may at once become
+  // the local port of some test's outgoing connection, and the server meant to bind it
+  // then fails with "Address already in use".
+  static std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<unsigned> pick(10000, ephemeral_low() - 1U);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    auto port = static_cast<std::uint16_t>(pick(random));
+    if (can_bind(port)) return port;
+  }
+  std::uint16_t any = 0;
+  if (!can_bind(any)) throw std::runtime_error("free_tcp_port: bind failed");
+  return any;
 }
 
 HttpClient::HttpClient(std::uint16_t port, std::string host, std::string token)

@@ -65,7 +65,8 @@ class HttpClient {
 // for the webhook receiver's tests; returns status 0 with `error` when it is malformed).
 HttpResponse parse_http_response(const std::string& bytes);
 
-// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then closed).
+// A TCP port on 127.0.0.1 that was free a moment ago (bound, then closed), below the
+// kernel's range for outgoing connections so that none of those takes it meanwhile.
 std::uint16_t free_tcp_port();
 
 }  // namespace smsgw::harness
